@@ -1,0 +1,17 @@
+// Placeholder until the `consumer` command lands; it reports that it is unavailable.
+#include <iostream>
+
+#include "command.hpp"
+
+namespace artemis::cli {
+
+void register_consumer(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("consumer", "consumer (not available in this build yet)");
+  cmd->allow_extras();
+  cmd->callback([&ctx] {
+    std::cerr << "artemis consumer: not available in this build yet\n";
+    ctx.exit_code = 1;
+  });
+}
+
+}  // namespace artemis::cli

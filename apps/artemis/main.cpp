@@ -1,0 +1,58 @@
+// artemis: the command-line entry point. Parses with CLI11 and dispatches to one command.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "command.hpp"
+
+namespace {
+
+artemis::cli::Context make_context() {
+  namespace fs = std::filesystem;
+  artemis::cli::Context ctx;
+  std::error_code ec;
+  ctx.binary = fs::canonical("/proc/self/exe", ec);
+  ctx.home = ctx.binary.parent_path();
+  if (ctx.home.filename() == "bin") ctx.home = ctx.home.parent_path();
+  if (const char* inst = std::getenv("ARTEMIS_INSTANCE"); inst != nullptr && *inst != '\0')
+    ctx.instance = fs::path(inst);
+  return ctx;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto ctx = make_context();
+  CLI::App app{"ActiveMQ Artemis Command Line", "artemis"};
+  app.require_subcommand(0, 1);
+  app.set_help_flag("--help", "Show help (an extension: Artemis itself only has `artemis help`)");
+  using namespace artemis::cli;
+  register_help(app, ctx);
+  register_version(app, ctx);
+  register_create(app, ctx);
+  register_config(app, ctx);
+  register_run(app, ctx);
+  register_stop(app, ctx);
+  register_producer(app, ctx);
+  register_consumer(app, ctx);
+  register_browser(app, ctx);
+  register_data(app, ctx);
+  register_perf_journal(app, ctx);
+  register_mask(app, ctx);
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      std::cout << app.help();
+      return 0;
+    }
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << e.what() << "\n\n";
+    std::cout << "Run 'artemis help' (or 'artemis help <command>') for usage.\n";
+    return 1;
+  } catch (const CommandExit& e) {
+    return e.code;
+  }
+  return ctx.exit_code;
+}

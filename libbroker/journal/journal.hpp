@@ -1,0 +1,110 @@
+#pragma once
+// Journal: a generic append-only record log. It knows records (id, user type byte, bytes) and
+// transactions, never what a message is (the store layer owns meaning).
+//
+// Threads: append_*() are called from one owner thread (the broker thread) and never block on
+// I/O; records are queued to the journal's own thread, which writes everything pending with one
+// pwritev and one fdatasync (group commit) and then runs each append's completion, in append
+// order, through the `post` function given at open (the broker posts them onto its io_context).
+// load() and close() are called while no appends are in flight.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "util/log.hpp"
+
+namespace artemis::journal {
+
+enum class Sync { no, yes };
+
+struct Options {
+  std::filesystem::path directory;
+  std::string prefix = "activemq-data";  // files are <prefix>-<n>.<extension>
+  std::string extension = "amq";
+  std::uint64_t file_size = 10 * 1024 * 1024;
+  int min_files = 2;
+  int pool_files = -1;          // -1: recycle every reclaimed file, never delete
+  int compact_min_files = 10;   // 0 disables compaction
+  int compact_percentage = 30;  // compact when live bytes < this % of used bytes
+  bool datasync = true;         // false: never fdatasync (survives process crash, not power loss)
+  std::chrono::nanoseconds buffer_timeout{0};  // max wait to grow a batch before a write
+  std::size_t max_batch_bytes = 490 * 1024;
+};
+
+using Completion = std::function<void(std::error_code)>;
+using Poster = std::function<void(std::function<void()>)>;
+
+struct RecordInfo {
+  std::uint64_t id = 0;
+  std::uint8_t user_type = 0;
+  std::vector<std::uint8_t> data;
+  bool is_update = false;
+};
+
+struct PreparedTransaction {
+  std::uint64_t tx_id = 0;
+  std::vector<RecordInfo> records;      // adds/updates enlisted in the transaction
+  std::vector<std::uint64_t> deletes;   // ids deleted by it
+  std::vector<std::uint8_t> extra;      // prepare payload (e.g. an XID)
+};
+
+// What recovery found: committed records in append order (adds, then their updates in order;
+// deleted records are gone), transactions still prepared, and what was dropped at the tail.
+struct LoadResult {
+  std::vector<RecordInfo> records;
+  std::vector<PreparedTransaction> prepared;
+  std::uint64_t max_id = 0;                 // highest record/tx id seen (for id generators)
+  std::size_t dropped_tail_bytes = 0;       // torn or stale bytes ignored at the end
+};
+
+struct Stats {
+  std::uint64_t appends = 0;
+  std::uint64_t batches = 0;  // pwritev + fdatasync rounds
+  std::uint64_t files = 0;
+  std::uint64_t live_bytes = 0;
+  std::uint64_t used_bytes = 0;
+  std::uint64_t compactions = 0;
+};
+
+class Journal {
+ public:
+  virtual ~Journal() = default;
+
+  // Opens or creates the directory, replays every file and returns what survived.
+  virtual std::error_code load(LoadResult& out) = 0;
+
+  // Non-transactional records. `done` runs (via the poster) once the record is durable
+  // (or written, when sync is no / datasync is off), or with an error (e.g. disk full).
+  virtual void append_add(std::uint64_t id, std::uint8_t user_type,
+                          std::span<const std::uint8_t> data, Sync sync, Completion done) = 0;
+  virtual void append_update(std::uint64_t id, std::uint8_t user_type,
+                             std::span<const std::uint8_t> data, Sync sync, Completion done) = 0;
+  virtual void append_delete(std::uint64_t id, Sync sync, Completion done) = 0;
+
+  // Transactional records become visible only with append_commit.
+  virtual void append_add_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
+                             std::span<const std::uint8_t> data) = 0;
+  virtual void append_update_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
+                                std::span<const std::uint8_t> data) = 0;
+  virtual void append_delete_tx(std::uint64_t tx_id, std::uint64_t id) = 0;
+  virtual void append_prepare(std::uint64_t tx_id, std::span<const std::uint8_t> extra, Sync sync,
+                              Completion done) = 0;
+  virtual void append_commit(std::uint64_t tx_id, Sync sync, Completion done) = 0;
+  virtual void append_rollback(std::uint64_t tx_id, Sync sync, Completion done) = 0;
+
+  // Runs `done` once everything appended before it is durable.
+  virtual void flush(Completion done) = 0;
+  // Waits for pending appends, stops the journal thread, closes files.
+  virtual void close() = 0;
+  virtual Stats stats() const = 0;
+};
+
+std::unique_ptr<Journal> make_journal(Options options, Poster post, const util::Logger& log);
+
+}  // namespace artemis::journal

@@ -1,0 +1,44 @@
+#pragma once
+// Authentication (etc/artemis-users.properties + artemis-roles.properties, plain or ENC(...)
+// passwords, guest login as etc/login.config configures it) and authorisation
+// (security-settings: the single most specific match decides, no merging).
+// Broker thread only.
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace artemis::security {
+
+enum class Permission {
+  send,
+  consume,
+  browse,
+  create_durable_queue,
+  delete_durable_queue,
+  create_non_durable_queue,
+  delete_non_durable_queue,
+  create_address,
+  delete_address,
+  manage,
+};
+std::string_view to_string(Permission p);  // "createDurableQueue", as broker.xml spells it
+
+struct Subject {
+  std::string user;           // validated user name ("" never: guests get the guest user)
+  std::set<std::string> roles;
+  bool guest = false;
+};
+
+class SecurityManager {
+ public:
+  virtual ~SecurityManager() = default;
+  // nullopt: refused (wrong password, unknown user and no guest login).
+  virtual std::optional<Subject> authenticate(std::string_view user,
+                                              std::string_view password) = 0;
+  // address may be an FQQN "address::queue".
+  virtual bool authorize(const Subject& subject, Permission permission,
+                         std::string_view address) = 0;
+};
+
+}  // namespace artemis::security

@@ -1,0 +1,2 @@
+#include "stomp/codec.hpp"
+// Implementation pending: see the STOMP codec work item.

@@ -1,0 +1,85 @@
+#pragma once
+// STOMP 1.0/1.1/1.2 frame codec: bytes <-> Frame, shared by the broker and the client.
+// Pure: no sockets, no broker types, usable from a unit test or a fuzzer.
+// The decoder is incremental: feed() any split of the byte stream, then call next() until it
+// returns need_more. Escaping follows STOMP 1.2 "Value Encoding" (1.1 has no \r; 1.0 none;
+// CONNECT/CONNECTED frames are never escaped).
+#include <cstddef>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace artemis::stomp {
+
+enum class Version { v1_0, v1_1, v1_2 };
+std::string_view to_string(Version v);
+
+struct Frame {
+  std::string command;
+  // Headers in wire order, values decoded. STOMP 1.2: when a header repeats, the first wins.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  const std::string* header(std::string_view name) const;  // first occurrence or nullptr
+  std::string header_or(std::string_view name, std::string_view fallback) const;
+  void set(std::string name, std::string value);  // replace or append
+  void add(std::string name, std::string value);  // append
+};
+std::ostream& operator<<(std::ostream& os, const Frame& f);
+
+enum class errc {
+  ok = 0,
+  frame_too_large = 1,     // declared or accumulated size over the configured maximum
+  too_many_headers,
+  header_too_long,
+  bad_header,              // a header line without ':'
+  bad_escape,              // undefined escape sequence (1.1+)
+  bad_content_length,      // not a non-negative integer
+  missing_nul,             // content-length body not followed by NUL
+  bad_command,             // empty or non-printable command line
+};
+const std::error_category& codec_category();
+std::error_code make_error_code(errc e);
+
+struct Limits {
+  std::size_t max_frame_size = 100 * 1024 * 1024;  // body + headers
+  std::size_t max_headers = 1000;
+  std::size_t max_header_line = 64 * 1024;
+};
+
+class Decoder {
+ public:
+  enum class Status { frame, heartbeat, need_more, error };
+
+  explicit Decoder(Limits limits = {});
+  void set_version(Version v) { version_ = v; }
+  Version version() const { return version_; }
+
+  void feed(std::string_view bytes);
+  // frame: `out` holds the next frame. heartbeat: an EOL between frames was consumed.
+  // error: the stream is unusable; error() says why (the caller sends ERROR and closes).
+  Status next(Frame& out);
+  std::error_code error() const { return error_; }
+  std::size_t buffered() const { return buffer_.size() - pos_; }
+
+ private:
+  Limits limits_;
+  Version version_ = Version::v1_2;
+  std::string buffer_;
+  std::size_t pos_ = 0;
+  std::error_code error_;
+};
+
+// Encodes with the escaping of `v`. A body is always framed by content-length when the frame
+// has one set or when the body contains a NUL byte.
+std::string encode(const Frame& frame, Version v);
+void encode_to(std::string& out, const Frame& frame, Version v);
+
+}  // namespace artemis::stomp
+
+template <>
+struct std::is_error_code_enum<artemis::stomp::errc> : std::true_type {};

@@ -1,0 +1,54 @@
+#include "util/log.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace artemis::util {
+
+std::string_view to_string(Level level) {
+  switch (level) {
+    case Level::trace: return "TRACE";
+    case Level::debug: return "DEBUG";
+    case Level::info: return "INFO";
+    case Level::warn: return "WARN";
+    case Level::error: return "ERROR";
+  }
+  return "?";
+}
+
+Logger::Logger(std::FILE* out, Level min_level) : out_(out), min_level_(min_level) {}
+
+Logger::~Logger() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+bool Logger::add_file(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  if (file_ != nullptr) std::fclose(file_);
+  file_ = std::fopen(path.c_str(), "a");
+  return file_ != nullptr;
+}
+
+void Logger::write(Level level, std::string_view logger, std::string_view message) const {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto t = system_clock::to_time_t(now);
+  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+  const std::string line =
+      fmt::format("{},{:03} {:<5} [{}] {}\n", stamp, ms, to_string(level), logger, message);
+  std::lock_guard lock(mutex_);
+  if (out_ != nullptr) {
+    std::fwrite(line.data(), 1, line.size(), out_);
+    std::fflush(out_);
+  }
+  if (file_ != nullptr) {
+    std::fwrite(line.data(), 1, line.size(), file_);
+    std::fflush(file_);
+  }
+}
+
+}  // namespace artemis::util
