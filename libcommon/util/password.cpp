@@ -1,0 +1,2 @@
+#include "util/password.hpp"
+// Implementation pending (artemis create work item).
