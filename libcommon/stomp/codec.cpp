@@ -1,2 +1,370 @@
 #include "stomp/codec.hpp"
-// Implementation pending: see the STOMP codec work item.
+// STOMP frame codec. Spec references are to the STOMP 1.2 specification ("Frames and
+// Headers", "Value Encoding", "Repeated Header Entries", "Size Limits", "Heart-beating").
+// Pure code: runs on whichever thread owns the Decoder (the broker thread or a client's
+// connection thread); it holds no shared state.
+#include <algorithm>
+#include <charconv>
+#include <string>
+
+namespace artemis::stomp {
+
+std::string_view to_string(Version v) {
+  switch (v) {
+    case Version::v1_0: return "1.0";
+    case Version::v1_1: return "1.1";
+    case Version::v1_2: return "1.2";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frame
+
+const std::string* Frame::header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+std::string Frame::header_or(std::string_view name, std::string_view fallback) const {
+  const auto* v = header(name);
+  return v ? *v : std::string(fallback);
+}
+
+void Frame::set(std::string name, std::string value) {
+  for (auto& [k, v] : headers)
+    if (k == name) {
+      v = std::move(value);
+      return;
+    }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+void Frame::add(std::string name, std::string value) {
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+std::ostream& operator<<(std::ostream& os, const Frame& f) {
+  os << f.command << " {";
+  bool first = true;
+  for (const auto& [k, v] : f.headers) {
+    os << (first ? "" : ", ") << k << ':' << v;
+    first = false;
+  }
+  os << "} body[" << f.body.size() << "]";
+  if (!f.body.empty()) {
+    constexpr std::size_t kPreview = 64;
+    os << " \"";
+    for (char c : std::string_view(f.body).substr(0, kPreview)) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x20 && u < 0x7f) os << c;
+      else os << '.';
+    }
+    os << (f.body.size() > kPreview ? "...\"" : "\"");
+  }
+  return os;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+namespace {
+
+class CodecCategory final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "stomp-codec"; }
+  std::string message(int e) const override {
+    switch (static_cast<errc>(e)) {
+      case errc::ok: return "ok";
+      case errc::frame_too_large: return "frame larger than the configured maximum";
+      case errc::too_many_headers: return "frame has more headers than the configured maximum";
+      case errc::header_too_long: return "header line longer than the configured maximum";
+      case errc::bad_header: return "header line without ':' (expected name:value)";
+      case errc::bad_escape: return "undefined escape sequence in header (only \\r \\n \\c \\\\)";
+      case errc::bad_content_length: return "content-length is not a non-negative integer";
+      case errc::missing_nul: return "frame body not terminated by NUL after content-length bytes";
+      case errc::bad_command: return "empty or non-printable command line";
+    }
+    return "unknown stomp codec error";
+  }
+};
+
+bool never_escaped(std::string_view command) {
+  return command == "CONNECT" || command == "CONNECTED";
+}
+
+}  // namespace
+
+const std::error_category& codec_category() {
+  static const CodecCategory category;
+  return category;
+}
+
+std::error_code make_error_code(errc e) { return {static_cast<int>(e), codec_category()}; }
+
+// ---------------------------------------------------------------------------------------------
+// Value Encoding
+
+bool unescape(std::string_view in, Version v, std::string& out) {
+  out.clear();
+  if (v == Version::v1_0) {
+    out.assign(in);
+    return true;
+  }
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '\\') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 1 == in.size()) return false;  // a lone trailing backslash
+    switch (in[++i]) {
+      case 'n': out.push_back('\n'); break;
+      case 'c': out.push_back(':'); break;
+      case '\\': out.push_back('\\'); break;
+      case 'r':
+        if (v != Version::v1_2) return false;  // \r was added in 1.2
+        out.push_back('\r');
+        break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+std::string escape(std::string_view in, Version v) {
+  if (v == Version::v1_0) return std::string(in);
+  std::string out;
+  out.reserve(in.size());
+  for (char c : in) {
+    switch (c) {
+      case '\n': out += "\\n"; break;
+      case ':': out += "\\c"; break;
+      case '\\': out += "\\\\"; break;
+      case '\r':
+        if (v == Version::v1_2) out += "\\r";
+        else out.push_back(c);
+        break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoder
+
+void encode_to(std::string& out, const Frame& frame, Version v) {
+  const bool raw = never_escaped(frame.command);
+  const bool needs_length =
+      frame.header("content-length") != nullptr || frame.body.find('\0') != std::string::npos;
+  out += frame.command;
+  out += '\n';
+  for (const auto& [k, val] : frame.headers) {
+    // content-length is always written from the real body size, so it can never lie.
+    if (k == "content-length") continue;
+    out += raw ? k : escape(k, v);
+    out += ':';
+    out += raw ? val : escape(val, v);
+    out += '\n';
+  }
+  if (needs_length) {
+    out += "content-length:";
+    out += std::to_string(frame.body.size());
+    out += '\n';
+  }
+  out += '\n';
+  out += frame.body;
+  out += '\0';
+}
+
+std::string encode(const Frame& frame, Version v) {
+  std::string out;
+  encode_to(out, frame, v);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoder
+
+Decoder::Decoder(Limits limits) : limits_(limits) {}
+
+void Decoder::feed(std::string_view bytes) {
+  if (error_) return;  // the stream is dead; do not grow the buffer any further
+  compact();
+  buffer_.append(bytes);
+}
+
+void Decoder::compact() {
+  // Drop consumed bytes once they dominate, so the buffer holds at most one partial frame
+  // plus whatever the last feed() brought.
+  if (pos_ > 0 && (pos_ == buffer_.size() || pos_ >= 64 * 1024 || pos_ * 2 >= buffer_.size())) {
+    buffer_.erase(0, pos_);
+    pos_ = 0;
+  }
+}
+
+Decoder::Status Decoder::fail(errc e) {
+  error_ = make_error_code(e);
+  return Status::error;
+}
+
+// Takes the next complete line (without its '\n', and without a '\r' before it) out of the
+// buffer. The length limit is enforced while the line is still incomplete, so a peer cannot
+// make us buffer an endless line.
+bool Decoder::take_line(std::string_view& line, Status& status) {
+  const std::string_view avail = std::string_view(buffer_).substr(pos_);
+  const auto nl = avail.find('\n', scanned_);
+  if (nl == std::string_view::npos) {
+    scanned_ = avail.size();
+    if (avail.size() > limits_.max_header_line) status = fail(errc::header_too_long);
+    else if (frame_bytes_ + avail.size() > limits_.max_frame_size) status = fail(errc::frame_too_large);
+    else status = Status::need_more;
+    return false;
+  }
+  if (nl > limits_.max_header_line) {
+    status = fail(errc::header_too_long);
+    return false;
+  }
+  frame_bytes_ += nl + 1;
+  if (frame_bytes_ > limits_.max_frame_size) {
+    status = fail(errc::frame_too_large);
+    return false;
+  }
+  line = avail.substr(0, nl);
+  pos_ += nl + 1;
+  scanned_ = 0;
+  return true;
+}
+
+Decoder::Status Decoder::on_command_line(std::string_view line) {
+  // A '\r' before the '\n' is an optional line ending (1.2); no command contains one.
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.empty()) return fail(errc::bad_command);
+  for (char c : line) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u > 0x7e) return fail(errc::bad_command);
+  }
+  current_.command.assign(line);
+  state_ = State::headers;
+  return Status::need_more;
+}
+
+Decoder::Status Decoder::on_header_line(std::string_view line) {
+  // 1.2 allows "\r\n" line endings; in 1.0/1.1 a '\r' is part of the value.
+  if (version_ == Version::v1_2 && !line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.empty()) return start_body();
+  if (current_.headers.size() >= limits_.max_headers) return fail(errc::too_many_headers);
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return fail(errc::bad_header);
+  const Version v = never_escaped(current_.command) ? Version::v1_0 : version_;
+  std::string name;
+  std::string value;
+  if (!unescape(line.substr(0, colon), v, name) || !unescape(line.substr(colon + 1), v, value))
+    return fail(errc::bad_escape);
+  current_.headers.emplace_back(std::move(name), std::move(value));
+  return Status::need_more;
+}
+
+Decoder::Status Decoder::start_body() {
+  state_ = State::body;
+  scanned_ = 0;
+  // Repeated headers: the first occurrence wins, content-length included.
+  const auto* cl = current_.header("content-length");
+  has_length_ = cl != nullptr;
+  if (!has_length_) return Status::need_more;
+  std::string_view text = *cl;
+  // Some clients pad the value; a number surrounded by spaces is still a number.
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  std::size_t n = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, n);
+  if (text.empty() || ec == std::errc::result_out_of_range) {
+    // An integer too big for size_t is certainly over any limit, but report what it is.
+    return fail(ec == std::errc::result_out_of_range ? errc::frame_too_large
+                                                      : errc::bad_content_length);
+  }
+  if (ec != std::errc() || ptr != end) return fail(errc::bad_content_length);
+  // Check the declared size before buffering any of it.
+  if (n > limits_.max_frame_size || frame_bytes_ + n > limits_.max_frame_size)
+    return fail(errc::frame_too_large);
+  body_length_ = n;
+  return Status::need_more;
+}
+
+Decoder::Status Decoder::read_body(Frame& out) {
+  const std::string_view avail = std::string_view(buffer_).substr(pos_);
+  std::size_t body_end = 0;
+  if (has_length_) {
+    if (avail.size() < body_length_ + 1) return Status::need_more;
+    if (avail[body_length_] != '\0') return fail(errc::missing_nul);
+    body_end = body_length_;
+  } else {
+    const auto nul = avail.find('\0', scanned_);
+    if (nul == std::string_view::npos) {
+      scanned_ = avail.size();
+      if (frame_bytes_ + avail.size() > limits_.max_frame_size) return fail(errc::frame_too_large);
+      return Status::need_more;
+    }
+    if (frame_bytes_ + nul > limits_.max_frame_size) return fail(errc::frame_too_large);
+    body_end = nul;
+  }
+  current_.body.assign(avail.substr(0, body_end));
+  pos_ += body_end + 1;
+  out = std::move(current_);
+  current_ = Frame{};
+  state_ = State::between_frames;
+  frame_bytes_ = 0;
+  scanned_ = 0;
+  has_length_ = false;
+  body_length_ = 0;
+  return Status::frame;
+}
+
+Decoder::Status Decoder::next(Frame& out) {
+  if (error_) return Status::error;
+  for (;;) {
+    switch (state_) {
+      case State::between_frames: {
+        if (pos_ >= buffer_.size()) {
+          compact();
+          return Status::need_more;
+        }
+        const char c = buffer_[pos_];
+        if (c == '\n') {
+          ++pos_;
+          return Status::heartbeat;
+        }
+        if (c == '\r') {
+          if (pos_ + 1 >= buffer_.size()) return Status::need_more;
+          if (buffer_[pos_ + 1] != '\n') return fail(errc::bad_command);
+          pos_ += 2;
+          return Status::heartbeat;
+        }
+        state_ = State::command;
+        scanned_ = 0;
+        frame_bytes_ = 0;
+        break;
+      }
+      case State::command: {
+        std::string_view line;
+        Status st{};
+        if (!take_line(line, st)) return st;
+        if (on_command_line(line) == Status::error) return Status::error;
+        break;
+      }
+      case State::headers: {
+        std::string_view line;
+        Status st{};
+        if (!take_line(line, st)) return st;
+        if (on_header_line(line) == Status::error) return Status::error;
+        break;
+      }
+      case State::body: return read_body(out);
+    }
+  }
+}
+
+}  // namespace artemis::stomp

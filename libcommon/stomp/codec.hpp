@@ -67,12 +67,35 @@ class Decoder {
   std::size_t buffered() const { return buffer_.size() - pos_; }
 
  private:
+  // Where the decoder is inside the current frame. Lines are consumed as soon as they are
+  // complete, so feeding a frame one byte at a time costs O(frame size), not O(size^2).
+  enum class State { between_frames, command, headers, body };
+
+  Status fail(errc e);
+  bool take_line(std::string_view& line, Status& status);  // false: need more or error
+  Status on_command_line(std::string_view line);
+  Status on_header_line(std::string_view line);
+  Status start_body();
+  Status read_body(Frame& out);
+  void compact();
+
   Limits limits_;
   Version version_ = Version::v1_2;
   std::string buffer_;
   std::size_t pos_ = 0;
   std::error_code error_;
+  State state_ = State::between_frames;
+  Frame current_;                      // the frame being decoded
+  std::size_t frame_bytes_ = 0;        // bytes of current_ consumed so far (limit check)
+  std::size_t scanned_ = 0;            // bytes after pos_ already searched for '\n' or NUL
+  bool has_length_ = false;            // current_ declared content-length
+  std::size_t body_length_ = 0;        // its value
 };
+
+// STOMP "Value Encoding": decodes the escapes of `v` in a header name or value.
+// Returns false on an undefined escape (1.1+). Version 1.0 copies bytes as they are.
+bool unescape(std::string_view in, Version v, std::string& out);
+std::string escape(std::string_view in, Version v);
 
 // Encodes with the escaping of `v`. A body is always framed by content-length when the frame
 // has one set or when the body contains a NUL byte.
