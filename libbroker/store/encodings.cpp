@@ -1,0 +1,230 @@
+#include "store/encodings.hpp"
+
+#include "store/bytes.hpp"
+#include "store/record_types.hpp"
+
+namespace artemis::store {
+namespace {
+
+constexpr std::uint8_t no_routing_type = 255;
+
+bool check_version(ByteReader& r) { return r.u8() == record::layout_v1; }
+
+template <class T>
+std::optional<T> finish(const ByteReader& r, T value) {
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string_view record::name(std::uint8_t type) {
+  switch (type) {
+    case address_binding: return "ADDRESS";
+    case queue_binding: return "QUEUE";
+    case id_counter: return "ID_COUNTER";
+    case message: return "MESSAGE";
+    case add_ref: return "ADD_REF";
+    case ack_ref: return "ACK_REF";
+    case delivery_count: return "DELIVERY_COUNT";
+    case duplicate_id: return "DUPLICATE_ID";
+    default: return "UNKNOWN";
+  }
+}
+
+std::vector<std::uint8_t> encode(const AddressRecord& r) {
+  ByteWriter w;
+  w.u8(record::layout_v1);
+  w.str(r.name);
+  w.u8(static_cast<std::uint8_t>((r.anycast ? 1 : 0) | (r.multicast ? 2 : 0)));
+  w.u8(r.auto_created ? 1 : 0);
+  return std::move(w.bytes());
+}
+
+std::optional<AddressRecord> decode_address(std::uint64_t id, std::span<const std::uint8_t> b) {
+  ByteReader r(b);
+  if (!check_version(r)) return std::nullopt;
+  AddressRecord a;
+  a.id = id;
+  a.name = r.str();
+  const auto types = r.u8();
+  a.anycast = (types & 1) != 0;
+  a.multicast = (types & 2) != 0;
+  a.auto_created = (r.u8() & 1) != 0;
+  return finish(r, std::move(a));
+}
+
+std::vector<std::uint8_t> encode(const QueueRecord& r) {
+  ByteWriter w;
+  w.u8(record::layout_v1);
+  w.str(r.name);
+  w.str(r.address);
+  w.u8(static_cast<std::uint8_t>(r.routing_type));
+  w.str(r.filter.value_or(""));
+  w.u8(static_cast<std::uint8_t>((r.auto_created ? 1 : 0) | (r.filter ? 2 : 0) |
+                                 (r.purge_on_no_consumers ? 4 : 0)));
+  w.u32(static_cast<std::uint32_t>(r.max_consumers));
+  w.str(r.user);
+  return std::move(w.bytes());
+}
+
+std::optional<QueueRecord> decode_queue(std::uint64_t id, std::span<const std::uint8_t> b) {
+  ByteReader r(b);
+  if (!check_version(r)) return std::nullopt;
+  QueueRecord q;
+  q.id = id;
+  q.name = r.str();
+  q.address = r.str();
+  const auto rt = r.u8();
+  if (rt > 1) return std::nullopt;
+  q.routing_type = static_cast<RoutingType>(rt);
+  std::string filter = r.str();
+  const auto flags = r.u8();
+  q.auto_created = (flags & 1) != 0;
+  if ((flags & 2) != 0) q.filter = std::move(filter);
+  q.purge_on_no_consumers = (flags & 4) != 0;
+  q.max_consumers = static_cast<int>(static_cast<std::int32_t>(r.u32()));
+  q.user = r.str();
+  return finish(r, std::move(q));
+}
+
+std::vector<std::uint8_t> encode(const MessageRecord& m) {
+  ByteWriter w;
+  w.u8(record::layout_v1);
+  w.u64(m.id);
+  w.str(m.address);
+  w.u8(m.durable ? 1 : 0);
+  w.u8(m.priority);
+  w.i64(m.expiration);
+  w.i64(m.timestamp);
+  w.i64(m.scheduled);
+  w.u8(static_cast<std::uint8_t>(m.type));
+  w.u8(m.routing_type ? static_cast<std::uint8_t>(*m.routing_type) : no_routing_type);
+  w.u32(static_cast<std::uint32_t>(m.properties.size()));
+  for (const auto& [k, v] : m.properties) {
+    w.str(k);
+    w.str(v);
+  }
+  w.str(m.body);
+  return std::move(w.bytes());
+}
+
+std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
+  ByteReader r(b);
+  if (!check_version(r)) return std::nullopt;
+  MessageRecord m;
+  m.id = r.u64();
+  m.address = r.str();
+  m.durable = (r.u8() & 1) != 0;
+  m.priority = r.u8();
+  m.expiration = r.i64();
+  m.timestamp = r.i64();
+  m.scheduled = r.i64();
+  const auto type = r.u8();
+  if (type != static_cast<std::uint8_t>(BodyType::text) &&
+      type != static_cast<std::uint8_t>(BodyType::bytes))
+    return std::nullopt;
+  m.type = static_cast<BodyType>(type);
+  const auto rt = r.u8();
+  if (rt <= 1) m.routing_type = static_cast<RoutingType>(rt);
+  const auto nprops = r.u32();
+  for (std::uint32_t i = 0; i < nprops && r.ok(); ++i) {
+    auto k = r.str();
+    auto v = r.str();
+    m.properties.emplace(std::move(k), std::move(v));
+  }
+  m.body = r.str();
+  if (m.priority > 9) return std::nullopt;
+  return finish(r, std::move(m));
+}
+
+std::vector<std::uint8_t> encode(const DuplicateIdRecord& d) {
+  ByteWriter w;
+  w.u8(record::layout_v1);
+  w.str(d.address);
+  w.str(d.duplicate_id);
+  return std::move(w.bytes());
+}
+
+std::optional<DuplicateIdRecord> decode_duplicate_id(std::uint64_t id,
+                                                     std::span<const std::uint8_t> b) {
+  ByteReader r(b);
+  if (!check_version(r)) return std::nullopt;
+  DuplicateIdRecord d;
+  d.id = id;
+  d.address = r.str();
+  d.duplicate_id = r.str();
+  return finish(r, std::move(d));
+}
+
+std::vector<std::uint8_t> encode_id_counter(std::uint64_t reserved_up_to) {
+  ByteWriter w;
+  w.u8(record::layout_v1);
+  w.u64(reserved_up_to);
+  return std::move(w.bytes());
+}
+
+std::optional<std::uint64_t> decode_id_counter(std::span<const std::uint8_t> b) {
+  ByteReader r(b);
+  if (!check_version(r)) return std::nullopt;
+  const auto v = r.u64();
+  return finish(r, v);
+}
+
+std::vector<std::uint8_t> encode_ref(std::uint64_t queue_id) { return encode_id_counter(queue_id); }
+
+std::optional<std::uint64_t> decode_ref(std::span<const std::uint8_t> b) {
+  return decode_id_counter(b);
+}
+
+std::vector<std::uint8_t> encode_delivery_count(std::uint64_t queue_id, std::uint32_t count) {
+  ByteWriter w;
+  w.u8(record::layout_v1);
+  w.u64(queue_id);
+  w.u32(count);
+  return std::move(w.bytes());
+}
+
+std::optional<DeliveryCount> decode_delivery_count(std::span<const std::uint8_t> b) {
+  ByteReader r(b);
+  if (!check_version(r)) return std::nullopt;
+  DeliveryCount d;
+  d.queue_id = r.u64();
+  d.count = r.u32();
+  return finish(r, d);
+}
+
+std::ostream& operator<<(std::ostream& os, const AddressRecord& r) {
+  os << "Address{id=" << r.id << ", name=" << r.name << ", routingTypes=[";
+  if (r.anycast) os << "ANYCAST" << (r.multicast ? "," : "");
+  if (r.multicast) os << "MULTICAST";
+  return os << "], autoCreated=" << (r.auto_created ? "true" : "false") << "}";
+}
+
+std::ostream& operator<<(std::ostream& os, const QueueRecord& r) {
+  return os << "Queue{id=" << r.id << ", name=" << r.name << ", address=" << r.address
+            << ", routingType=" << (r.routing_type == RoutingType::anycast ? "ANYCAST" : "MULTICAST")
+            << ", filter=" << r.filter.value_or("") << ", autoCreated="
+            << (r.auto_created ? "true" : "false") << ", maxConsumers=" << r.max_consumers << "}";
+}
+
+std::ostream& operator<<(std::ostream& os, const MessageRecord& m) {
+  os << "Message{id=" << m.id << ", address=" << m.address
+     << ", durable=" << (m.durable ? "true" : "false") << ", priority=" << int(m.priority)
+     << ", expiration=" << m.expiration << ", timestamp=" << m.timestamp
+     << ", type=" << (m.type == BodyType::text ? "TEXT" : "BYTES") << ", bodySize=" << m.body.size()
+     << ", properties={";
+  bool first = true;
+  for (const auto& [k, v] : m.properties) {
+    os << (first ? "" : ", ") << k << "=" << v;
+    first = false;
+  }
+  return os << "}}";
+}
+
+std::ostream& operator<<(std::ostream& os, const DuplicateIdRecord& d) {
+  return os << "DuplicateId{id=" << d.id << ", address=" << d.address
+            << ", duplicateId=" << d.duplicate_id << "}";
+}
+
+}  // namespace artemis::store

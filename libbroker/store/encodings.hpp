@@ -1,0 +1,100 @@
+#pragma once
+// Fixed-layout record bodies (layout v1). Every body starts with record::layout_v1; fields are
+// big-endian; strings are u32 length + bytes. These structs are the on-disk shape, kept apart
+// from the core's in-memory types. Compatibility: a new field means a new layout version with
+// its own decoder; v1 bodies stay readable forever.
+//
+//   AddressRecord      v1 name:str routing_types:u8(bit0 anycast, bit1 multicast) flags:u8(bit0 auto-created)
+//   QueueRecord        v1 name:str address:str routing_type:u8 filter:str flags:u8
+//                         (bit0 auto-created, bit1 has-filter, bit2 purge-on-no-consumers)
+//                         max_consumers:u32(two's complement) user:str
+//   IdCounterRecord    v1 reserved_up_to:u64
+//   MessageRecord      v1 id:u64 address:str flags:u8(bit0 durable) priority:u8 expiration:i64
+//                         timestamp:i64 scheduled:i64 type:u8 routing_type:u8(255 none)
+//                         nprops:u32 {key:str value:str}* body:str
+//   RefRecord          v1 queue_id:u64
+//   DeliveryCountRecord v1 queue_id:u64 count:u32
+//   DuplicateIdRecord  v1 address:str id:str
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace artemis::store {
+
+enum class RoutingType : std::uint8_t { anycast = 0, multicast = 1 };
+enum class BodyType : std::uint8_t { text = 3, bytes = 4 };
+
+struct AddressRecord {
+  std::uint64_t id = 0;
+  std::string name;
+  bool anycast = false;
+  bool multicast = false;
+  bool auto_created = false;
+};
+
+struct QueueRecord {
+  std::uint64_t id = 0;
+  std::string name;
+  std::string address;
+  RoutingType routing_type = RoutingType::anycast;
+  std::optional<std::string> filter;
+  bool auto_created = false;
+  bool purge_on_no_consumers = false;
+  int max_consumers = -1;
+  std::string user;
+};
+
+// The persisted fields of a message; the core's Message holds one of these.
+struct MessageRecord {
+  std::uint64_t id = 0;
+  std::string address;
+  bool durable = false;
+  std::uint8_t priority = 4;
+  std::int64_t expiration = 0;   // epoch ms, 0 = never
+  std::int64_t timestamp = 0;    // epoch ms
+  std::int64_t scheduled = 0;    // epoch ms before which it is not delivered, 0 = now
+  BodyType type = BodyType::text;
+  std::optional<RoutingType> routing_type;
+  std::map<std::string, std::string> properties;
+  std::string body;
+};
+
+struct DuplicateIdRecord {
+  std::uint64_t id = 0;
+  std::string address;
+  std::string duplicate_id;
+};
+
+std::vector<std::uint8_t> encode(const AddressRecord& r);
+std::vector<std::uint8_t> encode(const QueueRecord& r);
+std::vector<std::uint8_t> encode(const MessageRecord& r);
+std::vector<std::uint8_t> encode(const DuplicateIdRecord& r);
+std::vector<std::uint8_t> encode_id_counter(std::uint64_t reserved_up_to);
+std::vector<std::uint8_t> encode_ref(std::uint64_t queue_id);
+std::vector<std::uint8_t> encode_delivery_count(std::uint64_t queue_id, std::uint32_t count);
+
+// Decoders return nullopt for a body of the wrong version or length; `id` is the journal
+// record id (it is not repeated inside bodies that use it as their key).
+std::optional<AddressRecord> decode_address(std::uint64_t id, std::span<const std::uint8_t> b);
+std::optional<QueueRecord> decode_queue(std::uint64_t id, std::span<const std::uint8_t> b);
+std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b);
+std::optional<DuplicateIdRecord> decode_duplicate_id(std::uint64_t id,
+                                                     std::span<const std::uint8_t> b);
+std::optional<std::uint64_t> decode_id_counter(std::span<const std::uint8_t> b);
+std::optional<std::uint64_t> decode_ref(std::span<const std::uint8_t> b);
+struct DeliveryCount {
+  std::uint64_t queue_id = 0;
+  std::uint32_t count = 0;
+};
+std::optional<DeliveryCount> decode_delivery_count(std::span<const std::uint8_t> b);
+
+std::ostream& operator<<(std::ostream& os, const AddressRecord& r);
+std::ostream& operator<<(std::ostream& os, const QueueRecord& r);
+std::ostream& operator<<(std::ostream& os, const MessageRecord& r);
+std::ostream& operator<<(std::ostream& os, const DuplicateIdRecord& r);
+
+}  // namespace artemis::store

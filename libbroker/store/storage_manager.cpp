@@ -1,0 +1,283 @@
+#include "store/storage_manager.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "store/record_types.hpp"
+#include "util/assert.hpp"
+
+namespace artemis::store {
+namespace {
+
+// Ids are reserved in blocks so the counter is written once per block, not once per message.
+constexpr std::uint64_t id_block = 1000;
+constexpr std::string_view logger_name = "org.apache.activemq.artemis.core.server";
+
+std::span<const std::uint8_t> span_of(const std::vector<std::uint8_t>& v) { return {v.data(), v.size()}; }
+
+void ignore(std::error_code) {}
+
+}  // namespace
+
+StorageManager::StorageManager(std::unique_ptr<journal::Journal> bindings,
+                               std::unique_ptr<journal::Journal> messages,
+                               const util::Logger& log)
+    : bindings_(std::move(bindings)), messages_(std::move(messages)), log_(log) {
+  BROKER_ASSERT((bindings_ == nullptr) == (messages_ == nullptr),
+                "storage needs both journals or neither");
+}
+
+StorageManager::~StorageManager() { close(); }
+
+std::error_code StorageManager::load(LoadedState& out) {
+  if (!persistent()) return {};
+  journal::LoadResult bindings;
+  if (auto ec = bindings_->load(bindings)) return ec;
+  journal::LoadResult messages;
+  if (auto ec = messages_->load(messages)) return ec;
+  load_bindings(bindings, out);
+  load_messages(messages, out);
+  next_id_ = std::max({next_id_, bindings.max_id + 1, messages.max_id + 1, reserved_up_to_ + 1});
+  // Reserve the block we start in before any id from it reaches the disk.
+  reserved_up_to_ = next_id_ - 1;
+  return {};
+}
+
+void StorageManager::load_bindings(const journal::LoadResult& r, LoadedState& out) {
+  for (const auto& rec : r.records) {
+    const std::span<const std::uint8_t> body{rec.data.data(), rec.data.size()};
+    bool ok = true;
+    switch (rec.user_type) {
+      case record::address_binding:
+        if (auto a = decode_address(rec.id, body)) {
+          auto it = std::find_if(out.addresses.begin(), out.addresses.end(),
+                                 [&](const AddressRecord& x) { return x.id == rec.id; });
+          if (it != out.addresses.end()) *it = std::move(*a);
+          else out.addresses.push_back(std::move(*a));
+        } else {
+          ok = false;
+        }
+        break;
+      case record::queue_binding:
+        if (auto q = decode_queue(rec.id, body)) out.queues.push_back(std::move(*q));
+        else ok = false;
+        break;
+      case record::id_counter:
+        if (auto v = decode_id_counter(body)) {
+          reserved_up_to_ = std::max(reserved_up_to_, *v);
+          counter_record_id_ = rec.id;
+        } else {
+          ok = false;
+        }
+        break;
+      default: ok = false;
+    }
+    if (!ok) {
+      ++out.bad_records;
+      log_.plain(util::Level::warn, logger_name,
+                 "bindings journal: record {} of type {} does not decode; ignored", rec.id,
+                 int(rec.user_type));
+    }
+  }
+}
+
+void StorageManager::load_messages(const journal::LoadResult& r, LoadedState& out) {
+  std::map<std::uint64_t, LoadedMessage> by_id;
+  auto bad = [&](const journal::RecordInfo& rec) {
+    ++out.bad_records;
+    log_.plain(util::Level::warn, logger_name,
+               "message journal: record {} of type {} ({}) does not decode; ignored", rec.id,
+               int(rec.user_type), record::name(rec.user_type));
+  };
+  // Adds first, then updates: an update always refers to an add that precedes it.
+  for (const auto& rec : r.records) {
+    if (rec.is_update) continue;
+    const std::span<const std::uint8_t> body{rec.data.data(), rec.data.size()};
+    if (rec.user_type == record::message) {
+      if (auto m = decode_message(body)) by_id[rec.id].message = std::move(*m);
+      else bad(rec);
+    } else if (rec.user_type == record::duplicate_id) {
+      if (auto d = decode_duplicate_id(rec.id, body)) out.duplicate_ids.push_back(std::move(*d));
+      else bad(rec);
+    } else {
+      bad(rec);
+    }
+  }
+  for (const auto& rec : r.records) {
+    if (!rec.is_update) continue;
+    const std::span<const std::uint8_t> body{rec.data.data(), rec.data.size()};
+    auto it = by_id.find(rec.id);
+    if (it == by_id.end()) {
+      bad(rec);
+      continue;
+    }
+    auto& refs = it->second.refs;
+    if (rec.user_type == record::add_ref) {
+      if (auto q = decode_ref(body)) refs.push_back({*q, 0});
+      else bad(rec);
+    } else if (rec.user_type == record::ack_ref) {
+      if (auto q = decode_ref(body)) {
+        auto ref = std::find_if(refs.begin(), refs.end(),
+                                [&](const LoadedRef& x) { return x.queue_id == *q; });
+        if (ref != refs.end()) refs.erase(ref);
+      } else {
+        bad(rec);
+      }
+    } else if (rec.user_type == record::delivery_count) {
+      if (auto d = decode_delivery_count(body)) {
+        for (auto& ref : refs)
+          if (ref.queue_id == d->queue_id) ref.delivery_count = d->count;
+      } else {
+        bad(rec);
+      }
+    } else {
+      bad(rec);
+    }
+  }
+  std::sort(out.duplicate_ids.begin(), out.duplicate_ids.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (auto& [id, lm] : by_id) {
+    if (lm.refs.empty()) {
+      // Every ref was acked but the delete did not reach the disk: finish the job.
+      messages_->append_delete(id, journal::Sync::no, ignore);
+      continue;
+    }
+    out.messages.push_back(std::move(lm));
+  }
+}
+
+std::uint64_t StorageManager::next_id() {
+  const std::uint64_t id = next_id_++;
+  if (persistent() && id > reserved_up_to_) {
+    reserved_up_to_ = id + id_block;
+    const auto body = encode_id_counter(reserved_up_to_);
+    if (counter_record_id_ == 0) {
+      // The counter record takes an id from the block it reserves.
+      counter_record_id_ = next_id_++;
+      bindings_->append_add(counter_record_id_, record::id_counter, span_of(body),
+                            journal::Sync::no, ignore);
+    } else {
+      bindings_->append_update(counter_record_id_, record::id_counter, span_of(body),
+                               journal::Sync::no, ignore);
+    }
+  }
+  return id;
+}
+
+void StorageManager::add_address(const AddressRecord& r) {
+  if (!persistent()) return;
+  bindings_->append_add(r.id, record::address_binding, span_of(encode(r)), journal::Sync::yes,
+                        ignore);
+}
+
+void StorageManager::update_address(const AddressRecord& r) {
+  if (!persistent()) return;
+  bindings_->append_update(r.id, record::address_binding, span_of(encode(r)),
+                           journal::Sync::yes, ignore);
+}
+
+void StorageManager::delete_address(std::uint64_t id) {
+  if (!persistent()) return;
+  bindings_->append_delete(id, journal::Sync::yes, ignore);
+}
+
+void StorageManager::add_queue(const QueueRecord& r) {
+  if (!persistent()) return;
+  bindings_->append_add(r.id, record::queue_binding, span_of(encode(r)), journal::Sync::yes,
+                        ignore);
+}
+
+void StorageManager::delete_queue(std::uint64_t id) {
+  if (!persistent()) return;
+  bindings_->append_delete(id, journal::Sync::yes, ignore);
+}
+
+void StorageManager::store_message(const MessageRecord& m, std::span<const std::uint64_t> queue_ids,
+                                   journal::Completion done) {
+  if (!persistent() || queue_ids.empty()) {
+    done({});
+    return;
+  }
+  messages_->append_add(m.id, record::message, span_of(encode(m)), journal::Sync::no, ignore);
+  for (std::size_t i = 0; i < queue_ids.size(); ++i) {
+    const bool last = i + 1 == queue_ids.size();
+    messages_->append_update(m.id, record::add_ref, span_of(encode_ref(queue_ids[i])),
+                             last ? journal::Sync::yes : journal::Sync::no,
+                             last ? std::move(done) : journal::Completion(ignore));
+  }
+}
+
+void StorageManager::store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
+                                      std::span<const std::uint64_t> queue_ids) {
+  if (!persistent() || queue_ids.empty()) return;
+  messages_->append_add_tx(tx_id, m.id, record::message, span_of(encode(m)));
+  for (auto q : queue_ids) messages_->append_update_tx(tx_id, m.id, record::add_ref, span_of(encode_ref(q)));
+}
+
+void StorageManager::commit_tx(std::uint64_t tx_id, journal::Completion done) {
+  if (!persistent()) {
+    done({});
+    return;
+  }
+  messages_->append_commit(tx_id, journal::Sync::yes, std::move(done));
+}
+
+void StorageManager::rollback_tx(std::uint64_t tx_id) {
+  if (!persistent()) return;
+  messages_->append_rollback(tx_id, journal::Sync::no, ignore);
+}
+
+void StorageManager::ack(std::uint64_t message_id, std::uint64_t queue_id, bool last_ref) {
+  if (!persistent()) return;
+  // Acks need no fdatasync of their own: a lost ack means a redelivery, never a lost message,
+  // and the next synced append (or close) makes it durable.
+  if (last_ref) messages_->append_delete(message_id, journal::Sync::no, ignore);
+  else
+    messages_->append_update(message_id, record::ack_ref, span_of(encode_ref(queue_id)),
+                             journal::Sync::no, ignore);
+}
+
+void StorageManager::update_delivery_count(std::uint64_t message_id, std::uint64_t queue_id,
+                                           std::uint32_t count) {
+  if (!persistent()) return;
+  messages_->append_update(message_id, record::delivery_count,
+                           span_of(encode_delivery_count(queue_id, count)), journal::Sync::no,
+                           ignore);
+}
+
+std::uint64_t StorageManager::add_duplicate_id(const std::string& address,
+                                               const std::string& duplicate_id) {
+  const std::uint64_t id = next_id();
+  if (persistent()) {
+    const DuplicateIdRecord d{id, address, duplicate_id};
+    // No sync of its own: the message it belongs to is appended after it and synced.
+    messages_->append_add(id, record::duplicate_id, span_of(encode(d)), journal::Sync::no, ignore);
+  }
+  return id;
+}
+
+void StorageManager::delete_duplicate_id(std::uint64_t record_id) {
+  if (!persistent()) return;
+  messages_->append_delete(record_id, journal::Sync::no, ignore);
+}
+
+void StorageManager::flush(journal::Completion done) {
+  if (!persistent()) {
+    done({});
+    return;
+  }
+  messages_->flush(std::move(done));
+}
+
+void StorageManager::close() {
+  if (closed_ || !persistent()) return;
+  closed_ = true;
+  messages_->close();
+  bindings_->close();
+}
+
+journal::Stats StorageManager::message_stats() const {
+  return persistent() ? messages_->stats() : journal::Stats{};
+}
+
+}  // namespace artemis::store

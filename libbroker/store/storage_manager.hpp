@@ -1,0 +1,102 @@
+#pragma once
+// StorageManager: maps broker state onto the two journals (record_types.hpp).
+//   bindings journal  addresses, queues, the id counter
+//   message journal   messages, their per-queue refs and acks, delivery counts, duplicate ids
+// Built without journals (persistence-enabled=false) every operation completes at once and
+// nothing touches the disk. Non-durable messages never reach this class.
+//
+// Thread: broker thread only. Completions arrive on the broker thread through the journal's
+// Poster; a durable send is confirmed only from its completion (after fdatasync).
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "journal/journal.hpp"
+#include "store/encodings.hpp"
+#include "util/log.hpp"
+
+namespace artemis::store {
+
+struct LoadedRef {
+  std::uint64_t queue_id = 0;
+  std::uint32_t delivery_count = 0;
+};
+
+struct LoadedMessage {
+  MessageRecord message;
+  std::vector<LoadedRef> refs;  // queues still holding it, in the order they were added
+};
+
+// What the journals held, handed to the core in order: addresses, then queues, then messages
+// in message-id (= arrival) order.
+struct LoadedState {
+  std::vector<AddressRecord> addresses;
+  std::vector<QueueRecord> queues;
+  std::vector<LoadedMessage> messages;
+  std::vector<DuplicateIdRecord> duplicate_ids;  // in id (= arrival) order
+  std::size_t bad_records = 0;                   // bodies that did not decode (logged)
+};
+
+class StorageManager {
+ public:
+  // Both journals or neither (persistence disabled).
+  StorageManager(std::unique_ptr<journal::Journal> bindings,
+                 std::unique_ptr<journal::Journal> messages, const util::Logger& log);
+  ~StorageManager();
+  StorageManager(const StorageManager&) = delete;
+  StorageManager& operator=(const StorageManager&) = delete;
+
+  bool persistent() const { return messages_ != nullptr; }
+
+  // Replays both journals. Call once, before anything else.
+  std::error_code load(LoadedState& out);
+  // Ids for messages, queues, addresses, transactions and duplicate-id records: unique across
+  // restarts (reserved in blocks through the id_counter record).
+  std::uint64_t next_id();
+
+  void add_address(const AddressRecord& r);
+  void update_address(const AddressRecord& r);
+  void delete_address(std::uint64_t id);
+  void add_queue(const QueueRecord& r);
+  void delete_queue(std::uint64_t id);
+
+  // A durable message and its refs on durable queues; `done` runs once they are on disk.
+  void store_message(const MessageRecord& m, std::span<const std::uint64_t> queue_ids,
+                     journal::Completion done);
+  // The same inside a transaction: visible only after commit_tx.
+  void store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
+                        std::span<const std::uint64_t> queue_ids);
+  void commit_tx(std::uint64_t tx_id, journal::Completion done);
+  void rollback_tx(std::uint64_t tx_id);
+
+  // The message left queue_id; last_ref deletes the message record itself.
+  void ack(std::uint64_t message_id, std::uint64_t queue_id, bool last_ref);
+  void update_delivery_count(std::uint64_t message_id, std::uint64_t queue_id,
+                             std::uint32_t count);
+
+  // Returns the record id to delete it with when the id leaves the cache.
+  std::uint64_t add_duplicate_id(const std::string& address, const std::string& duplicate_id);
+  void delete_duplicate_id(std::uint64_t record_id);
+
+  // Runs done once everything appended before is durable.
+  void flush(journal::Completion done);
+  void close();
+  journal::Stats message_stats() const;
+
+ private:
+  void load_bindings(const journal::LoadResult& r, LoadedState& out);
+  void load_messages(const journal::LoadResult& r, LoadedState& out);
+
+  std::unique_ptr<journal::Journal> bindings_;
+  std::unique_ptr<journal::Journal> messages_;
+  const util::Logger& log_;
+  std::uint64_t next_id_ = 1;
+  std::uint64_t reserved_up_to_ = 0;   // ids below this are covered by the counter on disk
+  std::uint64_t counter_record_id_ = 0;  // 0 = not written yet
+  bool closed_ = false;
+};
+
+}  // namespace artemis::store
