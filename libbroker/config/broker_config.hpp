@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace artemis::config {
@@ -159,6 +160,15 @@ struct WildcardConfig {
   char single_word = '*';
 };
 
+// <critical-analyzer*>: accepted and kept so `config print` shows them; this broker has no
+// critical analyzer (its single broker thread is watched by the journal's own timeouts).
+struct CriticalAnalyzerConfig {
+  bool enabled = true;
+  std::int64_t timeout_ms = 120000;
+  std::int64_t check_period_ms = 60000;
+  std::string policy = "LOG";  // HALT, SHUTDOWN or LOG
+};
+
 struct BrokerConfig {
   std::filesystem::path source;        // the broker.xml that was read
   std::filesystem::path instance_dir;  // what relative paths resolve against
@@ -194,11 +204,18 @@ struct BrokerConfig {
   std::vector<AddressSetting> address_settings;
   std::vector<AddressConfig> addresses;
   WildcardConfig wildcards;
+  CriticalAnalyzerConfig critical_analyzer;
 
   const TransportConfig* find_connector(std::string_view name) const;
   const TransportConfig* find_acceptor(std::string_view name) const;
 };
 
 std::ostream& operator<<(std::ostream& os, const BrokerConfig& c);
+std::ostream& operator<<(std::ostream& os, const TransportConfig& t);
+
+// The URL a client command uses when --url is not given (cli.md §4.1): the acceptor named
+// `acceptor_name`, else the connector of that name; a wildcard host (0.0.0.0, ::) becomes
+// localhost. Result "tcp://host:port"; nullopt when neither exists.
+std::optional<std::string> client_url_for(const BrokerConfig& c, std::string_view acceptor_name);
 
 }  // namespace artemis::config

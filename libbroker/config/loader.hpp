@@ -4,10 +4,14 @@
 // Errors are collected (every problem is reported, each as "file:line: what is wrong and what
 // would be right"); unknown elements are warnings, never silently ignored.
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/broker_config.hpp"
+#include "config/errors.hpp"
 
 namespace artemis::config {
 
@@ -15,6 +19,7 @@ struct Diagnostic {
   std::filesystem::path file;
   int line = 0;
   std::string message;
+  errc code = errc::invalid_value;  // for warnings: what kind of thing was ignored
   std::string to_string() const;  // "broker.xml:42: <journal-file-size>: 'ten' is not a size (e.g. 10M)"
 };
 
@@ -31,5 +36,11 @@ LoadResult load_broker_xml(const std::filesystem::path& file,
                            const std::filesystem::path& instance_dir);
 LoadResult load_broker_xml_string(const std::string& xml, const std::filesystem::path& file_name,
                                   const std::filesystem::path& instance_dir);
+
+// Where ${name} values come from. The default reads the process environment, and also knows
+// ${artemis.instance} (the instance directory), which Artemis templates may use.
+using Environment = std::function<std::optional<std::string>(std::string_view name)>;
+LoadResult load_broker_xml_string(const std::string& xml, const std::filesystem::path& file_name,
+                                  const std::filesystem::path& instance_dir, const Environment& env);
 
 }  // namespace artemis::config
