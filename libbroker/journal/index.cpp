@@ -1,0 +1,213 @@
+#include "journal/index.hpp"
+
+#include <algorithm>
+
+#include "util/assert.hpp"
+
+namespace artemis::journal {
+
+void Index::add_file(std::uint64_t seq) { files_.try_emplace(seq); }
+
+void Index::count_live(Loc loc) {
+  auto& f = files_[loc.seq];
+  f.live_records += 1;
+  f.live_bytes += loc.size;
+  f.used_bytes += loc.size;
+}
+
+void Index::kill(Loc loc, std::uint64_t protector) {
+  auto it = files_.find(loc.seq);
+  BROKER_ASSERT(it != files_.end(), "journal index: live record in unknown file {}", loc.seq);
+  BROKER_ASSERT(it->second.live_records > 0, "journal index: file {} has no live record", loc.seq);
+  it->second.live_records -= 1;
+  it->second.live_bytes -= loc.size;
+  if (protector != loc.seq) files_[protector].protects[loc.seq] += 1;
+}
+
+void Index::kill_record(std::uint64_t id, std::uint64_t protector) {
+  auto it = records_.find(id);
+  if (it == records_.end()) return;
+  for (const auto& loc : it->second) kill(loc, protector);
+  records_.erase(it);
+}
+
+void Index::on_add(std::uint64_t id, Loc loc) {
+  kill_record(id, loc.seq);  // an add of a live id replaces it
+  count_live(loc);
+  records_[id].push_back(loc);
+}
+
+void Index::on_update(std::uint64_t id, Loc loc) {
+  auto it = records_.find(id);
+  files_[loc.seq].used_bytes += loc.size;
+  if (it == records_.end()) return;  // update of a record that is gone: dead on arrival
+  auto& f = files_[loc.seq];
+  f.live_records += 1;
+  f.live_bytes += loc.size;
+  it->second.push_back(loc);
+}
+
+void Index::on_delete(std::uint64_t id, Loc loc) {
+  files_[loc.seq].used_bytes += loc.size;
+  kill_record(id, loc.seq);
+}
+
+void Index::on_tx_record(RecordType type, std::uint64_t tx_id, std::uint64_t id, Loc loc) {
+  count_live(loc);  // live until the outcome
+  txs_[tx_id].ops.push_back(TxOp{type, id, loc});
+}
+
+void Index::on_prepare(std::uint64_t tx_id, Loc loc) {
+  auto& tx = txs_[tx_id];
+  if (tx.prepared) kill(tx.prepare, loc.seq);  // a second prepare supersedes the first
+  tx.prepared = true;
+  tx.prepare = loc;
+  count_live(loc);
+}
+
+void Index::on_commit(std::uint64_t tx_id, Loc loc) {
+  files_[loc.seq].used_bytes += loc.size;
+  auto it = txs_.find(tx_id);
+  if (it == txs_.end()) return;
+  const std::uint64_t g = loc.seq;
+  auto& f = files_[g];
+  for (const auto& op : it->second.ops) {
+    // The commit keeps every file holding the tx's records alive: without it they would
+    // read as an unresolved transaction.
+    if (op.loc.seq != g) f.protects[op.loc.seq] += 1;
+    switch (op.type) {
+      case RecordType::add_tx:
+        kill_record(op.id, op.loc.seq);
+        records_[op.id].push_back(op.loc);  // stays counted live
+        break;
+      case RecordType::update_tx:
+        if (auto r = records_.find(op.id); r != records_.end()) {
+          r->second.push_back(op.loc);
+        } else {
+          kill(op.loc, g);
+        }
+        break;
+      default:  // delete_tx: the target dies; the DELETE_TX record protects its files
+        kill_record(op.id, op.loc.seq);
+        kill(op.loc, g);
+        break;
+    }
+  }
+  if (it->second.prepared) kill(it->second.prepare, g);
+  txs_.erase(it);
+}
+
+void Index::on_rollback(std::uint64_t tx_id, Loc loc) {
+  files_[loc.seq].used_bytes += loc.size;
+  auto it = txs_.find(tx_id);
+  if (it == txs_.end()) return;
+  for (const auto& op : it->second.ops) kill(op.loc, loc.seq);
+  if (it->second.prepared) kill(it->second.prepare, loc.seq);
+  txs_.erase(it);
+}
+
+void Index::drop_unprepared() {
+  for (auto it = txs_.begin(); it != txs_.end();) {
+    if (it->second.prepared) {
+      ++it;
+      continue;
+    }
+    // No record refers to these any more, so nothing needs protecting.
+    for (const auto& op : it->second.ops) kill(op.loc, op.loc.seq);
+    it = txs_.erase(it);
+  }
+}
+
+std::vector<std::uint64_t> Index::take_reclaimable(std::uint64_t current) {
+  std::vector<std::uint64_t> out;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto it = files_.begin(); it != files_.end();) {
+      const auto seq = it->first;
+      const auto& f = it->second;
+      if (seq == current || f.live_records != 0 || !f.protects.empty()) {
+        ++it;
+        continue;
+      }
+      out.push_back(seq);
+      it = files_.erase(it);
+      for (auto& [other, acct] : files_) acct.protects.erase(seq);
+      changed = true;
+    }
+  }
+  return out;
+}
+
+std::uint64_t Index::live_bytes() const {
+  std::uint64_t sum = 0;
+  for (const auto& [seq, f] : files_) sum += f.live_bytes;
+  return sum;
+}
+
+std::uint64_t Index::used_bytes() const {
+  std::uint64_t sum = 0;
+  for (const auto& [seq, f] : files_) sum += f.used_bytes;
+  return sum;
+}
+
+std::vector<Loc> Index::live_locations_below(std::uint64_t below) const {
+  std::vector<Loc> out;
+  for (const auto& [id, locs] : records_) {
+    for (const auto& loc : locs) {
+      if (loc.seq < below) out.push_back(loc);
+    }
+  }
+  for (const auto& [tx_id, tx] : txs_) {
+    for (const auto& op : tx.ops) {
+      if (op.loc.seq < below) out.push_back(op.loc);
+    }
+    if (tx.prepared && tx.prepare.seq < below) out.push_back(tx.prepare);
+  }
+  std::sort(out.begin(), out.end(), [](const Loc& a, const Loc& b) {
+    return a.seq != b.seq ? a.seq < b.seq : a.offset < b.offset;
+  });
+  return out;
+}
+
+void Index::relocate(const std::map<std::pair<std::uint64_t, std::uint32_t>, Loc>& moved,
+                     const std::vector<std::uint64_t>& replaced,
+                     const std::vector<std::uint64_t>& added) {
+  auto move = [&](Loc& loc) {
+    auto it = moved.find({loc.seq, loc.offset});
+    if (it == moved.end()) return;
+    auto& from = files_[loc.seq];
+    from.live_records -= 1;
+    from.live_bytes -= loc.size;
+    loc = it->second;
+    auto& to = files_[loc.seq];
+    to.live_records += 1;
+    to.live_bytes += loc.size;
+  };
+  for (auto& seq : added) files_.try_emplace(seq);
+  for (auto& [id, locs] : records_) {
+    for (auto& loc : locs) move(loc);
+  }
+  for (auto& [tx_id, tx] : txs_) {
+    for (auto& op : tx.ops) move(op.loc);
+    if (tx.prepared) move(tx.prepare);
+  }
+  for (auto& [seq, loc] : moved) files_[loc.seq].used_bytes += loc.size;
+  for (auto seq : replaced) {
+    auto it = files_.find(seq);
+    if (it == files_.end()) continue;
+    BROKER_ASSERT(it->second.live_records == 0, "journal index: replaced file {} still has {} live records",
+                  seq, it->second.live_records);
+    files_.erase(it);
+  }
+  for (auto& [seq, f] : files_) {
+    bool protected_replaced = false;
+    for (auto r : replaced) protected_replaced |= f.protects.erase(r) != 0;
+    if (protected_replaced) {
+      for (auto a : added) {
+        if (a != seq) f.protects[a] += 1;
+      }
+    }
+  }
+}
+
+}  // namespace artemis::journal

@@ -1,0 +1,57 @@
+#pragma once
+// The Journal implementation (the appender side). Thread: the owner (broker) thread calls
+// everything; it places each record (file sequence + offset), updates the live index, and
+// queues the bytes to the WriterThread, so it never waits for I/O. Rolling to a new file, the
+// reclaim of dead files and the compaction trigger are decided here.
+#include <memory>
+
+#include "journal/index.hpp"
+#include "journal/journal.hpp"
+#include "journal/writer_thread.hpp"
+
+namespace artemis::journal {
+
+class Compactor;
+
+class JournalImpl final : public Journal {
+ public:
+  JournalImpl(Options options, Poster post, const util::Logger& log);
+  ~JournalImpl() override;
+
+  std::error_code load(LoadResult& out) override;
+  void append_add(std::uint64_t id, std::uint8_t user_type, std::span<const std::uint8_t> data,
+                  Sync sync, Completion done) override;
+  void append_update(std::uint64_t id, std::uint8_t user_type, std::span<const std::uint8_t> data,
+                     Sync sync, Completion done) override;
+  void append_delete(std::uint64_t id, Sync sync, Completion done) override;
+  void append_add_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
+                     std::span<const std::uint8_t> data) override;
+  void append_update_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
+                        std::span<const std::uint8_t> data) override;
+  void append_delete_tx(std::uint64_t tx_id, std::uint64_t id) override;
+  void append_prepare(std::uint64_t tx_id, std::span<const std::uint8_t> extra, Sync sync,
+                      Completion done) override;
+  void append_commit(std::uint64_t tx_id, Sync sync, Completion done) override;
+  void append_rollback(std::uint64_t tx_id, Sync sync, Completion done) override;
+  void flush(Completion done) override;
+  void close() override;
+  Stats stats() const override;
+
+ private:
+  void append(const RecordView& record, Sync sync, Completion done);
+  Placement place(std::uint32_t size);
+  void after_roll();
+
+  Options options_;
+  Poster post_;
+  const util::Logger& log_;
+  Index index_;
+  std::unique_ptr<WriterThread> writer_;
+  std::uint64_t current_seq_ = 0;  // 0: no current file yet (the first append starts one)
+  std::uint64_t current_offset_ = 0;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t appends_ = 0;
+  std::uint64_t compactions_ = 0;
+};
+
+}  // namespace artemis::journal

@@ -1,0 +1,234 @@
+#include "journal/writer_thread.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "journal/errors.hpp"
+#include "journal/log_codes.hpp"
+#include "util/assert.hpp"
+
+namespace artemis::journal {
+
+void WriterThread::Batch::clear() {
+  for (std::size_t i = 0; i < used_segments; ++i) segments[i].bytes.clear();  // keep capacity
+  used_segments = 0;
+  items.clear();
+  releases.clear();
+  sync = false;
+}
+
+WriterThread::WriterThread(const Options& options, Poster post, const util::Logger& log,
+                           std::map<std::uint64_t, JournalFile> data_files,
+                           std::vector<JournalFile> free_files, std::set<std::uint64_t> wrong_size,
+                           std::uint64_t next_name)
+    : options_(options),
+      post_(std::move(post)),
+      log_(log),
+      data_(std::move(data_files)),
+      free_(std::move(free_files)),
+      wrong_size_(std::move(wrong_size)),
+      next_name_(next_name) {
+  update_file_count();
+}
+
+WriterThread::~WriterThread() { stop(); }
+
+void WriterThread::update_file_count() { file_count_.store(data_.size() + free_.size()); }
+
+std::error_code WriterThread::create_free_file() {
+  const auto path = options_.directory / file_name(options_.prefix, options_.extension, next_name_);
+  JournalFile file;
+  // A free file carries sequence 0: it never validates a record until it is activated.
+  if (auto ec = JournalFile::create(path, options_.file_size, 0, file); ec) {
+    log_.log(log_codes::kCreateFailed, path.string(), ec.message());
+    return ec;
+  }
+  ++next_name_;
+  free_.push_back(std::move(file));
+  update_file_count();
+  return {};
+}
+
+std::error_code WriterThread::ensure_files(std::size_t min_files) {
+  while (data_.size() + free_.size() < min_files || free_.empty()) {
+    if (auto ec = create_free_file(); ec) return ec;
+  }
+  return {};
+}
+
+void WriterThread::start() {
+  BROKER_ASSERT(!thread_.joinable(), "journal writer started twice");
+  thread_ = std::thread([this] { run(); });
+}
+
+void WriterThread::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  data_.clear();
+  free_.clear();
+}
+
+WriterThread::Segment& WriterThread::segment_for(Placement at) {
+  auto& b = queued_;
+  if (b.used_segments > 0) {
+    auto& last = b.segments[b.used_segments - 1];
+    if (!at.activate && last.at.seq == at.seq && last.at.offset + last.bytes.size() == at.offset) {
+      return last;
+    }
+  }
+  if (b.used_segments == b.segments.size()) b.segments.emplace_back();
+  auto& seg = b.segments[b.used_segments++];
+  seg.at = at;
+  return seg;
+}
+
+void WriterThread::enqueue_completion(Completion done, std::error_code preset, Sync sync) {
+  {
+    std::lock_guard lock(mutex_);
+    queued_.sync |= sync == Sync::yes;
+    queued_.items.push_back(Item{std::move(done), preset});
+  }
+  wake_.notify_one();
+}
+
+void WriterThread::enqueue_release(std::vector<std::uint64_t> seqs) {
+  if (seqs.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    queued_.sync = true;  // what made these files dead must be durable before they are freed
+    queued_.releases.insert(queued_.releases.end(), seqs.begin(), seqs.end());
+  }
+  wake_.notify_one();
+}
+
+void WriterThread::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+    if (queued_.empty()) break;  // stopping with nothing left
+    if (options_.buffer_timeout.count() > 0 && !stopping_ &&
+        queued_bytes_ < options_.max_batch_bytes) {
+      // Optional cap only: wait a little for a fuller batch.
+      wake_.wait_for(lock, options_.buffer_timeout,
+                     [&] { return stopping_ || queued_bytes_ >= options_.max_batch_bytes; });
+    }
+    std::swap(queued_, work_);
+    const auto bytes = queued_bytes_;
+    queued_bytes_ = 0;
+    lock.unlock();
+    process(work_);
+    backlog_.fetch_sub(bytes, std::memory_order_relaxed);
+    work_.clear();
+    lock.lock();
+  }
+}
+
+std::error_code WriterThread::activate(std::uint64_t seq, JournalFile*& file) {
+  if (free_.empty()) {
+    if (auto ec = create_free_file(); ec) return ec;
+  }
+  auto [it, fresh] = data_.emplace(seq, std::move(free_.back()));
+  free_.pop_back();
+  BROKER_ASSERT(fresh, "journal file sequence {} activated twice", seq);
+  file = &it->second;
+  return {};
+}
+
+std::error_code WriterThread::write_segment(Segment& seg) {
+  JournalFile* file = nullptr;
+  iovec iov[2];
+  int n = 0;
+  std::uint8_t header[kFileHeaderSize];
+  std::uint64_t offset = seg.at.offset;
+  if (seg.at.activate) {
+    if (auto ec = activate(seg.at.seq, file); ec) return ec;
+    BROKER_ASSERT(seg.at.offset == kFileHeaderSize, "first record of file {} at offset {}",
+                  seg.at.seq, seg.at.offset);
+    // Header and first records in one write: if it tears, neither a new header with stale
+    // records nor new records under an old header validates.
+    encode_file_header(FileHeader{seg.at.seq, FileState::data, file->size()}, header);
+    iov[n++] = iovec{header, kFileHeaderSize};
+    offset = 0;
+  } else {
+    auto it = data_.find(seg.at.seq);
+    BROKER_ASSERT(it != data_.end(), "journal write to unknown file sequence {}", seg.at.seq);
+    file = &it->second;
+  }
+  iov[n++] = iovec{seg.bytes.data(), seg.bytes.size()};
+  if (auto ec = file->write_at(offset, std::span<const iovec>(iov, n)); ec) {
+    log_.log(log_codes::kWriteFailed, file->path().string(), offset, ec.message());
+    return ec;
+  }
+  dirty_.insert(seg.at.seq);
+  return {};
+}
+
+void WriterThread::process(Batch& batch) {
+  std::error_code ec = failure_ ? std::error_code(errc::journal_failed) : std::error_code{};
+  for (std::size_t i = 0; !ec && i < batch.used_segments; ++i) ec = write_segment(batch.segments[i]);
+  if (!ec && batch.sync && options_.datasync) {
+    for (auto seq : dirty_) {
+      auto& file = data_.at(seq);
+      if (ec = file.datasync(); ec) {
+        log_.log(log_codes::kSyncFailed, file.path().string(), ec.message());
+        break;
+      }
+    }
+    if (!ec) dirty_.clear();
+  }
+  if (ec && !failure_) {
+    failure_ = ec;
+    failed_.store(true, std::memory_order_release);
+    log_.log(log_codes::kFailedState, ec.message());
+  }
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  if (!batch.items.empty()) {
+    auto items = std::make_shared<std::vector<Item>>(std::move(batch.items));
+    batch.items = {};
+    for (auto& item : *items) {
+      if (!item.preset) item.preset = ec;
+    }
+    post_([items] {
+      for (auto& item : *items) item.done(item.preset);
+    });
+  }
+  if (!ec) {
+    for (auto seq : batch.releases) release(seq);
+  }
+  if (!failure_ && free_.empty() && !batch.releases.empty()) {
+    // Keep one file ready so the next roll does not wait for a zero fill.
+    (void)create_free_file();
+  }
+  update_file_count();
+}
+
+void WriterThread::release(std::uint64_t seq) {
+  auto node = data_.extract(seq);
+  if (node.empty()) return;
+  auto& file = node.mapped();
+  dirty_.erase(seq);
+  // Mark it free and make that durable before anything else is freed after it (a later file
+  // may hold the deletes that keep this one's records dead).
+  if (auto ec = file.write_header(FileHeader{seq, FileState::free, file.size()}); !ec) {
+    ec = file.datasync();
+    if (ec) log_.log(log_codes::kSyncFailed, file.path().string(), ec.message());
+  }
+  const bool wrong = wrong_size_.erase(seq) != 0;
+  const auto limit = static_cast<std::size_t>(std::max(options_.pool_files, options_.min_files));
+  const bool keep = !wrong && (options_.pool_files < 0 || data_.size() + free_.size() + 1 <= limit);
+  if (keep) {
+    free_.push_back(std::move(file));
+    return;
+  }
+  const auto path = file.path();
+  file.close();
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  (void)sync_directory(options_.directory);
+}
+
+}  // namespace artemis::journal

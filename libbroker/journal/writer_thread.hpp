@@ -1,0 +1,132 @@
+#pragma once
+// The journal thread: owns the journal's open files and the pool of free files. The broker
+// thread queues placed records (file sequence + offset chosen by the appender), completions,
+// flushes and file releases; this thread takes everything queued as soon as its previous
+// round ends (leader/follower group commit, no fixed timer), writes it with one pwritev per
+// file, runs one fdatasync per dirty file when any queued entry asked for sync, and then posts
+// the round's completions, in queue order, with one call to the poster.
+//
+// Errors: a failed write, sync or file creation fails that round's completions with the cause
+// (errc::disk_full for ENOSPC/EFBIG) and every later one with errc::journal_failed; nothing is
+// written after a failure, so what was confirmed stays intact on disk.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "journal/journal.hpp"
+#include "journal/journal_file.hpp"
+#include "util/log.hpp"
+
+namespace artemis::journal {
+
+struct Placement {
+  std::uint64_t seq = 0;
+  std::uint64_t offset = 0;
+  bool activate = false;  // first record of a newly started file: write its header too
+};
+
+class WriterThread {
+ public:
+  // Upper bound on bytes queued but not yet written; appends past it fail with backlog_full.
+  static constexpr std::size_t kMaxBacklogBytes = 256u << 20;
+
+  WriterThread(const Options& options, Poster post, const util::Logger& log,
+               std::map<std::uint64_t, JournalFile> data_files, std::vector<JournalFile> free_files,
+               std::set<std::uint64_t> wrong_size, std::uint64_t next_name);
+  ~WriterThread();
+  WriterThread(const WriterThread&) = delete;
+  WriterThread& operator=(const WriterThread&) = delete;
+
+  // Before start(): creates free files until data + free >= min_files and at least one is free.
+  std::error_code ensure_files(std::size_t min_files);
+  void start();
+  // Drains everything queued, then stops the thread and closes the files.
+  void stop();
+
+  // Broker thread. `encode` fills `size` bytes; `done` may be empty.
+  template <class Encode>
+  void enqueue(Placement at, std::uint32_t size, Encode&& encode, Sync sync, Completion done) {
+    {
+      std::lock_guard lock(mutex_);
+      auto& seg = segment_for(at);
+      const auto pos = seg.bytes.size();
+      seg.bytes.resize(pos + size);
+      encode(seg.bytes.data() + pos);
+      queued_bytes_ += size;
+      backlog_.fetch_add(size, std::memory_order_relaxed);
+      queued_.sync |= sync == Sync::yes;
+      if (done) queued_.items.push_back(Item{std::move(done), {}});
+    }
+    wake_.notify_one();
+  }
+  // Broker thread: a completion in queue order, with a preset error or after a durable point.
+  void enqueue_completion(Completion done, std::error_code preset, Sync sync);
+  // Broker thread: return these files (oldest first) to the pool once everything queued
+  // before is durable.
+  void enqueue_release(std::vector<std::uint64_t> seqs);
+
+  std::size_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+  std::uint64_t file_count() const { return file_count_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Segment {
+    Placement at;
+    std::vector<std::uint8_t> bytes;
+  };
+  struct Item {
+    Completion done;
+    std::error_code preset;
+  };
+  struct Batch {
+    std::vector<Segment> segments;
+    std::size_t used_segments = 0;
+    std::vector<Item> items;
+    std::vector<std::uint64_t> releases;
+    bool sync = false;
+    bool empty() const { return used_segments == 0 && items.empty() && releases.empty(); }
+    void clear();
+  };
+
+  Segment& segment_for(Placement at);  // mutex_ held
+  void run();
+  void process(Batch& batch);
+  std::error_code write_segment(Segment& seg);
+  std::error_code activate(std::uint64_t seq, JournalFile*& file);
+  std::error_code create_free_file();
+  void release(std::uint64_t seq);
+  void update_file_count();
+
+  const Options options_;
+  const Poster post_;
+  const util::Logger& log_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  Batch queued_;                // guarded by mutex_
+  std::size_t queued_bytes_ = 0;  // guarded by mutex_
+  bool stopping_ = false;         // guarded by mutex_
+  std::thread thread_;
+
+  // Journal thread only (and the constructor / ensure_files before start).
+  Batch work_;
+  std::map<std::uint64_t, JournalFile> data_;
+  std::vector<JournalFile> free_;
+  std::set<std::uint64_t> wrong_size_;
+  std::set<std::uint64_t> dirty_;
+  std::uint64_t next_name_;
+  std::error_code failure_;
+
+  std::atomic<std::size_t> backlog_{0};
+  std::atomic<bool> failed_{false};
+  std::atomic<std::uint64_t> batches_{0};
+  std::atomic<std::uint64_t> file_count_{0};
+};
+
+}  // namespace artemis::journal
