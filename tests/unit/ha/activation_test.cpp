@@ -1,0 +1,328 @@
+// Activation state machines over real lock files: each Node is one broker (its own scheduler
+// thread as broker thread, its own NodeManager descriptors, so OFD locks conflict as between
+// processes). Crashes use a forked child holding the live lock.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "ha/activation.hpp"
+#include "ha/node_manager.hpp"
+#include "ha_test_support.hpp"
+
+using namespace artemis;
+using namespace artemis::ha;
+using namespace artemis::ha::test;
+
+namespace {
+
+config::HaPolicyConfig policy(config::HaRole role) {
+  config::HaPolicyConfig p;
+  p.role = role;
+  p.shared_store = true;
+  return p;
+}
+
+struct Node {
+  ThreadScheduler broker;
+  LogCapture log;
+  std::atomic<bool> serving{false};
+  std::atomic<int> activations{0};
+  std::atomic<int> deactivations{0};
+  std::atomic<bool> stopped{false};
+  std::atomic<StopReason> reason{StopReason::io_error};
+  std::atomic<bool> hooks_on_broker_thread{true};
+  std::unique_ptr<Activation> activation;
+
+  Node(const TempDir& dir, config::HaPolicyConfig p) {
+    ActivationOptions o;
+    o.lock_directory = dir.path;
+    o.policy = p;
+    o.broker_name = "test";
+    o.state_poll = std::chrono::milliseconds(10);
+    o.monitor_period = std::chrono::milliseconds(50);
+    ActivationHooks h;
+    h.activate = [this](std::function<void(bool)> done) {
+      if (!broker.on_thread()) hooks_on_broker_thread = false;
+      serving = true;
+      ++activations;
+      done(true);
+    };
+    h.deactivate = [this](std::function<void()> done) {
+      if (!broker.on_thread()) hooks_on_broker_thread = false;
+      serving = false;
+      ++deactivations;
+      done();
+    };
+    h.on_stopped = [this](StopReason r) {
+      reason = r;
+      stopped = true;
+    };
+    activation = std::make_unique<Activation>(o, broker, log.logger(), h);
+  }
+  void start() { activation->start(); }
+  bool reaches(Phase p, std::chrono::milliseconds t = 5000ms) {
+    return wait_until([&] { return activation->phase() == p; }, t);
+  }
+  bool stop_and_wait() {
+    activation->stop();
+    return wait_until([&] { return stopped.load(); });
+  }
+};
+
+NodeState state_of(const TempDir& dir) {
+  NodeManager nm(NodeManagerOptions{dir.path});
+  NodeState s = NodeState::not_started;
+  if (nm.start() || nm.read_state(s)) FAIL("cannot read the state");
+  return s;
+}
+
+// A primary that activates then crashes: runs in a child, killed by the test.
+void crashed_primary(const TempDir& dir) {
+  Child primary([&](auto ready) {
+    NodeManager nm(NodeManagerOptions{dir.path});
+    if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
+        nm.write_state(NodeState::live))
+      ::_exit(3);
+    ready();
+    for (;;) ::pause();
+  });
+  REQUIRE(primary.wait_ready());
+  primary.kill_now();
+}
+
+}  // namespace
+
+TEST_CASE("ha: a primary alone activates and writes L after activation") {
+  TempDir dir;
+  Node p(dir, policy(config::HaRole::primary));
+  p.start();
+  REQUIRE(p.reaches(Phase::active));
+  CHECK(p.serving);
+  CHECK(state_of(dir) == NodeState::live);
+  CHECK(p.log.contains("AMQ221034: Waiting indefinitely to obtain primary lock"));
+  CHECK(p.log.contains("AMQ221035"));
+  CHECK(p.activation->node_id().has_value());
+  REQUIRE(p.stop_and_wait());
+  CHECK(p.reason.load() == StopReason::requested);
+  CHECK(p.deactivations == 1);
+  CHECK(p.hooks_on_broker_thread);
+  CHECK(state_of(dir) == NodeState::paused);  // failover-on-shutdown=false
+}
+
+TEST_CASE("ha: primary then backup: the backup stays passive and shares the node id") {
+  TempDir dir;
+  Node p(dir, policy(config::HaRole::primary));
+  p.start();
+  REQUIRE(p.reaches(Phase::active));
+  Node b(dir, policy(config::HaRole::backup));
+  b.start();
+  REQUIRE(b.reaches(Phase::passive_backup));
+  CHECK(b.log.contains("AMQ221032"));
+  CHECK(b.log.contains("AMQ221033"));
+  CHECK(b.log.contains("AMQ221109"));
+  CHECK(b.log.contains(p.activation->node_id()->to_string()));
+  CHECK(b.activation->node_id() == p.activation->node_id());
+  CHECK_FALSE(b.serving);
+  REQUIRE(b.stop_and_wait());  // stopping a passive backup: no deactivate, no state write
+  CHECK(b.deactivations == 0);
+  CHECK(state_of(dir) == NodeState::live);
+  CHECK(p.activation->phase() == Phase::active);
+}
+
+TEST_CASE("ha: backup then primary: the backup waits on a fresh store, the primary activates") {
+  TempDir dir;
+  Node b(dir, policy(config::HaRole::backup));
+  b.start();
+  REQUIRE(b.reaches(Phase::passive_backup));
+  Node p(dir, policy(config::HaRole::primary));
+  p.start();
+  REQUIRE(p.reaches(Phase::active));
+  CHECK(b.activation->phase() == Phase::passive_backup);
+  CHECK_FALSE(b.serving);
+}
+
+TEST_CASE("ha: primary crash: the backup activates (AMQ221010) and releases the backup lock") {
+  TempDir dir;
+  Node b(dir, policy(config::HaRole::backup));
+  Child primary([&](auto ready) {
+    NodeManager nm(NodeManagerOptions{dir.path});
+    if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
+        nm.write_state(NodeState::live))
+      ::_exit(3);
+    ready();
+    for (;;) ::pause();
+  });
+  REQUIRE(primary.wait_ready());
+  b.start();
+  REQUIRE(b.reaches(Phase::passive_backup));
+  const auto t0 = std::chrono::steady_clock::now();
+  primary.kill_now();
+  REQUIRE(b.reaches(Phase::active));
+  MESSAGE("kill -9 of the primary -> backup active: "
+          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                 .count()
+          << " ms");
+  CHECK(b.log.contains("AMQ221010: Backup Server is now active"));
+  CHECK(state_of(dir) == NodeState::live);  // inherited, not rewritten
+  NodeManager other(NodeManagerOptions{dir.path});
+  REQUIRE_FALSE(other.start());
+  bool got = false;
+  REQUIRE_FALSE(other.try_lock_live(got));
+  CHECK_FALSE(got);  // the active backup holds the live lock
+  other.stop();
+  NodeManager next_backup(NodeManagerOptions{dir.path});
+  REQUIRE_FALSE(next_backup.start());
+  CHECK_FALSE(next_backup.lock_backup());  // released: the next backup may queue
+}
+
+TEST_CASE("ha: graceful stop with failover-on-shutdown=false writes P; the backup stays passive") {
+  TempDir dir;
+  Node p(dir, policy(config::HaRole::primary));
+  Node b(dir, policy(config::HaRole::backup));
+  p.start();
+  REQUIRE(p.reaches(Phase::active));
+  b.start();
+  REQUIRE(b.reaches(Phase::passive_backup));
+  REQUIRE(p.stop_and_wait());
+  CHECK(state_of(dir) == NodeState::paused);
+  // The backup must not activate: give it many state polls to get it wrong.
+  CHECK_FALSE(b.reaches(Phase::active, 300ms));
+  CHECK_FALSE(b.serving);
+}
+
+TEST_CASE("ha: graceful stop with failover-on-shutdown=true hands over to the backup") {
+  TempDir dir;
+  auto pp = policy(config::HaRole::primary);
+  pp.failover_on_shutdown = true;
+  Node p(dir, pp);
+  Node b(dir, policy(config::HaRole::backup));
+  p.start();
+  REQUIRE(p.reaches(Phase::active));
+  b.start();
+  REQUIRE(b.reaches(Phase::passive_backup));
+  REQUIRE(p.stop_and_wait());
+  REQUIRE(b.reaches(Phase::active));
+  CHECK(b.serving);
+  CHECK(state_of(dir) == NodeState::live);
+}
+
+TEST_CASE("ha: failback: a restarted primary takes over and the backup becomes passive again") {
+  TempDir dir;
+  crashed_primary(dir);  // state 'L', lock free
+  Node b(dir, policy(config::HaRole::backup));
+  b.start();
+  REQUIRE(b.reaches(Phase::active));  // backup started after a crash activates at once
+  Node p(dir, policy(config::HaRole::primary));
+  p.start();
+  REQUIRE(p.reaches(Phase::active));
+  CHECK(b.log.contains("AMQ221008"));
+  REQUIRE(b.reaches(Phase::passive_backup));
+  CHECK(b.deactivations == 1);
+  CHECK_FALSE(b.serving);
+  CHECK(p.serving);
+  CHECK(state_of(dir) == NodeState::live);
+  // And a second crash of the primary fails over again.
+  REQUIRE(p.stop_and_wait());  // 'P': stays passive
+  CHECK_FALSE(b.reaches(Phase::active, 200ms));
+}
+
+TEST_CASE("ha: failback with restart-backup=false leaves the old backup stopped") {
+  TempDir dir;
+  crashed_primary(dir);
+  auto bp = policy(config::HaRole::backup);
+  bp.restart_backup = false;
+  Node b(dir, bp);
+  b.start();
+  REQUIRE(b.reaches(Phase::active));
+  Node p(dir, policy(config::HaRole::primary));
+  p.start();
+  REQUIRE(p.reaches(Phase::active));
+  REQUIRE(wait_until([&] { return b.stopped.load(); }));
+  CHECK(b.reason.load() == StopReason::failed_back);
+}
+
+TEST_CASE("ha: allow-failback=false: the restarted primary waits until the backup goes away") {
+  TempDir dir;
+  crashed_primary(dir);
+  auto bp = policy(config::HaRole::backup);
+  bp.allow_failback = false;
+  Node b(dir, bp);
+  b.start();
+  REQUIRE(b.reaches(Phase::active));
+  Node p(dir, policy(config::HaRole::primary));
+  p.start();
+  REQUIRE(p.reaches(Phase::waiting_for_live));
+  CHECK_FALSE(p.reaches(Phase::active, 200ms));
+  CHECK(b.activation->phase() == Phase::active);
+  // A graceful stop writes 'P' over the 'F', but the waiting primary does not read the state.
+  REQUIRE(b.stop_and_wait());
+  REQUIRE(p.reaches(Phase::active));
+  CHECK(state_of(dir) == NodeState::live);
+}
+
+TEST_CASE("ha: primary and backup started at once on an empty store: exactly one serves") {
+  for (int round = 0; round < 5; ++round) {
+    TempDir dir;
+    Node p(dir, policy(config::HaRole::primary));
+    Node b(dir, policy(config::HaRole::backup));
+    std::thread tb([&] { b.start(); });
+    p.start();
+    tb.join();
+    REQUIRE(p.reaches(Phase::active));
+    REQUIRE(b.reaches(Phase::passive_backup));
+    CHECK(p.activation->node_id() == b.activation->node_id());
+    CHECK_FALSE(b.serving);
+  }
+}
+
+TEST_CASE("ha: a stopped primary waiting for the lock ends promptly") {
+  TempDir dir;
+  Node a(dir, policy(config::HaRole::primary));
+  a.start();
+  REQUIRE(a.reaches(Phase::active));
+  Node second(dir, policy(config::HaRole::primary));  // two primaries on one store
+  second.start();
+  REQUIRE(second.reaches(Phase::waiting_for_live));
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(second.stop_and_wait());
+  CHECK(std::chrono::steady_clock::now() - t0 < 1000ms);
+  CHECK(second.activations == 0);
+  CHECK(a.activation->phase() == Phase::active);  // a primary waiting in 'F' is no threat
+}
+
+TEST_CASE("ha: losing the live lock file stops the active node (AMQ222010)") {
+  TempDir dir;
+  Node p(dir, policy(config::HaRole::primary));
+  p.start();
+  REQUIRE(p.reaches(Phase::active));
+  std::filesystem::remove(dir.path / "serverlock.1");
+  REQUIRE(wait_until([&] { return p.stopped.load(); }));
+  CHECK(p.reason.load() == StopReason::lock_lost);
+  CHECK(p.log.contains("AMQ222010"));
+  CHECK_FALSE(p.serving);
+}
+
+TEST_CASE("ha: a failed activation releases the live lock") {
+  TempDir dir;
+  ThreadScheduler broker;
+  LogCapture log;
+  ActivationOptions o;
+  o.lock_directory = dir.path;
+  o.policy = policy(config::HaRole::primary);
+  std::atomic<bool> stopped{false};
+  std::atomic<StopReason> reason{StopReason::requested};
+  ActivationHooks h;
+  h.activate = [](std::function<void(bool)> done) { done(false); };
+  h.on_stopped = [&](StopReason r) {
+    reason = r;
+    stopped = true;
+  };
+  Activation a(o, broker, log.logger(), h);
+  a.start();
+  REQUIRE(wait_until([&] { return stopped.load(); }));
+  CHECK(reason.load() == StopReason::activation_failed);
+  NodeManager other(NodeManagerOptions{dir.path});
+  REQUIRE_FALSE(other.start());
+  bool got = false;
+  REQUIRE_FALSE(other.try_lock_live(got));
+  CHECK(got);
+}
