@@ -1,0 +1,113 @@
+#include "client/connection.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "client/session.hpp"
+
+namespace artemis::client {
+
+Connection::Connection(ConnectionOptions options) : options_(std::move(options)) {
+  const auto& u = options_.url;
+  link_options_.user = !options_.user.empty() ? options_.user : u.user;
+  link_options_.password = !options_.password.empty() ? options_.password : u.password;
+  link_options_.client_id = !options_.client_id.empty() ? options_.client_id : u.client_id;
+  link_options_.connect_timeout = std::chrono::milliseconds(u.connect_timeout_ms);
+  // We offer to beat at half the TTL we ask the broker to keep (the broker's TTL is our period
+  // times its modifier 2.0), and ask the broker to beat at half our failure-check period.
+  const auto ttl = u.connection_ttl_ms;
+  link_options_.heartbeat_send = std::chrono::milliseconds(ttl > 0 ? std::clamp<std::int64_t>(ttl / 2, 500, 30000) : 0);
+  const auto check = u.client_failure_check_period_ms;
+  link_options_.heartbeat_receive = std::chrono::milliseconds(check > 0 ? std::max<std::int64_t>(check / 2, 500) : 0);
+}
+
+void Connection::notify(const std::string& text) const {
+  if (options_.on_event) options_.on_event(text);
+}
+
+std::vector<Server> Connection::candidates() const {
+  std::vector<Server> out;
+  auto add = [&out](const Server& s) {
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  };
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& s : advertised_) add(s);
+  }
+  for (const auto& s : options_.url.servers) add(s);
+  return out;
+}
+
+void Connection::learn(const StompLink& link) {
+  const auto servers = link.advertised_servers();
+  if (servers.empty()) return;
+  std::lock_guard lock(mutex_);
+  for (const auto& s : servers)
+    if (std::find(advertised_.begin(), advertised_.end(), s) == advertised_.end()) advertised_.push_back(s);
+}
+
+std::unique_ptr<StompLink> Connection::try_all(const std::vector<Server>& servers, std::string& errors) {
+  for (const auto& s : servers) {
+    try {
+      auto link = StompLink::open(s, link_options_);
+      learn(*link);
+      return link;
+    } catch (const ClientError& e) {
+      // Wrong credentials will not get better by retrying another server of the same cluster.
+      if (e.kind() == ErrorKind::auth_failed) throw;
+      if (!errors.empty()) errors += "; ";
+      errors += e.what();
+    }
+  }
+  return nullptr;
+}
+
+std::unique_ptr<StompLink> Connection::open_initial() {
+  const auto& u = options_.url;
+  std::string errors;
+  for (int attempt = 0; u.initial_connect_attempts < 0 || attempt < u.initial_connect_attempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(u.retry_delay_ms(attempt - 1)));
+    errors.clear();
+    if (auto link = try_all(u.servers, errors)) return link;
+  }
+  throw ClientError(ErrorKind::connect_failed,
+                    fmt::format("AMQ219007: Cannot connect to server(s). Tried with all available "
+                                "servers. ({})",
+                                errors));
+}
+
+std::unique_ptr<StompLink> Connection::reconnect(const Server& lost, const std::string& reason) {
+  const auto& u = options_.url;
+  const int attempts = u.effective_reconnect_attempts();
+  notify(fmt::format("Connection to {} lost ({}); failing over", lost.to_string(), reason));
+  std::string errors;
+  for (int attempt = 0; attempts < 0 || attempt < attempts; ++attempt) {
+    // The first try is immediate: with shared-store HA the backup may already be live.
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(u.retry_delay_ms(attempt - 1)));
+    errors.clear();
+    // The server that just failed goes last: its backup is the likelier survivor.
+    auto servers = candidates();
+    std::stable_partition(servers.begin(), servers.end(), [&](const Server& s) { return !(s == lost); });
+    if (auto link = try_all(servers, errors)) {
+      notify(fmt::format("Reconnected to {}", link->server().to_string()));
+      return link;
+    }
+  }
+  throw ClientError(ErrorKind::connection_lost,
+                    fmt::format("connection to {} lost ({}) and {} reconnect attempts failed ({}); "
+                                "raise reconnectAttempts or check the brokers",
+                                lost.to_string(), reason, attempts, errors));
+}
+
+void Connection::probe() {
+  auto link = open_initial();
+  link->close(std::chrono::milliseconds(2000));
+}
+
+std::unique_ptr<Session> Connection::create_session(Transacted transacted) {
+  return std::make_unique<Session>(*this, transacted);
+}
+
+}  // namespace artemis::client
