@@ -1,0 +1,114 @@
+#include "net/acceptor.hpp"
+
+#include <fmt/core.h>
+
+#include <asio/ip/address.hpp>
+
+#include "util/strings.hpp"
+
+namespace artemis::net {
+namespace {
+constexpr const char* kLogger = "org.apache.activemq.artemis.core.remoting";
+
+std::string describe_bind_error(const std::error_code& ec) {
+  if (ec == asio::error::address_in_use) return "port in use (another process is listening on it)";
+  if (ec == asio::error::access_denied) return "permission denied (ports below 1024 need privileges)";
+  if (ec == std::errc::address_not_available) return "address not available on this host";
+  return ec.message();
+}
+}  // namespace
+
+Acceptor::Acceptor(asio::io_context& io, const config::TransportConfig& config,
+                   std::vector<ProtocolModule*> modules, ConnectionLimits limits,
+                   ConnectionIds& ids, const util::Logger& log)
+    : io_(io),
+      config_(config),
+      modules_(std::move(modules)),
+      limits_(limits),
+      ids_(ids),
+      log_(log),
+      listener_(io) {
+  // A host list "a,b" listens on the first; 0.0.0.0 means every interface.
+  host_ = config_.host.empty() ? "0.0.0.0" : util::split(config_.host, ',').front();
+}
+
+Acceptor::~Acceptor() {
+  *alive_ = false;
+  close();
+  close_connections(CloseReason::server_shutdown);
+}
+
+OpenResult Acceptor::open() {
+  const auto where = fmt::format("{}:{}", host_, config_.port);
+  auto fail = [&](const std::string& why) {
+    std::error_code ignored;
+    listener_.close(ignored);
+    return OpenResult{false, fmt::format("acceptor '{}' (broker.xml line {}) cannot listen on {}: {}",
+                                         config_.name, config_.line, where, why)};
+  };
+  std::error_code ec;
+  asio::ip::tcp::resolver resolver(io_);
+  const auto results = resolver.resolve(host_, std::to_string(config_.port),
+                                        asio::ip::tcp::resolver::passive, ec);
+  if (ec || results.empty()) return fail(fmt::format("cannot resolve host '{}'", host_));
+  const auto endpoint = results.begin()->endpoint();
+  listener_.open(endpoint.protocol(), ec);
+  if (ec) return fail(ec.message());
+  // As Artemis (Netty) does: a restarted broker must not wait out TIME_WAIT. Linux still
+  // refuses a port another socket is listening on.
+  listener_.set_option(asio::socket_base::reuse_address(true), ec);
+  listener_.bind(endpoint, ec);
+  if (ec) return fail(describe_bind_error(ec));
+  listener_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail(describe_bind_error(ec));
+  start_accept();
+  return {true, ""};
+}
+
+void Acceptor::start_accept() {
+  listener_.async_accept([this, alive = alive_](const std::error_code& ec,
+                                                asio::ip::tcp::socket socket) {
+    if (!*alive || !listener_.is_open()) return;
+    if (ec) {
+      // EMFILE and friends: log and keep accepting; the listener itself is fine.
+      log_.plain(util::Level::warn, kLogger, "acceptor '{}': accept failed: {}", config_.name,
+                 ec.message());
+    } else {
+      const auto id = ids_.next();
+      auto conn = std::make_shared<TcpConnection>(
+          std::move(socket), id, config_, modules_, limits_, log_,
+          [this, alive = alive_](std::uint64_t gone) {
+            if (*alive) connections_.erase(gone);
+          });
+      connections_.emplace(id, conn);
+      conn->start();
+    }
+    start_accept();
+  });
+}
+
+void Acceptor::close() {
+  std::error_code ignored;
+  listener_.close(ignored);
+}
+
+void Acceptor::close_connections(CloseReason reason) {
+  // shutdown_now() erases from connections_ through on_finished: iterate over a copy.
+  auto copy = connections_;
+  for (auto& [id, conn] : copy) conn->shutdown_now(reason);
+  connections_.clear();
+}
+
+std::vector<std::string> Acceptor::protocol_names() const {
+  std::vector<std::string> names;
+  for (auto* m : modules_) names.emplace_back(m->name());
+  return names;
+}
+
+int Acceptor::bound_port() const {
+  std::error_code ec;
+  const auto ep = listener_.local_endpoint(ec);
+  return ec ? config_.port : ep.port();
+}
+
+}  // namespace artemis::net

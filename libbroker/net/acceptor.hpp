@@ -1,0 +1,74 @@
+#pragma once
+// Acceptor: one <acceptor> of broker.xml: a listening socket, the protocol modules its
+// protocols= list enables, and the connections it accepted. Broker thread only.
+// Lifecycle: open() (bind + listen; "port in use" is reported, not thrown), then accepting until
+// close(); close_connections() ends every connection at once (deactivation).
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "net/connection_limits.hpp"
+#include "net/protocol.hpp"
+#include "net/tcp_connection.hpp"
+#include "util/log.hpp"
+
+namespace artemis::net {
+
+// Connection ids, unique per broker process (shared by all acceptors).
+class ConnectionIds {
+ public:
+  std::uint64_t next() { return ++last_; }
+
+ private:
+  std::uint64_t last_ = 0;
+};
+
+struct OpenResult {
+  bool ok = false;
+  std::string error;  // "acceptor 'artemis' cannot listen on 0.0.0.0:61616: port in use (...)"
+};
+
+class Acceptor {
+ public:
+  // `config` must outlive the acceptor (it lives in the broker's BrokerConfig).
+  Acceptor(asio::io_context& io, const config::TransportConfig& config,
+           std::vector<ProtocolModule*> modules, ConnectionLimits limits,
+           ConnectionIds& ids, const util::Logger& log);
+  ~Acceptor();
+  Acceptor(const Acceptor&) = delete;
+  Acceptor& operator=(const Acceptor&) = delete;
+
+  OpenResult open();
+  void close();                                 // stop accepting; connections stay
+  void close_connections(CloseReason reason);   // synchronous: on_closed has run for all
+
+  const config::TransportConfig& config() const { return config_; }
+  // Names of the enabled modules, in protocols= order ("STOMP").
+  std::vector<std::string> protocol_names() const;
+  int bound_port() const;  // the real port (useful with port 0)
+  std::string bound_host() const { return host_; }
+  std::size_t connection_count() const { return connections_.size(); }
+  bool is_open() const { return listener_.is_open(); }
+
+ private:
+  void start_accept();
+
+  asio::io_context& io_;
+  const config::TransportConfig& config_;
+  std::vector<ProtocolModule*> modules_;
+  ConnectionLimits limits_;
+  ConnectionIds& ids_;
+  const util::Logger& log_;
+  asio::ip::tcp::acceptor listener_;
+  std::string host_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<TcpConnection>> connections_;
+  // Shared with connection callbacks so a connection finishing after the acceptor is gone
+  // does not touch it.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace artemis::net

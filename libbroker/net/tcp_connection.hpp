@@ -1,0 +1,99 @@
+#pragma once
+// TcpConnection: one accepted socket. Broker thread only.
+//
+// Reading: one read loop into a bounded buffer. Until a protocol is identified the bytes collect
+// in a small detection buffer (kMaxDetectBytes) under the handshake timeout; afterwards every
+// read goes straight to the session. pause_reading() stops re-arming the read (the read in
+// flight, if any, still delivers).
+// Writing: one queue, one async_write in flight, queued buffers gathered into it (writev).
+// Queued bytes are bounded: above the high-water mark sessions are expected to stop
+// dispatching (pending_bytes()), below the low-water mark they hear on_writable(); past
+// max_pending_write_bytes the peer is a slow consumer and the connection closes.
+// Closing: close() logs its reason, flushes what is queued (bounded by close_flush_timeout),
+// then shuts the socket, tells the session (on_closed) and the owner (on_finished). The session
+// is never destroyed from inside its own callback: finishing is posted.
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/connection_limits.hpp"
+#include "net/protocol.hpp"
+#include "util/log.hpp"
+
+namespace artemis::net {
+
+class TcpConnection final : public Connection,
+                            public std::enable_shared_from_this<TcpConnection> {
+ public:
+  using Finished = std::function<void(std::uint64_t id)>;
+
+  TcpConnection(asio::ip::tcp::socket socket, std::uint64_t id,
+                const config::TransportConfig& acceptor, std::vector<ProtocolModule*> modules,
+                ConnectionLimits limits, const util::Logger& log, Finished on_finished);
+  ~TcpConnection() override;
+
+  void start();
+  // Server shutdown: best-effort flush without waiting, then finish now (synchronously).
+  void shutdown_now(CloseReason reason);
+
+  // Connection
+  std::uint64_t id() const override { return id_; }
+  std::string remote_address() const override { return remote_; }
+  const config::TransportConfig& acceptor() const override { return acceptor_; }
+  void send(std::string bytes) override;
+  std::size_t pending_bytes() const override { return pending_bytes_; }
+  void close(CloseReason reason) override;
+  void pause_reading() override;
+  void resume_reading() override;
+
+  bool closed() const { return state_ != State::open; }
+  bool reading_paused() const { return paused_; }
+  const char* protocol() const { return protocol_; }
+
+ private:
+  enum class State { open, closing, finished };
+
+  void start_read();
+  void on_read(const std::error_code& ec, std::size_t n);
+  void on_detect_bytes(std::string_view bytes);
+  void start_write();
+  void on_write(const std::error_code& ec, std::size_t n);
+  void close_with(CloseReason reason, std::string detail);
+  void finish();
+  template <class... Args>
+  void log(util::Level level, fmt::format_string<Args...> f, Args&&... args) const;
+
+  asio::ip::tcp::socket socket_;
+  const std::uint64_t id_;
+  const std::string remote_;
+  const config::TransportConfig& acceptor_;
+  const std::vector<ProtocolModule*> modules_;
+  const ConnectionLimits limits_;
+  const util::Logger& log_;
+  Finished on_finished_;
+
+  std::unique_ptr<ProtocolSession> session_;
+  const char* protocol_ = nullptr;  // the module's name once detected
+  std::string detect_buf_;          // bytes before detection, at most kMaxDetectBytes
+  std::vector<char> read_buf_;      // limits_.read_buffer_bytes
+  bool reading_ = false;            // an async read is in flight
+  bool paused_ = false;
+
+  std::deque<std::string> queued_;  // waiting for the next write
+  std::vector<std::string> in_flight_;  // owned by the write in flight
+  bool writing_ = false;
+  bool above_high_water_ = false;   // on_writable() owed once below the low-water mark
+  std::size_t pending_bytes_ = 0;   // queued_ + in_flight_
+
+  asio::steady_timer timer_;  // handshake timeout, then the close flush timeout
+  State state_ = State::open;
+  CloseReason reason_ = CloseReason::client_closed;
+  std::string close_detail_;
+};
+
+}  // namespace artemis::net
