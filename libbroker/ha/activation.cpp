@@ -201,8 +201,14 @@ struct Activation::Impl {
             options.lock_acquisition_timeout_ms < 0
                 ? std::string("indefinitely")
                 : fmt::format("{} milliseconds", options.lock_acquisition_timeout_ms));
-    set_phase(Phase::waiting_for_live);
-    if (auto ec = nodes.lock_live()) return fail(ec, "waiting for the primary lock");
+    bool got = false;
+    if (auto ec = nodes.try_lock_live(got)) return fail(ec, "trying the primary lock");
+    if (!got) {
+      // Another node serves our journal (an active backup, or a second primary): wait, and
+      // let the broker announce us as that node's backup meanwhile.
+      set_phase(Phase::waiting_for_live);
+      if (auto ec = nodes.lock_live()) return fail(ec, "waiting for the primary lock");
+    }
     log.log(log_codes::obtained_primary_lock);
     return serve(/*activated_backup=*/false);
   }

@@ -39,7 +39,7 @@ enum class Phase {
   starting,              // node manager opening the lock files
   waiting_for_backup,    // backup: queued on the backup lock (AMQ221032)
   passive_backup,        // backup: holds the backup lock, waits for the live lock (AMQ221109)
-  waiting_for_live,      // primary: wrote 'F', waits for the live lock (AMQ221034)
+  waiting_for_live,      // primary: wrote 'F', the live lock is held by another node: waits
   activating,            // holds the live lock; hooks.activate running
   active,                // serving; holds the live lock
   deactivating,          // hooks.deactivate running (stop, failback or lost lock)
