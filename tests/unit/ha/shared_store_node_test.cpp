@@ -1,0 +1,100 @@
+// SharedStoreNode: a passive backup announces itself to the connectors of its cluster
+// connection with the shared node id, and stops announcing once it activates.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "fake_stomp_peer.hpp"
+#include "ha/node_manager.hpp"
+#include "ha/shared_store_node.hpp"
+#include "ha_test_support.hpp"
+
+using namespace artemis;
+using namespace artemis::ha;
+using namespace artemis::ha::test;
+
+namespace {
+
+config::BrokerConfig backup_config(const TempDir& dir, int primary_port) {
+  config::BrokerConfig c;
+  c.name = "slave";
+  c.journal_directory = dir.path;
+  c.connectors.push_back({"master-connector", "tcp://127.0.0.1:" + std::to_string(primary_port),
+                          "tcp", "127.0.0.1", primary_port});
+  c.connectors.push_back({"slave-connector", "tcp://localhost:61617", "tcp", "localhost", 61617});
+  c.cluster_user = "admin";
+  c.cluster_password = "admin";
+  config::ClusterConnectionConfig cc;
+  cc.name = "static-cluster";
+  cc.connector_ref = "slave-connector";
+  cc.static_connectors = {"master-connector"};
+  cc.retry_interval_ms = 20;
+  c.cluster_connections.push_back(cc);
+  c.ha_policy.role = config::HaRole::backup;
+  c.ha_policy.shared_store = true;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("ha: a passive backup announces itself; it stops announcing once active") {
+  TempDir dir;
+  FakeStompPeer primary_port(FakeStompPeer::Reply::connected);
+  Child primary([&](auto ready) {
+    NodeManager nm(NodeManagerOptions{dir.path});
+    if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
+        nm.write_state(NodeState::live))
+      ::_exit(3);
+    ready();
+    for (;;) ::pause();
+  });
+  REQUIRE(primary.wait_ready());
+
+  const auto config = backup_config(dir, primary_port.port());
+  ThreadScheduler broker;
+  LogCapture log;
+  std::atomic<bool> serving{false};
+  BrokerHooks hooks;
+  hooks.activate = [&](std::function<void(bool)> done) {
+    serving = true;
+    done(true);
+  };
+  hooks.deactivate = [&](std::function<void()> done) {
+    serving = false;
+    done();
+  };
+  auto options = ActivationOptions::from(config);
+  options.state_poll = std::chrono::milliseconds(10);
+  SharedStoreNode node(config, options, broker, log.logger(), hooks);
+  node.start();
+  REQUIRE(wait_until([&] { return primary_port.linked(); }));
+  const auto frames = primary_port.frames();
+  REQUIRE_FALSE(frames.empty());
+  CHECK(frames[0].header_or("cluster-node-id", "") == node.node_id());
+  CHECK(frames[0].header_or("cluster-backup-announce", "") == "tcp://localhost:61617");
+  CHECK(log.contains("AMQ221031"));
+
+  primary.kill_now();
+  REQUIRE(wait_until([&] { return serving.load(); }));
+  CHECK(wait_until([&] { return !primary_port.linked(); }));  // announce link closed
+  CHECK(node.activation().phase() == Phase::active);
+  // The active node advertises backups that announce to it.
+  std::function<void()> gone;
+  std::atomic<bool> announced{false};
+  broker.post([&] {
+    gone = node.backup_announce_handler()(node.node_id(), "tcp://h:61618");
+    announced = node.topology().size() == 1;
+  });
+  REQUIRE(wait_until([&] { return announced.load(); }));
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::atomic<bool> read{false};
+  broker.post([&] {
+    headers = node.connected_headers()();
+    gone();
+    read = true;
+  });
+  REQUIRE(wait_until([&] { return read.load(); }));
+  REQUIRE(headers.size() == 1);
+  CHECK(headers[0].second == "tcp://h:61618");
+  node.stop();
+  CHECK(wait_until([&] { return node.activation().phase() == Phase::stopped; }));
+}
