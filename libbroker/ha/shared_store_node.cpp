@@ -9,7 +9,7 @@ SharedStoreNode::SharedStoreNode(const config::BrokerConfig& config, util::Sched
 SharedStoreNode::SharedStoreNode(const config::BrokerConfig& config, ActivationOptions options,
                                  util::Scheduler& broker, const util::Logger& log,
                                  BrokerHooks hooks)
-    : config_(config), log_(log), hooks_(std::move(hooks)) {
+    : hooks_(std::move(hooks)), announce_(config, log) {
   ActivationHooks h;
   h.activate = hooks_.activate;
   h.deactivate = hooks_.deactivate;
@@ -20,7 +20,7 @@ SharedStoreNode::SharedStoreNode(const config::BrokerConfig& config, ActivationO
 
 SharedStoreNode::~SharedStoreNode() {
   activation_.reset();  // joins the activation thread; no hook runs after this
-  stop_announcing();
+  announce_.stop();
 }
 
 void SharedStoreNode::start() { activation_->start(); }
@@ -44,47 +44,9 @@ SharedStoreNode::backup_announce_handler() {
 }
 
 void SharedStoreNode::on_phase(Phase phase) {
-  switch (phase) {
-    case Phase::passive_backup:
-    case Phase::waiting_for_live:
-      start_announcing();
-      break;
-    case Phase::activating:
-      stop_announcing();
-      topology_.set_node_id(node_id());
-      break;
-    case Phase::deactivating:
-    case Phase::failed_back:
-    case Phase::stopped:
-      stop_announcing();
-      break;
-    case Phase::starting:
-    case Phase::waiting_for_backup:
-    case Phase::active:
-      break;
-  }
+  announce_.on_phase(phase, node_id());
+  if (phase == Phase::activating) topology_.set_node_id(node_id());
   if (hooks_.on_phase) hooks_.on_phase(phase);
-}
-
-void SharedStoreNode::start_announcing() {
-  if (announcer_) return;
-  cluster::AnnouncerOptions options;
-  std::string error;
-  if (!cluster::AnnouncerOptions::from(config_, node_id(), options, error)) {
-    // Shared store works without a cluster connection; only clients and failback lose the
-    // announcement. Say so once.
-    log_.plain(util::Level::info, "org.apache.activemq.artemis.core.server",
-               "not announcing this backup: {}", error);
-    return;
-  }
-  announcer_ = std::make_unique<cluster::BackupAnnouncer>(std::move(options), log_);
-  announcer_->start();
-}
-
-void SharedStoreNode::stop_announcing() {
-  if (!announcer_) return;
-  announcer_->stop();  // wakes the announcer thread at once and joins it
-  announcer_.reset();
 }
 
 }  // namespace artemis::ha

@@ -22,10 +22,10 @@
 #include <utility>
 #include <vector>
 
-#include "cluster/backup_announcer.hpp"
 #include "cluster/topology.hpp"
 #include "config/broker_config.hpp"
 #include "ha/activation.hpp"
+#include "ha/announce_control.hpp"
 #include "util/log.hpp"
 #include "util/scheduler.hpp"
 
@@ -64,14 +64,10 @@ class SharedStoreNode {
 
  private:
   void on_phase(Phase phase);  // broker thread
-  void start_announcing();
-  void stop_announcing();
 
-  const config::BrokerConfig& config_;
-  const util::Logger& log_;
   BrokerHooks hooks_;
   cluster::Topology topology_;
-  std::unique_ptr<cluster::BackupAnnouncer> announcer_;
+  AnnounceControl announce_;
   std::unique_ptr<Activation> activation_;
 };
 
