@@ -12,6 +12,11 @@
 namespace artemis::core {
 
 class PostOffice;
+}  // namespace artemis::core
+namespace artemis::store {
+class StorageManager;
+}
+namespace artemis::core {
 
 class BrokerCore {
  public:
@@ -28,7 +33,10 @@ class BrokerCore {
   // Flushes and closes the journals. Consumers must already be gone (sessions closed).
   void stop();
 
+  // Valid between a successful start() and the destructor.
   PostOffice& post_office();
+  store::StorageManager& storage();
+  const config::BrokerConfig& config() const;
 
  private:
   struct Impl;

@@ -1,0 +1,31 @@
+#pragma once
+// Per-address duplicate-id cache (reference §5.8): a circular buffer of the last `size` ids.
+// An id leaves only by being overwritten; each cached id has a journal record (when
+// persist-id-cache is on) that is deleted when it is overwritten. Broker thread only.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace artemis::core {
+
+class DuplicateIdCache {
+ public:
+  explicit DuplicateIdCache(std::size_t size) : size_(size) {}
+  bool contains(const std::string& id) const { return index_.count(id) != 0; }
+  // Adds id with its record id; returns the record id of the entry it overwrote (0: none).
+  std::uint64_t add(const std::string& id, std::uint64_t record_id);
+  std::size_t size() const { return index_.size(); }
+
+ private:
+  struct Entry {
+    std::string id;
+    std::uint64_t record_id = 0;
+  };
+  std::size_t size_;
+  std::vector<Entry> ring_;
+  std::size_t next_ = 0;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+}  // namespace artemis::core

@@ -1,0 +1,41 @@
+#pragma once
+// Every AMQ-coded log line of the core layer, declared once (STYLE.md §10). Texts follow
+// Artemis's wording so operators recognise them.
+#include <array>
+
+#include "util/log.hpp"
+
+namespace artemis::core::log_codes {
+
+inline constexpr std::string_view server_logger = "org.apache.activemq.artemis.core.server";
+
+inline constexpr util::LogCode deploy_queue{221003, util::Level::info, server_logger,
+                                            "Deploying {} queue {} on address {}"};
+inline constexpr util::LogCode deploy_address{221080, util::Level::info, server_logger,
+                                              "Deploying address {} supporting {}"};
+inline constexpr util::LogCode duplicate_message{
+    222059, util::Level::warn, server_logger,
+    "Duplicate message detected - message will not be routed. Message information: {}"};
+inline constexpr util::LogCode no_dead_letter_address{
+    222150, util::Level::warn, server_logger,
+    "Message {} has exceeded max delivery attempts. No Dead Letter Address configured for "
+    "queue {} so dropping it"};
+inline constexpr util::LogCode no_expiry_address{
+    222146, util::Level::warn, server_logger,
+    "Message {} has expired. No bindings for Expiry Address {} so dropping it"};
+inline constexpr util::LogCode address_full_blocking{
+    222183, util::Level::warn, server_logger,
+    "Blocking message production on address '{}'; size is currently: {} bytes; max-size-bytes "
+    "on address: {}, global-size is currently: {} bytes; max-global-size: {} bytes"};
+inline constexpr util::LogCode address_unblocked{
+    221046, util::Level::info, server_logger,
+    "Unblocking message production on address '{}'; size is currently: {} bytes; max-size-bytes "
+    "on address: {}"};
+inline constexpr util::LogCode storage_error{
+    222010, util::Level::error, server_logger, "Critical IO Error, shutting down the server. {}"};
+
+inline constexpr std::array all{&deploy_queue,          &deploy_address,    &duplicate_message,
+                                &no_dead_letter_address, &no_expiry_address, &address_full_blocking,
+                                &address_unblocked,     &storage_error};
+
+}  // namespace artemis::core::log_codes

@@ -1,0 +1,62 @@
+#pragma once
+// Message: one routed message, shared (by pointer) between every queue it reached; the body is
+// never copied per queue. Its persisted fields are a store::MessageRecord. Broker thread only.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/broker_config.hpp"
+#include "core/filter.hpp"
+#include "store/encodings.hpp"
+
+namespace artemis::core {
+
+using RoutingType = config::RoutingType;
+
+// Reserved property names (reference §5.2).
+namespace props {
+inline constexpr std::string_view duplicate_id = "_AMQ_DUPL_ID";
+inline constexpr std::string_view orig_address = "_AMQ_ORIG_ADDRESS";
+inline constexpr std::string_view orig_queue = "_AMQ_ORIG_QUEUE";
+inline constexpr std::string_view orig_message_id = "_AMQ_ORIG_MESSAGE_ID";
+inline constexpr std::string_view orig_routing_type = "_AMQ_ORIG_ROUTING_TYPE";
+inline constexpr std::string_view actual_expiry = "_AMQ_ACTUAL_EXPIRY";
+inline constexpr std::string_view group_id = "_AMQ_GROUP_ID";
+inline constexpr std::string_view connection_id = "__AMQ_CID";
+}  // namespace props
+
+struct Message {
+  store::MessageRecord record;
+  // Durable queues still holding this message; the journal record is deleted at zero.
+  int durable_refs = 0;
+
+  std::uint64_t id() const { return record.id; }
+  bool durable() const { return record.durable; }
+  // Size used for consumer windows and address limits: body + properties + a fixed overhead.
+  std::size_t memory_size() const;
+  const std::string* property(std::string_view name) const;
+  bool expired(std::int64_t now_ms) const {
+    return record.expiration != 0 && now_ms >= record.expiration;
+  }
+};
+
+using MessagePtr = std::shared_ptr<Message>;
+
+std::optional<RoutingType> to_core(std::optional<store::RoutingType> rt);
+store::RoutingType to_store(RoutingType rt);
+
+// Presents a Message to a Filter: AMQ* header identifiers and string properties.
+class MessageFilterContext : public FilterContext {
+ public:
+  explicit MessageFilterContext(const Message& m) : m_(m) {}
+  std::optional<Value> get(std::string_view identifier) const override;
+
+ private:
+  const Message& m_;
+};
+
+bool matches(const std::optional<Filter>& filter, const Message& m);
+
+}  // namespace artemis::core

@@ -1,0 +1,145 @@
+#pragma once
+// PostOffice: the addresses and queues of the broker and the routing between them.
+//
+// Routing (reference §1.1): resolve the address (FQQN narrows to one queue), drop duplicates
+// (_AMQ_DUPL_ID, per-address cache), keep the candidate queues of the message's routing type
+// (all when it has none), then: ONE anycast queue whose filter matches (round-robin over the
+// address's anycast group) and EVERY multicast queue whose filter matches. With wildcard
+// routing on, queues bound to a wildcard address that matches (e.g. `news.#`) are candidates
+// too. Durable messages are written with a ref per durable queue; the send completes once that
+// is on disk.
+//
+// Auto-creation (§1.6) is split in two so the protocol can authorise it in between:
+// plan_auto_create() says what would be created (or why not), apply_auto_create() does it.
+//
+// Broker thread only. Sole owner of Queue objects.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+#include <vector>
+
+#include "config/broker_config.hpp"
+#include "core/address.hpp"
+#include "core/address_settings.hpp"
+#include "core/destination.hpp"
+#include "core/duplicate_cache.hpp"
+#include "core/queue.hpp"
+#include "store/storage_manager.hpp"
+#include "util/log.hpp"
+#include "util/scheduler.hpp"
+
+namespace artemis::core {
+
+using SendCompletion = std::function<void(std::error_code)>;
+
+struct AutoCreatePlan {
+  bool create_address = false;    // needs createAddress
+  bool add_routing_type = false;  // needs createAddress
+  std::optional<std::string> create_queue;  // durable anycast queue; needs createDurableQueue
+  bool nothing() const { return !create_address && !add_routing_type && !create_queue; }
+};
+
+enum class RouteStatus { routed, no_route, duplicate, dropped };
+
+struct RouteResult {
+  RouteStatus status = RouteStatus::no_route;
+  std::size_t queues = 0;
+};
+
+struct PendingSend {
+  MessagePtr message;
+  Destination destination;
+};
+
+class PostOffice : public QueueHost {
+ public:
+  PostOffice(const config::BrokerConfig& config, store::StorageManager& storage,
+             util::Scheduler& scheduler, const util::Logger& log);
+  ~PostOffice() override;
+
+  // Startup, in this order: what the journals held, then broker.xml's <addresses>.
+  void load(store::LoadedState& state);
+  void deploy(const std::vector<config::AddressConfig>& addresses);
+  // The expiry reaper (message-expiry-scan-period); stop() cancels it.
+  void start();
+  void stop();
+
+  Address* find_address(std::string_view name);
+  Queue* find_queue(std::string_view name);
+  const std::map<std::string, Address, std::less<>>& addresses() const { return addresses_; }
+  std::vector<const Queue*> queues() const;
+  AddressSettingsRepository& address_settings() { return settings_; }
+  const std::string& management_address() const { return config_.management_address; }
+
+  // Adds the routing type if the address exists without it.
+  std::error_code create_address(const std::string& name, RoutingType rt, bool auto_created);
+  // The id is assigned here. Persists durable queues.
+  std::error_code create_queue(QueueDefinition def, Queue** out = nullptr);
+  // Drops the queue and its messages (acked in the store).
+  std::error_code delete_queue(const std::string& name);
+
+  std::error_code plan_auto_create(const Destination& d, std::optional<RoutingType> rt,
+                                   AutoCreatePlan& plan);
+  std::error_code apply_auto_create(const Destination& d, RoutingType rt,
+                                    const AutoCreatePlan& plan);
+
+  // Assigns the message id (when 0), timestamp-independent. `done` runs once the durable part
+  // is on disk, or at once when nothing had to be written (also for duplicates and no-route).
+  RouteResult send(MessagePtr message, const Destination& d, SendCompletion done);
+  // All or nothing: refs reach their queues once the commit is on disk. A duplicate id in the
+  // batch ignores the whole batch (reference §5.8).
+  RouteStatus send_transaction(std::vector<PendingSend> sends, SendCompletion done);
+  std::uint64_t next_id() { return storage_.next_id(); }
+
+  // Producer flow control (address-full-policy BLOCK): true while the address is over its
+  // max-size-bytes. `when_unblocked` runs once when it drops below.
+  bool blocked(const std::string& address);
+  void when_unblocked(const std::string& address, std::function<void()> fn);
+  // FAIL policy: true when a send of `bytes` to the address must be refused.
+  bool must_fail(const std::string& address);
+
+  // QueueHost
+  util::Scheduler& scheduler() override { return scheduler_; }
+  const ResolvedAddressSettings& settings_for(const std::string& address) override;
+  void removed(Queue& queue, const MessageRef& ref) override;
+  void delivery_count_changed(Queue& queue, const MessageRef& ref) override;
+  void dead_letter(Queue& queue, const MessageRef& ref) override;
+  void expire(Queue& queue, const MessageRef& ref) override;
+
+ private:
+  struct Routed {
+    std::vector<Queue*> queues;
+    std::vector<std::uint64_t> durable_ids;
+  };
+  Routed select_queues(const Message& m, const Destination& d);
+  bool duplicate(const Message& m);
+  void remember_duplicate(const Message& m);
+  void deliver_to(const Routed& r, const MessagePtr& m);
+  void move_copy(Queue& queue, const MessageRef& ref, const std::string& target,
+                 bool expiry);
+  void account(const std::string& address, std::int64_t delta);
+  void reap();
+  Queue* restore_queue(const store::QueueRecord& r);
+
+  const config::BrokerConfig& config_;
+  store::StorageManager& storage_;
+  util::Scheduler& scheduler_;
+  const util::Logger& log_;
+  AddressSettingsRepository settings_;
+  match::Wildcards wildcards_;
+  std::map<std::string, Address, std::less<>> addresses_;
+  std::map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
+  std::set<std::string> wildcard_addresses_;
+  std::unordered_map<std::string, DuplicateIdCache> duplicates_;
+  std::unordered_map<std::string, std::vector<std::function<void()>>> unblock_waiters_;
+  util::Scheduler::TimerId reaper_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace artemis::core

@@ -1,0 +1,207 @@
+// PostOffice routing: queue selection (reference §1.1), duplicate detection (§5.8),
+// durable writes before confirmation, transactions, and address size limits (§5.9).
+#include <fmt/core.h>
+
+#include "core/errors.hpp"
+#include "core/log_codes.hpp"
+#include "core/post_office.hpp"
+
+namespace artemis::core {
+
+PostOffice::Routed PostOffice::select_queues(const Message& m, const Destination& d) {
+  Routed out;
+  auto take = [&](Queue* q) {
+    out.queues.push_back(q);
+    if (m.durable() && q->durable() && !q->definition().temporary) out.durable_ids.push_back(q->id());
+  };
+  if (d.queue) {
+    Queue* q = find_queue(*d.queue);
+    if (q != nullptr && q->address() == d.address && q->accepts(m)) take(q);
+    return out;
+  }
+  const auto rt = to_core(m.record.routing_type);
+  // Candidate addresses: the address itself and every wildcard address matching it.
+  std::vector<Address*> sources;
+  if (Address* a = find_address(d.address)) sources.push_back(a);
+  for (const auto& w : wildcard_addresses_) {
+    if (w == d.address) continue;
+    if (match::matches(w, d.address, wildcards_))
+      if (Address* a = find_address(w)) sources.push_back(a);
+  }
+  for (Address* a : sources) {
+    // The anycast group: one queue, round-robin from where the last message went.
+    std::vector<Queue*> anycast;
+    for (const auto& name : a->queues) {
+      Queue* q = find_queue(name);
+      if (q == nullptr) continue;
+      if (rt && q->routing_type() != *rt) continue;
+      if (q->routing_type() == RoutingType::anycast) {
+        anycast.push_back(q);
+      } else if (q->accepts(m)) {
+        take(q);
+      }
+    }
+    for (std::size_t i = 0; i < anycast.size(); ++i) {
+      Queue* q = anycast[(a->anycast_next + i) % anycast.size()];
+      if (!q->accepts(m)) continue;
+      a->anycast_next = (a->anycast_next + i + 1) % anycast.size();
+      take(q);
+      break;
+    }
+  }
+  return out;
+}
+
+bool PostOffice::duplicate(const Message& m) {
+  const std::string* id = m.property(props::duplicate_id);
+  if (id == nullptr) return false;
+  auto it = duplicates_.find(m.record.address);
+  return it != duplicates_.end() && it->second.contains(*id);
+}
+
+void PostOffice::remember_duplicate(const Message& m) {
+  const std::string* id = m.property(props::duplicate_id);
+  if (id == nullptr) return;
+  const auto& s = settings_for(m.record.address);
+  if (s.id_cache_size <= 0) return;
+  auto& cache = duplicates_.try_emplace(m.record.address, static_cast<std::size_t>(s.id_cache_size))
+                    .first->second;
+  std::uint64_t record_id = 0;
+  if (config_.persist_id_cache) record_id = storage_.add_duplicate_id(m.record.address, *id);
+  if (const auto evicted = cache.add(*id, record_id); evicted != 0) storage_.delete_duplicate_id(evicted);
+}
+
+void PostOffice::deliver_to(const Routed& r, const MessagePtr& m) {
+  for (Queue* q : r.queues) {
+    account(m->record.address, static_cast<std::int64_t>(m->memory_size()));
+    q->add(MessageRef{m, 0, m->record.scheduled});
+  }
+}
+
+RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion done) {
+  if (m->record.id == 0) m->record.id = storage_.next_id();
+  m->record.address = d.address;
+  if (duplicate(*m)) {
+    log_.log(log_codes::duplicate_message, fmt::format("id={}, address={}, _AMQ_DUPL_ID={}",
+                                                       m->id(), d.address,
+                                                       *m->property(props::duplicate_id)));
+    done({});
+    return {RouteStatus::duplicate, 0};
+  }
+  remember_duplicate(*m);
+  Routed r = select_queues(*m, d);
+  if (r.queues.empty()) {
+    const auto& s = settings_for(d.address);
+    if (s.send_to_dla_on_no_route && s.dead_letter_address && *s.dead_letter_address != d.address) {
+      auto copy = std::make_shared<Message>(*m);
+      copy->record.id = 0;
+      copy->record.properties[std::string(props::orig_address)] = d.address;
+      copy->record.properties.erase(std::string(props::duplicate_id));
+      copy->record.address = *s.dead_letter_address;
+      return send(copy, Destination{*s.dead_letter_address, std::nullopt}, std::move(done));
+    }
+    done({});
+    return {RouteStatus::no_route, 0};
+  }
+  m->durable_refs = static_cast<int>(r.durable_ids.size());
+  if (!r.durable_ids.empty()) {
+    storage_.store_message(m->record, r.durable_ids, [this, done = std::move(done)](std::error_code ec) {
+      if (ec) log_.log(log_codes::storage_error, ec.message());
+      done(ec ? make_error_code(errc::storage_failed) : std::error_code{});
+    });
+  } else {
+    done({});
+  }
+  deliver_to(r, m);
+  return {RouteStatus::routed, r.queues.size()};
+}
+
+RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCompletion done) {
+  for (auto& s : sends) {
+    s.message->record.address = s.destination.address;
+    if (duplicate(*s.message)) {
+      log_.log(log_codes::duplicate_message,
+               fmt::format("transaction of {} messages ignored: address={}, _AMQ_DUPL_ID={}",
+                           sends.size(), s.destination.address,
+                           *s.message->property(props::duplicate_id)));
+      done({});
+      return RouteStatus::duplicate;
+    }
+  }
+  struct Planned {
+    MessagePtr message;
+    Routed routed;
+  };
+  auto planned = std::make_shared<std::vector<Planned>>();
+  bool any_durable = false;
+  const std::uint64_t tx = storage_.next_id();
+  for (auto& s : sends) {
+    if (s.message->record.id == 0) s.message->record.id = storage_.next_id();
+    remember_duplicate(*s.message);
+    Routed r = select_queues(*s.message, s.destination);
+    s.message->durable_refs = static_cast<int>(r.durable_ids.size());
+    if (!r.durable_ids.empty()) {
+      any_durable = true;
+      storage_.store_message_tx(tx, s.message->record, r.durable_ids);
+    }
+    planned->push_back({s.message, std::move(r)});
+  }
+  // Refs reach their queues only once the commit is durable, so an ack can never precede the
+  // transaction's records in the journal.
+  auto finish = [this, planned, done = std::move(done)](std::error_code ec) {
+    if (ec) log_.log(log_codes::storage_error, ec.message());
+    for (const auto& p : *planned) deliver_to(p.routed, p.message);
+    done(ec ? make_error_code(errc::storage_failed) : std::error_code{});
+  };
+  if (any_durable) storage_.commit_tx(tx, std::move(finish));
+  else finish({});
+  return RouteStatus::routed;
+}
+
+void PostOffice::account(const std::string& address, std::int64_t delta) {
+  Address* a = find_address(address);
+  if (a == nullptr) return;
+  a->size_bytes += delta;
+  const auto& s = settings_for(address);
+  if (s.address_full_policy != config::AddressFullPolicy::block || s.max_size_bytes <= 0) {
+    if (a->blocked) a->blocked = false;
+    return;
+  }
+  if (!a->blocked && a->size_bytes >= s.max_size_bytes) {
+    a->blocked = true;
+    log_.log(log_codes::address_full_blocking, address, a->size_bytes, s.max_size_bytes,
+             a->size_bytes, config_.global_max_size);
+  } else if (a->blocked && a->size_bytes < s.max_size_bytes) {
+    a->blocked = false;
+    log_.log(log_codes::address_unblocked, address, a->size_bytes, s.max_size_bytes);
+    auto it = unblock_waiters_.find(address);
+    if (it != unblock_waiters_.end()) {
+      auto waiters = std::move(it->second);
+      unblock_waiters_.erase(it);
+      for (auto& fn : waiters) fn();
+    }
+  }
+}
+
+bool PostOffice::blocked(const std::string& address) {
+  Address* a = find_address(address);
+  return a != nullptr && a->blocked;
+}
+
+void PostOffice::when_unblocked(const std::string& address, std::function<void()> fn) {
+  if (!blocked(address)) {
+    fn();
+    return;
+  }
+  unblock_waiters_[address].push_back(std::move(fn));
+}
+
+bool PostOffice::must_fail(const std::string& address) {
+  Address* a = find_address(address);
+  if (a == nullptr) return false;
+  const auto& s = settings_for(address);
+  return s.address_full_policy == config::AddressFullPolicy::fail && s.max_size_bytes > 0 &&
+         a->size_bytes >= s.max_size_bytes;
+}
+
+}  // namespace artemis::core

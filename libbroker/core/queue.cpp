@@ -1,0 +1,218 @@
+#include "core/queue.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/address_settings.hpp"
+#include "util/assert.hpp"
+
+namespace artemis::core {
+
+Queue::Queue(QueueDefinition def, QueueHost& host) : def_(std::move(def)), host_(host) {}
+
+Queue::~Queue() {
+  *alive_ = false;
+  if (timer_ != 0) host_.scheduler().cancel(timer_);
+}
+
+void Queue::add(MessageRef ref) {
+  ++messages_added_;
+  if (ref.not_before > host_.scheduler().now_ms()) {
+    schedule(std::move(ref));
+    return;
+  }
+  enqueue_now(std::move(ref), false);
+  dispatch();
+}
+
+void Queue::enqueue_now(MessageRef ref, bool at_head) {
+  auto& lane = lanes_[std::min<int>(ref.message->record.priority, 9)];
+  if (at_head) lane.push_front(std::move(ref));
+  else lane.push_back(std::move(ref));
+}
+
+void Queue::schedule(MessageRef ref) {
+  scheduled_.emplace(ref.not_before, std::move(ref));
+  arm_timer();
+}
+
+void Queue::arm_timer() {
+  if (scheduled_.empty()) return;
+  const std::int64_t due = scheduled_.begin()->first;
+  if (timer_ != 0 && timer_due_ <= due) return;
+  if (timer_ != 0) host_.scheduler().cancel(timer_);
+  const auto delay = std::max<std::int64_t>(0, due - host_.scheduler().now_ms());
+  timer_due_ = due;
+  timer_ = host_.scheduler().schedule_after(std::chrono::milliseconds(delay),
+                                            [this, alive = alive_] {
+                                              if (*alive) on_timer();
+                                            });
+}
+
+void Queue::on_timer() {
+  timer_ = 0;
+  const auto now = host_.scheduler().now_ms();
+  while (!scheduled_.empty() && scheduled_.begin()->first <= now) {
+    auto ref = std::move(scheduled_.begin()->second);
+    scheduled_.erase(scheduled_.begin());
+    // A redelivered message goes back to the head of its lane, as if it had never left.
+    enqueue_now(std::move(ref), ref.delivery_count > 0);
+  }
+  arm_timer();
+  dispatch();
+}
+
+ServerConsumer* Queue::add_consumer(ConsumerHandler& handler, ConsumerOptions options) {
+  if (def_.max_consumers >= 0 && static_cast<int>(consumers_.size()) >= def_.max_consumers)
+    return nullptr;
+  consumers_.push_back(
+      std::make_unique<ServerConsumer>(next_consumer_id_++, *this, handler, std::move(options)));
+  ServerConsumer* c = consumers_.back().get();
+  dispatch();
+  return c;
+}
+
+void Queue::remove_consumer(ServerConsumer& consumer) {
+  auto it = std::find_if(consumers_.begin(), consumers_.end(),
+                         [&](const auto& c) { return c.get() == &consumer; });
+  BROKER_ASSERT(it != consumers_.end(), "consumer {} is not on queue {}", consumer.id(), name());
+  auto held = (*it)->take_deliveries();
+  consumers_.erase(it);
+  // Return in reverse so the earliest delivery ends up first at the head of its lane.
+  for (auto r = held.rbegin(); r != held.rend(); ++r) cancelled(std::move(*r));
+  if (consumers_.empty() && def_.purge_on_no_consumers) purge();
+  dispatch();
+}
+
+void Queue::acknowledged(ServerConsumer&, MessageRef ref) {
+  ++messages_acked_;
+  host_.removed(*this, ref);
+  dispatch();  // the consumer's window has room again
+}
+
+void Queue::cancelled(MessageRef ref) {
+  ++ref.delivery_count;
+  const auto& s = host_.settings_for(def_.address);
+  if (s.max_delivery_attempts > 0 &&
+      ref.delivery_count >= static_cast<std::uint32_t>(s.max_delivery_attempts)) {
+    host_.dead_letter(*this, ref);
+    return;
+  }
+  host_.delivery_count_changed(*this, ref);
+  if (s.redelivery_delay > 0) {
+    double delay = static_cast<double>(s.redelivery_delay) *
+                   std::pow(s.redelivery_delay_multiplier, ref.delivery_count - 1.0);
+    const std::int64_t cap = s.max_redelivery_delay > 0 ? s.max_redelivery_delay
+                                                       : s.redelivery_delay * 10;
+    const auto ms = std::min<std::int64_t>(static_cast<std::int64_t>(delay), cap);
+    ref.not_before = host_.scheduler().now_ms() + ms;
+    schedule(std::move(ref));
+    return;
+  }
+  enqueue_now(std::move(ref), true);
+}
+
+ServerConsumer* Queue::pick_consumer(const Message& m) {
+  const std::size_t n = consumers_.size();
+  auto it = consumers_.begin();
+  std::advance(it, next_consumer_ % n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ServerConsumer* c = it->get();
+    if (++it == consumers_.end()) it = consumers_.begin();
+    if (c->has_credit() && c->accepts(m)) {
+      next_consumer_ = (next_consumer_ + i + 1) % n;
+      return c;
+    }
+  }
+  return nullptr;
+}
+
+bool Queue::dispatch_one() {
+  if (consumers_.empty()) return false;
+  const bool any_credit = std::any_of(consumers_.begin(), consumers_.end(),
+                                      [](const auto& c) { return c->has_credit(); });
+  if (!any_credit) return false;
+  const auto now = host_.scheduler().now_ms();
+  for (int p = 9; p >= 0; --p) {
+    auto& lane = lanes_[p];
+    for (std::size_t i = 0; i < lane.size(); ++i) {
+      if (lane[i].message->expired(now)) {
+        MessageRef ref = std::move(lane[i]);
+        lane.erase(lane.begin() + static_cast<std::ptrdiff_t>(i));
+        host_.expire(*this, ref);
+        return true;
+      }
+      ServerConsumer* c = pick_consumer(*lane[i].message);
+      if (c == nullptr) continue;  // nobody's selector takes it (or no credit): look further
+      MessageRef ref = std::move(lane[i]);
+      lane.erase(lane.begin() + static_cast<std::ptrdiff_t>(i));
+      c->deliver(std::move(ref));
+      return true;
+    }
+  }
+  return false;
+}
+
+void Queue::dispatch() {
+  if (dispatching_) {
+    redispatch_ = true;
+    return;
+  }
+  dispatching_ = true;
+  do {
+    redispatch_ = false;
+    while (dispatch_one()) {
+    }
+  } while (redispatch_);
+  dispatching_ = false;
+}
+
+void Queue::expire_scan() {
+  const auto now = host_.scheduler().now_ms();
+  std::vector<MessageRef> expired;
+  for (auto& lane : lanes_) {
+    for (auto it = lane.begin(); it != lane.end();) {
+      if (it->message->expired(now)) {
+        expired.push_back(std::move(*it));
+        it = lane.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto it = scheduled_.begin(); it != scheduled_.end();) {
+    if (it->second.message->expired(now)) {
+      expired.push_back(std::move(it->second));
+      it = scheduled_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& ref : expired) host_.expire(*this, ref);
+}
+
+std::size_t Queue::purge() {
+  std::vector<MessageRef> all;
+  for (auto& lane : lanes_) {
+    for (auto& r : lane) all.push_back(std::move(r));
+    lane.clear();
+  }
+  for (auto& [t, r] : scheduled_) all.push_back(std::move(r));
+  scheduled_.clear();
+  for (auto& r : all) host_.removed(*this, r);
+  return all.size();
+}
+
+std::size_t Queue::delivering_count() const {
+  std::size_t n = 0;
+  for (const auto& c : consumers_) n += c->delivering_count();
+  return n;
+}
+
+std::size_t Queue::message_count() const {
+  std::size_t n = scheduled_.size() + delivering_count();
+  for (const auto& lane : lanes_) n += lane.size();
+  return n;
+}
+
+}  // namespace artemis::core

@@ -1,0 +1,127 @@
+#pragma once
+// Queue: messages waiting for consumers, in 10 priority lanes (0-9, highest first, FIFO within
+// a lane), plus scheduled messages (scheduled delivery, redelivery delay) and the deliveries
+// its consumers hold. Dispatch round-robins over consumers with credit whose selector matches.
+//
+// What the queue cannot decide alone (persisting acks, dead-lettering, expiry, settings) it asks
+// its QueueHost, the PostOffice. Broker thread only.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/consumer.hpp"
+#include "core/filter.hpp"
+#include "core/message.hpp"
+#include "util/scheduler.hpp"
+
+namespace artemis::core {
+
+class Queue;
+struct ResolvedAddressSettings;
+
+class QueueHost {
+ public:
+  virtual ~QueueHost() = default;
+  virtual util::Scheduler& scheduler() = 0;
+  virtual const ResolvedAddressSettings& settings_for(const std::string& address) = 0;
+  // The ref left the queue for good (acked, dead-lettered, expired): persist, free memory.
+  virtual void removed(Queue& queue, const MessageRef& ref) = 0;
+  // A durable ref's delivery count changed.
+  virtual void delivery_count_changed(Queue& queue, const MessageRef& ref) = 0;
+  // Move a copy to the dead-letter / expiry address; the host then calls removed().
+  virtual void dead_letter(Queue& queue, const MessageRef& ref) = 0;
+  virtual void expire(Queue& queue, const MessageRef& ref) = 0;
+};
+
+struct QueueDefinition {
+  std::uint64_t id = 0;
+  std::string name;
+  std::string address;
+  RoutingType routing_type = RoutingType::anycast;
+  std::optional<Filter> filter;
+  bool durable = true;
+  bool temporary = false;      // deleted with the session that created it
+  bool auto_created = false;
+  bool purge_on_no_consumers = false;
+  int max_consumers = -1;
+  std::string user;
+};
+
+class Queue {
+ public:
+  Queue(QueueDefinition def, QueueHost& host);
+  ~Queue();
+  Queue(const Queue&) = delete;
+  Queue& operator=(const Queue&) = delete;
+
+  const QueueDefinition& definition() const { return def_; }
+  const std::string& name() const { return def_.name; }
+  const std::string& address() const { return def_.address; }
+  std::uint64_t id() const { return def_.id; }
+  bool durable() const { return def_.durable; }
+  RoutingType routing_type() const { return def_.routing_type; }
+
+  // Whether the queue filter lets the message in (routing checks this first).
+  bool accepts(const Message& m) const { return matches(def_.filter, m); }
+  // A routed (or reloaded) message; dispatches.
+  void add(MessageRef ref);
+
+  // Fails with nullptr when max-consumers is reached.
+  ServerConsumer* add_consumer(ConsumerHandler& handler, ConsumerOptions options);
+  // Returns the consumer's unacknowledged deliveries to the queue (delivery count + 1).
+  void remove_consumer(ServerConsumer& consumer);
+
+  // Delivers what consumers can take now. Safe to call re-entrantly (from a deliver callback).
+  void dispatch();
+  // Drops expired waiting messages through the host (the reaper).
+  void expire_scan();
+  // Removes every waiting message (not the ones being delivered); returns how many.
+  std::size_t purge();
+
+  std::size_t consumer_count() const { return consumers_.size(); }
+  std::size_t message_count() const;  // waiting + scheduled + delivering
+  std::size_t delivering_count() const;
+  std::size_t scheduled_count() const { return scheduled_.size(); }
+  std::uint64_t messages_added() const { return messages_added_; }
+  std::uint64_t messages_acknowledged() const { return messages_acked_; }
+  // Visits waiting messages, highest priority first (browse, data print, tests).
+  template <class Fn>
+  void for_each_waiting(Fn&& fn) const {
+    for (int p = 9; p >= 0; --p)
+      for (const auto& ref : lanes_[p]) fn(ref);
+  }
+
+ private:
+  friend class ServerConsumer;
+  void acknowledged(ServerConsumer& c, MessageRef ref);
+  void cancelled(MessageRef ref);  // back from a consumer: count, DLQ or redeliver
+  void enqueue_now(MessageRef ref, bool at_head);
+  void schedule(MessageRef ref);
+  void arm_timer();
+  void on_timer();
+  bool dispatch_one();
+  ServerConsumer* pick_consumer(const Message& m);
+
+  QueueDefinition def_;
+  QueueHost& host_;
+  std::array<std::deque<MessageRef>, 10> lanes_;
+  std::multimap<std::int64_t, MessageRef> scheduled_;  // by not_before
+  util::Scheduler::TimerId timer_ = 0;
+  std::int64_t timer_due_ = 0;
+  std::list<std::unique_ptr<ServerConsumer>> consumers_;
+  std::size_t next_consumer_ = 0;  // round-robin position
+  std::uint64_t next_consumer_id_ = 1;
+  bool dispatching_ = false;
+  bool redispatch_ = false;
+  std::uint64_t messages_added_ = 0;
+  std::uint64_t messages_acked_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards timer callbacks
+};
+
+}  // namespace artemis::core

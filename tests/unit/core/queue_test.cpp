@@ -1,0 +1,207 @@
+#include <doctest/doctest.h>
+
+#include "fixtures.hpp"
+
+using namespace artemis;
+using namespace artemis::core;
+using artemis::testing::CoreFixture;
+using artemis::testing::RecordingHandler;
+
+TEST_CASE("core: higher priority is delivered first, FIFO within a priority") {
+  CoreFixture f;
+  f.start();
+  f.anycast_queue("q");
+  f.send("q", f.message("low1", false, 1));
+  f.send("q", f.message("high", false, 9));
+  f.send("q", f.message("low2", false, 1));
+  f.send("q", f.message("mid", false, 4));
+  RecordingHandler h;
+  f.po->find_queue("q")->add_consumer(h, {});
+  CHECK(h.bodies() == std::vector<std::string>{"high", "mid", "low1", "low2"});
+}
+
+TEST_CASE("core: window 0 delivers one message at a time until acked") {
+  CoreFixture f;
+  f.start();
+  f.anycast_queue("q");
+  for (int i = 0; i < 3; ++i) f.send("q", f.message(std::to_string(i)));
+  RecordingHandler h;
+  ConsumerOptions o;
+  o.window_bytes = 0;
+  auto* c = f.po->find_queue("q")->add_consumer(h, o);
+  REQUIRE(h.got.size() == 1);
+  CHECK(c->ack(h.got[0].message->id()));
+  CHECK(h.got.size() == 2);
+  CHECK(c->ack_up_to(h.got[1].message->id()));
+  CHECK(h.got.size() == 3);
+}
+
+TEST_CASE("core: a congested handler stops dispatch until resume") {
+  CoreFixture f;
+  f.start();
+  f.anycast_queue("q");
+  RecordingHandler h;
+  h.auto_ack = true;
+  auto* c = f.po->find_queue("q")->add_consumer(h, {});
+  h.is_ready = false;
+  f.send("q", f.message("a"));
+  f.send("q", f.message("b"));
+  CHECK(h.got.empty());
+  h.is_ready = true;
+  c->resume();
+  CHECK(h.bodies() == std::vector<std::string>{"a", "b"});
+  CHECK(f.po->find_queue("q")->message_count() == 0);
+}
+
+TEST_CASE("core: consumers share a queue round-robin; selectors pick their messages") {
+  CoreFixture f;
+  f.start();
+  f.anycast_queue("q");
+  RecordingHandler a, b, red;
+  a.auto_ack = b.auto_ack = red.auto_ack = true;
+  Queue* q = f.po->find_queue("q");
+  std::string err;
+  ConsumerOptions ro;
+  ro.filter = Filter::parse("color = 'red'", err);
+  q->add_consumer(red, ro);
+  q->add_consumer(a, {});
+  q->add_consumer(b, {});
+  for (int i = 0; i < 4; ++i) f.send("q", f.message("plain"));
+  auto m = f.message("red");
+  m->record.properties["color"] = "red";
+  f.send("q", m);
+  CHECK(a.got.size() + b.got.size() == 4);
+  CHECK(a.got.size() == 2);
+  CHECK(red.bodies() == std::vector<std::string>{"red"});
+}
+
+TEST_CASE("core: cancelled messages come back with a delivery count, then go to the DLQ") {
+  CoreFixture f;
+  config::AddressSetting s;
+  s.match = "#";
+  s.max_delivery_attempts = 2;
+  s.dead_letter_address = "DLQ";
+  f.config.address_settings.push_back(s);
+  f.start();
+  f.anycast_queue("q");
+  f.anycast_queue("DLQ");
+  f.send("q", f.message("poison", true));
+  Queue* q = f.po->find_queue("q");
+  RecordingHandler h;
+  auto* c = q->add_consumer(h, {});
+  REQUIRE(h.got.size() == 1);
+  CHECK(c->cancel(h.got[0].message->id()));
+  REQUIRE(h.got.size() == 2);
+  CHECK(h.got[1].delivery_count == 1);
+  CHECK(c->cancel(h.got[1].message->id()));
+  CHECK(h.got.size() == 2);
+  CHECK(q->message_count() == 0);
+  Queue* dlq = f.po->find_queue("DLQ");
+  REQUIRE(dlq->message_count() == 1);
+  std::string orig;
+  dlq->for_each_waiting([&](const MessageRef& r) { orig = *r.message->property("_AMQ_ORIG_ADDRESS"); });
+  CHECK(orig == "q");
+  f.restart();
+  CHECK(f.po->find_queue("q")->message_count() == 0);
+  CHECK(f.po->find_queue("DLQ")->message_count() == 1);
+}
+
+TEST_CASE("core: redelivery delay holds a cancelled message back") {
+  CoreFixture f;
+  config::AddressSetting s;
+  s.match = "#";
+  s.redelivery_delay = 500;
+  f.config.address_settings.push_back(s);
+  f.start();
+  f.anycast_queue("q");
+  f.send("q", f.message("m"));
+  RecordingHandler h;
+  auto* c = f.po->find_queue("q")->add_consumer(h, {});
+  c->cancel(h.got[0].message->id());
+  CHECK(h.got.size() == 1);
+  CHECK(f.po->find_queue("q")->scheduled_count() == 1);
+  f.scheduler.advance(499);
+  CHECK(h.got.size() == 1);
+  f.scheduler.advance(1);
+  CHECK(h.got.size() == 2);
+}
+
+TEST_CASE("core: scheduled messages wait for their time") {
+  CoreFixture f;
+  f.start();
+  f.anycast_queue("q");
+  RecordingHandler h;
+  f.po->find_queue("q")->add_consumer(h, {});
+  auto m = f.message("later");
+  m->record.scheduled = f.scheduler.now_ms() + 1000;
+  f.send("q", m);
+  CHECK(h.got.empty());
+  f.scheduler.advance(1000);
+  CHECK(h.bodies() == std::vector<std::string>{"later"});
+}
+
+TEST_CASE("core: expired messages go to the expiry address, never to a consumer") {
+  CoreFixture f;
+  config::AddressSetting s;
+  s.match = "#";
+  s.expiry_address = "ExpiryQueue";
+  f.config.address_settings.push_back(s);
+  f.start();
+  f.anycast_queue("q");
+  f.anycast_queue("ExpiryQueue");
+  auto m = f.message("old");
+  m->record.expiration = f.scheduler.now_ms() + 10;
+  f.send("q", m);
+  f.scheduler.advance(1000);  // the reaper runs
+  CHECK(f.po->find_queue("q")->message_count() == 0);
+  Queue* eq = f.po->find_queue("ExpiryQueue");
+  REQUIRE(eq->message_count() == 1);
+  eq->for_each_waiting([&](const MessageRef& r) {
+    CHECK(r.message->property("_AMQ_ACTUAL_EXPIRY") != nullptr);
+    CHECK(r.message->record.expiration == 0);
+  });
+}
+
+TEST_CASE("core: BLOCK policy blocks the address over max-size-bytes and unblocks on ack") {
+  CoreFixture f;
+  config::AddressSetting s;
+  s.match = "#";
+  s.max_size_bytes = 1000;
+  s.address_full_policy = config::AddressFullPolicy::block;
+  f.config.address_settings.push_back(s);
+  f.start();
+  f.anycast_queue("q");
+  f.send("q", f.message(std::string(600, 'x')));
+  CHECK_FALSE(f.po->blocked("q"));
+  f.send("q", f.message(std::string(600, 'x')));
+  CHECK(f.po->blocked("q"));
+  bool unblocked = false;
+  f.po->when_unblocked("q", [&] { unblocked = true; });
+  RecordingHandler h;
+  h.auto_ack = true;
+  f.po->find_queue("q")->add_consumer(h, {});
+  CHECK(unblocked);
+  CHECK_FALSE(f.po->blocked("q"));
+}
+
+TEST_CASE("core: max-consumers refuses extra consumers; purge-on-no-consumers empties") {
+  CoreFixture f;
+  f.start();
+  REQUIRE_FALSE(f.po->create_address("a", RoutingType::anycast, false));
+  QueueDefinition d;
+  d.name = "solo";
+  d.address = "a";
+  d.max_consumers = 1;
+  d.purge_on_no_consumers = true;
+  REQUIRE_FALSE(f.po->create_queue(d));
+  Queue* q = f.po->find_queue("solo");
+  RecordingHandler h1, h2;
+  h1.is_ready = false;
+  auto* c = q->add_consumer(h1, {});
+  REQUIRE(c);
+  CHECK(q->add_consumer(h2, {}) == nullptr);
+  f.send("a", f.message("x"));
+  CHECK(q->message_count() == 1);
+  q->remove_consumer(*c);
+  CHECK(q->message_count() == 0);
+}
