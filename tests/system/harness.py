@@ -1,0 +1,420 @@
+"""Shared pieces for system tests: broker instances in temp dirs, free ports, waiting with
+deadlines, a stomp.py client wrapper and raw STOMP sockets.
+
+Every wait here is bounded by a deadline; nothing sleeps a fixed time to "let things settle".
+Run with Debian's /usr/bin/python3 (python3-stomp lives in its dist-packages). The artemis
+binary comes from the ARTEMIS_BIN environment variable (ctest sets it).
+"""
+
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+# Ports `artemis create` writes, before --port-offset: artemis (all protocols), amqp, stomp,
+# hornetq, mqtt, and the web console.
+BASE_PORTS = {"artemis": 61616, "amqp": 5672, "stomp": 61613, "hornetq": 5445, "mqtt": 1883,
+              "http": 8161}
+STARTED_LINE = "AMQ221007"
+DEFAULT_START_TIMEOUT = 60.0
+
+
+def artemis_bin():
+    path = os.environ.get("ARTEMIS_BIN")
+    if not path:
+        raise RuntimeError("ARTEMIS_BIN is not set (path of the built artemis binary)")
+    return path
+
+
+def wait_for(condition, timeout, interval=0.02, what="condition"):
+    """Polls condition() until it returns a truthy value or the deadline passes.
+    Returns the value; raises TimeoutError naming `what` on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def port_is_free(port):
+    for host in ("0.0.0.0", "127.0.0.1"):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((host, port))
+            except OSError:
+                return False
+    return True
+
+
+def free_port_offset(attempts=200):
+    """A --port-offset for which every port `artemis create` writes is free right now."""
+    rng = random.Random(os.getpid() ^ time.monotonic_ns())
+    for _ in range(attempts):
+        offset = rng.randrange(100, 3800)
+        if all(port_is_free(p + offset) for p in BASE_PORTS.values()):
+            return offset
+    raise RuntimeError("no free port offset found")
+
+
+def port_accepts(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class Instance:
+    """A broker instance made by `artemis create` in a temp dir and run with `bin/artemis run`.
+
+    Use as a context manager, or call close() (stops the broker, removes the directory unless
+    the test failed and KEEP_INSTANCES=1 is set)."""
+
+    def __init__(self, user="admin", password="admin", require_login=True, extra_create_args=(),
+                 name="broker"):
+        self.user = user
+        self.password = password
+        self.root = tempfile.mkdtemp(prefix="artemis-systest-")
+        self.dir = os.path.join(self.root, name)
+        self.port_offset = free_port_offset()
+        self.process = None
+        self.log_path = os.path.join(self.root, f"{name}-run.log")
+        self._log_file = None
+        self._log_pos = 0
+        args = [artemis_bin(), "create", self.dir, "--silent", "--user", user, "--password",
+                password, "--require-login" if require_login else "--allow-anonymous",
+                "--port-offset", str(self.port_offset), *extra_create_args]
+        result = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                timeout=120, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"artemis create failed ({result.returncode}): {result.stdout}")
+
+    def port(self, acceptor="artemis"):
+        return BASE_PORTS[acceptor] + self.port_offset
+
+    @property
+    def stomp_port(self):
+        """STOMP on the all-protocols acceptor (the one the lab uses)."""
+        return self.port("artemis")
+
+    def log_text(self):
+        try:
+            with open(self.log_path, "r", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def start(self, timeout=DEFAULT_START_TIMEOUT):
+        """Starts `bin/artemis run` and waits for the started line and the STOMP port."""
+        assert self.process is None or self.process.poll() is not None, "already running"
+        self._log_pos = len(self.log_text())
+        self._log_file = open(self.log_path, "ab")
+        self.process = subprocess.Popen([os.path.join(self.dir, "bin", "artemis"), "run"],
+                                        cwd=self.dir, stdout=self._log_file,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        start_new_session=True)
+
+        def started():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"broker exited with {self.process.returncode} during "
+                                   f"start:\n{self.log_text()[self._log_pos:][-4000:]}")
+            return STARTED_LINE in self.log_text()[self._log_pos:] and port_accepts(self.stomp_port)
+
+        try:
+            wait_for(started, timeout, interval=0.05, what=f"{STARTED_LINE} and port "
+                     f"{self.stomp_port}")
+        except TimeoutError as e:
+            tail = self.log_text()[self._log_pos:][-4000:]
+            self.kill()
+            raise TimeoutError(f"{e}; log:\n{tail}") from None
+        return self
+
+    def stop(self, timeout=30.0):
+        """SIGTERM, then SIGKILL if the broker has not exited within `timeout`.
+        Returns the exit status (None if it was not running)."""
+        if self.process is None or self.process.poll() is not None:
+            return self._reap()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        return self._reap()
+
+    def kill(self):
+        """SIGKILL: no clean shutdown, as in a crash or power cut of the process."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        return self._reap()
+
+    def _reap(self):
+        status = self.process.returncode if self.process is not None else None
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        return status
+
+    def close(self):
+        self.kill()
+        if os.environ.get("KEEP_INSTANCES") != "1":
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+# --- stomp.py wrapper -------------------------------------------------------------------------
+
+def _stomp():
+    import stomp  # Debian python3-stomp; imported lazily so harness imports without it
+    return stomp
+
+
+class Collector:
+    """A stomp.py listener that records everything, with bounded waits (used from the test
+    thread while stomp.py's receiver thread calls the on_* methods)."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.messages = []
+        self.receipts = set()
+        self.errors = []
+        self.connected = False
+        self.disconnected = False
+
+    def on_connected(self, frame):
+        with self.cond:
+            self.connected = True
+            self.cond.notify_all()
+
+    def on_message(self, frame):
+        with self.cond:
+            self.messages.append(frame)
+            self.cond.notify_all()
+
+    def on_receipt(self, frame):
+        with self.cond:
+            self.receipts.add(frame.headers.get("receipt-id"))
+            self.cond.notify_all()
+
+    def on_error(self, frame):
+        with self.cond:
+            self.errors.append(frame)
+            self.cond.notify_all()
+
+    def on_disconnected(self):
+        with self.cond:
+            self.disconnected = True
+            self.cond.notify_all()
+
+    def wait(self, predicate, timeout, what):
+        with self.cond:
+            if not self.cond.wait_for(predicate, timeout):
+                raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what} "
+                                   f"(messages={len(self.messages)}, "
+                                   f"receipts={len(self.receipts)}, errors="
+                                   f"{[e.headers.get('message') for e in self.errors]})")
+
+    def wait_messages(self, count, timeout=30.0):
+        self.wait(lambda: len(self.messages) >= count, timeout, f"{count} messages")
+        with self.cond:
+            return list(self.messages)
+
+    def wait_receipt(self, receipt, timeout=30.0):
+        self.wait(lambda: receipt in self.receipts, timeout, f"receipt {receipt}")
+
+    def wait_error(self, timeout=10.0):
+        self.wait(lambda: self.errors, timeout, "an ERROR frame")
+        with self.cond:
+            return self.errors[0]
+
+    def take_messages(self):
+        with self.cond:
+            out, self.messages = self.messages, []
+            return out
+
+
+class StompClient:
+    """A STOMP 1.2 connection made with stomp.py, with deadline-bounded connect."""
+
+    def __init__(self, port, login="admin", passcode="admin", client_id=None, version="1.2",
+                 connect=True, timeout=15.0):
+        stomp = _stomp()
+        cls = {"1.0": stomp.Connection10, "1.1": stomp.Connection11,
+               "1.2": stomp.Connection12}[version]
+        kwargs = {"reconnect_attempts_max": 1}
+        if version != "1.0":
+            kwargs["heartbeats"] = (0, 0)
+        self.conn = cls([("127.0.0.1", port)], **kwargs)
+        self.listener = Collector()
+        self.conn.set_listener("collector", self.listener)
+        self.login, self.passcode, self.client_id = login, passcode, client_id
+        if connect:
+            self.connect(timeout)
+
+    def connect(self, timeout=15.0):
+        headers = {"client-id": self.client_id} if self.client_id else {}
+        self.conn.connect(self.login, self.passcode, wait=False, headers=headers)
+        self.listener.wait(lambda: self.listener.connected or self.listener.errors
+                           or self.listener.disconnected, timeout, "CONNECTED")
+        if not self.listener.connected:
+            errors = [e.headers.get("message") for e in self.listener.errors]
+            raise ConnectionRefusedError(f"STOMP connect refused: {errors}")
+        return self
+
+    def send(self, destination, body, receipt=None, **headers):
+        if receipt is not None:
+            headers["receipt"] = receipt
+        self.conn.send(destination, body, headers=headers)
+
+    def send_wait(self, destination, body, timeout=30.0, **headers):
+        receipt = f"r-{random.getrandbits(48):x}"
+        self.send(destination, body, receipt=receipt, **headers)
+        self.listener.wait_receipt(receipt, timeout)
+
+    def subscribe(self, destination, sub_id, ack="auto", receipt=True, timeout=15.0, **headers):
+        if receipt:
+            headers["receipt"] = f"sub-{sub_id}-{random.getrandbits(32):x}"
+        self.conn.subscribe(destination, sub_id, ack=ack, headers=headers)
+        if receipt:
+            self.listener.wait_receipt(headers["receipt"], timeout)
+
+    def close(self):
+        try:
+            if self.conn.is_connected():
+                self.conn.disconnect()
+        except Exception:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+# --- raw STOMP over a socket ------------------------------------------------------------------
+
+def frame(command, headers=None, body=b""):
+    """Encodes one STOMP frame (no escaping: tests choose their header text)."""
+    lines = [command]
+    for k, v in (headers or {}).items():
+        lines.append(f"{k}:{v}")
+    head = ("\n".join(lines) + "\n\n").encode()
+    if isinstance(body, str):
+        body = body.encode()
+    return head + body + b"\x00"
+
+
+class RawStomp:
+    """A plain TCP connection for malformed input: send bytes, read frames with deadlines."""
+
+    def __init__(self, port, timeout=10.0):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buf = b""
+        self.closed = False
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def send_quietly(self, data):
+        """Sends, ignoring a reset: the broker may already have closed on earlier bytes."""
+        try:
+            self.sock.sendall(data)
+            return True
+        except OSError:
+            return False
+
+    def connect(self, login="admin", passcode="admin", version="1.2"):
+        self.send(frame("CONNECT", {"accept-version": version, "host": "localhost",
+                                    "login": login, "passcode": passcode}))
+        return self.read_frame()
+
+    def _fill(self, deadline):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("no complete frame before the deadline")
+        self.sock.settimeout(remaining)
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            raise TimeoutError("no complete frame before the deadline") from None
+        except ConnectionResetError:
+            data = b""
+        if not data:
+            self.closed = True
+        self.buf += data
+        return bool(data)
+
+    def read_frame(self, timeout=10.0):
+        """Returns (command, headers, body), or None if the broker closed the connection.
+        Heart-beat newlines between frames are skipped."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.buf = self.buf.lstrip(b"\r\n")
+            end = self.buf.find(b"\x00")
+            head_end = self.buf.find(b"\n\n")
+            if end >= 0 and head_end >= 0:
+                head = self.buf[:head_end].decode(errors="replace").replace("\r", "")
+                lines = head.split("\n")
+                headers = {}
+                for line in lines[1:]:
+                    k, _, v = line.partition(":")
+                    headers.setdefault(k, v)
+                length = headers.get("content-length")
+                body_start = head_end + 2
+                if length is not None and length.isdigit():
+                    body_end = body_start + int(length)
+                    if len(self.buf) < body_end + 1:
+                        if not self._fill(deadline):
+                            return None
+                        continue
+                else:
+                    body_end = end
+                body = self.buf[body_start:body_end]
+                self.buf = self.buf[body_end + 1:]
+                return lines[0], headers, body
+            if self.closed or not self._fill(deadline):
+                return None
+
+    def wait_closed(self, timeout=10.0):
+        """True once the broker has closed the connection (frames before the close are
+        discarded)."""
+        deadline = time.monotonic() + timeout
+        while not self.closed:
+            try:
+                self._fill(deadline)
+            except TimeoutError:
+                return False
+            except OSError:
+                self.closed = True
+        return True
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
