@@ -244,11 +244,11 @@ std::string BackupAnnouncer::session(const AnnounceTarget& target) {
             if (hb > 0 && sy > 0) send_every = milliseconds(std::max<long>(hb, sy));
             if (hb > 0 && sx > 0) expect_every = milliseconds(std::max<long>(hb, sx));
             next_send = now + send_every;
-            announced_ = true;
-            ++count_;
             log_.log(log_codes::backup_announced,
                      fmt::format("{} ({}:{})", target.name, target.host, target.port),
                      options_.announce_url);
+            announced_ = true;  // after the log line: observers see both
+            ++count_;
           }
           // Anything else on an announce link (RECEIPT, MESSAGE) is ignored.
         }

@@ -44,6 +44,7 @@ SharedStoreNode::backup_announce_handler() {
 }
 
 void SharedStoreNode::on_phase(Phase phase) {
+  if (!activation_) return;  // being destroyed
   announce_.on_phase(phase, node_id());
   if (phase == Phase::activating) topology_.set_node_id(node_id());
   if (hooks_.on_phase) hooks_.on_phase(phase);

@@ -58,6 +58,12 @@ struct Node {
     };
     activation = std::make_unique<Activation>(o, broker, log.logger(), h);
   }
+  // The normal order: stop, wait for on_stopped (the last post), then destroy.
+  ~Node() {
+    activation->stop();
+    wait_until([&] { return stopped.load(); });
+    activation.reset();
+  }
   void start() { activation->start(); }
   bool reaches(Phase p, std::chrono::milliseconds t = 5000ms) {
     return wait_until([&] { return activation->phase() == p; }, t);

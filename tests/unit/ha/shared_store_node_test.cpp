@@ -62,6 +62,8 @@ TEST_CASE("ha: a passive backup announces itself; it stops announcing once activ
     serving = false;
     done();
   };
+  std::atomic<bool> stopped{false};
+  hooks.on_stopped = [&](StopReason) { stopped = true; };
   auto options = ActivationOptions::from(config);
   options.state_poll = std::chrono::milliseconds(10);
   SharedStoreNode node(config, options, broker, log.logger(), hooks);
@@ -71,12 +73,12 @@ TEST_CASE("ha: a passive backup announces itself; it stops announcing once activ
   REQUIRE_FALSE(frames.empty());
   CHECK(frames[0].header_or("cluster-node-id", "") == node.node_id());
   CHECK(frames[0].header_or("cluster-backup-announce", "") == "tcp://localhost:61617");
-  CHECK(log.contains("AMQ221031"));
+  CHECK(wait_until([&] { return log.contains("AMQ221031"); }));
 
   primary.kill_now();
   REQUIRE(wait_until([&] { return serving.load(); }));
   CHECK(wait_until([&] { return !primary_port.linked(); }));  // announce link closed
-  CHECK(node.activation().phase() == Phase::active);
+  CHECK(wait_until([&] { return node.activation().phase() == Phase::active; }));
   // The active node advertises backups that announce to it.
   std::function<void()> gone;
   std::atomic<bool> announced{false};
@@ -96,5 +98,7 @@ TEST_CASE("ha: a passive backup announces itself; it stops announcing once activ
   REQUIRE(headers.size() == 1);
   CHECK(headers[0].second == "tcp://h:61618");
   node.stop();
-  CHECK(wait_until([&] { return node.activation().phase() == Phase::stopped; }));
+  // on_stopped is the activation's last post: after it, destroying the node is safe.
+  CHECK(wait_until([&] { return stopped.load(); }));
+  CHECK(node.activation().phase() == Phase::stopped);
 }
