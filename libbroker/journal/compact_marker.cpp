@@ -109,17 +109,18 @@ std::error_code finish_interrupted_compaction(const fs::path& dir, const std::st
     fs::remove(path, ec);
   }
   // Leftovers: files being created (.tmp) and uncommitted compaction output (.cmp).
+  bool removed = false;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const auto name = entry.path().filename().string();
     if (name.rfind(prefix + "-", 0) != 0) continue;
     if (name.ends_with("." + extension + ".tmp") || name.ends_with("." + extension + ".cmp") ||
         name == path.filename().string() + ".tmp") {
       std::error_code rm;
-      fs::remove(entry.path(), rm);
+      removed |= fs::remove(entry.path(), rm);
     }
   }
   if (ec) return ec;
-  return sync_directory(dir);
+  return removed ? sync_directory(dir) : std::error_code{};
 }
 
 }  // namespace artemis::journal

@@ -69,7 +69,7 @@ void JournalFile::close() {
 }
 
 std::error_code JournalFile::create(const std::filesystem::path& path, std::uint64_t size,
-                                    std::uint64_t seq, JournalFile& out) {
+                                    std::uint64_t seq, Sync durable, JournalFile& out) {
   // Crash reasoning: until the rename the file is only <name>.tmp, which load deletes; after
   // the rename + directory sync it is a complete, zeroed, free file.
   auto tmp = path;
@@ -103,10 +103,12 @@ std::error_code JournalFile::create(const std::filesystem::path& path, std::uint
     if (off == 0) std::memset(zeros.data(), 0, kFileHeaderSize);
     off += static_cast<std::uint64_t>(w);
   }
-  if (::fsync(fd) != 0) return fail(errno);
+  if (durable == Sync::yes && ::fsync(fd) != 0) return fail(errno);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(errno);
   file.path_ = path;
-  if (auto ec = sync_directory(path.parent_path()); ec) return ec;
+  if (durable == Sync::yes) {
+    if (auto ec = sync_directory(path.parent_path()); ec) return ec;
+  }
   out = std::move(file);
   return {};
 }

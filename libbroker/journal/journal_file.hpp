@@ -13,6 +13,7 @@
 #include <system_error>
 #include <vector>
 
+#include "journal/journal.hpp"
 #include "journal/record_format.hpp"
 
 namespace artemis::journal {
@@ -39,9 +40,10 @@ class JournalFile {
 
   // Creates `path` of `size` bytes: writes zeros to path.tmp, a free header with `seq`, syncs,
   // renames and syncs the directory. The zero fill (not fallocate alone) matters: later
-  // fdatasync calls then never need to update extent metadata.
+  // fdatasync calls then never need to update extent metadata. With `durable` no the syncs
+  // are skipped (journal-datasync=false promises nothing across a power loss).
   static std::error_code create(const std::filesystem::path& path, std::uint64_t size,
-                                std::uint64_t seq, JournalFile& out);
+                                std::uint64_t seq, Sync durable, JournalFile& out);
   static std::error_code open(const std::filesystem::path& path, JournalFile& out);
 
   // Whole-file read (load and compaction read sealed files only).

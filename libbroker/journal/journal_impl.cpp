@@ -72,7 +72,8 @@ void JournalImpl::append(const RecordView& r, Sync sync, Completion done) {
   }
   if (refuse) {
     // Through the writer so completions stay in append order. A refused tx record has no
-    // completion: its commit finds the journal failed (or the tx incomplete) instead.
+    // completion of its own: the transaction's prepare or commit fails instead.
+    if (has_tx_field(r.type)) broken_txs_.insert(r.tx_id);
     if (done) writer_->enqueue_completion(std::move(done), refuse, Sync::no);
     return;
   }
@@ -122,16 +123,28 @@ void JournalImpl::append_delete_tx(std::uint64_t tx_id, std::uint64_t id) {
   append(RecordView{RecordType::delete_tx, 0, id, tx_id, {}}, Sync::no, {});
 }
 
+bool JournalImpl::refuse_broken(std::uint64_t tx_id, Completion& done) {
+  if (broken_txs_.erase(tx_id) == 0) return false;
+  // A record of this transaction was refused: it must not become visible. Rolling it back
+  // also releases the records it did write.
+  append(RecordView{RecordType::rollback, 0, tx_id, tx_id, {}}, Sync::no, {});
+  if (done) writer_->enqueue_completion(std::move(done), errc::record_too_large, Sync::no);
+  return true;
+}
+
 void JournalImpl::append_prepare(std::uint64_t tx_id, std::span<const std::uint8_t> extra,
                                  Sync sync, Completion done) {
+  if (refuse_broken(tx_id, done)) return;
   append(RecordView{RecordType::prepare, 0, tx_id, tx_id, extra}, sync, std::move(done));
 }
 
 void JournalImpl::append_commit(std::uint64_t tx_id, Sync sync, Completion done) {
+  if (refuse_broken(tx_id, done)) return;
   append(RecordView{RecordType::commit, 0, tx_id, tx_id, {}}, sync, std::move(done));
 }
 
 void JournalImpl::append_rollback(std::uint64_t tx_id, Sync sync, Completion done) {
+  broken_txs_.erase(tx_id);
   append(RecordView{RecordType::rollback, 0, tx_id, tx_id, {}}, sync, std::move(done));
 }
 

@@ -4,6 +4,7 @@
 // queues the bytes to the WriterThread, so it never waits for I/O. Rolling to a new file, the
 // reclaim of dead files and the compaction trigger are decided here.
 #include <memory>
+#include <unordered_set>
 
 #include "journal/index.hpp"
 #include "journal/journal.hpp"
@@ -41,6 +42,7 @@ class JournalImpl final : public Journal {
   void append(const RecordView& record, Sync sync, Completion done);
   Placement place(std::uint32_t size);
   void after_roll();
+  bool refuse_broken(std::uint64_t tx_id, Completion& done);
 
   Options options_;
   Poster post_;
@@ -52,6 +54,7 @@ class JournalImpl final : public Journal {
   std::uint64_t next_seq_ = 1;
   std::uint64_t appends_ = 0;
   std::uint64_t compactions_ = 0;
+  std::unordered_set<std::uint64_t> broken_txs_;  // a record of these was refused
 };
 
 }  // namespace artemis::journal

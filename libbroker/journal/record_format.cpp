@@ -103,11 +103,9 @@ void encode_record(const RecordView& record, std::uint64_t seq, std::uint8_t* ou
 Decoded decode_record(std::span<const std::uint8_t> bytes, std::uint64_t seq) {
   Decoded d;
   if (bytes.size() < kRecordHeaderSize) {
-    // Too little room left for any record: only zeros here are a clean end.
-    const bool zero = std::all_of(bytes.begin(), bytes.end(), [](auto b) { return b == 0; });
-    d.status = zero ? Decode::end_zero : Decode::torn;
-    d.size = static_cast<std::uint32_t>(bytes.size());
-    d.why = "partial record header";
+    // No record can start this close to the end of a file (appends roll to a new file
+    // instead), so whatever is here was never part of a record of this incarnation.
+    d.status = Decode::end_zero;
     return d;
   }
   const auto* p = bytes.data();

@@ -39,7 +39,8 @@ std::error_code WriterThread::create_free_file() {
   const auto path = options_.directory / file_name(options_.prefix, options_.extension, next_name_);
   JournalFile file;
   // A free file carries sequence 0: it never validates a record until it is activated.
-  if (auto ec = JournalFile::create(path, options_.file_size, 0, file); ec) {
+  if (auto ec = JournalFile::create(path, options_.file_size, 0,
+                                        options_.datasync ? Sync::yes : Sync::no, file); ec) {
     log_.log(log_codes::kCreateFailed, path.string(), ec.message());
     return ec;
   }
@@ -140,7 +141,7 @@ std::error_code WriterThread::activate(std::uint64_t seq, JournalFile*& file) {
 
 std::error_code WriterThread::write_segment(Segment& seg) {
   JournalFile* file = nullptr;
-  iovec iov[2];
+  iovec iov[3];
   int n = 0;
   std::uint8_t header[kFileHeaderSize];
   std::uint64_t offset = seg.at.offset;
@@ -159,6 +160,15 @@ std::error_code WriterThread::write_segment(Segment& seg) {
     file = &it->second;
   }
   iov[n++] = iovec{seg.bytes.data(), seg.bytes.size()};
+  // A zeroed record header after the last record: a cleanly written file always ends in
+  // zeros, never in stale bytes of a recycled file, so load can tell a clean end from a torn
+  // one. The next write to this file overwrites it.
+  static const std::uint8_t kEndMark[kRecordHeaderSize] = {};
+  const auto end = seg.at.offset + seg.bytes.size();
+  if (end < file->size()) {
+    iov[n++] = iovec{const_cast<std::uint8_t*>(kEndMark),
+                     static_cast<std::size_t>(std::min<std::uint64_t>(kRecordHeaderSize, file->size() - end))};
+  }
   if (auto ec = file->write_at(offset, std::span<const iovec>(iov, n)); ec) {
     log_.log(log_codes::kWriteFailed, file->path().string(), offset, ec.message());
     return ec;
@@ -213,7 +223,7 @@ void WriterThread::release(std::uint64_t seq) {
   dirty_.erase(seq);
   // Mark it free and make that durable before anything else is freed after it (a later file
   // may hold the deletes that keep this one's records dead).
-  if (auto ec = file.write_header(FileHeader{seq, FileState::free, file.size()}); !ec) {
+  if (auto ec = file.write_header(FileHeader{seq, FileState::free, file.size()}); !ec && options_.datasync) {
     ec = file.datasync();
     if (ec) log_.log(log_codes::kSyncFailed, file.path().string(), ec.message());
   }
@@ -228,7 +238,7 @@ void WriterThread::release(std::uint64_t seq) {
   file.close();
   std::error_code ec;
   std::filesystem::remove(path, ec);
-  (void)sync_directory(options_.directory);
+  if (options_.datasync) (void)sync_directory(options_.directory);
 }
 
 }  // namespace artemis::journal
