@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <array>
@@ -44,6 +45,13 @@ std::error_code NodeManager::start() {
   std::error_code ec;
   std::filesystem::create_directories(options_.directory, ec);
   if (ec) return ec;
+  // NFS may not wake a blocked F_OFD_SETLKW reliably (lock recovery, leases): poll there.
+  constexpr long nfs_super_magic = 0x6969;
+  struct statfs fs {};
+  if (options_.wait_mode == LockWaitMode::blocking &&
+      ::statfs(options_.directory.c_str(), &fs) == 0 &&
+      static_cast<long>(fs.f_type) == nfs_super_magic)
+    options_.wait_mode = LockWaitMode::polling;
   if ((ec = state_.open(options_.directory / state_file_name))) return ec;
   if ((ec = live_.open(options_.directory / live_lock_file_name))) return ec;
   if ((ec = backup_.open(options_.directory / backup_lock_file_name))) return ec;

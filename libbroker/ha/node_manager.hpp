@@ -71,6 +71,8 @@ class NodeManager {
   void stop();
   const util::Uuid& node_id() const { return node_id_; }
   const std::filesystem::path& directory() const { return options_.directory; }
+  // Blocking unless configured to poll or the directory is on NFS (then polling).
+  LockWaitMode wait_mode() const { return options_.wait_mode; }
 
   std::error_code read_state(NodeState& out);
   std::error_code write_state(NodeState state);
