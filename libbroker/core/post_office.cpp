@@ -37,7 +37,10 @@ PostOffice::PostOffice(const config::BrokerConfig& config, store::StorageManager
       settings_(config.address_settings, to_match(config.wildcards), config.id_cache_size),
       wildcards_(to_match(config.wildcards)) {}
 
-PostOffice::~PostOffice() { stop(); }
+PostOffice::~PostOffice() {
+  *alive_ = false;
+  stop();
+}
 
 Address* PostOffice::find_address(std::string_view name) {
   auto it = addresses_.find(name);

@@ -139,6 +139,7 @@ class PostOffice : public QueueHost {
   std::unordered_map<std::string, DuplicateIdCache> duplicates_;
   std::unordered_map<std::string, std::vector<std::function<void()>>> unblock_waiters_;
   util::Scheduler::TimerId reaper_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards late completions
   bool stopped_ = false;
 };
 

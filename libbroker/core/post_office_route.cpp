@@ -105,8 +105,9 @@ RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion 
   }
   m->durable_refs = static_cast<int>(r.durable_ids.size());
   if (!r.durable_ids.empty()) {
-    storage_.store_message(m->record, r.durable_ids, [this, done = std::move(done)](std::error_code ec) {
-      if (ec) log_.log(log_codes::storage_error, ec.message());
+    // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
+    storage_.store_message(m->record, r.durable_ids, [&log = log_, done = std::move(done)](std::error_code ec) {
+      if (ec) log.log(log_codes::storage_error, ec.message());
       done(ec ? make_error_code(errc::storage_failed) : std::error_code{});
     });
   } else {
@@ -148,7 +149,8 @@ RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCom
   }
   // Refs reach their queues only once the commit is durable, so an ack can never precede the
   // transaction's records in the journal.
-  auto finish = [this, planned, done = std::move(done)](std::error_code ec) {
+  auto finish = [this, alive = alive_, planned, done = std::move(done)](std::error_code ec) {
+    if (!*alive) return;
     if (ec) log_.log(log_codes::storage_error, ec.message());
     for (const auto& p : *planned) deliver_to(p.routed, p.message);
     done(ec ? make_error_code(errc::storage_failed) : std::error_code{});

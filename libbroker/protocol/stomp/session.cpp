@@ -1,0 +1,214 @@
+// StompSession core: byte intake, the dispatch table, the single error exit, receipts in
+// order, heart-beats/TTL and teardown. Command handlers live in session_connect.cpp,
+// session_send.cpp and session_subscribe.cpp.
+#include "protocol/stomp/session.hpp"
+
+#include <fmt/core.h>
+
+#include "core/broker_core.hpp"
+
+namespace artemis::protocol::stomp_session {
+
+StompSession::StompSession(net::Connection& connection, ModuleContext& context)
+    : conn_(connection), ctx_(context) {
+  last_read_ms_ = ctx_.scheduler.now_ms();
+}
+
+StompSession::~StompSession() {
+  *alive_ = false;
+  if (send_timer_ != 0) ctx_.scheduler.cancel(send_timer_);
+  if (ttl_timer_ != 0) ctx_.scheduler.cancel(ttl_timer_);
+}
+
+const std::array<StompSession::Command, 11>& StompSession::commands() {
+  static const std::array<Command, 11> table{{
+      {"CONNECT", &StompSession::on_connect, false},
+      {"STOMP", &StompSession::on_connect, false},
+      {"SEND", &StompSession::on_send, true},
+      {"SUBSCRIBE", &StompSession::on_subscribe, true},
+      {"UNSUBSCRIBE", &StompSession::on_unsubscribe, true},
+      {"ACK", &StompSession::on_ack, true},
+      {"NACK", &StompSession::on_nack, true},
+      {"BEGIN", &StompSession::on_begin, true},
+      {"COMMIT", &StompSession::on_commit, true},
+      {"ABORT", &StompSession::on_abort, true},
+      {"DISCONNECT", &StompSession::on_disconnect, true},
+  }};
+  return table;
+}
+
+void StompSession::on_bytes(std::string_view bytes) {
+  if (closing_) return;
+  last_read_ms_ = ctx_.scheduler.now_ms();
+  decoder_.feed(bytes);
+  codec::Frame frame;
+  // Bounded by the bytes fed: every iteration consumes input or stops.
+  while (!closing_) {
+    const auto status = decoder_.next(frame);
+    if (status == codec::Decoder::Status::need_more) break;
+    if (status == codec::Decoder::Status::heartbeat) continue;
+    if (status == codec::Decoder::Status::error) {
+      const auto ec = decoder_.error();
+      Refusal r{"Invalid STOMP frame", ec.message(), true,
+                ec == artemis::stomp::errc::frame_too_large ? net::CloseReason::frame_too_large
+                                                            : net::CloseReason::protocol_error};
+      refuse(r, nullptr);
+      break;
+    }
+    dispatch(frame);
+    frame = {};
+  }
+}
+
+void StompSession::dispatch(const codec::Frame& f) {
+  const Command* cmd = nullptr;
+  for (const auto& c : commands())
+    if (c.name == f.command) cmd = &c;
+  Outcome outcome;
+  if (cmd == nullptr) {
+    outcome = Refusal{"Unsupported frame", fmt::format("unknown command '{}'", f.command), !connected_};
+  } else if (cmd->needs_connection && !connected_) {
+    outcome = Refusal{"Not connected", fmt::format("{} before CONNECT", f.command), true};
+  } else {
+    outcome = (this->*(cmd->handler))(f);
+  }
+  if (outcome) refuse(*outcome, &f);
+}
+
+// The one place a failed frame becomes an ERROR (and maybe a close).
+void StompSession::refuse(const Refusal& r, const codec::Frame* f) {
+  codec::Frame err;
+  err.command = "ERROR";
+  err.add("message", r.message);
+  if (f != nullptr)
+    if (const auto* receipt = f->header("receipt")) err.add("receipt-id", *receipt);
+  if (!r.detail.empty()) {
+    err.add("content-type", "text/plain");
+    err.body = r.detail;
+  }
+  if (ctx_.log.enabled(util::Level::debug))
+    ctx_.log.plain(util::Level::debug, "org.apache.activemq.artemis.core.protocol.stomp",
+                   "{} - cid:{}: ERROR {}: {}", conn_.remote_address(), conn_.id(), r.message,
+                   r.detail);
+  send_frame(err);
+  if (r.close) close(r.reason);
+}
+
+void StompSession::send_frame(const codec::Frame& f) {
+  if (closing_) return;
+  conn_.send(codec::encode(f, version_));
+  last_write_ms_ = ctx_.scheduler.now_ms();
+}
+
+void StompSession::close(net::CloseReason reason) {
+  if (closing_) return;
+  closing_ = true;
+  conn_.close(reason);
+}
+
+std::function<void(std::error_code)> StompSession::receipt_slot(const codec::Frame& f) {
+  auto slot = std::make_shared<ReceiptSlot>();
+  if (const auto* r = f.header("receipt")) slot->id = *r;
+  receipts_.push_back(slot);
+  if (receipts_.size() >= kMaxPendingReceipts && !paused_for_receipts_) {
+    paused_for_receipts_ = true;
+    conn_.pause_reading();
+  }
+  return [this, alive = alive_, slot](std::error_code ec) {
+    if (!*alive) return;
+    slot->done = true;
+    if (ec) slot->error = ec.message();
+    flush_receipts();
+  };
+}
+
+void StompSession::flush_receipts() {
+  while (!receipts_.empty() && receipts_.front()->done) {
+    auto slot = receipts_.front();
+    receipts_.pop_front();
+    if (slot->error) {
+      codec::Frame fake;
+      if (!slot->id.empty()) fake.add("receipt", slot->id);
+      refuse(Refusal{"Storage failure", "message was not stored: " + *slot->error, false}, &fake);
+    } else if (!slot->id.empty()) {
+      codec::Frame receipt;
+      receipt.command = "RECEIPT";
+      receipt.add("receipt-id", slot->id);
+      send_frame(receipt);
+    }
+  }
+  if (paused_for_receipts_ && receipts_.size() < kMaxPendingReceipts / 2) {
+    paused_for_receipts_ = false;
+    if (!paused_for_address_) conn_.resume_reading();
+  }
+  if (disconnect_after_receipts_ && receipts_.empty()) close(net::CloseReason::session_closed);
+}
+
+void StompSession::start_heartbeats(std::int64_t send_ms, std::int64_t ttl_ms) {
+  send_period_ms_ = send_ms;
+  ttl_ms_ = ttl_ms;
+  if (send_period_ms_ > 0)
+    send_timer_ = ctx_.scheduler.schedule_after(std::chrono::milliseconds(send_period_ms_),
+                                                [this, alive = alive_] {
+                                                  if (*alive) on_send_tick();
+                                                });
+  if (ttl_ms_ > 0)
+    ttl_timer_ = ctx_.scheduler.schedule_after(std::chrono::milliseconds(ttl_ms_),
+                                               [this, alive = alive_] {
+                                                 if (*alive) on_ttl_tick();
+                                               });
+}
+
+void StompSession::on_send_tick() {
+  send_timer_ = 0;
+  if (closing_) return;
+  const auto now = ctx_.scheduler.now_ms();
+  // A heart-beat is one EOL; only needed when nothing else was written in the period.
+  if (now - last_write_ms_ >= send_period_ms_ / 2) {
+    conn_.send("\n");
+    last_write_ms_ = now;
+  }
+  send_timer_ = ctx_.scheduler.schedule_after(std::chrono::milliseconds(send_period_ms_),
+                                              [this, alive = alive_] {
+                                                if (*alive) on_send_tick();
+                                              });
+}
+
+void StompSession::on_ttl_tick() {
+  ttl_timer_ = 0;
+  if (closing_) return;
+  const auto now = ctx_.scheduler.now_ms();
+  const auto silent = now - last_read_ms_;
+  if (silent >= ttl_ms_) {
+    ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.stomp",
+                   "{} - cid:{}: no data for {} ms (TTL {} ms); closing", conn_.remote_address(),
+                   conn_.id(), silent, ttl_ms_);
+    close(net::CloseReason::ttl_expired);
+    return;
+  }
+  ttl_timer_ = ctx_.scheduler.schedule_after(std::chrono::milliseconds(ttl_ms_ - silent),
+                                             [this, alive = alive_] {
+                                               if (*alive) on_ttl_tick();
+                                             });
+}
+
+void StompSession::on_writable() {
+  if (closing_) return;
+  for (auto& [id, s] : subscriptions_)
+    if (s->consumer != nullptr && s->ready(*s->consumer)) s->consumer->resume();
+}
+
+void StompSession::on_closed(net::CloseReason) {
+  closing_ = true;
+  *alive_ = false;
+  if (send_timer_ != 0) ctx_.scheduler.cancel(send_timer_);
+  if (ttl_timer_ != 0) ctx_.scheduler.cancel(ttl_timer_);
+  send_timer_ = ttl_timer_ = 0;
+  // Unacknowledged deliveries go back to their queues (delivery count + 1); temporary
+  // subscription queues go away with the connection.
+  while (!subscriptions_.empty()) remove_subscription(*subscriptions_.begin()->second);
+  transactions_.clear();
+  if (backup_gone_) std::exchange(backup_gone_, nullptr)();
+}
+
+}  // namespace artemis::protocol::stomp_session

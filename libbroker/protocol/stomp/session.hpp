@@ -1,0 +1,161 @@
+#pragma once
+// StompSession: one STOMP connection's state machine (reference §6), frames <-> core calls.
+//
+// Structure (STYLE.md §1-3): on_bytes() feeds the codec; every decoded frame goes through ONE
+// dispatch table (dispatch()) to a handler; a handler either succeeds or returns a Refusal,
+// and ONE place (refuse()) turns a Refusal into an ERROR frame (with receipt-id when asked)
+// and, when the Refusal says so, closes the connection. Decode errors take the same exit.
+//
+// Receipts go out in request order: a durable SEND's RECEIPT waits for its journal
+// completion, and later receipts queue behind it. Completions that arrive after the
+// connection closed are ignored (alive_ guard).
+//
+// Deviation from Artemis, on purpose: NACK returns the message to its queue (delivery count + 1,
+// so max-delivery-attempts dead-letters it); Artemis discards NACKed messages like ACKed ones.
+//
+// Broker thread only.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/post_office.hpp"
+#include "net/protocol.hpp"
+#include "protocol/stomp/stomp_module.hpp"
+#include "security/security_manager.hpp"
+#include "stomp/codec.hpp"
+
+namespace artemis::protocol::stomp_session {
+
+namespace codec = artemis::stomp;  // the frame codec (libcommon), not this module
+using ModuleContext = protocol::stomp::ModuleContext;
+
+enum class AckMode { auto_ack, client, client_individual };
+
+// A handler's failure; becomes one ERROR frame.
+struct Refusal {
+  std::string message;  // ERROR "message" header
+  std::string detail;   // ERROR body (text/plain)
+  bool close = false;
+  net::CloseReason reason = net::CloseReason::protocol_error;
+};
+using Outcome = std::optional<Refusal>;
+
+class StompSession;
+
+struct Subscription : core::ConsumerHandler {
+  StompSession* session = nullptr;
+  std::string id;            // client's subscription id
+  std::uint64_t number = 0;  // session-unique, first half of message-id / ack ids
+  std::string destination;   // as the client wrote it
+  std::string queue;         // queue name the consumer is on
+  bool temporary_queue = false;  // non-durable subscription queue: deleted on unsubscribe
+  AckMode ack = AckMode::auto_ack;
+  core::ServerConsumer* consumer = nullptr;
+
+  bool ready(const core::ServerConsumer& c) const override;
+  void deliver(core::ServerConsumer& c, const core::MessageRef& ref) override;
+};
+
+class StompSession : public net::ProtocolSession {
+ public:
+  StompSession(net::Connection& connection, ModuleContext& context);
+  ~StompSession() override;
+
+  void on_bytes(std::string_view bytes) override;
+  void on_writable() override;
+  void on_closed(net::CloseReason reason) override;
+
+  // Write queue high-water mark: dispatch to this connection stops above it.
+  static constexpr std::size_t kHighWaterBytes = 512 * 1024;
+  // Receipts waiting for the disk; reading pauses above this many.
+  static constexpr std::size_t kMaxPendingReceipts = 8192;
+  static constexpr std::size_t kMaxTransactions = 64;
+  static constexpr std::size_t kMaxMessagesPerTransaction = 100'000;
+
+ private:
+  friend struct Subscription;
+  using Handler = Outcome (StompSession::*)(const codec::Frame&);
+  struct Command {
+    std::string_view name;
+    Handler handler;
+    bool needs_connection;
+  };
+  static const std::array<Command, 11>& commands();
+
+  void dispatch(const codec::Frame& f);
+  void refuse(const Refusal& r, const codec::Frame* f);
+  void send_frame(const codec::Frame& f);
+  void close(net::CloseReason reason);
+
+  Outcome on_connect(const codec::Frame& f);
+  Outcome on_send(const codec::Frame& f);
+  Outcome on_subscribe(const codec::Frame& f);
+  Outcome on_unsubscribe(const codec::Frame& f);
+  Outcome on_ack(const codec::Frame& f);
+  Outcome on_nack(const codec::Frame& f);
+  Outcome on_begin(const codec::Frame& f);
+  Outcome on_commit(const codec::Frame& f);
+  Outcome on_abort(const codec::Frame& f);
+  Outcome on_disconnect(const codec::Frame& f);
+
+  // Destination handling shared by SEND and SUBSCRIBE (reference §6.2).
+  struct Target {
+    core::Destination destination;
+    std::string prefix;                         // acceptor prefix that was stripped
+    std::optional<core::RoutingType> explicit_type;  // header or prefix
+  };
+  Target resolve(const std::string& destination, const std::string* type_header) const;
+  Outcome ensure_exists(const Target& t);
+  Outcome authorize(security::Permission p, const std::string& address);
+  Outcome ack_or_nack(const codec::Frame& f, bool ack);
+  Outcome subscribe_queue(const codec::Frame& f, const Target& t, std::string& queue,
+                          bool& temporary);
+  void remove_subscription(Subscription& s);
+
+  // Receipts, in order.
+  std::function<void(std::error_code)> receipt_slot(const codec::Frame& f);
+  void flush_receipts();
+  void start_heartbeats(std::int64_t send_ms, std::int64_t ttl_ms);
+  void on_send_tick();
+  void on_ttl_tick();
+
+  net::Connection& conn_;
+  ModuleContext& ctx_;
+  codec::Decoder decoder_;
+  codec::Version version_ = codec::Version::v1_0;
+  bool connected_ = false;
+  bool closing_ = false;
+  bool disconnect_after_receipts_ = false;
+  std::optional<security::Subject> subject_;
+  std::string client_id_;
+  std::function<void()> backup_gone_;  // from on_backup_announce
+
+  std::map<std::string, std::unique_ptr<Subscription>> subscriptions_;  // by id
+  std::uint64_t next_subscription_ = 1;
+  std::map<std::string, std::vector<core::PendingSend>> transactions_;
+
+  struct ReceiptSlot {
+    std::string id;  // "" = a durable send without a receipt (keeps order only)
+    bool done = false;
+    std::optional<std::string> error;
+  };
+  std::deque<std::shared_ptr<ReceiptSlot>> receipts_;
+  bool paused_for_receipts_ = false;
+  bool paused_for_address_ = false;
+
+  util::Scheduler::TimerId send_timer_ = 0;
+  util::Scheduler::TimerId ttl_timer_ = 0;
+  std::int64_t send_period_ms_ = 0;
+  std::int64_t ttl_ms_ = 0;
+  std::int64_t last_read_ms_ = 0;
+  std::int64_t last_write_ms_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace artemis::protocol::stomp_session

@@ -1,0 +1,236 @@
+#pragma once
+// STOMP session test fixture: a BrokerCore over a real journal in a temp dir, a scheduler the
+// test drives (thread-safe post, since journal completions come from the journal thread), a
+// fake net::Connection that captures bytes, and a table-driven security manager.
+#include <doctest/doctest.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include "core/broker_core.hpp"
+#include "core/post_office.hpp"
+#include "protocol/stomp/stomp_module.hpp"
+#include "stomp/codec.hpp"
+
+namespace artemis::testing {
+
+class TestScheduler : public util::Scheduler {
+ public:
+  TimerId schedule_after(std::chrono::milliseconds d, std::function<void()> fn) override {
+    const TimerId id = next_++;
+    timers_[id] = {now_ + d.count(), std::move(fn)};
+    return id;
+  }
+  void cancel(TimerId id) override { timers_.erase(id); }
+  void post(std::function<void()> fn) override {
+    std::lock_guard lock(mutex_);
+    posted_.push_back(std::move(fn));
+    cv_.notify_all();
+  }
+  std::int64_t now_ms() const override { return now_; }
+
+  // Runs posted work until pred() holds or 5 s pass (journal completions arrive from its thread).
+  bool run_until(const std::function<bool()>& pred) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!pred()) {
+      std::vector<std::function<void()>> batch;
+      {
+        std::unique_lock lock(mutex_);
+        if (!cv_.wait_until(lock, deadline, [&] { return !posted_.empty(); })) return pred();
+        batch.swap(posted_);
+      }
+      for (auto& fn : batch) fn();
+    }
+    return true;
+  }
+  void drain() {
+    std::vector<std::function<void()>> batch;
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(posted_);
+    }
+    for (auto& fn : batch) fn();
+  }
+  void advance(std::int64_t ms) {
+    now_ += ms;
+    for (int i = 0; i < 1000; ++i) {
+      auto it = std::find_if(timers_.begin(), timers_.end(),
+                             [&](const auto& t) { return t.second.first <= now_; });
+      if (it == timers_.end()) break;
+      auto fn = std::move(it->second.second);
+      timers_.erase(it);
+      fn();
+    }
+  }
+
+ private:
+  std::int64_t now_ = 1'700'000'000'000;
+  TimerId next_ = 1;
+  std::map<TimerId, std::pair<std::int64_t, std::function<void()>>> timers_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::function<void()>> posted_;
+};
+
+class FakeConnection : public net::Connection {
+ public:
+  explicit FakeConnection(std::uint64_t id) : id_(id) {}
+  std::uint64_t id() const override { return id_; }
+  std::string remote_address() const override { return "127.0.0.1:5000"; }
+  const config::TransportConfig& acceptor() const override { return acceptor_; }
+  void send(std::string bytes) override {
+    if (!closed) out += bytes;
+  }
+  std::size_t pending_bytes() const override { return pending; }
+  void close(net::CloseReason r) override {
+    if (closed) return;
+    closed = true;
+    reason = r;
+  }
+  void pause_reading() override { paused = true; }
+  void resume_reading() override { paused = false; }
+
+  // Decodes everything written so far into frames (heart-beats dropped).
+  std::vector<stomp::Frame> frames() {
+    stomp::Decoder d;
+    d.feed(out.substr(consumed_));
+    std::vector<stomp::Frame> got;
+    stomp::Frame f;
+    std::size_t before = d.buffered();
+    for (;;) {
+      const auto st = d.next(f);
+      if (st == stomp::Decoder::Status::frame) got.push_back(std::move(f)), f = {};
+      else if (st != stomp::Decoder::Status::heartbeat) break;
+    }
+    consumed_ += before - d.buffered();
+    return got;
+  }
+
+  config::TransportConfig acceptor_;
+  std::string out;
+  std::size_t pending = 0;
+  bool closed = false;
+  bool paused = false;
+  net::CloseReason reason{};
+
+ private:
+  std::uint64_t id_;
+  std::size_t consumed_ = 0;
+};
+
+class TestSecurity : public security::SecurityManager {
+ public:
+  std::map<std::string, std::string> users{{"admin", "admin"}, {"guest", "guest"}};
+  std::set<std::pair<std::string, security::Permission>> denied;  // (user, permission)
+  std::optional<security::Subject> authenticate(std::string_view user, std::string_view pw) override {
+    auto it = users.find(std::string(user));
+    if (it == users.end() || it->second != pw) return std::nullopt;
+    return security::Subject{std::string(user), {"amq"}, false};
+  }
+  bool authorize(const security::Subject& s, security::Permission p, std::string_view) override {
+    return !denied.count({s.user, p});
+  }
+};
+
+struct StompFixture {
+  std::filesystem::path dir;
+  config::BrokerConfig config;
+  TestScheduler scheduler;
+  util::Logger log{stderr, util::Level::error};
+  TestSecurity security;
+  std::unique_ptr<core::BrokerCore> core;
+  std::unique_ptr<net::ProtocolModule> module;
+  std::uint64_t next_connection = 1;
+
+  StompFixture() {
+    std::random_device rd;
+    dir = std::filesystem::temp_directory_path() / ("stomp-session-test-" + std::to_string(rd()));
+    std::filesystem::create_directories(dir);
+    config.bindings_directory = dir / "bindings";
+    config.journal_directory = dir / "journal";
+    config.journal.file_size = 1024 * 1024;
+    config.journal.datasync = false;
+    config.cluster_user = "cluster";
+    config.cluster_password = "secret";
+    start();
+  }
+  ~StompFixture() {
+    stop();
+    std::filesystem::remove_all(dir);
+  }
+  void start() {
+    core = std::make_unique<core::BrokerCore>(config, scheduler, log);
+    REQUIRE_FALSE(core->start());
+    module = protocol::stomp::make_stomp_module(protocol::stomp::ModuleContext{
+        *core, security, scheduler, log, "ActiveMQ-Artemis/test node",
+        [] { return std::vector<std::pair<std::string, std::string>>{{"failover-servers", "tcp://localhost:61617"}}; },
+        config.cluster_user, config.cluster_password,
+        [this](const std::string& node, const std::string& url) -> std::function<void()> {
+          announced = node + "@" + url;
+          return [this] { announced.clear(); };
+        }});
+  }
+  void stop() {
+    module.reset();
+    if (core) core->stop();
+    scheduler.drain();
+    core.reset();
+  }
+  void restart() {
+    stop();
+    start();
+  }
+  std::string announced;
+
+  struct Client {
+    StompFixture& fx;
+    std::unique_ptr<FakeConnection> conn;
+    std::unique_ptr<net::ProtocolSession> session;
+    void write(const std::string& bytes) { session->on_bytes(bytes); }
+    void frame(const std::string& command, std::vector<std::pair<std::string, std::string>> headers,
+               std::string body = "") {
+      stomp::Frame f;
+      f.command = command;
+      f.headers = std::move(headers);
+      f.body = std::move(body);
+      write(stomp::encode(f, stomp::Version::v1_2));
+    }
+    std::vector<stomp::Frame> frames() { return conn->frames(); }
+    // Waits (running completions) for the next frame.
+    std::optional<stomp::Frame> next() {
+      std::optional<stomp::Frame> got;
+      fx.scheduler.run_until([&] {
+        if (pending_.empty()) {
+          auto fs = conn->frames();
+          pending_.insert(pending_.end(), fs.begin(), fs.end());
+        }
+        return !pending_.empty();
+      });
+      if (!pending_.empty()) {
+        got = pending_.front();
+        pending_.erase(pending_.begin());
+      }
+      return got;
+    }
+    void close() { session->on_closed(net::CloseReason::client_closed); }
+    std::vector<stomp::Frame> pending_;
+  };
+
+  Client connect(std::vector<std::pair<std::string, std::string>> extra = {}) {
+    Client c{*this, std::make_unique<FakeConnection>(next_connection++), nullptr, {}};
+    c.session = module->create_session(*c.conn);
+    std::vector<std::pair<std::string, std::string>> h{{"accept-version", "1.0,1.1,1.2"},
+                                                       {"login", "admin"}, {"passcode", "admin"}};
+    for (auto& e : extra) h.push_back(e);
+    c.frame("CONNECT", h);
+    auto f = c.next();
+    REQUIRE(f);
+    REQUIRE(f->command == "CONNECTED");
+    return c;
+  }
+};
+
+}  // namespace artemis::testing
