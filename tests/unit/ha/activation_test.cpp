@@ -332,3 +332,25 @@ TEST_CASE("ha: a failed activation releases the live lock") {
   REQUIRE_FALSE(other.try_lock_live(got));
   CHECK(got);
 }
+
+TEST_CASE("ha: two backups: the second queues, becomes passive once the first activates") {
+  TempDir dir;
+  auto handing_over = policy(config::HaRole::backup);
+  handing_over.failover_on_shutdown = true;
+  Node b1(dir, handing_over);
+  b1.start();
+  REQUIRE(b1.reaches(Phase::passive_backup));
+  Node b2(dir, policy(config::HaRole::backup));
+  b2.start();
+  REQUIRE(b2.reaches(Phase::waiting_for_backup));
+  CHECK_FALSE(b2.reaches(Phase::passive_backup, 100ms));
+  crashed_primary(dir);  // a primary ran, reached 'L', crashed
+  REQUIRE(b1.reaches(Phase::active));
+  REQUIRE(b2.reaches(Phase::passive_backup));
+  CHECK_FALSE(b2.serving);
+  // The active one stops with failover-on-shutdown=true: 'L' stays, b2 takes over.
+  b1.activation->stop();
+  REQUIRE(wait_until([&] { return b1.stopped.load(); }));
+  REQUIRE(b2.reaches(Phase::active));
+  CHECK(state_of(dir) == NodeState::live);
+}
