@@ -119,6 +119,7 @@ class PostOffice : public QueueHost {
   };
   Routed select_queues(const Message& m, const Destination& d);
   bool duplicate(const Message& m);
+  void apply_expiry_delay(Message& m);
   void remember_duplicate(const Message& m);
   void deliver_to(const Routed& r, const MessagePtr& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target,

@@ -78,9 +78,17 @@ void PostOffice::deliver_to(const Routed& r, const MessagePtr& m) {
   }
 }
 
+void PostOffice::apply_expiry_delay(Message& m) {
+  // expiry-delay applies only to messages that do not expire on their own (reference §3.2).
+  if (m.record.expiration != 0) return;
+  const auto delay = settings_for(m.record.address).expiry_delay;
+  if (delay > 0) m.record.expiration = scheduler_.now_ms() + delay;
+}
+
 RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion done) {
   if (m->record.id == 0) m->record.id = storage_.next_id();
   m->record.address = d.address;
+  apply_expiry_delay(*m);
   if (duplicate(*m)) {
     log_.log(log_codes::duplicate_message, fmt::format("id={}, address={}, _AMQ_DUPL_ID={}",
                                                        m->id(), d.address,
@@ -138,6 +146,7 @@ RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCom
   const std::uint64_t tx = storage_.next_id();
   for (auto& s : sends) {
     if (s.message->record.id == 0) s.message->record.id = storage_.next_id();
+    apply_expiry_delay(*s.message);
     remember_duplicate(*s.message);
     Routed r = select_queues(*s.message, s.destination);
     s.message->durable_refs = static_cast<int>(r.durable_ids.size());

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <set>
+
+#include "core/log_codes.hpp"
 #include "fixtures.hpp"
 
 using namespace artemis;
@@ -204,4 +207,26 @@ TEST_CASE("core: max-consumers refuses extra consumers; purge-on-no-consumers em
   CHECK(q->message_count() == 1);
   q->remove_consumer(*c);
   CHECK(q->message_count() == 0);
+}
+
+TEST_CASE("core: expiry-delay sets an expiration only on messages without one") {
+  CoreFixture f;
+  config::AddressSetting s;
+  s.match = "#";
+  s.expiry_delay = 100;
+  f.config.address_settings.push_back(s);
+  f.start();
+  f.anycast_queue("q");
+  auto a = f.message("a");
+  auto b = f.message("b");
+  b->record.expiration = f.scheduler.now_ms() + 5000;
+  f.send("q", a);
+  f.send("q", b);
+  CHECK(a->record.expiration == f.scheduler.now_ms() + 100);
+  CHECK(b->record.expiration == f.scheduler.now_ms() + 5000);
+}
+
+TEST_CASE("core: log codes are unique") {
+  std::set<int> ids;
+  for (const auto* code : core::log_codes::all) CHECK(ids.insert(code->id).second);
 }
