@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include "memory_journal.hpp"
+#include "store/journal_printer.hpp"
 #include "store/record_types.hpp"
+
+#include <sstream>
 
 using namespace artemis;
 using namespace artemis::store;
@@ -171,4 +174,33 @@ TEST_CASE("store: without journals everything completes at once") {
   const std::uint64_t qs[] = {1};
   s.store_message(sample_message(s.next_id()), qs, [&](std::error_code) { done = true; });
   CHECK(done);
+}
+
+TEST_CASE("store: data print decodes records and counts messages per queue") {
+  Disks d;
+  {
+    auto s = d.open();
+    LoadedState st;
+    REQUIRE_FALSE(s->load(st));
+    const auto q = s->next_id();
+    s->add_queue({q, "orders", "orders"});
+    const std::uint64_t qs[] = {q};
+    const auto m1 = s->next_id();
+    s->store_message(sample_message(m1), qs, [](std::error_code) {});
+    s->store_message(sample_message(s->next_id()), qs, [](std::error_code) {});
+    s->ack(m1, q, true);
+    d.poster.run();
+  }
+  journal::LoadResult b, m;
+  testing::MemoryJournal(d.bindings, d.poster.poster()).load(b);
+  testing::MemoryJournal(d.messages, d.poster.poster()).load(m);
+  std::ostringstream out;
+  const auto summary = print_journals(&b, &m, out);
+  CHECK(summary.undecodable == 0);
+  const auto text = out.str();
+  CHECK(text.find("B I N D I N G S  J O U R N A L") != std::string::npos);
+  CHECK(text.find("M E S S A G E S   J O U R N A L") != std::string::npos);
+  CHECK(text.find("(orders): 1 message\n") != std::string::npos);
+  CHECK(text.find("QUEUE;Queue{") != std::string::npos);
+  CHECK(text.find("MESSAGE;Message{") != std::string::npos);
 }
