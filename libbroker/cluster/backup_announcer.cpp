@@ -241,7 +241,9 @@ std::string BackupAnnouncer::session(const AnnounceTarget& target) {
             const auto [sx, sy] = parse_heartbeat(frame.header("heart-beat"));
             // STOMP 1.2 "Heart-beating": each side uses the larger of what one offers and the
             // other asks for; zero on either side means none in that direction.
-            if (hb > 0 && sy > 0) send_every = milliseconds(std::max<long>(hb, sy));
+            // We send at half the agreed interval: the peer's TTL is often only twice it, and
+            // a late beat would cost the announcement.
+            if (hb > 0 && sy > 0) send_every = milliseconds(std::max<long>(hb, sy) / 2);
             if (hb > 0 && sx > 0) expect_every = milliseconds(std::max<long>(hb, sx));
             next_send = now + send_every;
             log_.log(log_codes::backup_announced,
