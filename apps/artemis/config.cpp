@@ -1,6 +1,7 @@
 // `artemis config print [--broker FILE] [--json]`: load etc/broker.xml exactly as `run` does
 // and print the effective configuration (after ${} substitution, defaults and path
-// resolution). Warnings go to stderr; errors go to stderr and exit 1.
+// resolution). Warnings go to stderr; errors go to stderr and exit 1. JSON keeps the text
+// output's order (ordered_json), which follows broker.xml's.
 #include <nlohmann/json.hpp>
 
 #include <iostream>
@@ -14,23 +15,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-nlohmann::json to_json(const config::ConfigNode& node) {
+nlohmann::ordered_json to_json(const config::ConfigNode& node) {
   using Kind = config::ConfigNode::Kind;
   switch (node.kind) {
     case Kind::value:
       return std::visit(
-          [](const auto& v) -> nlohmann::json {
+          [](const auto& v) -> nlohmann::ordered_json {
             if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) return nullptr;
             else return v;
           },
           node.value);
     case Kind::list: {
-      auto out = nlohmann::json::array();
+      auto out = nlohmann::ordered_json::array();
       for (const auto& c : node.children) out.push_back(to_json(c));
       return out;
     }
     case Kind::object: {
-      auto out = nlohmann::json::object();
+      auto out = nlohmann::ordered_json::object();
       for (const auto& c : node.children) out[c.key] = to_json(c);
       return out;
     }

@@ -73,6 +73,8 @@ struct ClusterConnectionConfig {
   std::int64_t connection_ttl_ms = 60000;
   bool use_duplicate_detection = true;
   int line = 0;
+  int connector_ref_line = 0;              // lines of <connector-ref> / each static one, for messages
+  std::vector<int> static_connector_lines;
 };
 
 struct HaPolicyConfig {

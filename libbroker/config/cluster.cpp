@@ -32,8 +32,10 @@ void read_static_connectors(P& p, N n, CC& cc) {
       if (v->empty())
         p.error(ref, errc::missing_required,
                 "<connector-ref> is empty (name a <connector>, e.g. slave-connector)");
-      else
+      else {
         cc.static_connectors.push_back(*v);
+        cc.static_connector_lines.push_back(p.line_of(ref));
+      }
     }
   }
 }
@@ -42,7 +44,11 @@ constexpr Bounds minus_one_or_more_i32{-1, std::numeric_limits<std::int32_t>::ma
 
 const std::array kClusterOptions{
     ClusterOption{"address", [](P& p, N n, CC& c) { set(c.address, p.text(n)); }},
-    ClusterOption{"connector-ref", [](P& p, N n, CC& c) { set(c.connector_ref, p.text(n)); }},
+    ClusterOption{"connector-ref",
+                  [](P& p, N n, CC& c) {
+                    set(c.connector_ref, p.text(n));
+                    c.connector_ref_line = p.line_of(n);
+                  }},
     ClusterOption{"static-connectors", read_static_connectors},
     ClusterOption{"discovery-group-ref",
                   [](P& p, N n, CC& c) {

@@ -49,17 +49,20 @@ void cluster_rules(ParseContext& p, const BrokerConfig& c) {
                                   "<connector-ref>master-connector</connector-ref>)",
                                   cc.name));
     } else if (c.find_connector(cc.connector_ref) == nullptr) {
-      p.error_at_line(cc.line, errc::unknown_reference,
+      p.error_at_line(cc.connector_ref_line > 0 ? cc.connector_ref_line : cc.line, errc::unknown_reference,
                       fmt::format("<cluster-connection> '{}': <connector-ref> '{}' names no "
                                   "<connector> ({})",
                                   cc.name, cc.connector_ref, names_of(c.connectors)));
     }
-    for (const auto& ref : cc.static_connectors)
+    for (std::size_t i = 0; i < cc.static_connectors.size(); ++i) {
+      const auto& ref = cc.static_connectors[i];
+      const int line = i < cc.static_connector_lines.size() ? cc.static_connector_lines[i] : cc.line;
       if (c.find_connector(ref) == nullptr)
-        p.error_at_line(cc.line, errc::unknown_reference,
+        p.error_at_line(line, errc::unknown_reference,
                         fmt::format("<cluster-connection> '{}': <static-connectors> names "
                                     "'{}', which is no <connector> ({})",
                                     cc.name, ref, names_of(c.connectors)));
+    }
     if (cc.discovery_group_ref)
       p.warning_at_line(cc.line, errc::unsupported,
                         fmt::format("<cluster-connection> '{}': UDP discovery ('{}') is not "

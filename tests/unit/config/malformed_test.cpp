@@ -68,16 +68,16 @@ std::vector<BadCase> bad_cases() {
        5, "<acceptor> 'b' listens on 0.0.0.0:61616 like 'a' (line 4)", errc::duplicate},
       {"cluster connector-ref naming no connector",
        doc(std::string(kConnector) +
-           "\n<cluster-connections><cluster-connection name=\"c\"><connector-ref>nope</connector-ref>"
+           "\n<cluster-connections><cluster-connection name=\"c\">\n<connector-ref>nope</connector-ref>"
            "</cluster-connection></cluster-connections>"),
-       5, "<cluster-connection> 'c': <connector-ref> 'nope' names no <connector> (defined: self)",
+       6, "<cluster-connection> 'c': <connector-ref> 'nope' names no <connector> (defined: self)",
        errc::unknown_reference},
       {"static connector naming no connector",
        doc(std::string(kConnector) +
            "\n<cluster-connections><cluster-connection name=\"c\"><connector-ref>self</connector-ref>"
-           "<static-connectors><connector-ref>peer</connector-ref></static-connectors>"
-           "</cluster-connection></cluster-connections>"),
-       5, "<static-connectors> names 'peer', which is no <connector> (defined: self)",
+           "<static-connectors><connector-ref>self</connector-ref>\n<connector-ref>peer</connector-ref>"
+           "</static-connectors></cluster-connection></cluster-connections>"),
+       6, "<static-connectors> names 'peer', which is no <connector> (defined: self)",
        errc::unknown_reference},
       {"cluster connection without connector-ref",
        doc(std::string(kConnector) +
