@@ -35,6 +35,7 @@ constexpr Bounds disk_percent{-1, 100};
 constexpr Bounds at_least_two{2, std::numeric_limits<std::int32_t>::max()};
 constexpr Bounds minus_one_or_positive{1, std::numeric_limits<std::int64_t>::max(), true};
 constexpr Bounds min_journal_file{1024};
+constexpr Bounds int32_positive{1, std::numeric_limits<std::int32_t>::max()};
 
 const std::array kCoreOptions{
     CoreOption{"name", "node name, shown in logs and topology",
@@ -78,7 +79,7 @@ const std::array kCoreOptions{
     CoreOption{"journal-max-io", "writes in flight (ASYNCIO)",
                [](P& p, N n, C& c) { set(c.journal.max_io, p.int32(n, positive)); }},
     CoreOption{"journal-device-block-size", "alignment of direct I/O",
-               [](P& p, N n, C& c) { set(c.journal.device_block_size, p.byte_size(n, positive)); }},
+               [](P& p, N n, C& c) { set(c.journal.device_block_size, p.byte_size(n, int32_positive)); }},
     CoreOption{"journal-sync-transactional", "sync commit/prepare/rollback",
                [](P& p, N n, C& c) { set(c.journal.sync_transactional, p.boolean(n)); }},
     CoreOption{"journal-sync-non-transactional", "sync non-transactional sends and acks",
@@ -150,6 +151,14 @@ const std::array kCoreOptions{
                [](P& p, N n, C&) { (void)p.integer(n, non_negative); }},
     CoreOption{"jmx-management-enabled", "accepted; there is no JMX",
                [](P& p, N n, C&) { (void)p.boolean(n); }},
+    // A database store would put the data somewhere else entirely; running on the file journal
+    // instead (possibly beside a peer that uses the database) must not happen silently.
+    CoreOption{"store", "rejected: only the file journal is supported",
+               [](P& p, N n, C&) {
+                 p.error(n, errc::unsupported,
+                         "<store> (database store) is not supported by this broker; remove it to "
+                         "use the file journal in <journal-directory>");
+               }},
 };
 
 }  // namespace

@@ -2,6 +2,9 @@
 // and the words that say what would be right.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <fstream>
 #include <vector>
 
 #include "config_test_support.hpp"
@@ -137,6 +140,10 @@ std::vector<BadCase> bad_cases() {
            "</cluster-connections>"),
        6, "'ROUND_ROBIN' is not one of OFF, STRICT, ON_DEMAND, OFF_WITH_REDISTRIBUTION",
        errc::invalid_value},
+      {"database store", doc("<store><database-store/></store>"), 4,
+       "<store> (database store) is not supported by this broker", errc::unsupported},
+      {"device block size beyond 32 bits", doc("<journal-device-block-size>4G</journal-device-block-size>"),
+       4, "<journal-device-block-size>: '4G' is too large (at most 2147483647)", errc::out_of_range},
       {"root element is not configuration", "<?xml version=\"1.0\"?>\n\n<broker/>\n", 3,
        "the root element is <broker>; expected <configuration xmlns=\"urn:activemq\">",
        errc::missing_required},
@@ -185,6 +192,23 @@ TEST_CASE("config: a bad value leaves the default in place") {
   const auto r = load(doc("<journal-min-files>two</journal-min-files>"));
   CHECK_FALSE(r.ok());
   CHECK(r.config.journal.min_files == 2);
+}
+
+TEST_CASE("config: a file on disk loads with directories relative to the instance") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("artemis-config-test-" + std::to_string(::getpid())) / "brokers" / "slave";
+  std::filesystem::create_directories(dir / "etc");
+  {
+    std::ofstream out(dir / "etc" / "broker.xml");
+    out << doc("<journal-directory>../sharedstore/data/journal</journal-directory>\n<journal-type>x</journal-type>");
+  }
+  const auto r = load_broker_xml(dir / "etc" / "broker.xml", dir);
+  std::filesystem::remove_all(dir.parent_path().parent_path());
+  CHECK(r.config.journal_directory == dir.parent_path() / "sharedstore" / "data" / "journal");
+  CHECK(r.config.paging_directory == dir / "data" / "paging");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].to_string() == (dir / "etc" / "broker.xml").string() +
+                                       ":5: <journal-type>: 'x' is not one of ASYNCIO, NIO, MAPPED");
 }
 
 TEST_CASE("config: a missing file is an error naming the file") {
