@@ -32,9 +32,11 @@ struct Node {
   std::atomic<bool> hooks_on_broker_thread{true};
   std::unique_ptr<Activation> activation;
 
-  Node(const TempDir& dir, config::HaPolicyConfig p) {
+  Node(const TempDir& dir, config::HaPolicyConfig p, LockWaitMode mode = LockWaitMode::blocking) {
     ActivationOptions o;
     o.lock_directory = dir.path;
+    o.lock_wait = mode;
+    o.lock_poll = std::chrono::milliseconds(50);
     o.policy = p;
     o.broker_name = "test";
     o.state_poll = std::chrono::milliseconds(10);
@@ -353,4 +355,23 @@ TEST_CASE("ha: two backups: the second queues, becomes passive once the first ac
   REQUIRE(wait_until([&] { return b1.stopped.load(); }));
   REQUIRE(b2.reaches(Phase::active));
   CHECK(state_of(dir) == NodeState::live);
+}
+
+TEST_CASE("ha: polling lock waits (NFS fallback) also fail over after a crash") {
+  TempDir dir;
+  Node b(dir, policy(config::HaRole::backup), LockWaitMode::polling);
+  Child primary([&](auto ready) {
+    NodeManager nm(NodeManagerOptions{dir.path});
+    if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
+        nm.write_state(NodeState::live))
+      ::_exit(3);
+    ready();
+    for (;;) ::pause();
+  });
+  REQUIRE(primary.wait_ready());
+  b.start();
+  REQUIRE(b.reaches(Phase::passive_backup));
+  primary.kill_now();
+  REQUIRE(b.reaches(Phase::active));
+  REQUIRE(b.stop_and_wait());  // a polling wait is interrupted as well
 }
