@@ -114,6 +114,7 @@ std::error_code finish_interrupted_compaction(const fs::path& dir, const std::st
     const auto name = entry.path().filename().string();
     if (name.rfind(prefix + "-", 0) != 0) continue;
     if (name.ends_with("." + extension + ".tmp") || name.ends_with("." + extension + ".cmp") ||
+        name.ends_with("." + extension + ".cmp.tmp") ||
         name == path.filename().string() + ".tmp") {
       std::error_code rm;
       removed |= fs::remove(entry.path(), rm);

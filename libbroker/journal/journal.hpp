@@ -70,6 +70,7 @@ struct Stats {
   std::uint64_t live_bytes = 0;
   std::uint64_t used_bytes = 0;
   std::uint64_t compactions = 0;
+  std::uint64_t last_compaction_pause_us = 0;  // owner-thread time of the last compaction's snapshot + swap
 };
 
 class Journal {

@@ -41,12 +41,14 @@ std::error_code JournalImpl::load(LoadResult& out) {
 Placement JournalImpl::place(std::uint32_t size) {
   Placement at;
   if (current_seq_ == 0 || current_offset_ + size > options_.file_size) {
-    const auto sealed = current_seq_;
+    if (current_seq_ != 0) {
+      current_seq_ = 0;  // every file in the index is sealed now
+      after_roll();      // may start a compaction, which reserves sequences below the next
+    }
     current_seq_ = next_seq_++;
     current_offset_ = kFileHeaderSize;
     index_.add_file(current_seq_);
     at.activate = true;
-    if (sealed != 0) after_roll();
   }
   at.seq = current_seq_;
   at.offset = current_offset_;
@@ -54,7 +56,92 @@ Placement JournalImpl::place(std::uint32_t size) {
   return at;
 }
 
-void JournalImpl::after_roll() { writer_->enqueue_release(index_.take_reclaimable(current_seq_)); }
+void JournalImpl::after_roll() {
+  if (compacting_) return;
+  writer_->enqueue_release(index_.take_reclaimable(current_seq_));
+  maybe_compact();
+}
+
+void JournalImpl::maybe_compact() {
+  if (compacting_ || options_.compact_min_files <= 0 || writer_->failed()) return;
+  std::uint64_t sealed = 0, live = 0;
+  for (const auto& [seq, f] : index_.files()) {
+    if (seq == current_seq_) continue;
+    ++sealed;
+    live += f.live_bytes;
+  }
+  if (sealed < static_cast<std::uint64_t>(options_.compact_min_files)) return;
+  if (live * 100 >= static_cast<std::uint64_t>(options_.compact_percentage) * sealed * options_.file_size) {
+    return;
+  }
+  start_compaction();
+}
+
+void JournalImpl::start_compaction() {
+  const auto started = std::chrono::steady_clock::now();
+  // Seal the current file and reserve the sequences just below the next one for the output:
+  // after the swap the compacted files sort after nothing newer than what they replace.
+  std::vector<std::uint64_t> sealed;
+  for (const auto& [seq, f] : index_.files()) sealed.push_back(seq);
+  CompactionJob job;
+  job.options = options_;
+  job.sealed = sealed;
+  for (std::size_t i = 0; i < sealed.size(); ++i) job.reserved.push_back(next_seq_++);
+  job.first_name = writer_->reserve_names(sealed.size());
+  for (const auto& loc : index_.live_locations_below(UINT64_MAX)) job.live.insert({loc.seq, loc.offset});
+  current_seq_ = 0;  // the next append starts a new file
+  compacting_ = true;
+  const auto pause = std::chrono::steady_clock::now() - started;
+  // Start copying once every sealed file is durable.
+  auto run = std::make_shared<CompactionRun>();
+  run->sealed = sealed;
+  run->started = started;
+  run->pause = pause;
+  compaction_run_ = run;
+  std::weak_ptr<int> alive = alive_;
+  flush([this, alive, run, job = std::move(job)](std::error_code ec) mutable {
+    if (alive.expired()) return;
+    if (ec) {
+      compacting_ = false;
+      compaction_run_.reset();
+      log_.log(log_codes::kCompactFailed, ec.message());
+      return;
+    }
+    compactor_ = std::thread([this, alive, run, job = std::move(job)] {
+      run->output = run_compaction(job, log_);
+      post_([this, alive] {
+        if (!alive.expired()) finish_compaction();
+      });
+    });
+  });
+}
+
+// Owner thread, when the compactor has finished (or from close()).
+void JournalImpl::finish_compaction() {
+  using namespace std::chrono;
+  if (compactor_.joinable()) compactor_.join();
+  auto run = std::move(compaction_run_);
+  compacting_ = false;
+  if (!run || run->applied) return;
+  run->applied = true;
+  auto& output = run->output;
+  if (output.ec || !writer_) {
+    log_.log(log_codes::kCompactFailed, output.ec.message());
+    return;
+  }
+  const auto swap_start = steady_clock::now();
+  std::vector<std::uint64_t> added;
+  for (const auto& [seq, path] : output.files) added.push_back(seq);
+  index_.relocate(output.moved, run->sealed, added);
+  writer_->enqueue_compaction_swap(std::move(output.files), run->sealed);
+  ++compactions_;
+  const auto pause = run->pause + (steady_clock::now() - swap_start);
+  log_.log(log_codes::kCompactDone, run->sealed.size(), added.size(), output.records,
+           duration_cast<milliseconds>(steady_clock::now() - run->started).count(),
+           duration_cast<microseconds>(pause).count());
+  last_compaction_pause_ = duration_cast<nanoseconds>(pause);
+  writer_->enqueue_release(index_.take_reclaimable(current_seq_));
+}
 
 void JournalImpl::append(const RecordView& r, Sync sync, Completion done) {
   if (!writer_) {
@@ -157,6 +244,14 @@ void JournalImpl::flush(Completion done) {
 }
 
 void JournalImpl::close() {
+  alive_ = std::make_shared<int>(0);  // completions still queued for us do nothing
+  if (compactor_.joinable()) {
+    // A running compaction finishes here; if it had not started copying yet it is dropped
+    // (nothing was written for it).
+    finish_compaction();
+  }
+  compaction_run_.reset();
+  compacting_ = false;
   if (!writer_) return;
   writer_->stop();
   writer_.reset();
@@ -166,6 +261,8 @@ Stats JournalImpl::stats() const {
   Stats s;
   s.appends = appends_;
   s.compactions = compactions_;
+  s.last_compaction_pause_us =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(last_compaction_pause_).count());
   s.live_bytes = index_.live_bytes();
   s.used_bytes = index_.used_bytes();
   if (writer_) {

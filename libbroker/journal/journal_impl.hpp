@@ -3,16 +3,18 @@
 // everything; it places each record (file sequence + offset), updates the live index, and
 // queues the bytes to the WriterThread, so it never waits for I/O. Rolling to a new file, the
 // reclaim of dead files and the compaction trigger are decided here.
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <unordered_set>
 
+#include "journal/compactor.hpp"
 #include "journal/index.hpp"
 #include "journal/journal.hpp"
 #include "journal/writer_thread.hpp"
 
 namespace artemis::journal {
 
-class Compactor;
 
 class JournalImpl final : public Journal {
  public:
@@ -42,6 +44,9 @@ class JournalImpl final : public Journal {
   void append(const RecordView& record, Sync sync, Completion done);
   Placement place(std::uint32_t size);
   void after_roll();
+  void maybe_compact();
+  void start_compaction();
+  void finish_compaction();
   bool refuse_broken(std::uint64_t tx_id, Completion& done);
 
   Options options_;
@@ -55,6 +60,21 @@ class JournalImpl final : public Journal {
   std::uint64_t appends_ = 0;
   std::uint64_t compactions_ = 0;
   std::unordered_set<std::uint64_t> broken_txs_;  // a record of these was refused
+  // Compaction: reclaim pauses while it runs (the compactor reads the sealed files).
+  bool compacting_ = false;
+  std::thread compactor_;
+  // Written by the compactor thread before it ends; read on the owner thread after a join.
+  struct CompactionRun {
+    CompactionOutput output;
+    std::vector<std::uint64_t> sealed;
+    std::chrono::steady_clock::time_point started;
+    std::chrono::nanoseconds pause{0};
+    bool applied = false;
+  };
+  std::shared_ptr<CompactionRun> compaction_run_;
+  // Completions posted by the compactor check this is still alive (the journal may be gone).
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  std::chrono::nanoseconds last_compaction_pause_{0};
 };
 
 }  // namespace artemis::journal

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "journal/compact_marker.hpp"
 #include "journal/errors.hpp"
 #include "journal/log_codes.hpp"
 #include "util/assert.hpp"
@@ -14,6 +15,7 @@ void WriterThread::Batch::clear() {
   used_segments = 0;
   items.clear();
   releases.clear();
+  swaps.clear();
   sync = false;
 }
 
@@ -104,6 +106,39 @@ void WriterThread::enqueue_release(std::vector<std::uint64_t> seqs) {
     queued_.releases.insert(queued_.releases.end(), seqs.begin(), seqs.end());
   }
   wake_.notify_one();
+}
+
+void WriterThread::enqueue_compaction_swap(
+    std::vector<std::pair<std::uint64_t, std::filesystem::path>> added,
+    std::vector<std::uint64_t> retired) {
+  {
+    std::lock_guard lock(mutex_);
+    queued_.swaps.push_back(Batch::Swap{std::move(added), std::move(retired)});
+  }
+  wake_.notify_one();
+}
+
+void WriterThread::swap_in(Batch::Swap& swap) {
+  // Crash reasoning: the marker is durable, so until it is deleted a load redoes exactly
+  // these renames and deletes the compacted files that still carry their old sequence.
+  for (auto& [seq, path] : swap.added) {
+    auto cmp = path;
+    cmp += ".cmp";
+    std::error_code ec;
+    std::filesystem::rename(cmp, path, ec);
+    JournalFile file;
+    if (!ec) ec = JournalFile::open(path, file);
+    if (ec) {
+      log_.log(log_codes::kCompactFailed, fmt::format("cannot adopt {}: {}", path.string(), ec.message()));
+      continue;  // stays on disk; the next load reads it through the marker or by name
+    }
+    data_.emplace(seq, std::move(file));
+  }
+  if (options_.datasync) (void)sync_directory(options_.directory);
+  for (auto seq : swap.retired) release(seq);
+  if (auto ec = remove_marker(options_.directory, options_.prefix); ec) {
+    log_.log(log_codes::kCompactFailed, fmt::format("cannot remove the compaction marker: {}", ec.message()));
+  }
 }
 
 void WriterThread::run() {
@@ -207,6 +242,7 @@ void WriterThread::process(Batch& batch) {
     });
   }
   if (!ec) {
+    for (auto& swap : batch.swaps) swap_in(swap);
     for (auto seq : batch.releases) release(seq);
   }
   if (!failure_ && free_.empty() && !batch.releases.empty()) {

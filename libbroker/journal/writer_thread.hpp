@@ -70,6 +70,14 @@ class WriterThread {
   // before is durable.
   void enqueue_release(std::vector<std::uint64_t> seqs);
 
+  // Compactor: file names for its output, never used by anyone else.
+  std::uint64_t reserve_names(std::uint64_t count) { return next_name_.fetch_add(count); }
+  // Broker thread, after a compaction's commit marker is durable: once everything queued
+  // before is written, rename the .cmp files to their names and adopt them, free the compacted
+  // files, then delete the marker.
+  void enqueue_compaction_swap(std::vector<std::pair<std::uint64_t, std::filesystem::path>> added,
+                               std::vector<std::uint64_t> retired);
+
   std::size_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
@@ -89,8 +97,15 @@ class WriterThread {
     std::size_t used_segments = 0;
     std::vector<Item> items;
     std::vector<std::uint64_t> releases;
+    struct Swap {
+      std::vector<std::pair<std::uint64_t, std::filesystem::path>> added;
+      std::vector<std::uint64_t> retired;
+    };
+    std::vector<Swap> swaps;
     bool sync = false;
-    bool empty() const { return used_segments == 0 && items.empty() && releases.empty(); }
+    bool empty() const {
+      return used_segments == 0 && items.empty() && releases.empty() && swaps.empty();
+    }
     void clear();
   };
 
@@ -101,6 +116,7 @@ class WriterThread {
   std::error_code activate(std::uint64_t seq, JournalFile*& file);
   std::error_code create_free_file();
   void release(std::uint64_t seq);
+  void swap_in(Batch::Swap& swap);
   void update_file_count();
 
   const Options options_;
@@ -120,7 +136,7 @@ class WriterThread {
   std::vector<JournalFile> free_;
   std::set<std::uint64_t> wrong_size_;
   std::set<std::uint64_t> dirty_;
-  std::uint64_t next_name_;
+  std::atomic<std::uint64_t> next_name_;
   std::error_code failure_;
 
   std::atomic<std::size_t> backlog_{0};
