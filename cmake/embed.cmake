@@ -8,6 +8,7 @@ function(artemis_embed target ns base_dir)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out_cpp} -DNS=${ns} -DBASE=${base_dir}
             "-DFILES=${ARG_FILES}" -P ${PROJECT_SOURCE_DIR}/cmake/embed_gen.cmake
     DEPENDS ${ARG_FILES} ${PROJECT_SOURCE_DIR}/cmake/embed_gen.cmake
-    COMMENT "Embedding ${target} files")
+    COMMENT "Embedding ${target} files"
+    VERBATIM)
   add_library(${target} STATIC ${out_cpp})
 endfunction()
