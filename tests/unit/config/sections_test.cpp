@@ -253,3 +253,26 @@ TEST_CASE("config: namespace prefixes do not matter") {
       "</c:core></a:configuration>");
   CHECK(r.config.name == "prefixed");
 }
+
+TEST_CASE("config: sizes may be written as 10M, 10MB, 10MiB or bytes") {
+  for (const char* written : {"10M", "10MB", "10MiB", "10485760", " 10m "}) {
+    CAPTURE(std::string(written));
+    const auto r = load_ok(core(std::string("<journal-file-size>") + written +
+                                "</journal-file-size><security-enabled>false</security-enabled>"));
+    CHECK(r.config.journal.file_size == 10485760);
+  }
+}
+
+TEST_CASE("config: protocols= is upper-cased and unknown protocols are flagged") {
+  const auto r = load_ok(core(
+      "<security-enabled>false</security-enabled><acceptors>\n"
+      "<acceptor name=\"a\">tcp://127.0.0.1:61616?protocols=stomp, amqp;handshake-timeout=5</acceptor>\n"
+      "<acceptor name=\"b\">tcp://127.0.0.1:61617?protocols=STOMP,GOPHER</acceptor></acceptors>"));
+  REQUIRE(r.config.acceptors.size() == 2);
+  CHECK(r.config.acceptors[0].protocols == std::vector<std::string>{"STOMP", "AMQP"});
+  CHECK(r.config.acceptors[0].params.at("handshake-timeout") == "5");
+  CHECK(r.config.acceptors[1].protocols == std::vector<std::string>{"STOMP", "GOPHER"});
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].line == 5);
+  CHECK(r.warnings[0].message.find("protocol 'GOPHER' is unknown") != std::string::npos);
+}
