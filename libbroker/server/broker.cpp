@@ -1,0 +1,156 @@
+#include "server/broker.hpp"
+
+#include <fmt/core.h>
+
+#include "security/properties_security_manager.hpp"
+#include "server/log_codes.hpp"
+
+namespace artemis::server {
+
+Broker::Broker(config::BrokerConfig config, std::filesystem::path etc_dir,
+               ServicesFactory services, const util::Logger& log)
+    : config_(std::move(config)),
+      etc_dir_(std::move(etc_dir)),
+      factory_(std::move(services)),
+      log_(log) {}
+
+Broker::~Broker() {
+  // The activation thread first: it may still post hooks that touch the members below.
+  ha_.reset();
+  if (is_active()) deactivate();
+}
+
+bool Broker::start() {
+  started_at_ = std::chrono::steady_clock::now();
+  log_.log(log_codes::starting_server, ARTEMIS_VERSION);
+  const bool backup = config_.ha_policy.role == config::HaRole::backup;
+  log_.log(log_codes::broker_starting, backup ? "Backup" : "Primary",
+           !config_.cluster_connections.empty(), config_.journal_directory.string(),
+           config_.bindings_directory.string(), config_.large_messages_directory.string(),
+           config_.paging_directory.string());
+  if (config_.journal.type != config::JournalType::nio) log_.log(log_codes::aio_fallback);
+  log_.log(log_codes::using_nio_journal);
+
+  // Artemis creates the data directories at start; the node manager needs its lock directory.
+  for (const auto* dir : {&config_.journal_directory, &config_.bindings_directory,
+                          &config_.paging_directory, &config_.large_messages_directory,
+                          &config_.node_manager_lock_directory}) {
+    std::error_code ec;
+    if (dir->empty()) continue;
+    std::filesystem::create_directories(*dir, ec);
+    if (ec) {
+      error_ = fmt::format("cannot create the data directory {}: {}", dir->string(), ec.message());
+      return false;
+    }
+  }
+  if (error_ = validate_acceptors(config_); !error_.empty()) return false;
+  security_ = security::PropertiesSecurityManager::load(etc_dir_, config_, log_, error_);
+  if (!security_) return false;
+  for (const auto& [module, protocol] : factory_.protocols)
+    log_.log(log_codes::protocol_module_found, module, protocol);
+
+  work_.emplace(io_.get_executor());
+  ha::BrokerHooks hooks;
+  hooks.activate = [this](std::function<void(bool)> done) { done(activate()); };
+  hooks.deactivate = [this](std::function<void()> done) {
+    deactivate();
+    done();
+  };
+  hooks.on_phase = [this](ha::Phase p) { on_phase(p); };
+  hooks.on_stopped = [this](ha::StopReason r) { on_stopped(r); };
+  ha_ = std::make_unique<ha::SharedStoreNode>(config_, scheduler_, log_, std::move(hooks));
+  ha_->start();
+  return true;
+}
+
+int Broker::run() {
+  io_.run();
+  return exit_code_;
+}
+
+void Broker::request_stop() {
+  scheduler_.post([this] {
+    if (stopping_) return;
+    stopping_ = true;
+    if (ha_) {
+      ha_->stop();  // deactivates through the hooks, then on_stopped
+    } else {
+      on_stopped(ha::StopReason::requested);
+    }
+  });
+}
+
+bool Broker::activate() {
+  if (is_active()) return true;
+  ServiceContext ctx{config_,
+                     scheduler_,
+                     log_,
+                     *security_,
+                     fmt::format("ActiveMQ-Artemis/{} {}", ARTEMIS_VERSION, config_.name),
+                     ha_->connected_headers(),
+                     ha_->backup_announce_handler()};
+  auto services = factory_.make(ctx);
+  if (auto ec = services->start()) {
+    error_ = fmt::format("cannot load the store in {}: {}", config_.journal_directory.string(),
+                         ec.message());
+    services->stop();
+    return false;
+  }
+  auto acceptors = std::make_unique<AcceptorSet>(io_, config_, connection_ids_, log_);
+  if (!acceptors->open(services->modules(), error_)) {
+    services->stop();
+    return false;
+  }
+  services_ = std::move(services);
+  acceptors_ = std::move(acceptors);
+  // A backup taking over is announced by the activation (AMQ221010).
+  if (!activated_from_backup_) log_.log(log_codes::server_active);
+  if (!announced_started_) {
+    announced_started_ = true;
+    log_.log(log_codes::server_started, ARTEMIS_VERSION, config_.name, node_id_text());
+  }
+  return true;
+}
+
+void Broker::deactivate() {
+  if (!is_active()) return;
+  // Connections first: sessions release consumers and transactions while the core still runs.
+  acceptors_->close(net::CloseReason::server_shutdown);
+  acceptors_.reset();
+  services_->stop();
+  services_.reset();
+}
+
+void Broker::on_phase(ha::Phase phase) {
+  if (phase == ha::Phase::passive_backup) activated_from_backup_ = true;
+  if (phase == ha::Phase::waiting_for_live) activated_from_backup_ = false;
+  if (phase_listener_) phase_listener_(phase);
+}
+
+void Broker::on_stopped(ha::StopReason reason) {
+  if (is_active()) deactivate();
+  if (reason != ha::StopReason::requested && reason != ha::StopReason::failed_back) {
+    exit_code_ = 1;
+    if (error_.empty()) error_ = fmt::format("the broker stopped: {}", ha::to_string(reason));
+  }
+  const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_);
+  log_.log(log_codes::server_stopped, ARTEMIS_VERSION, node_id_text(),
+           fmt::format("{:.3f} seconds", uptime.count()));
+  work_.reset();
+  io_.stop();
+}
+
+std::string Broker::node_id_text() const {
+  return ha_ ? ha_->node_id() : "";
+}
+
+std::vector<int> Broker::acceptor_ports() const {
+  return acceptors_ ? acceptors_->ports() : std::vector<int>{};
+}
+
+std::optional<ha::Phase> Broker::phase() const {
+  if (!ha_) return std::nullopt;
+  return ha_->activation().phase();
+}
+
+}  // namespace artemis::server

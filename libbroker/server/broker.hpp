@@ -1,0 +1,99 @@
+#pragma once
+// Broker: the composition root. config -> security -> (per activation) services (core + protocol
+// modules) -> acceptors, with the HA activation deciding when to activate.
+//
+// Two lifecycles, kept apart so HA can drive the second:
+//   process:    start() (AMQ101000, AMQ221000, journal and protocol lines, security, activation
+//               thread), run() (the broker thread), request_stop() (AMQ221002, run() returns).
+//   activation: activate() (store loaded, acceptors open, AMQ221007) and deactivate()
+//               (connections and acceptors closed, store closed). The HA activation
+//               (ha::SharedStoreNode) calls them through its hooks: at once for a primary (after taking the live lock in
+//               server.lock, as Artemis does even without <ha-policy>), after failover for a
+//               backup, and again after a failback with restart-backup.
+// Threads: everything runs on the broker thread (the one in run()), except request_stop(),
+// which any thread may call, and the activation's own thread inside ha::Activation.
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/broker_config.hpp"
+#include "ha/activation.hpp"
+#include "ha/shared_store_node.hpp"
+#include "net/acceptor.hpp"
+#include "net/asio_scheduler.hpp"
+#include "security/security_manager.hpp"
+#include "server/acceptor_set.hpp"
+#include "server/services.hpp"
+#include "util/log.hpp"
+
+namespace artemis::server {
+
+class Broker {
+ public:
+  // etc_dir: where login.config and the users/roles files live (the directory of broker.xml).
+  Broker(config::BrokerConfig config, std::filesystem::path etc_dir, ServicesFactory services,
+         const util::Logger& log);
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  // Process start, on the thread that will call run(). false: nothing was started; error()
+  // says what and where (login.config:3: ..., broker.xml:40: acceptor ...).
+  bool start();
+  // The broker thread: returns once the broker stopped. 0 after a requested stop; 1 when the
+  // activation failed (e.g. a port in use) or the live lock was lost; error() says why.
+  int run();
+  // Any thread, idempotent: deactivate if active, log AMQ221002, make run() return.
+  void request_stop();
+
+  // Activation seams (broker thread). activate() returns false with error() set and nothing
+  // left open.
+  bool activate();
+  void deactivate();
+  bool is_active() const { return services_ != nullptr; }
+
+  const std::string& error() const { return error_; }
+  asio::io_context& io() { return io_; }
+  util::Scheduler& scheduler() { return scheduler_; }
+  std::vector<int> acceptor_ports() const;  // open acceptors' bound ports
+  std::optional<ha::Phase> phase() const;
+  // Extra observer of HA phases (the cluster layer announces a passive backup from here).
+  void set_phase_listener(std::function<void(ha::Phase)> fn) { phase_listener_ = std::move(fn); }
+
+ private:
+  void on_phase(ha::Phase phase);
+  void on_stopped(ha::StopReason reason);
+  std::string node_id_text() const;
+
+  config::BrokerConfig config_;
+  std::filesystem::path etc_dir_;
+  ServicesFactory factory_;
+  const util::Logger& log_;
+
+  asio::io_context io_;
+  net::AsioScheduler scheduler_{io_};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  net::ConnectionIds connection_ids_;
+  std::unique_ptr<security::SecurityManager> security_;
+  std::unique_ptr<Services> services_;        // non-null while active
+  std::unique_ptr<AcceptorSet> acceptors_;    // non-null while active
+  // The HA node: activation state machine, backups announced to us, our own announcements.
+  std::unique_ptr<ha::SharedStoreNode> ha_;
+  std::function<void(ha::Phase)> phase_listener_;
+
+  std::chrono::steady_clock::time_point started_at_;
+  bool activated_from_backup_ = false;  // the current activation is a backup taking over
+  bool announced_started_ = false;      // AMQ221001 logged
+  bool stopping_ = false;
+  int exit_code_ = 0;
+  std::string error_;
+};
+
+}  // namespace artemis::server

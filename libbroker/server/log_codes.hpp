@@ -1,0 +1,41 @@
+#pragma once
+// Every AMQ-coded log line of the server layer, declared once (STYLE.md §10). Ids and the shape
+// of the texts follow Artemis (reference/cli.md §3.2) so people who know it recognise them.
+#include <array>
+
+#include "util/log.hpp"
+
+namespace artemis::server::log_codes {
+
+inline constexpr std::string_view server_logger = "org.apache.activemq.artemis.core.server";
+inline constexpr std::string_view bootstrap_logger = "org.apache.activemq.artemis.integration.bootstrap";
+
+inline constexpr util::LogCode starting_server{
+    101000, util::Level::info, bootstrap_logger, "Starting ActiveMQ Artemis Server version {}"};
+inline constexpr util::LogCode broker_starting{
+    221000, util::Level::info, server_logger,
+    "{} Message Broker is starting with configuration Broker Configuration (clustered={},"
+    "journalDirectory={},bindingsDirectory={},largeMessagesDirectory={},pagingDirectory={})"};
+inline constexpr util::LogCode using_nio_journal{221013, util::Level::info, server_logger,
+                                                 "Using NIO Journal"};
+inline constexpr util::LogCode aio_fallback{
+    222018, util::Level::warn, server_logger,
+    "AIO was not located on this platform, it will fall back to using NIO with fdatasync"};
+inline constexpr util::LogCode protocol_module_found{
+    221043, util::Level::info, server_logger,
+    "Protocol module found: [{}]. Adding protocol support for: {}"};
+inline constexpr util::LogCode acceptor_started{
+    221020, util::Level::info, server_logger, "Started {} Acceptor at {}:{} for protocols [{}]"};
+inline constexpr util::LogCode server_active{221007, util::Level::info, server_logger,
+                                             "Server is now active"};
+inline constexpr util::LogCode server_started{
+    221001, util::Level::info, server_logger,
+    "Apache ActiveMQ Artemis Message Broker version {} [{}, nodeID={}] "};
+inline constexpr util::LogCode server_stopped{
+    221002, util::Level::info, server_logger,
+    "Apache ActiveMQ Artemis Message Broker version {} [{}] stopped, uptime {}"};
+inline constexpr std::array all{&starting_server,   &broker_starting,      &using_nio_journal,
+                                &aio_fallback,      &protocol_module_found, &acceptor_started,
+                                &server_active,     &server_started,       &server_stopped};
+
+}  // namespace artemis::server::log_codes
