@@ -75,8 +75,9 @@ std::error_code recover(const Options& options, const util::Logger& log, Index& 
     files.max_seq = std::max(files.max_seq, header->seq);
     const bool right_size = file.size() == options.file_size;
     if (header->state == FileState::free) {
+      std::error_code rm;
       if (right_size) files.free.push_back(std::move(file));
-      else fs::remove(entry.path(), ec);
+      else fs::remove(entry.path(), rm);  // a free file of another size is of no use
       continue;
     }
     if (!right_size) {
