@@ -120,7 +120,8 @@ class PostOffice : public QueueHost {
   Routed select_queues(const Message& m, const Destination& d);
   bool duplicate(const Message& m);
   void apply_expiry_delay(Message& m);
-  void remember_duplicate(const Message& m);
+  void remember_duplicate(const Message& m, std::uint64_t record_id);
+  const std::string* duplicate_id_to_store(const Message& m);
   void deliver_to(const Routed& r, const MessagePtr& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target,
                  bool expiry);

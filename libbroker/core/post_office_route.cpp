@@ -59,15 +59,22 @@ bool PostOffice::duplicate(const Message& m) {
   return it != duplicates_.end() && it->second.contains(*id);
 }
 
-void PostOffice::remember_duplicate(const Message& m) {
+const std::string* PostOffice::duplicate_id_to_store(const Message& m) {
+  const std::string* id = m.property(props::duplicate_id);
+  if (id == nullptr || !config_.persist_id_cache) return nullptr;
+  return settings_for(m.record.address).id_cache_size > 0 ? id : nullptr;
+}
+
+// `record_id`: the journal record already written for it (0: none yet; a non-durable message's
+// id is then written on its own).
+void PostOffice::remember_duplicate(const Message& m, std::uint64_t record_id) {
   const std::string* id = m.property(props::duplicate_id);
   if (id == nullptr) return;
   const auto& s = settings_for(m.record.address);
   if (s.id_cache_size <= 0) return;
   auto& cache = duplicates_.try_emplace(m.record.address, static_cast<std::size_t>(s.id_cache_size))
                     .first->second;
-  std::uint64_t record_id = 0;
-  if (config_.persist_id_cache) record_id = storage_.add_duplicate_id(m.record.address, *id);
+  if (record_id == 0 && config_.persist_id_cache) record_id = storage_.add_duplicate_id(m.record.address, *id);
   if (const auto evicted = cache.add(*id, record_id); evicted != 0) storage_.delete_duplicate_id(evicted);
 }
 
@@ -96,10 +103,10 @@ RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion 
     done({});
     return {RouteStatus::duplicate, 0};
   }
-  remember_duplicate(*m);
   Routed r = select_queues(*m, d);
   if (r.queues.empty()) {
     const auto& s = settings_for(d.address);
+    remember_duplicate(*m, 0);
     if (s.send_to_dla_on_no_route && s.dead_letter_address && *s.dead_letter_address != d.address) {
       auto copy = std::make_shared<Message>(*m);
       copy->record.id = 0;
@@ -114,11 +121,15 @@ RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion 
   m->durable_refs = static_cast<int>(r.durable_ids.size());
   if (!r.durable_ids.empty()) {
     // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
-    storage_.store_message(m->record, r.durable_ids, [&log = log_, done = std::move(done)](std::error_code ec) {
-      if (ec) log.log(log_codes::storage_error, ec.message());
-      done(ec ? make_error_code(errc::storage_failed) : std::error_code{});
-    });
+    const auto dup = storage_.store_message(
+        m->record, r.durable_ids, duplicate_id_to_store(*m),
+        [&log = log_, done = std::move(done)](std::error_code ec) {
+          if (ec) log.log(log_codes::storage_error, ec.message());
+          done(ec ? make_error_code(errc::storage_failed) : std::error_code{});
+        });
+    remember_duplicate(*m, dup);
   } else {
+    remember_duplicate(*m, 0);
     done({});
   }
   deliver_to(r, m);
@@ -147,13 +158,15 @@ RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCom
   for (auto& s : sends) {
     if (s.message->record.id == 0) s.message->record.id = storage_.next_id();
     apply_expiry_delay(*s.message);
-    remember_duplicate(*s.message);
     Routed r = select_queues(*s.message, s.destination);
     s.message->durable_refs = static_cast<int>(r.durable_ids.size());
+    std::uint64_t dup = 0;
     if (!r.durable_ids.empty()) {
       any_durable = true;
-      storage_.store_message_tx(tx, s.message->record, r.durable_ids);
+      dup = storage_.store_message_tx(tx, s.message->record, r.durable_ids,
+                                      duplicate_id_to_store(*s.message));
     }
+    remember_duplicate(*s.message, dup);
     planned->push_back({s.message, std::move(r)});
   }
   // Refs reach their queues only once the commit is durable, so an ack can never precede the

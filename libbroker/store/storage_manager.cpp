@@ -192,26 +192,48 @@ void StorageManager::delete_queue(std::uint64_t id) {
   bindings_->append_delete(id, journal::Sync::yes, ignore);
 }
 
-void StorageManager::store_message(const MessageRecord& m, std::span<const std::uint64_t> queue_ids,
-                                   journal::Completion done) {
+std::uint64_t StorageManager::store_message(const MessageRecord& m,
+                                           std::span<const std::uint64_t> queue_ids,
+                                           const std::string* duplicate_id,
+                                           journal::Completion done) {
   if (!persistent() || queue_ids.empty()) {
     done({});
-    return;
+    return 0;
   }
-  messages_->append_add(m.id, record::message, span_of(encode(m)), journal::Sync::no, ignore);
-  for (std::size_t i = 0; i < queue_ids.size(); ++i) {
-    const bool last = i + 1 == queue_ids.size();
-    messages_->append_update(m.id, record::add_ref, span_of(encode_ref(queue_ids[i])),
-                             last ? journal::Sync::yes : journal::Sync::no,
-                             last ? std::move(done) : journal::Completion(ignore));
+  // Completions run in append order, so each append's error is known when the flush's runs.
+  auto failed = std::make_shared<std::error_code>();
+  auto note = [failed](std::error_code ec) {
+    if (ec && !*failed) *failed = ec;
+  };
+  messages_->append_add(m.id, record::message, span_of(encode(m)), journal::Sync::no, note);
+  for (auto q : queue_ids)
+    messages_->append_update(m.id, record::add_ref, span_of(encode_ref(q)), journal::Sync::no,
+                             note);
+  std::uint64_t dup_id = 0;
+  if (duplicate_id != nullptr) {
+    dup_id = next_id();
+    const DuplicateIdRecord d{dup_id, m.address, *duplicate_id};
+    messages_->append_add(dup_id, record::duplicate_id, span_of(encode(d)), journal::Sync::no,
+                          note);
   }
+  // One sync point after everything: group commit makes it cover every append before it.
+  messages_->flush([failed, done = std::move(done)](std::error_code ec) {
+    done(*failed ? *failed : ec);
+  });
+  return dup_id;
 }
 
-void StorageManager::store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
-                                      std::span<const std::uint64_t> queue_ids) {
-  if (!persistent() || queue_ids.empty()) return;
+std::uint64_t StorageManager::store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
+                                              std::span<const std::uint64_t> queue_ids,
+                                              const std::string* duplicate_id) {
+  if (!persistent() || queue_ids.empty()) return 0;
   messages_->append_add_tx(tx_id, m.id, record::message, span_of(encode(m)));
   for (auto q : queue_ids) messages_->append_update_tx(tx_id, m.id, record::add_ref, span_of(encode_ref(q)));
+  if (duplicate_id == nullptr) return 0;
+  const std::uint64_t dup_id = next_id();
+  const DuplicateIdRecord d{dup_id, m.address, *duplicate_id};
+  messages_->append_add_tx(tx_id, dup_id, record::duplicate_id, span_of(encode(d)));
+  return dup_id;
 }
 
 void StorageManager::commit_tx(std::uint64_t tx_id, journal::Completion done) {

@@ -63,12 +63,17 @@ class StorageManager {
   void add_queue(const QueueRecord& r);
   void delete_queue(std::uint64_t id);
 
-  // A durable message and its refs on durable queues; `done` runs once they are on disk.
-  void store_message(const MessageRecord& m, std::span<const std::uint64_t> queue_ids,
-                     journal::Completion done);
+  // A durable message, its refs on durable queues and, when given, its duplicate-id record,
+  // in that order with one sync; `done` runs once all are on disk. The duplicate id goes last
+  // so that after a crash it can only have survived if the message and its refs did: a client
+  // resending an unconfirmed message is then never dropped for a message the disk lost.
+  // Returns the duplicate-id record id (0 when none was written).
+  std::uint64_t store_message(const MessageRecord& m, std::span<const std::uint64_t> queue_ids,
+                              const std::string* duplicate_id, journal::Completion done);
   // The same inside a transaction: visible only after commit_tx.
-  void store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
-                        std::span<const std::uint64_t> queue_ids);
+  std::uint64_t store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
+                                 std::span<const std::uint64_t> queue_ids,
+                                 const std::string* duplicate_id);
   void commit_tx(std::uint64_t tx_id, journal::Completion done);
   void rollback_tx(std::uint64_t tx_id);
 

@@ -114,6 +114,7 @@ class StompSession : public net::ProtocolSession {
   Outcome ensure_exists(const Target& t);
   Outcome authorize(security::Permission p, const std::string& address);
   Outcome ack_or_nack(const codec::Frame& f, bool ack);
+  Outcome browse(const codec::Frame& f, const std::string& id, const Target& t);
   Outcome subscribe_queue(const codec::Frame& f, const Target& t, std::string& queue,
                           bool& temporary);
   void remove_subscription(Subscription& s);

@@ -108,6 +108,7 @@ Outcome StompSession::on_subscribe(const codec::Frame& f) {
     return Refusal{"Invalid ack mode", fmt::format("ack must be auto, client or client-individual, got '{}'", ack), false};
 
   const Target t = resolve(*dest, f.header("subscription-type"));
+  if (f.header_or("browser", "false") == "true") return browse(f, id, t);
   if (auto r = ensure_exists(t)) return r;
   if (auto r = authorize(security::Permission::consume, t.destination.to_string())) return r;
   std::string queue;
@@ -158,6 +159,44 @@ Outcome StompSession::on_subscribe(const codec::Frame& f) {
     subscriptions_.erase(id);
     return Refusal{"Too many consumers", fmt::format("queue {} has reached its max-consumers", queue), false};
   }
+  return std::nullopt;
+}
+
+// A browser (SUBSCRIBE browser:true) sees a snapshot of the waiting messages without taking
+// them, followed by a MESSAGE with `browser:end`. It holds no consumer.
+Outcome StompSession::browse(const codec::Frame& f, const std::string& id, const Target& t) {
+  if (auto r = authorize(security::Permission::browse, t.destination.to_string())) return r;
+  const std::string queue = t.destination.queue.value_or(t.destination.address);
+  core::Queue* q = ctx_.core.post_office().find_queue(queue);
+  if (q == nullptr)
+    return Refusal{fmt::format("Destination {} does not exist", t.destination.to_string()),
+                   fmt::format("no queue named {} to browse", queue), false};
+  auto sub = std::make_unique<Subscription>();
+  sub->session = this;
+  sub->id = id;
+  sub->number = next_subscription_++;
+  sub->destination = t.destination.to_string();
+  sub->queue = queue;
+  if (f.header("receipt")) receipt_slot(f)({});
+  std::optional<core::Filter> filter;
+  if (const auto* sel = f.header("selector"); sel && !util::trim(*sel).empty()) {
+    std::string why;
+    filter = core::Filter::parse(stomp_selector(*sel), why);
+    if (!filter) return Refusal{"Invalid selector", why, false};
+  }
+  q->for_each_waiting([&](const core::MessageRef& ref) {
+    if (!core::matches(filter, *ref.message)) return;
+    DeliveryHeaders h;
+    h.subscription = id;
+    h.ack_id = fmt::format("{},{}", sub->number, ref.message->id());
+    send_frame(message_frame(ref, h));
+  });
+  codec::Frame end;
+  end.command = "MESSAGE";
+  end.add("subscription", id);
+  end.add("browser", "end");
+  send_frame(end);
+  subscriptions_[id] = std::move(sub);
   return std::nullopt;
 }
 

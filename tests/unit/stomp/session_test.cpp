@@ -290,3 +290,23 @@ TEST_CASE("stomp: DISCONNECT with receipt answers then closes") {
   CHECK(c.conn->closed);
   CHECK(c.conn->reason == net::CloseReason::session_closed);
 }
+
+TEST_CASE("stomp: a browser sees waiting messages without taking them") {
+  StompFixture fx;
+  auto c = fx.connect();
+  c.frame("SEND", {{"destination", "q"}, {"destination-type", "ANYCAST"}}, "one");
+  c.frame("SEND", {{"destination", "q"}, {"destination-type", "ANYCAST"}}, "two");
+  c.frame("SUBSCRIBE", {{"destination", "q"}, {"id", "b"}, {"browser", "true"}});
+  auto m1 = c.next();
+  auto m2 = c.next();
+  auto end = c.next();
+  REQUIRE(m1);
+  REQUIRE(m2);
+  REQUIRE(end);
+  CHECK(m1->body == "one");
+  CHECK(m2->body == "two");
+  CHECK(h(*end, "browser") == "end");
+  c.frame("UNSUBSCRIBE", {{"id", "b"}, {"receipt", "u"}});
+  REQUIRE(c.next()->command == "RECEIPT");
+  CHECK(fx.core->post_office().find_queue("q")->message_count() == 2);
+}

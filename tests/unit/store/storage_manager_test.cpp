@@ -86,7 +86,7 @@ TEST_CASE("store: durable send completes only through the journal completion") {
   auto m = sample_message(s->next_id());
   bool done = false;
   const std::uint64_t queues[] = {q};
-  s->store_message(m, queues, [&](std::error_code ec) { done = !ec; });
+  s->store_message(m, queues, nullptr, [&](std::error_code ec) { done = !ec; });
   CHECK_FALSE(done);
   d.poster.run();
   CHECK(done);
@@ -108,9 +108,9 @@ TEST_CASE("store: restart hands back addresses, queues, messages with refs and c
     m1 = s->next_id();
     m2 = s->next_id();
     m3 = s->next_id();
-    s->store_message(sample_message(m1), both, [](std::error_code) {});
-    s->store_message(sample_message(m2), both, [](std::error_code) {});
-    s->store_message(sample_message(m3), both, [](std::error_code) {});
+    s->store_message(sample_message(m1), both, nullptr, [](std::error_code) {});
+    s->store_message(sample_message(m2), both, nullptr, [](std::error_code) {});
+    s->store_message(sample_message(m3), both, nullptr, [](std::error_code) {});
     s->ack(m1, q1, false);
     s->ack(m1, q2, true);  // m1 fully consumed
     s->ack(m2, q1, false);
@@ -150,9 +150,9 @@ TEST_CASE("store: transactional messages appear only after commit") {
     s->add_queue({q, "q", "a"});
     const std::uint64_t qs[] = {q};
     const auto tx1 = s->next_id();
-    s->store_message_tx(tx1, sample_message(s->next_id()), qs);
+    s->store_message_tx(tx1, sample_message(s->next_id()), qs, nullptr);
     const auto tx2 = s->next_id();
-    s->store_message_tx(tx2, sample_message(s->next_id()), qs);
+    s->store_message_tx(tx2, sample_message(s->next_id()), qs, nullptr);
     bool committed = false;
     s->commit_tx(tx1, [&](std::error_code ec) { committed = !ec; });
     s->rollback_tx(tx2);
@@ -172,7 +172,7 @@ TEST_CASE("store: without journals everything completes at once") {
   REQUIRE_FALSE(s.load(st));
   bool done = false;
   const std::uint64_t qs[] = {1};
-  s.store_message(sample_message(s.next_id()), qs, [&](std::error_code) { done = true; });
+  s.store_message(sample_message(s.next_id()), qs, nullptr, [&](std::error_code) { done = true; });
   CHECK(done);
 }
 
@@ -186,8 +186,8 @@ TEST_CASE("store: data print decodes records and counts messages per queue") {
     s->add_queue({q, "orders", "orders"});
     const std::uint64_t qs[] = {q};
     const auto m1 = s->next_id();
-    s->store_message(sample_message(m1), qs, [](std::error_code) {});
-    s->store_message(sample_message(s->next_id()), qs, [](std::error_code) {});
+    s->store_message(sample_message(m1), qs, nullptr, [](std::error_code) {});
+    s->store_message(sample_message(s->next_id()), qs, nullptr, [](std::error_code) {});
     s->ack(m1, q, true);
     d.poster.run();
   }
@@ -203,4 +203,26 @@ TEST_CASE("store: data print decodes records and counts messages per queue") {
   CHECK(text.find("(orders): 1 message\n") != std::string::npos);
   CHECK(text.find("QUEUE;Queue{") != std::string::npos);
   CHECK(text.find("MESSAGE;Message{") != std::string::npos);
+}
+
+TEST_CASE("store: a duplicate id is written after its message and refs, under one sync") {
+  Disks d;
+  auto s = d.open();
+  LoadedState st;
+  REQUIRE_FALSE(s->load(st));
+  const std::uint64_t qs[] = {s->next_id(), s->next_id()};
+  const std::string dup = "producer:1";
+  bool done = false;
+  const auto dup_record = s->store_message(sample_message(s->next_id()), qs, &dup,
+                                           [&](std::error_code ec) { done = !ec; });
+  CHECK(dup_record != 0);
+  d.poster.run();
+  CHECK(done);
+  const auto& ops = d.messages->ops;
+  REQUIRE(ops.size() == 4);
+  CHECK(ops[0].record.user_type == record::message);
+  CHECK(ops[1].record.user_type == record::add_ref);
+  CHECK(ops[2].record.user_type == record::add_ref);
+  CHECK(ops[3].record.user_type == record::duplicate_id);
+  CHECK(ops[3].record.id == dup_record);
 }
