@@ -29,6 +29,7 @@ void register_create(CLI::App& app, Context& ctx);
 void register_config(CLI::App& app, Context& ctx);
 void register_run(CLI::App& app, Context& ctx);
 void register_stop(CLI::App& app, Context& ctx);
+void register_kill(CLI::App& app, Context& ctx);
 void register_producer(CLI::App& app, Context& ctx);
 void register_consumer(CLI::App& app, Context& ctx);
 void register_browser(CLI::App& app, Context& ctx);

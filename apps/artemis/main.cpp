@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   register_config(app, ctx);
   register_run(app, ctx);
   register_stop(app, ctx);
+  register_kill(app, ctx);
   register_producer(app, ctx);
   register_consumer(app, ctx);
   register_browser(app, ctx);
