@@ -17,6 +17,8 @@ class Category final : public std::error_category {
       case errc::bad_directory: return "journal directory cannot be used";
       case errc::bad_file_header: return "journal file header is damaged";
       case errc::compaction_failed: return "journal compaction failed";
+      case errc::bad_options:
+        return "journal option out of range (journal-file-size must be between 4 KiB and 4 GiB)";
     }
     return "unknown journal error";
   }

@@ -16,6 +16,7 @@ enum class errc {
   bad_directory,         // the journal directory cannot be created or listed
   bad_file_header,       // a journal file's header is unreadable (wrong magic, version or CRC)
   compaction_failed,     // compaction aborted; the old files stay in use
+  bad_options,           // an option is out of range (e.g. journal-file-size)
 };
 
 const std::error_category& journal_category() noexcept;

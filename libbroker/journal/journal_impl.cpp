@@ -20,7 +20,8 @@ JournalImpl::~JournalImpl() { close(); }
 
 std::error_code JournalImpl::load(LoadResult& out) {
   BROKER_ASSERT(!writer_, "journal loaded twice");
-  if (options_.file_size < kFileHeaderSize + kRecordHeaderSize + 64) return errc::bad_directory;
+  // Offsets are 32-bit in the index; below 4 KiB almost nothing fits.
+  if (options_.file_size < 4096 || options_.file_size > UINT32_MAX) return errc::bad_options;
   RecoveredFiles files;
   index_ = Index{};
   if (auto ec = recover(options_, log_, index_, out, files); ec) return ec;

@@ -191,3 +191,19 @@ TEST_CASE("journal: log codes are unique") {
     }
   }
 }
+
+TEST_CASE("journal: a file size outside 4 KiB..4 GiB is refused at load") {
+  TempDir dir;
+  Loop loop;
+  for (std::uint64_t size : {std::uint64_t{1024}, std::uint64_t{1} << 33}) {
+    auto j = make_journal(small_options(dir.path(), size), loop.poster(), quiet_logger());
+    LoadResult r;
+    CHECK(j->load(r) == errc::bad_options);
+    bool done = false;
+    j->append_add(1, 1, bytes_of("x"), Sync::yes, [&](std::error_code ec) {
+      CHECK(ec == errc::closed);
+      done = true;
+    });
+    CHECK(loop.run_until([&] { return done; }));
+  }
+}
