@@ -1,4 +1,4 @@
-// Placeholder until the `version` command lands; it reports that it is unavailable.
+// `artemis version`: the version, and the installation and instance this command runs with.
 #include <iostream>
 
 #include "command.hpp"
@@ -6,11 +6,13 @@
 namespace artemis::cli {
 
 void register_version(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("version", "version (not available in this build yet)");
-  cmd->allow_extras();
+  auto* cmd = app.add_subcommand("version", "Print version information.");
   cmd->callback([&ctx] {
-    std::cerr << "artemis version: not available in this build yet\n";
-    ctx.exit_code = 1;
+    std::cout << "Apache ActiveMQ Artemis " << ARTEMIS_VERSION << "\n"
+              << "ActiveMQ Artemis home: " << ctx.home.string() << "\n"
+              << "ActiveMQ Artemis instance: "
+              << (ctx.instance ? ctx.instance->string() : std::string("null")) << "\n";
+    ctx.exit_code = 0;
   });
 }
 
