@@ -162,8 +162,8 @@ struct WildcardConfig {
   char single_word = '*';
 };
 
-// <critical-analyzer*>: accepted and kept so `config print` shows them; this broker has no
-// critical analyzer (its single broker thread is watched by the journal's own timeouts).
+// <critical-analyzer*>: read and kept so `config print` shows them; this broker has no
+// critical analyzer yet, so they have no effect.
 struct CriticalAnalyzerConfig {
   bool enabled = true;
   std::int64_t timeout_ms = 120000;
