@@ -1,0 +1,77 @@
+"""STOMP authentication and authorisation against a real `artemis run` (an instance created
+with --require-login, plus a user whose only role has no permissions)."""
+
+import os
+import unittest
+
+from harness import Instance, RawStomp, StompClient, frame
+
+
+class StompSecurityTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = Instance(require_login=True)
+        etc = os.path.join(cls.broker.dir, "etc")
+        # A user that authenticates but whose role appears in no security-setting.
+        with open(os.path.join(etc, "artemis-users.properties"), "a") as f:
+            f.write("\nviewer = viewerpw\n")
+        with open(os.path.join(etc, "artemis-roles.properties"), "a") as f:
+            f.write("\nviewers = viewer\n")
+        cls.broker.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.close()
+
+    def test_wrong_password_is_refused_and_closed(self):
+        with RawStomp(self.broker.stomp_port) as raw:
+            reply = raw.connect(login="admin", passcode="wrong")
+            self.assertIsNotNone(reply, "connection closed without an ERROR frame")
+            command, headers, _ = reply
+            self.assertEqual(command, "ERROR")
+            self.assertIn("Security Error", headers.get("message", ""))
+            self.assertTrue(raw.wait_closed(10), "connection left open after a failed login")
+        with self.assertRaises(ConnectionRefusedError):
+            StompClient(self.broker.stomp_port, passcode="wrong").close()
+
+    def test_unknown_user_and_missing_login_are_refused(self):
+        for login, passcode in [("nobody", "x"), ("", "")]:
+            with self.subTest(login=login), RawStomp(self.broker.stomp_port) as raw:
+                reply = raw.connect(login=login, passcode=passcode)
+                self.assertIsNotNone(reply)
+                self.assertEqual(reply[0], "ERROR")
+                self.assertTrue(raw.wait_closed(10))
+
+    def test_user_without_permission_cannot_send_or_consume(self):
+        with StompClient(self.broker.stomp_port, login="viewer", passcode="viewerpw") as viewer:
+            viewer.send("secured.queue", "nope", receipt="r1",
+                        **{"destination-type": "ANYCAST"})
+            error = viewer.listener.wait_error()
+            self.assertNotIn("r1", viewer.listener.receipts)
+            self.assertTrue(error.headers.get("message"))
+        with StompClient(self.broker.stomp_port, login="viewer", passcode="viewerpw") as viewer:
+            viewer.conn.subscribe("secured.queue", "s1", ack="auto",
+                                  headers={"receipt": "sub1", "subscription-type": "ANYCAST"})
+            viewer.listener.wait_error()
+            self.assertNotIn("sub1", viewer.listener.receipts)
+        # The administrator is still served, and nothing from the viewer reached the queue.
+        with StompClient(self.broker.stomp_port) as admin:
+            admin.subscribe("secured.queue", "a1", ack="auto",
+                            **{"subscription-type": "ANYCAST"})
+            admin.send_wait("secured.queue", "fence", **{"destination-type": "ANYCAST"})
+            got = admin.listener.wait_messages(1)
+            self.assertEqual([m.body for m in got], ["fence"])
+
+    def test_raw_send_without_permission_gets_error_frame(self):
+        with RawStomp(self.broker.stomp_port) as raw:
+            command, _, _ = raw.connect(login="viewer", passcode="viewerpw")
+            self.assertEqual(command, "CONNECTED")
+            raw.send(frame("SEND", {"destination": "secured.raw", "destination-type": "ANYCAST",
+                                    "receipt": "r1"}, "x"))
+            reply = raw.read_frame()
+            self.assertIsNotNone(reply)
+            self.assertEqual(reply[0], "ERROR")
+
+
+if __name__ == "__main__":
+    unittest.main()
