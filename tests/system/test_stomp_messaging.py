@@ -1,0 +1,136 @@
+"""STOMP messaging semantics against a real `artemis run` (reference: addressing-protocols.md
+§6): topics, durable subscriptions, acknowledgement modes, transactions, expiry, selectors.
+Client: Debian's python3-stomp. One broker serves every test of the class; each test uses its
+own destinations."""
+
+import time
+import unittest
+
+from harness import Instance, StompClient
+
+ANYCAST = {"destination-type": "ANYCAST"}
+SUB_ANYCAST = {"subscription-type": "ANYCAST"}
+
+
+def bodies(frames):
+    return [f.body for f in frames]
+
+
+def until_fence(client, fence, timeout=30.0):
+    """Messages received before `fence` (which must come last on its queue)."""
+    client.listener.wait(lambda: any(m.body == fence for m in client.listener.messages),
+                         timeout, f"fence {fence}")
+    got = bodies(client.listener.take_messages())
+    return got[:got.index(fence)]
+
+
+class StompMessagingTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = Instance()
+        cls.broker.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.close()
+
+    def client(self, **kwargs):
+        c = StompClient(self.broker.stomp_port, **kwargs)
+        self.addCleanup(c.close)
+        return c
+
+    def test_topic_fans_out_to_three_subscribers(self):
+        subscribers = [self.client() for _ in range(3)]
+        for i, s in enumerate(subscribers):
+            s.subscribe("news.fanout", f"sub{i}", ack="auto")
+        producer = self.client()
+        for i in range(10):
+            producer.send_wait("news.fanout", f"n{i}")
+        for s in subscribers:
+            got = s.listener.wait_messages(10)
+            self.assertEqual(bodies(got), [f"n{i}" for i in range(10)])
+            self.assertEqual({m.headers.get("destination") for m in got}, {"news.fanout"})
+
+    def test_durable_subscription_keeps_messages_while_client_is_away(self):
+        away = self.client(client_id="durable-c1")
+        away.subscribe("events.durable", "d1", ack="auto",
+                       **{"durable-subscription-name": "sub1"})
+        away.close()
+        producer = self.client()
+        for i in range(5):
+            producer.send_wait("events.durable", f"e{i}", persistent="true")
+        back = self.client(client_id="durable-c1")
+        back.subscribe("events.durable", "d1", ack="auto",
+                       **{"durable-subscription-name": "sub1"})
+        got = back.listener.wait_messages(5)
+        self.assertEqual(bodies(got), [f"e{i}" for i in range(5)])
+
+    def test_transaction_commit_and_abort(self):
+        consumer = self.client()
+        consumer.subscribe("tx.queue", "s1", ack="auto", **SUB_ANYCAST)
+        producer = self.client()
+        producer.conn.begin("tx1")
+        producer.send("tx.queue", "t1", transaction="tx1", **ANYCAST)
+        producer.send("tx.queue", "t2", transaction="tx1", **ANYCAST)
+        producer.send_wait("tx.queue", "outside", **ANYCAST)
+        self.assertEqual(until_fence(consumer, "outside"), [])  # held until COMMIT
+        producer.conn.commit("tx1", headers={"receipt": "c1"})
+        producer.listener.wait_receipt("c1")
+        self.assertEqual(bodies(consumer.listener.wait_messages(2)), ["t1", "t2"])
+        consumer.listener.take_messages()
+
+        producer.conn.begin("tx2")
+        producer.send("tx.queue", "aborted", transaction="tx2", **ANYCAST)
+        producer.conn.abort("tx2", headers={"receipt": "a2"})
+        producer.listener.wait_receipt("a2")
+        producer.send_wait("tx.queue", "after-abort", **ANYCAST)
+        self.assertEqual(until_fence(consumer, "after-abort"), [])
+        self.assertEqual(producer.listener.errors, [])
+
+    def test_expired_message_goes_to_expiry_queue(self):
+        producer = self.client()
+        expires = int(time.time() * 1000) + 300
+        body = f"expiring-{time.monotonic_ns()}"
+        producer.send_wait("expiry.queue", body, expires=str(expires), persistent="true",
+                           **ANYCAST)
+        # Wait for the wall clock to pass the expiration (a condition, bounded).
+        deadline = time.monotonic() + 10
+        while time.time() * 1000 <= expires + 50 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        consumer = self.client()
+        consumer.subscribe("expiry.queue", "s1", ack="auto", **SUB_ANYCAST)
+        producer.send_wait("expiry.queue", "fresh", **ANYCAST)
+        self.assertEqual(until_fence(consumer, "fresh"), [])  # never delivered
+        expired = self.client()
+        expired.subscribe("ExpiryQueue", "x1", ack="auto", **SUB_ANYCAST)
+        expired.listener.wait(
+            lambda: any(m.body == body for m in expired.listener.messages), 30,
+            "the expired message on ExpiryQueue")
+        copy = next(m for m in expired.listener.messages if m.body == body)
+        self.assertEqual(copy.headers.get("_AMQ_ORIG_ADDRESS"), "expiry.queue")
+
+    def test_selector_subscription_gets_only_matching_messages(self):
+        consumer = self.client()
+        consumer.subscribe("selector.queue", "s1", ack="auto", selector="color = 'red'",
+                           **SUB_ANYCAST)
+        producer = self.client()
+        for body, color in [("r1", "red"), ("b1", "blue"), ("r2", "red"), ("g1", "green"),
+                            ("end", "red")]:
+            producer.send_wait("selector.queue", body, color=color, **ANYCAST)
+        self.assertEqual(until_fence(consumer, "end"), ["r1", "r2"])
+        # The non-matching ones are still on the queue for an unfiltered consumer.
+        other = self.client()
+        other.subscribe("selector.queue", "s2", ack="auto", **SUB_ANYCAST)
+        self.assertEqual(bodies(other.listener.wait_messages(2)), ["b1", "g1"])
+
+    def test_selector_on_topic_subscription(self):
+        consumer = self.client()
+        consumer.subscribe("selector.topic", "s1", ack="auto", selector="region IN ('eu', 'us')")
+        producer = self.client()
+        for body, region in [("a", "eu"), ("b", "asia"), ("c", "us"), ("end", "eu")]:
+            producer.send_wait("selector.topic", body, region=region)
+        self.assertEqual(until_fence(consumer, "end"), ["a", "c"])
+
+
+if __name__ == "__main__":
+    unittest.main()
