@@ -98,6 +98,10 @@ bool Session::pump(Clock::time_point deadline) {
     const auto sub_id = frame->header_or("subscription", "");
     for (auto& [id, sub] : subscriptions_) {
       if (std::to_string(id) != sub_id) continue;
+      if (sub.browse && frame->header_or("browser", "") == "end") {
+        sub.browse_ended = true;
+        return true;
+      }
       sub.acks.push_back(frame->header_or("ack", frame->header_or("message-id", "")));
       sub.queue.push_back(from_message_frame(*frame));
       return true;
@@ -158,6 +162,7 @@ Consumer Session::create_consumer(const Destination& destination, const Consumer
   const int window = options.browse ? -1 : connection_.url().consumer_window_size;
   f.add("consumer-window-size", std::to_string(window));
   if (!options.selector.empty()) f.add("selector", options.selector);
+  if (options.browse) f.add("browser", "true");
   if (sub.durable) {
     if (connection_.client_id().empty())
       throw ClientError(ErrorKind::invalid_argument,
@@ -257,6 +262,7 @@ std::optional<Message> Session::receive(int consumer_id, std::chrono::millisecon
       }
       return m;
     }
+    if (sub.browse_ended) return std::nullopt;
     bool got = false;
     with_failover([&] { got = pump(deadline); });
     if (!got && Clock::now() >= deadline) return std::nullopt;

@@ -48,7 +48,10 @@ class Producer {
 struct ConsumerOptions {
   std::string selector;          // JMS selector (STOMP `selector`)
   std::string durable_name;      // topic only: durable subscription `<client-id>.<name>`
-  bool browse = false;           // never ack: messages go back to the queue on close
+  // Browse: SUBSCRIBE with `browser:true` (the broker sends what is queued, then a MESSAGE with
+  // `browser:end`); never acks, so with a broker that ignores the header the messages go back
+  // to the queue on close.
+  bool browse = false;
 };
 
 class Consumer {
@@ -97,6 +100,7 @@ class Session {
     stomp::Frame subscribe;        // re-sent after failover
     bool durable = false;
     bool browse = false;
+    bool browse_ended = false;     // the broker sent its `browser:end` marker
     std::deque<Message> queue;     // bounded by the broker's consumer window
     std::deque<std::string> acks;  // ack ids, parallel to queue
   };
