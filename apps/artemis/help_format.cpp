@@ -39,7 +39,7 @@ std::string label(const CLI::Option* opt) {
   return "<" + base + ">";
 }
 
-bool is_flag(const CLI::Option* opt) { return opt->get_type_size() == 0; }
+bool is_flag(const CLI::Option* opt) { return opt->get_items_expected_max() == 0; }
 
 std::string sort_key(const CLI::Option* opt) {
   if (opt->get_lnames().empty()) return opt->get_name();
