@@ -34,7 +34,8 @@ bool hidden(const CLI::Option* opt, const CLI::App& app) {
 // "<field>" label of a valued option: ours set it; others get one made from the name.
 std::string label(const CLI::Option* opt) {
   std::string t = opt->get_type_name();
-  if (!t.empty() && t.front() == '<') return t;
+  // CLI11 appends a validator's choices ("<x>:{A,B}"); the label is only the "<x>" part.
+  if (!t.empty() && t.front() == '<') return t.substr(0, t.find('>') + 1);
   std::string base = opt->get_lnames().empty() ? opt->get_name() : opt->get_lnames().front();
   return "<" + base + ">";
 }
