@@ -302,6 +302,71 @@ class SharedStoreLab(unittest.TestCase):
         self.assertTrue(stays_passive(p.slave, 0.5))
         self.assertTrue(port_accepts(p.master_port))
 
+    def test_ha_producer_survives_kill9_and_every_message_arrives_once(self):
+        p = self.pair()
+        p.master.start().wait_log("AMQ221007")
+        p.slave.start().wait_log("AMQ221109")
+        p.slave.wait_log("AMQ221031")  # announced: the master advertises it to clients
+        url = (f"(tcp://localhost:{p.master_port},tcp://localhost:{p.slave_port})"
+               "?ha=true&reconnectAttempts=-1&retryInterval=100")
+        producer = subprocess.Popen(
+            [artemis_bin(), "producer", "--verbose", "--user", "admin", "--password", "admin",
+             "--message-count", "5000", "--url", url], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+        self.addCleanup(lambda: producer.poll() is None and producer.kill())
+        sent = 0
+        output = []
+        deadline = time.monotonic() + 120
+        for line in producer.stdout:  # bounded: the producer ends, and by the deadline
+            output.append(line)
+            if "Sent: test message:" in line:
+                sent += 1
+            if sent >= 1500 or time.monotonic() > deadline:
+                break
+        self.assertGreaterEqual(sent, 1500, "".join(output[-20:]))
+        p.master.kill()  # kill -9 in the middle of the run
+        rest, _ = producer.communicate(timeout=180)
+        output.append(rest)
+        text = "".join(output)
+        self.assertEqual(producer.returncode, 0, text[-3000:])
+        self.assertIn("Produced: 5000 messages", text)
+        p.slave.wait_log("AMQ221010")
+        r = p.cli("consumer", "--verbose", "--user", "admin", "--password", "admin",
+                  "--message-count", "6000", "--receive-timeout", "3000", "--break-on-null",
+                  "--url", f"tcp://localhost:{p.slave_port}", timeout=300)
+        bodies = re.findall(r"Received test message: (\d+)", r.stdout)
+        self.assertEqual(len(bodies), 5000, r.stdout[-2000:])      # nothing lost, no copies
+        self.assertEqual(len(set(bodies)), 5000, r.stdout[-2000:])
+
+    def test_never_two_active_nodes_through_failover_and_failback_cycles(self):
+        p = self.pair()
+        p.master.start().wait_log("AMQ221007")
+        p.slave.start().wait_log("AMQ221109")
+        both_seen = []
+        stop = []
+
+        def probe():  # bounded by `stop`, set at the end of the cycles (and by the test timeout)
+            while not stop:
+                if port_accepts(p.master_port) and port_accepts(p.slave_port):
+                    both_seen.append(time.monotonic())
+                time.sleep(0.003)
+
+        import threading
+        t = threading.Thread(target=probe, daemon=True)
+        t.start()
+        try:
+            for cycle in range(20):
+                p.master.kill()                                   # failover
+                p.slave.wait_log("AMQ221010", times=cycle + 1)
+                p.master.start()                                  # failback
+                p.slave.wait_log("AMQ221008", times=cycle + 1)
+                p.master.wait_log("AMQ221007", times=cycle + 2)
+                p.slave.wait_log("AMQ221109", times=cycle + 2)
+        finally:
+            stop.append(True)
+            t.join(timeout=10)
+        self.assertEqual(both_seen, [], "both nodes accepted clients at the same instant")
+
 
 if __name__ == "__main__":
     unittest.main()
