@@ -1,7 +1,7 @@
 // `artemis browser` (cli.md §4.6): shows up to --message-count messages of a queue without
-// consuming them. STOMP has no browse frame, so the browser subscribes with client-individual
-// acks, never acks, and closes: the broker puts the messages back. They keep their order, but
-// are marked redelivered (README "Clients and failover").
+// consuming them. STOMP has no browse frame, so the browser subscribes with the header
+// `browser:true`: the broker sends a snapshot of the queue and then a MESSAGE with
+// `browser:end` (README "Clients and failover").
 #include <fmt/core.h>
 
 #include <chrono>
