@@ -131,6 +131,37 @@ class StompMessagingTest(unittest.TestCase):
             producer.send_wait("selector.topic", body, region=region)
         self.assertEqual(until_fence(consumer, "end"), ["a", "c"])
 
+    def test_nack_redelivers_until_max_delivery_attempts_then_dead_letters(self):
+        # Our deviation from Artemis (README): NACK returns the message with its delivery count
+        # raised, so after max-delivery-attempts (10, from create's address-settings) it is
+        # moved to the DLQ with its original address.
+        producer = self.client()
+        producer.send_wait("nack.q", "poison", persistent="true", **ANYCAST)
+        producer.send_wait("nack.q", "fence", persistent="true", **ANYCAST)
+        consumer = self.client()
+        consumer.subscribe("nack.q", "n1", ack="client-individual", **SUB_ANYCAST)
+        deliveries = 0
+        fence_seen = False
+        deadline = time.monotonic() + 60
+        # Bounded by the deadline; ends once the poison message stops coming back.
+        while time.monotonic() < deadline and (deliveries < 10 or not fence_seen):
+            consumer.listener.wait_messages(1)
+            for frame in consumer.listener.take_messages():
+                if frame.body == "fence":
+                    fence_seen = True
+                    consumer.conn.ack(frame.headers["ack"])
+                    continue
+                deliveries += 1
+                self.assertEqual(frame.headers.get("redelivered", "false"),
+                                 "true" if deliveries > 1 else "false")
+                consumer.conn.nack(frame.headers["ack"])
+        self.assertEqual(deliveries, 10)
+        dlq = self.client()
+        dlq.subscribe("DLQ", "d", ack="auto", **SUB_ANYCAST)
+        dead = dlq.listener.wait_messages(1)[0]
+        self.assertEqual(dead.body, "poison")
+        self.assertEqual(dead.headers.get("_AMQ_ORIG_ADDRESS"), "nack.q")
+
 
 if __name__ == "__main__":
     unittest.main()
