@@ -122,6 +122,9 @@ struct AddressSetting {
   std::optional<bool> auto_delete_addresses;
   std::optional<std::int64_t> auto_delete_queues_delay;
   std::optional<std::int64_t> auto_delete_queues_message_count;
+  std::optional<bool> auto_delete_queues_skip_usage_check;
+  std::optional<std::int64_t> auto_delete_addresses_delay;
+  std::optional<bool> auto_delete_addresses_skip_usage_check;
   std::optional<bool> auto_create_dead_letter_resources;
   std::optional<bool> auto_create_expiry_resources;
   std::optional<RoutingType> default_address_routing_type;

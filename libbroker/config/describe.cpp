@@ -124,6 +124,9 @@ Node address_setting(const AddressSetting& a) {
   add(leaf("auto-delete-addresses", a.auto_delete_addresses));
   add(leaf("auto-delete-queues-delay", a.auto_delete_queues_delay));
   add(leaf("auto-delete-queues-message-count", a.auto_delete_queues_message_count));
+  add(leaf("auto-delete-queues-skip-usage-check", a.auto_delete_queues_skip_usage_check));
+  add(leaf("auto-delete-addresses-delay", a.auto_delete_addresses_delay));
+  add(leaf("auto-delete-addresses-skip-usage-check", a.auto_delete_addresses_skip_usage_check));
   add(leaf("auto-create-dead-letter-resources", a.auto_create_dead_letter_resources));
   add(leaf("auto-create-expiry-resources", a.auto_create_expiry_resources));
   add(leaf("default-address-routing-type", a.default_address_routing_type));

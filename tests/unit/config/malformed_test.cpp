@@ -54,11 +54,14 @@ std::vector<BadCase> bad_cases() {
        4, "<persistence-enabled>: 'yes' is not true or false", errc::invalid_value},
       {"percentage above 100", doc("<max-disk-usage>150</max-disk-usage>"), 4,
        "<max-disk-usage>: '150' is too large (at most 100)", errc::out_of_range},
+      {"scan period of zero", doc("<address-queue-scan-period>0</address-queue-scan-period>"), 4,
+       "<address-queue-scan-period>: '0' is too small", errc::out_of_range},
       {"acceptor without URL", doc("<acceptors>\n<acceptor name=\"main\"></acceptor></acceptors>"),
        5, "<acceptor> 'main' has no URL (e.g. <acceptor name=\"artemis\">tcp://0.0.0.0:61616",
        errc::missing_required},
-      {"acceptor without name", doc("<acceptors><acceptor>tcp://0.0.0.0:61616</acceptor></acceptors>"),
-       4, "<acceptor> needs a name=\"...\" attribute", errc::missing_required},
+      {"acceptor without name",
+       doc("<acceptors><acceptor>tcp://0.0.0.0:61616</acceptor></acceptors>"), 4,
+       "<acceptor> needs a name=\"...\" attribute", errc::missing_required},
       {"acceptor port out of range",
        doc("<acceptors><acceptor name=\"a\">tcp://0.0.0.0:99999</acceptor></acceptors>"), 4,
        "'99999' is not a port number (0-65535)", errc::invalid_value},
@@ -70,15 +73,17 @@ std::vector<BadCase> bad_cases() {
            "<acceptor name=\"b\">tcp://0.0.0.0:61616?protocols=STOMP</acceptor></acceptors>"),
        5, "<acceptor> 'b' listens on 0.0.0.0:61616 like 'a' (line 4)", errc::duplicate},
       {"cluster connector-ref naming no connector",
-       doc(std::string(kConnector) +
-           "\n<cluster-connections><cluster-connection name=\"c\">\n<connector-ref>nope</connector-ref>"
-           "</cluster-connection></cluster-connections>"),
+       doc(std::string(kConnector) + "\n<cluster-connections><cluster-connection "
+                                     "name=\"c\">\n<connector-ref>nope</connector-ref>"
+                                     "</cluster-connection></cluster-connections>"),
        6, "<cluster-connection> 'c': <connector-ref> 'nope' names no <connector> (defined: self)",
        errc::unknown_reference},
       {"static connector naming no connector",
        doc(std::string(kConnector) +
-           "\n<cluster-connections><cluster-connection name=\"c\"><connector-ref>self</connector-ref>"
-           "<static-connectors><connector-ref>self</connector-ref>\n<connector-ref>peer</connector-ref>"
+           "\n<cluster-connections><cluster-connection "
+           "name=\"c\"><connector-ref>self</connector-ref>"
+           "<static-connectors><connector-ref>self</connector-ref>\n<connector-ref>peer</"
+           "connector-ref>"
            "</static-connectors></cluster-connection></cluster-connections>"),
        6, "<static-connectors> names 'peer', which is no <connector> (defined: self)",
        errc::unknown_reference},
@@ -91,8 +96,9 @@ std::vector<BadCase> bad_cases() {
        "<shared-nothing> is not a known HA policy (use one of <primary-only>, <shared-store>, "
        "<replication>)",
        errc::invalid_value},
-      {"unknown shared-store role", doc("<ha-policy><shared-store><leader/></shared-store></ha-policy>"),
-       4, "<leader> is not allowed in <shared-store> (use exactly one of <primary> or <backup>)",
+      {"unknown shared-store role",
+       doc("<ha-policy><shared-store><leader/></shared-store></ha-policy>"), 4,
+       "<leader> is not allowed in <shared-store> (use exactly one of <primary> or <backup>)",
        errc::invalid_value},
       {"shared-store with two roles",
        doc("<ha-policy><shared-store><primary/>\n<backup/></shared-store></ha-policy>"), 5,
@@ -102,7 +108,8 @@ std::vector<BadCase> bad_cases() {
       {"shared store without persistence",
        doc("<persistence-enabled>false</persistence-enabled>\n"
            "<ha-policy><shared-store><primary/></shared-store></ha-policy>"),
-       5, "needs <persistence-enabled>true</persistence-enabled> (it is false)", errc::invalid_value},
+       5, "needs <persistence-enabled>true</persistence-enabled> (it is false)",
+       errc::invalid_value},
       {"unset variable without default", doc("<name>${NODE_NAME}</name>"), 4,
        "<name>: ${NODE_NAME} is not set in the environment (set NODE_NAME, or give a default: "
        "${NODE_NAME:value})",
@@ -112,11 +119,18 @@ std::vector<BadCase> bad_cases() {
       {"unknown permission type",
        doc("<security-settings><security-setting match=\"#\">\n"
            "<permission type=\"publish\" roles=\"amq\"/></security-setting></security-settings>"),
-       5, "<permission>: type 'publish' is not a permission (one of createAddress", errc::invalid_value},
+       5, "<permission>: type 'publish' is not a permission (one of createAddress",
+       errc::invalid_value},
       {"unknown address-full-policy",
        doc("<address-settings><address-setting match=\"#\">\n"
            "<address-full-policy>SPILL</address-full-policy></address-setting></address-settings>"),
-       5, "<address-full-policy>: 'SPILL' is not one of PAGE, BLOCK, FAIL, DROP", errc::invalid_value},
+       5, "<address-full-policy>: 'SPILL' is not one of PAGE, BLOCK, FAIL, DROP",
+       errc::invalid_value},
+      {"negative auto-delete-addresses-delay",
+       doc("<address-settings><address-setting match=\"#\">\n"
+           "<auto-delete-addresses-delay>-5</auto-delete-addresses-delay></address-setting>"
+           "</address-settings>"),
+       5, "<auto-delete-addresses-delay>: '-5' is too small (at least 0)", errc::out_of_range},
       {"address-setting without match",
        doc("<address-settings><address-setting><redelivery-delay>0</redelivery-delay>"
            "</address-setting></address-settings>"),
@@ -135,15 +149,17 @@ std::vector<BadCase> bad_cases() {
        "<delimiter>: '::' is not a single character", errc::invalid_value},
       {"unknown message-load-balancing",
        doc(std::string(kConnector) +
-           "\n<cluster-connections><cluster-connection name=\"c\"><connector-ref>self</connector-ref>"
+           "\n<cluster-connections><cluster-connection "
+           "name=\"c\"><connector-ref>self</connector-ref>"
            "\n<message-load-balancing>ROUND_ROBIN</message-load-balancing></cluster-connection>"
            "</cluster-connections>"),
        6, "'ROUND_ROBIN' is not one of OFF, STRICT, ON_DEMAND, OFF_WITH_REDISTRIBUTION",
        errc::invalid_value},
       {"database store", doc("<store><database-store/></store>"), 4,
        "<store> (database store) is not supported by this broker", errc::unsupported},
-      {"device block size beyond 32 bits", doc("<journal-device-block-size>4G</journal-device-block-size>"),
-       4, "<journal-device-block-size>: '4G' is too large (at most 2147483647)", errc::out_of_range},
+      {"device block size beyond 32 bits",
+       doc("<journal-device-block-size>4G</journal-device-block-size>"), 4,
+       "<journal-device-block-size>: '4G' is too large (at most 2147483647)", errc::out_of_range},
       {"root element is not configuration", "<?xml version=\"1.0\"?>\n\n<broker/>\n", 3,
        "the root element is <broker>; expected <configuration xmlns=\"urn:activemq\">",
        errc::missing_required},

@@ -150,6 +150,9 @@ TEST_CASE("config: every address-setting field is read") {
       <auto-delete-addresses>true</auto-delete-addresses>
       <auto-delete-queues-delay>1000</auto-delete-queues-delay>
       <auto-delete-queues-message-count>-1</auto-delete-queues-message-count>
+      <auto-delete-queues-skip-usage-check>true</auto-delete-queues-skip-usage-check>
+      <auto-delete-addresses-delay>2500</auto-delete-addresses-delay>
+      <auto-delete-addresses-skip-usage-check>true</auto-delete-addresses-skip-usage-check>
       <auto-create-dead-letter-resources>true</auto-create-dead-letter-resources>
       <auto-create-expiry-resources>true</auto-create-expiry-resources>
       <default-address-routing-type>ANYCAST</default-address-routing-type>
@@ -182,6 +185,9 @@ TEST_CASE("config: every address-setting field is read") {
   CHECK(a.auto_delete_addresses == true);
   CHECK(a.auto_delete_queues_delay == 1000);
   CHECK(a.auto_delete_queues_message_count == -1);
+  CHECK(a.auto_delete_queues_skip_usage_check == true);
+  CHECK(a.auto_delete_addresses_delay == 2500);
+  CHECK(a.auto_delete_addresses_skip_usage_check == true);
   CHECK(a.auto_create_dead_letter_resources == true);
   CHECK(a.auto_create_expiry_resources == true);
   CHECK(a.default_address_routing_type == RoutingType::anycast);
@@ -215,6 +221,7 @@ TEST_CASE("config: wildcard syntax and scalar core options are read") {
     <global-max-messages>100000</global-max-messages>
     <max-disk-usage>-1</max-disk-usage>
     <message-expiry-scan-period>-1</message-expiry-scan-period>
+    <address-queue-scan-period>100</address-queue-scan-period>
     <id-cache-size>100</id-cache-size>
     <persist-id-cache>false</persist-id-cache>
     <connection-ttl-override>10000</connection-ttl-override>
@@ -238,6 +245,7 @@ TEST_CASE("config: wildcard syntax and scalar core options are read") {
   CHECK(c.global_max_messages == 100000);
   CHECK(c.max_disk_usage == -1);
   CHECK(c.message_expiry_scan_period_ms == -1);
+  CHECK(c.address_queue_scan_period_ms == 100);
   CHECK(c.id_cache_size == 100);
   CHECK_FALSE(c.persist_id_cache);
   CHECK(c.connection_ttl_override_ms == 10000);
