@@ -35,6 +35,7 @@ void register_consumer(CLI::App& app, Context& ctx);
 void register_browser(CLI::App& app, Context& ctx);
 void register_data(CLI::App& app, Context& ctx);
 void register_perf_journal(CLI::App& app, Context& ctx);
+void register_perf(CLI::App& app, Context& ctx);
 void register_mask(CLI::App& app, Context& ctx);
 
 }  // namespace artemis::cli

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   register_consumer(app, ctx);
   register_browser(app, ctx);
   register_data(app, ctx);
+  register_perf(app, ctx);
   register_perf_journal(app, ctx);
   register_mask(app, ctx);
   try {

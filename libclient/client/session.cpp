@@ -90,8 +90,12 @@ bool Session::pump(Clock::time_point deadline) {
   if (frame->command == "RECEIPT") {
     const auto id = frame->header_or("receipt-id", "");
     const auto it = std::find_if(pending_.begin(), pending_.end(), [&](const Pending& p) { return p.receipt == id; });
-    if (it != pending_.end()) pending_.erase(it);
-    else receipts_seen_.insert(id);
+    if (it != pending_.end()) {
+      if (on_confirm_) on_confirm_(Clock::now() - it->sent_at);
+      pending_.erase(it);
+    } else {
+      receipts_seen_.insert(id);
+    }
     return true;
   }
   if (frame->command == "MESSAGE") {
@@ -205,7 +209,7 @@ void Session::send(const Destination& destination, Message& message) {
   }
   const auto receipt = next_receipt();
   frame.add("receipt", receipt);
-  pending_.push_back(Pending{receipt, frame});
+  pending_.push_back(Pending{receipt, std::move(frame), Clock::now()});
   bool sent = false;
   with_failover([&] {
     // After a failover restore() has re-sent it with the other pending frames.
@@ -216,6 +220,7 @@ void Session::send(const Destination& destination, Message& message) {
   });
   // Keep at most send_window_ durable sends in flight.
   const auto timeout = std::chrono::milliseconds(connection_.url().call_timeout_ms);
+  if (pending_.size() >= send_window_) ++blocked_sends_;
   while (pending_.size() >= send_window_) {
     with_failover([&] {
       if (!pump(Clock::now() + timeout) && pending_.size() >= send_window_)

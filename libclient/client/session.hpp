@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -86,6 +87,11 @@ class Session {
   int failovers() const { return failovers_; }
   std::size_t send_window() const { return send_window_; }
   void set_send_window(std::size_t n) { send_window_ = n == 0 ? 1 : n; }
+  // Durable sends that had to wait for a receipt because send_window() were in flight.
+  std::uint64_t blocked_sends() const { return blocked_sends_; }
+  // Called on the session thread when the broker confirms a durable send, with the time from
+  // the send to its receipt (used by `artemis perf` for its "send ack time").
+  void on_confirm(std::function<void(Clock::duration)> callback) { on_confirm_ = std::move(callback); }
 
   // Used by Producer / Consumer.
   void send(const Destination& destination, Message& message);
@@ -95,6 +101,7 @@ class Session {
   struct Pending {
     std::string receipt;
     stomp::Frame frame;
+    Clock::time_point sent_at;
   };
   struct Subscription {
     stomp::Frame subscribe;        // re-sent after failover
@@ -122,6 +129,8 @@ class Session {
   int failovers_ = 0;
   std::uint64_t receipt_counter_ = 0;
   std::size_t send_window_ = 256;
+  std::uint64_t blocked_sends_ = 0;
+  std::function<void(Clock::duration)> on_confirm_;
   std::deque<Pending> pending_;         // durable sends awaiting a receipt, oldest first
   std::set<std::string> receipts_seen_; // receipts for frames someone waits on explicitly
   std::map<int, Subscription> subscriptions_;
