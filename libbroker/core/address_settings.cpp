@@ -55,6 +55,10 @@ ResolvedAddressSettings merge(const std::vector<const config::AddressSetting*>& 
   take(r.auto_delete_addresses, blocks, &S::auto_delete_addresses);
   take(r.auto_delete_queues_delay, blocks, &S::auto_delete_queues_delay);
   take(r.auto_delete_queues_message_count, blocks, &S::auto_delete_queues_message_count);
+  take(r.auto_delete_queues_skip_usage_check, blocks, &S::auto_delete_queues_skip_usage_check);
+  take(r.auto_delete_addresses_delay, blocks, &S::auto_delete_addresses_delay);
+  take(r.auto_delete_addresses_skip_usage_check, blocks,
+       &S::auto_delete_addresses_skip_usage_check);
   take(r.auto_create_dead_letter_resources, blocks, &S::auto_create_dead_letter_resources);
   take(r.auto_create_expiry_resources, blocks, &S::auto_create_expiry_resources);
   take(r.default_address_routing_type, blocks, &S::default_address_routing_type);

@@ -39,7 +39,10 @@ struct ResolvedAddressSettings {
   bool auto_delete_queues = true;     // code default; `artemis create` writes false for '#'
   bool auto_delete_addresses = true;  // idem
   std::int64_t auto_delete_queues_delay = 0;
-  std::int64_t auto_delete_queues_message_count = 0;
+  std::int64_t auto_delete_queues_message_count = 0;  // -1: any count
+  bool auto_delete_queues_skip_usage_check = false;
+  std::int64_t auto_delete_addresses_delay = 0;
+  bool auto_delete_addresses_skip_usage_check = false;
   bool auto_create_dead_letter_resources = false;
   bool auto_create_expiry_resources = false;
   config::RoutingType default_address_routing_type = config::RoutingType::multicast;

@@ -21,6 +21,8 @@ class Category : public std::error_category {
       case errc::bad_filter: return "filter does not parse";
       case errc::storage_failed: return "storage failed";
       case errc::invalid_name: return "invalid name";
+      case errc::address_has_queues:
+        return "address still has queues";
     }
     return "unknown core error";
   }

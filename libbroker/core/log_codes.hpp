@@ -34,8 +34,15 @@ inline constexpr util::LogCode address_unblocked{
 inline constexpr util::LogCode storage_error{
     222010, util::Level::error, server_logger, "Critical IO Error, shutting down the server. {}"};
 
-inline constexpr std::array all{&deploy_queue,          &deploy_address,    &duplicate_message,
+inline constexpr util::LogCode auto_remove_queue{
+    224112, util::Level::info, server_logger,
+    "Auto removing queue {} with queueID={} on address={}"};
+inline constexpr util::LogCode auto_remove_address{224113, util::Level::info, server_logger,
+                                                   "Auto removing address {}"};
+
+inline constexpr std::array all{&deploy_queue,           &deploy_address,    &duplicate_message,
                                 &no_dead_letter_address, &no_expiry_address, &address_full_blocking,
-                                &address_unblocked,     &storage_error};
+                                &address_unblocked,      &storage_error,     &auto_remove_queue,
+                                &auto_remove_address};
 
 }  // namespace artemis::core::log_codes

@@ -35,7 +35,8 @@ PostOffice::PostOffice(const config::BrokerConfig& config, store::StorageManager
       scheduler_(scheduler),
       log_(log),
       settings_(config.address_settings, to_match(config.wildcards), config.id_cache_size),
-      wildcards_(to_match(config.wildcards)) {}
+      wildcards_(to_match(config.wildcards)),
+      auto_deleter_(*this, scheduler, log, config.address_queue_scan_period_ms) {}
 
 PostOffice::~PostOffice() {
   *alive_ = false;
@@ -79,6 +80,7 @@ std::error_code PostOffice::create_address(const std::string& name, RoutingType 
   a.anycast = rt == RoutingType::anycast;
   a.multicast = rt == RoutingType::multicast;
   a.auto_created = auto_created;
+  a.created_ms = scheduler_.now_ms();
   storage_.add_address({a.id, a.name, a.anycast, a.multicast, a.auto_created});
   if (match::has_wildcards(name, wildcards_) && config_.wildcards.routing_enabled)
     wildcard_addresses_.insert(name);
@@ -122,8 +124,22 @@ std::error_code PostOffice::delete_queue(const std::string& name) {
                 q.consumer_count());
   q.purge();
   if (q.durable() && !q.definition().temporary) storage_.delete_queue(q.id());
-  if (Address* a = find_address(q.address())) std::erase(a->queues, name);
+  if (Address* a = find_address(q.address())) {
+    std::erase(a->queues, name);
+    a->binding_removed_ms = scheduler_.now_ms();
+  }
   queues_.erase(it);
+  return {};
+}
+
+std::error_code PostOffice::delete_address(const std::string& name) {
+  auto it = addresses_.find(name);
+  if (it == addresses_.end()) return errc::address_not_found;
+  if (!it->second.queues.empty()) return errc::address_has_queues;
+  storage_.delete_address(it->second.id);
+  wildcard_addresses_.erase(name);
+  unblock_waiters_.erase(name);
+  addresses_.erase(it);
   return {};
 }
 
@@ -151,6 +167,7 @@ Queue* PostOffice::restore_queue(const store::QueueRecord& r) {
     Address na;
     na.id = storage_.next_id();
     na.name = r.address;
+    na.created_ms = scheduler_.now_ms();
     addresses_.emplace(r.address, std::move(na));
     a = find_address(r.address);
     storage_.add_address({a->id, a->name, false, false, false});
@@ -174,6 +191,7 @@ void PostOffice::load(store::LoadedState& state) {
     a.anycast = r.anycast;
     a.multicast = r.multicast;
     a.auto_created = r.auto_created;
+    a.created_ms = scheduler_.now_ms();
     if (match::has_wildcards(a.name, wildcards_) && config_.wildcards.routing_enabled)
       wildcard_addresses_.insert(a.name);
     addresses_.emplace(a.name, std::move(a));
@@ -220,11 +238,14 @@ void PostOffice::deploy(const std::vector<config::AddressConfig>& addresses) {
     if (ac.anycast) create_address(ac.name, RoutingType::anycast, false);
     if (ac.multicast) create_address(ac.name, RoutingType::multicast, false);
     if (!ac.anycast && !ac.multicast && !existed) create_address(ac.name, RoutingType::multicast, false);
-    if (Address* a = find_address(ac.name))
+    if (Address* a = find_address(ac.name)) {
+      a->auto_created = false;  // listed in broker.xml: never auto-deleted
       log_.log(log_codes::deploy_address, a->name, a->routing_types_text());
+    }
     for (const auto& qc : ac.queues) {
       if (Queue* existing = find_queue(qc.name)) {
         if (existing->address() == ac.name) {
+          existing->mark_configured();
           log_.log(log_codes::deploy_queue, routing_name(existing->routing_type()), qc.name, ac.name);
           continue;
         }
@@ -260,6 +281,7 @@ void PostOffice::deploy(const std::vector<config::AddressConfig>& addresses) {
 
 void PostOffice::start() {
   stopped_ = false;
+  auto_deleter_.start();
   const auto period = config_.message_expiry_scan_period_ms;
   if (period <= 0) return;
   reaper_ = scheduler_.schedule_after(std::chrono::milliseconds(period), [this] { reap(); });
@@ -277,6 +299,7 @@ void PostOffice::reap() {
 
 void PostOffice::stop() {
   stopped_ = true;
+  auto_deleter_.stop();
   if (reaper_ != 0) scheduler_.cancel(reaper_);
   reaper_ = 0;
 }

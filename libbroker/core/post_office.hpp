@@ -27,6 +27,7 @@
 #include "config/broker_config.hpp"
 #include "core/address.hpp"
 #include "core/address_settings.hpp"
+#include "core/auto_delete.hpp"
 #include "core/destination.hpp"
 #include "core/duplicate_cache.hpp"
 #include "core/queue.hpp"
@@ -66,7 +67,8 @@ class PostOffice : public QueueHost {
   // Startup, in this order: what the journals held, then broker.xml's <addresses>.
   void load(store::LoadedState& state);
   void deploy(const std::vector<config::AddressConfig>& addresses);
-  // The expiry reaper (message-expiry-scan-period); stop() cancels it.
+  // The expiry reaper (message-expiry-scan-period) and the auto-delete scanner
+  // (address-queue-scan-period; its start-up check runs here); stop() cancels both.
   void start();
   void stop();
 
@@ -83,6 +85,9 @@ class PostOffice : public QueueHost {
   std::error_code create_queue(QueueDefinition def, Queue** out = nullptr);
   // Drops the queue and its messages (acked in the store).
   std::error_code delete_queue(const std::string& name);
+  // Only an address without queues (errc::address_has_queues otherwise).
+  std::error_code delete_address(const std::string& name);
+  AutoDeleter& auto_deleter() { return auto_deleter_; }
 
   std::error_code plan_auto_create(const Destination& d, std::optional<RoutingType> rt,
                                    AutoCreatePlan& plan);
@@ -141,6 +146,7 @@ class PostOffice : public QueueHost {
   std::unordered_map<std::string, DuplicateIdCache> duplicates_;
   std::unordered_map<std::string, std::vector<std::function<void()>>> unblock_waiters_;
   util::Scheduler::TimerId reaper_ = 0;
+  AutoDeleter auto_deleter_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards late completions
   bool stopped_ = false;
 };

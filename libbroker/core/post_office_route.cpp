@@ -2,6 +2,8 @@
 // durable writes before confirmation, transactions, and address size limits (§5.9).
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "core/errors.hpp"
 #include "core/log_codes.hpp"
 #include "core/post_office.hpp"
@@ -151,6 +153,9 @@ RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCom
   struct Planned {
     MessagePtr message;
     Routed routed;
+    // Name and id of each routed queue: one may be deleted (unsubscribe, auto-delete) while
+    // the commit is on its way to disk, so the pointers are checked again before use.
+    std::vector<std::pair<std::string, std::uint64_t>> targets;
   };
   auto planned = std::make_shared<std::vector<Planned>>();
   bool any_durable = false;
@@ -167,14 +172,31 @@ RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCom
                                       duplicate_id_to_store(*s.message));
     }
     remember_duplicate(*s.message, dup);
-    planned->push_back({s.message, std::move(r)});
+    std::vector<std::pair<std::string, std::uint64_t>> targets;
+    for (const Queue* q : r.queues) targets.emplace_back(q->name(), q->id());
+    planned->push_back({s.message, std::move(r), std::move(targets)});
   }
   // Refs reach their queues only once the commit is durable, so an ack can never precede the
   // transaction's records in the journal.
   auto finish = [this, alive = alive_, planned, done = std::move(done)](std::error_code ec) {
     if (!*alive) return;
     if (ec) log_.log(log_codes::storage_error, ec.message());
-    for (const auto& p : *planned) deliver_to(p.routed, p.message);
+    for (auto& p : *planned) {
+      p.routed.queues.clear();
+      for (const auto& [name, id] : p.targets) {
+        Queue* q = find_queue(name);
+        if (q != nullptr && q->id() == id) {
+          p.routed.queues.push_back(q);
+        } else if (std::find(p.routed.durable_ids.begin(), p.routed.durable_ids.end(), id) !=
+                       p.routed.durable_ids.end() &&
+                   p.message->durable_refs > 0) {
+          // Its ref was written with the transaction; the queue is gone, so is the ref.
+          --p.message->durable_refs;
+          storage_.ack(p.message->id(), id, p.message->durable_refs == 0);
+        }
+      }
+      deliver_to(p.routed, p.message);
+    }
     done(ec ? make_error_code(errc::storage_failed) : std::error_code{});
   };
   if (any_durable) storage_.commit_tx(tx, std::move(finish));

@@ -8,7 +8,8 @@
 
 namespace artemis::core {
 
-Queue::Queue(QueueDefinition def, QueueHost& host) : def_(std::move(def)), host_(host) {}
+Queue::Queue(QueueDefinition def, QueueHost& host)
+    : def_(std::move(def)), host_(host), created_ms_(host_.scheduler().now_ms()) {}
 
 Queue::~Queue() {
   *alive_ = false;
@@ -78,6 +79,7 @@ void Queue::remove_consumer(ServerConsumer& consumer) {
   BROKER_ASSERT(it != consumers_.end(), "consumer {} is not on queue {}", consumer.id(), name());
   auto held = (*it)->take_deliveries();
   consumers_.erase(it);
+  consumer_removed_ms_ = host_.scheduler().now_ms();
   // Return in reverse so the earliest delivery ends up first at the head of its lane.
   for (auto r = held.rbegin(); r != held.rend(); ++r) cancelled(std::move(*r));
   if (consumers_.empty() && def_.purge_on_no_consumers) purge();
@@ -95,6 +97,7 @@ void Queue::cancelled(MessageRef ref) {
   const auto& s = host_.settings_for(def_.address);
   if (s.max_delivery_attempts > 0 &&
       ref.delivery_count >= static_cast<std::uint32_t>(s.max_delivery_attempts)) {
+    ++messages_killed_;
     host_.dead_letter(*this, ref);
     return;
   }
@@ -139,6 +142,7 @@ bool Queue::dispatch_one() {
       if (lane[i].message->expired(now)) {
         MessageRef ref = std::move(lane[i]);
         lane.erase(lane.begin() + static_cast<std::ptrdiff_t>(i));
+        ++messages_expired_;
         host_.expire(*this, ref);
         return true;
       }
@@ -188,6 +192,7 @@ void Queue::expire_scan() {
       ++it;
     }
   }
+  messages_expired_ += expired.size();
   for (auto& ref : expired) host_.expire(*this, ref);
 }
 

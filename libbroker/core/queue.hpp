@@ -90,6 +90,19 @@ class Queue {
   std::size_t scheduled_count() const { return scheduled_.size(); }
   std::uint64_t messages_added() const { return messages_added_; }
   std::uint64_t messages_acknowledged() const { return messages_acked_; }
+  std::uint64_t messages_expired() const { return messages_expired_; }
+  std::uint64_t messages_killed() const { return messages_killed_; }  // dead-lettered
+  std::int64_t created_ms() const { return created_ms_; }
+  // When the last consumer left; -1 while no consumer ever left.
+  std::int64_t consumer_removed_ms() const { return consumer_removed_ms_; }
+  // Whether anything ever happened to the queue (auto-delete spares queues nobody used yet).
+  bool used() const {
+    return messages_acked_ > 0 || messages_expired_ > 0 || messages_killed_ > 0 ||
+           consumer_removed_ms_ >= 0;
+  }
+  // broker.xml lists the queue: it is no longer a candidate for auto-delete, whatever the
+  // journal says about how it came to be.
+  void mark_configured() { def_.auto_created = false; }
   // Visits waiting messages, highest priority first (browse, data print, tests).
   template <class Fn>
   void for_each_waiting(Fn&& fn) const {
@@ -121,6 +134,10 @@ class Queue {
   bool redispatch_ = false;
   std::uint64_t messages_added_ = 0;
   std::uint64_t messages_acked_ = 0;
+  std::uint64_t messages_expired_ = 0;
+  std::uint64_t messages_killed_ = 0;
+  std::int64_t created_ms_ = 0;
+  std::int64_t consumer_removed_ms_ = -1;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards timer callbacks
 };
 

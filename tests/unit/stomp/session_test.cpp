@@ -115,7 +115,8 @@ TEST_CASE("stomp: durable send is receipted after the journal and survives a res
   CHECK(bodies == std::vector<std::string>{"m0", "m1", "m2", "m3", "m4"});
   c.close();
   fx.restart();
-  CHECK(fx.core->post_office().find_queue("q")->message_count() == 0);
+  // All acknowledged: the empty auto-created queue does not survive the start-up check.
+  CHECK(fx.core->post_office().find_queue("q") == nullptr);
 }
 
 TEST_CASE("stomp: resent durable message with the same _AMQ_DUPL_ID is receipted but dropped") {
