@@ -111,6 +111,8 @@ class StompSession : public net::ProtocolSession {
     std::optional<core::RoutingType> explicit_type;  // header or prefix
   };
   Target resolve(const std::string& destination, const std::string* type_header) const;
+  // `destination-type` / `subscription-type` must be ANYCAST or MULTICAST when present.
+  static Outcome check_routing_type(const codec::Frame& f, const char* header);
   Outcome ensure_exists(const Target& t);
   Outcome authorize(security::Permission p, const std::string& address);
   Outcome ack_or_nack(const codec::Frame& f, bool ack);

@@ -46,6 +46,14 @@ StompSession::Target StompSession::resolve(const std::string& destination,
   return t;
 }
 
+// Artemis reads these headers as its RoutingType names, so spelling is exact.
+Outcome StompSession::check_routing_type(const codec::Frame& f, const char* header) {
+  const auto* v = f.header(header);
+  if (v == nullptr || *v == "ANYCAST" || *v == "MULTICAST") return std::nullopt;
+  return Refusal{fmt::format("Invalid {} '{}'", header, *v),
+                 fmt::format("{} must be ANYCAST or MULTICAST, got '{}'", header, *v), true};
+}
+
 Outcome StompSession::authorize(security::Permission p, const std::string& address) {
   if (ctx_.security.authorize(*subject_, p, address)) return std::nullopt;
   return Refusal{fmt::format("User: {} does not have permission='{}' on address {}",
@@ -85,6 +93,7 @@ Outcome StompSession::on_send(const codec::Frame& f) {
   const auto* dest = f.header("destination");
   if (dest == nullptr || dest->empty())
     return Refusal{"Destination is required", "SEND needs a 'destination' header", false};
+  if (auto r = check_routing_type(f, "destination-type")) return r;
   const Target t = resolve(*dest, f.header("destination-type"));
   auto& po = ctx_.core.post_office();
   const std::string checked = t.destination.to_string();

@@ -107,6 +107,7 @@ Outcome StompSession::on_subscribe(const codec::Frame& f) {
   else if (ack != "auto")
     return Refusal{"Invalid ack mode", fmt::format("ack must be auto, client or client-individual, got '{}'", ack), false};
 
+  if (auto r = check_routing_type(f, "subscription-type")) return r;
   const Target t = resolve(*dest, f.header("subscription-type"));
   if (f.header_or("browser", "false") == "true") return browse(f, id, t);
   if (auto r = ensure_exists(t)) return r;
