@@ -90,6 +90,12 @@ class CodecCategory final : public std::error_category {
   }
 };
 
+// Commands are upper-case words; printable ASCII is what on_command_line accepts.
+bool command_byte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x21 && u <= 0x7e;
+}
+
 bool never_escaped(std::string_view command) {
   return command == "CONNECT" || command == "CONNECTED";
 }
@@ -106,9 +112,14 @@ std::error_code make_error_code(errc e) { return {static_cast<int>(e), codec_cat
 // ---------------------------------------------------------------------------------------------
 // Value Encoding
 
+
 bool unescape(std::string_view in, Version v, std::string& out) {
   out.clear();
   if (v == Version::v1_0) {
+    out.assign(in);
+    return true;
+  }
+  if (in.find('\\') == std::string_view::npos) {  // the common case: nothing escaped
     out.assign(in);
     return true;
   }
@@ -133,10 +144,15 @@ bool unescape(std::string_view in, Version v, std::string& out) {
   return true;
 }
 
-std::string escape(std::string_view in, Version v) {
-  if (v == Version::v1_0) return std::string(in);
-  std::string out;
-  out.reserve(in.size());
+namespace {
+
+// Appends `in` to `out` with the escapes of `v`.
+void escape_to(std::string& out, std::string_view in, Version v) {
+  const auto special = [](char c) { return c == '\n' || c == ':' || c == '\\' || c == '\r'; };
+  if (v == Version::v1_0 || std::none_of(in.begin(), in.end(), special)) {
+    out.append(in);  // the common case: nothing to escape
+    return;
+  }
   for (char c : in) {
     switch (c) {
       case '\n': out += "\\n"; break;
@@ -149,6 +165,14 @@ std::string escape(std::string_view in, Version v) {
       default: out.push_back(c);
     }
   }
+}
+
+}  // namespace
+
+std::string escape(std::string_view in, Version v) {
+  std::string out;
+  out.reserve(in.size());
+  escape_to(out, in, v);
   return out;
 }
 
@@ -159,14 +183,19 @@ void encode_to(std::string& out, const Frame& frame, Version v) {
   const bool raw = never_escaped(frame.command);
   const bool needs_length =
       frame.header("content-length") != nullptr || frame.body.find('\0') != std::string::npos;
+  std::size_t size = frame.command.size() + frame.body.size() + 32;
+  for (const auto& [k, val] : frame.headers) size += k.size() + val.size() + 2;
+  out.reserve(out.size() + size);  // one allocation per frame, not one per doubling
   out += frame.command;
   out += '\n';
   for (const auto& [k, val] : frame.headers) {
     // content-length is always written from the real body size, so it can never lie.
     if (k == "content-length") continue;
-    out += raw ? k : escape(k, v);
+    if (raw) out += k;
+    else escape_to(out, k, v);
     out += ':';
-    out += raw ? val : escape(val, v);
+    if (raw) out += val;
+    else escape_to(out, val, v);
     out += '\n';
   }
   if (needs_length) {
@@ -236,6 +265,19 @@ bool Decoder::take_line(std::string_view& line, Status& status) {
   pos_ += nl + 1;
   scanned_ = 0;
   return true;
+}
+
+// Looks at the part of an unfinished command line not searched yet: a byte no command has
+// (other than a '\r' that may precede the '\n') fails the frame without waiting for the EOL.
+bool Decoder::bad_byte_in_command() const {
+  const std::string_view avail = std::string_view(buffer_).substr(pos_);
+  // From one byte back: a '\r' that ended the previous feed is judged by what follows it.
+  for (std::size_t i = scanned_ > 0 ? scanned_ - 1 : 0; i < avail.size() && avail[i] != '\n'; ++i) {
+    if (command_byte(avail[i])) continue;
+    if (avail[i] == '\r' && (i + 1 == avail.size() || avail[i + 1] == '\n')) continue;
+    return true;
+  }
+  return false;
 }
 
 Decoder::Status Decoder::on_command_line(std::string_view line) {
@@ -343,12 +385,17 @@ Decoder::Status Decoder::next(Frame& out) {
           pos_ += 2;
           return Status::heartbeat;
         }
+        // Only EOLs may separate frames (heart-beats). Anything else that cannot start a
+        // command (a stray NUL, binary noise) is refused now, not after waiting for a line end
+        // that may never come.
+        if (!command_byte(c)) return fail(errc::bad_command);
         state_ = State::command;
         scanned_ = 0;
         frame_bytes_ = 0;
         break;
       }
       case State::command: {
+        if (bad_byte_in_command()) return fail(errc::bad_command);
         std::string_view line;
         Status st{};
         if (!take_line(line, st)) return st;

@@ -73,6 +73,7 @@ class Decoder {
 
   Status fail(errc e);
   bool take_line(std::string_view& line, Status& status);  // false: need more or error
+  bool bad_byte_in_command() const;
   Status on_command_line(std::string_view line);
   Status on_header_line(std::string_view line);
   Status start_body();

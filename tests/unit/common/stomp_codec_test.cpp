@@ -284,6 +284,10 @@ TEST_CASE("stomp: malformed input yields a precise error") {
       {"command with control byte", "SEND\x01\n\n\0"s, Version::v1_2, errc::bad_command},
       {"NUL where a command should be", "\0\n"s, Version::v1_2, errc::bad_command},
       {"stray CR between frames", "\rSEND\n\n\0"s, Version::v1_2, errc::bad_command},
+      {"NULs after a frame, no EOL", "SEND\n\n\0\0\0\0"s, Version::v1_2, errc::bad_command},
+      {"binary byte where a command should be", "\x80"s, Version::v1_2, errc::bad_command},
+      {"NUL inside an unfinished command line", "CONN\0"s, Version::v1_2, errc::bad_command},
+      {"CR then a letter in a command line", "SEND\rX"s, Version::v1_2, errc::bad_command},
       {"CR-only command line", "SEND\n\n\0\r\r\n"s, Version::v1_2, errc::bad_command},
       {"too many headers", "SEND\na:1\nb:2\nc:3\nd:4\ne:5\n\n\0"s, Version::v1_2,
        errc::too_many_headers},
@@ -303,4 +307,17 @@ TEST_CASE("stomp: malformed input yields a precise error") {
     auto r = decode(c.bytes, c.version, limits);
     CHECK(r.error == c.expected);
   }
+}
+
+TEST_CASE("stomp: stray NULs after a frame fail at once; the frame before them is kept") {
+  const std::string connect = "CONNECT\naccept-version:1.2\n\n\0"s;
+  auto r = decode(connect + std::string(64, '\0'));
+  REQUIRE(r.frames.size() == 1);
+  CHECK(r.frames[0].command == "CONNECT");
+  CHECK(r.error == errc::bad_command);
+  // EOLs are the only filler allowed between frames.
+  auto ok = decode(connect + "\n\r\n\n" + connect);
+  CHECK_FALSE(ok.error);
+  CHECK(ok.frames.size() == 2);
+  CHECK(ok.heartbeats == 3);
 }
