@@ -74,6 +74,15 @@ CASES = {
                                                         "id": "same", "receipt": "r"})),
     "frames_after_disconnect": (True, frame("DISCONNECT", {"receipt": "bye"})
                                 + frame("SEND", DEST, "late")),
+    "send_invalid_destination_type": (True, frame("SEND", {"destination": "hostile.rt",
+                                                           "destination-type": "SIDEWAYS",
+                                                           "receipt": "r"}, "x")),
+    "subscribe_invalid_subscription_type": (True, frame("SUBSCRIBE", {
+        "destination": "hostile.rt", "id": "1", "subscription-type": "SIDEWAYS",
+        "receipt": "r"})),
+    "nul_bytes_after_connect": (False, connect_frame() + b"\x00" * 64),
+    "nul_bytes_between_frames": (True, frame("SEND", DEST, "x") + b"\x00" * 64
+                                 + frame("SEND", DEST, "y")),
 }
 
 
@@ -163,6 +172,46 @@ class StompMalformedInputTest(unittest.TestCase):
             self.assertIsNotNone(reply)
             self.assertEqual(reply[0], "RECEIPT")
             self.assertEqual(reply[1].get("receipt-id"), "split")
+        self.assert_healthy_client_served()
+
+    def assert_error_then_close(self, raw, name, expected_text):
+        """The next frame is an ERROR whose message names `expected_text`; then the broker
+        closes the connection."""
+        reply = raw.read_frame(timeout=OUTCOME_TIMEOUT)
+        self.assertIsNotNone(reply, f"{name}: closed without an ERROR frame")
+        command, headers, body = reply
+        self.assertEqual(command, "ERROR", f"{name}: {reply}")
+        self.assertIn(expected_text, headers.get("message", "") + body.decode(errors="replace"))
+        self.assertTrue(raw.wait_closed(OUTCOME_TIMEOUT), f"{name}: still open after the ERROR")
+
+    def test_invalid_routing_type_headers_are_named_in_the_error(self):
+        for command, header in (("SEND", "destination-type"),
+                                ("SUBSCRIBE", "subscription-type")):
+            with RawStomp(self.broker.stomp_port) as raw:
+                self.assertEqual(raw.connect()[0], "CONNECTED")
+                raw.send(frame(command, {"destination": "hostile.rt", "id": "rt",
+                                         header: "SIDEWAYS", "receipt": "r"}, "x"))
+                self.assert_error_then_close(raw, command, "SIDEWAYS")
+        self.assert_healthy_client_served()
+
+    def test_nul_bytes_after_connect_end_in_error_not_a_hang(self):
+        # Only EOLs may separate frames; a stray NUL cannot start a command.
+        with RawStomp(self.broker.stomp_port) as raw:
+            raw.send(connect_frame() + b"\x00" * 64)
+            reply = raw.read_frame(timeout=OUTCOME_TIMEOUT)
+            self.assertIsNotNone(reply)
+            self.assertEqual(reply[0], "CONNECTED")
+            self.assert_error_then_close(raw, "NULs", "command line")
+        self.assert_healthy_client_served()
+
+    def test_eols_between_frames_are_heart_beats(self):
+        with RawStomp(self.broker.stomp_port) as raw:
+            raw.send(b"\n\r\n" + connect_frame() + b"\n" * 64 + b"\r\n" * 8
+                     + frame("SEND", {**DEST, "receipt": "eol"}, "after EOLs"))
+            self.assertEqual(raw.read_frame()[0], "CONNECTED")
+            reply = raw.read_frame()
+            self.assertIsNotNone(reply)
+            self.assertEqual((reply[0], reply[1].get("receipt-id")), ("RECEIPT", "eol"))
         self.assert_healthy_client_served()
 
     def test_zz_silent_connections_are_closed_by_handshake_timeout(self):
