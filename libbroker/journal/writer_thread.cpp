@@ -89,33 +89,51 @@ WriterThread::Segment& WriterThread::segment_for(Placement at) {
   return seg;
 }
 
+bool WriterThread::should_wake() {
+  if (idle_) {
+    idle_ = false;
+    return true;
+  }
+  if (filling_ && queued_bytes_ >= options_.max_batch_bytes) {
+    filling_ = false;
+    return true;
+  }
+  return false;
+}
+
 void WriterThread::enqueue_completion(Completion done, std::error_code preset, Sync sync) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     queued_.sync |= sync == Sync::yes;
     queued_.items.push_back(Item{std::move(done), preset});
+    wake = should_wake();
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void WriterThread::enqueue_release(std::vector<std::uint64_t> seqs) {
   if (seqs.empty()) return;
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     queued_.sync = true;  // what made these files dead must be durable before they are freed
     queued_.releases.insert(queued_.releases.end(), seqs.begin(), seqs.end());
+    wake = should_wake();
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void WriterThread::enqueue_compaction_swap(
     std::vector<std::pair<std::uint64_t, std::filesystem::path>> added,
     std::vector<std::uint64_t> retired) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     queued_.swaps.push_back(Batch::Swap{std::move(added), std::move(retired)});
+    wake = should_wake();
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void WriterThread::swap_in(Batch::Swap& swap) {
@@ -144,13 +162,17 @@ void WriterThread::swap_in(Batch::Swap& swap) {
 void WriterThread::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
+    idle_ = true;
     wake_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+    idle_ = false;
     if (queued_.empty()) break;  // stopping with nothing left
     if (options_.buffer_timeout.count() > 0 && !stopping_ &&
         queued_bytes_ < options_.max_batch_bytes) {
       // Optional cap only: wait a little for a fuller batch.
+      filling_ = true;
       wake_.wait_for(lock, options_.buffer_timeout,
                      [&] { return stopping_ || queued_bytes_ >= options_.max_batch_bytes; });
+      filling_ = false;
     }
     std::swap(queued_, work_);
     const auto bytes = queued_bytes_;

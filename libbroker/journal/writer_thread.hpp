@@ -51,6 +51,7 @@ class WriterThread {
   // Broker thread. `encode` fills `size` bytes; `done` may be empty.
   template <class Encode>
   void enqueue(Placement at, std::uint32_t size, Encode&& encode, Sync sync, Completion done) {
+    bool wake = false;
     {
       std::lock_guard lock(mutex_);
       auto& seg = segment_for(at);
@@ -61,8 +62,9 @@ class WriterThread {
       backlog_.fetch_add(size, std::memory_order_relaxed);
       queued_.sync |= sync == Sync::yes;
       if (done) queued_.items.push_back(Item{std::move(done), {}});
+      wake = should_wake();
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
   }
   // Broker thread: a completion in queue order, with a preset error or after a durable point.
   void enqueue_completion(Completion done, std::error_code preset, Sync sync);
@@ -110,6 +112,10 @@ class WriterThread {
   };
 
   Segment& segment_for(Placement at);  // mutex_ held
+  // mutex_ held: whether an append must wake the journal thread. Only the first append after
+  // it went idle does (and one that fills a batch it is waiting to fill): a futex wake per
+  // append costs the broker thread more than the append itself.
+  bool should_wake();
   void run();
   void process(Batch& batch);
   std::error_code write_segment(Segment& seg);
@@ -128,6 +134,8 @@ class WriterThread {
   Batch queued_;                // guarded by mutex_
   std::size_t queued_bytes_ = 0;  // guarded by mutex_
   bool stopping_ = false;         // guarded by mutex_
+  bool idle_ = false;             // guarded by mutex_: waiting for work, not yet woken
+  bool filling_ = false;          // guarded by mutex_: waiting for a fuller batch
   std::thread thread_;
 
   // Journal thread only (and the constructor / ensure_files before start).

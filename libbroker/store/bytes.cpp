@@ -1,5 +1,7 @@
 #include "store/bytes.hpp"
 
+#include <cstring>
+
 namespace artemis::store {
 
 void ByteWriter::u32(std::uint32_t v) {
@@ -12,7 +14,10 @@ void ByteWriter::u64(std::uint64_t v) {
 
 void ByteWriter::str(std::string_view s) {
   u32(static_cast<std::uint32_t>(s.size()));
-  out_.insert(out_.end(), s.begin(), s.end());
+  // One memcpy: inserting chars into a byte vector converts (and copies) them one by one.
+  const auto pos = out_.size();
+  out_.resize(pos + s.size());
+  if (!s.empty()) std::memcpy(out_.data() + pos, s.data(), s.size());
 }
 
 bool ByteReader::take(std::size_t n) {

@@ -12,6 +12,14 @@ namespace artemis::store {
 
 class ByteWriter {
  public:
+  ByteWriter() = default;
+  // Reserving the encoded size up front spares a record one reallocation per doubling.
+  explicit ByteWriter(std::size_t expected_size) { out_.reserve(expected_size); }
+  // Writes into `reuse` (cleared, capacity kept); take it back with bytes().
+  ByteWriter(std::vector<std::uint8_t>&& reuse, std::size_t expected_size) : out_(std::move(reuse)) {
+    out_.clear();
+    out_.reserve(expected_size);
+  }
   void u8(std::uint8_t v) { out_.push_back(v); }
   void u32(std::uint32_t v);
   void u64(std::uint64_t v);

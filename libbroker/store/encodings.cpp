@@ -88,8 +88,10 @@ std::optional<QueueRecord> decode_queue(std::uint64_t id, std::span<const std::u
   return finish(r, std::move(q));
 }
 
-std::vector<std::uint8_t> encode(const MessageRecord& m) {
-  ByteWriter w;
+void encode_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
+  std::size_t size = 1 + 8 + 4 + m.address.size() + 1 + 1 + 8 + 8 + 8 + 1 + 1 + 4 + 4 + m.body.size();
+  for (const auto& [k, v] : m.properties) size += 8 + k.size() + v.size();
+  ByteWriter w(std::move(out), size);
   w.u8(record::layout_v1);
   w.u64(m.id);
   w.str(m.address);
@@ -106,7 +108,13 @@ std::vector<std::uint8_t> encode(const MessageRecord& m) {
     w.str(v);
   }
   w.str(m.body);
-  return std::move(w.bytes());
+  out = std::move(w.bytes());
+}
+
+std::vector<std::uint8_t> encode(const MessageRecord& m) {
+  std::vector<std::uint8_t> out;
+  encode_into(m, out);
+  return out;
 }
 
 std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
@@ -139,7 +147,7 @@ std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
 }
 
 std::vector<std::uint8_t> encode(const DuplicateIdRecord& d) {
-  ByteWriter w;
+  ByteWriter w(1 + 4 + d.address.size() + 4 + d.duplicate_id.size());
   w.u8(record::layout_v1);
   w.str(d.address);
   w.str(d.duplicate_id);
@@ -158,7 +166,7 @@ std::optional<DuplicateIdRecord> decode_duplicate_id(std::uint64_t id,
 }
 
 std::vector<std::uint8_t> encode_id_counter(std::uint64_t reserved_up_to) {
-  ByteWriter w;
+  ByteWriter w(1 + 8);
   w.u8(record::layout_v1);
   w.u64(reserved_up_to);
   return std::move(w.bytes());
@@ -178,7 +186,7 @@ std::optional<std::uint64_t> decode_ref(std::span<const std::uint8_t> b) {
 }
 
 std::vector<std::uint8_t> encode_delivery_count(std::uint64_t queue_id, std::uint32_t count) {
-  ByteWriter w;
+  ByteWriter w(1 + 8 + 4);
   w.u8(record::layout_v1);
   w.u64(queue_id);
   w.u32(count);

@@ -72,6 +72,9 @@ struct DuplicateIdRecord {
 std::vector<std::uint8_t> encode(const AddressRecord& r);
 std::vector<std::uint8_t> encode(const QueueRecord& r);
 std::vector<std::uint8_t> encode(const MessageRecord& r);
+// The same into `out` (cleared first): a caller that encodes message after message reuses one
+// buffer instead of allocating a body-sized one each time.
+void encode_into(const MessageRecord& r, std::vector<std::uint8_t>& out);
 std::vector<std::uint8_t> encode(const DuplicateIdRecord& r);
 std::vector<std::uint8_t> encode_id_counter(std::uint64_t reserved_up_to);
 std::vector<std::uint8_t> encode_ref(std::uint64_t queue_id);

@@ -205,7 +205,8 @@ std::uint64_t StorageManager::store_message(const MessageRecord& m,
   auto note = [failed](std::error_code ec) {
     if (ec && !*failed) *failed = ec;
   };
-  messages_->append_add(m.id, record::message, span_of(encode(m)), journal::Sync::no, note);
+  encode_into(m, encode_buffer_);
+  messages_->append_add(m.id, record::message, span_of(encode_buffer_), journal::Sync::no, note);
   for (auto q : queue_ids)
     messages_->append_update(m.id, record::add_ref, span_of(encode_ref(q)), journal::Sync::no,
                              note);
@@ -227,7 +228,8 @@ std::uint64_t StorageManager::store_message_tx(std::uint64_t tx_id, const Messag
                                               std::span<const std::uint64_t> queue_ids,
                                               const std::string* duplicate_id) {
   if (!persistent() || queue_ids.empty()) return 0;
-  messages_->append_add_tx(tx_id, m.id, record::message, span_of(encode(m)));
+  encode_into(m, encode_buffer_);
+  messages_->append_add_tx(tx_id, m.id, record::message, span_of(encode_buffer_));
   for (auto q : queue_ids) messages_->append_update_tx(tx_id, m.id, record::add_ref, span_of(encode_ref(q)));
   if (duplicate_id == nullptr) return 0;
   const std::uint64_t dup_id = next_id();

@@ -102,6 +102,10 @@ class StorageManager {
   std::uint64_t reserved_up_to_ = 0;   // ids below this are covered by the counter on disk
   std::uint64_t counter_record_id_ = 0;  // 0 = not written yet
   bool closed_ = false;
+  // Message records are encoded here and copied into the journal's batch by the append, so
+  // one buffer serves every message (a body-sized allocation per message costs more than
+  // the rest of the encoding).
+  std::vector<std::uint8_t> encode_buffer_;
 };
 
 }  // namespace artemis::store
