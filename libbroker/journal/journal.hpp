@@ -33,7 +33,7 @@ struct Options {
   int compact_min_files = 10;   // 0 disables compaction
   int compact_percentage = 30;  // compact when live bytes < this % of used bytes
   bool datasync = true;         // false: never fdatasync (survives process crash, not power loss)
-  std::chrono::nanoseconds buffer_timeout{0};  // max wait to grow a batch before a write
+  std::chrono::nanoseconds buffer_timeout{0};  // max wait to grow a batch that needs no sync
   std::size_t max_batch_bytes = 490 * 1024;
 };
 

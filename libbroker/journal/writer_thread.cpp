@@ -94,7 +94,7 @@ bool WriterThread::should_wake() {
     idle_ = false;
     return true;
   }
-  if (filling_ && queued_bytes_ >= options_.max_batch_bytes) {
+  if (filling_ && (queued_.sync || queued_bytes_ >= options_.max_batch_bytes)) {
     filling_ = false;
     return true;
   }
@@ -166,12 +166,14 @@ void WriterThread::run() {
     wake_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
     idle_ = false;
     if (queued_.empty()) break;  // stopping with nothing left
-    if (options_.buffer_timeout.count() > 0 && !stopping_ &&
+    if (options_.buffer_timeout.count() > 0 && !stopping_ && !queued_.sync &&
         queued_bytes_ < options_.max_batch_bytes) {
-      // Optional cap only: wait a little for a fuller batch.
+      // Only a batch nobody waits on may wait for company. A sync is never delayed: appends
+      // that arrive while it runs form the next batch, so batches grow with the disk's
+      // latency under load and a lone durable send costs one fdatasync, not a timeout more.
       filling_ = true;
       wake_.wait_for(lock, options_.buffer_timeout,
-                     [&] { return stopping_ || queued_bytes_ >= options_.max_batch_bytes; });
+                     [&] { return stopping_ || queued_.sync || queued_bytes_ >= options_.max_batch_bytes; });
       filling_ = false;
     }
     std::swap(queued_, work_);

@@ -113,8 +113,8 @@ class WriterThread {
 
   Segment& segment_for(Placement at);  // mutex_ held
   // mutex_ held: whether an append must wake the journal thread. Only the first append after
-  // it went idle does (and one that fills a batch it is waiting to fill): a futex wake per
-  // append costs the broker thread more than the append itself.
+  // it went idle does, and one that ends its wait for a fuller batch (the batch is full or
+  // now needs a sync): a futex wake per append costs the broker thread more than the append.
   bool should_wake();
   void run();
   void process(Batch& batch);
