@@ -29,8 +29,8 @@ TEST_CASE("client url: single server with Artemis defaults") {
   CHECK(u.reconnect_attempts == 0);
   CHECK(u.effective_reconnect_attempts() == 0);
   CHECK(u.initial_connect_attempts == 1);
-  CHECK(u.retry_interval_ms == 2000);
-  CHECK(u.retry_interval_multiplier == 1.0);
+  CHECK(u.retry_interval_ms == 100);
+  CHECK(u.retry_interval_multiplier == 2.0);
   CHECK(u.max_retry_interval_ms == 2000);
   CHECK(u.call_timeout_ms == 30000);
   CHECK(u.connection_ttl_ms == 60000);
