@@ -36,8 +36,9 @@ class Connection {
   virtual std::uint64_t id() const = 0;
   virtual std::string remote_address() const = 0;  // "127.0.0.1:53122"
   virtual const config::TransportConfig& acceptor() const = 0;
-  // Queues bytes for writing (one write in flight, queued buffers gathered).
-  virtual void send(std::string bytes) = 0;
+  // Copies bytes into the connection's output buffer (one write in flight; what is sent
+  // meanwhile goes out with the next write).
+  virtual void send(std::string_view bytes) = 0;
   // Bytes queued and not yet written: sessions stop dispatching above their high-water mark
   // and resume on ProtocolSession::on_writable().
   virtual std::size_t pending_bytes() const = 0;

@@ -9,8 +9,8 @@ namespace artemis::net {
 namespace {
 
 constexpr const char* kLogger = "org.apache.activemq.artemis.core.remoting";
-// Buffers gathered into one write; well under IOV_MAX (1024).
-constexpr std::size_t kMaxGather = 64;
+// Output buffer memory kept between writes; a larger buffer (after a burst) is released.
+constexpr std::size_t kKeptBufferBytes = 1u << 20;
 
 std::string peer_of(const asio::ip::tcp::socket& s) {
   std::error_code ec;
@@ -127,10 +127,10 @@ void TcpConnection::on_detect_bytes(std::string_view bytes) {
   if (session_ && state_ == State::open) session_->on_bytes(first);
 }
 
-void TcpConnection::send(std::string bytes) {
+void TcpConnection::send(std::string_view bytes) {
   if (state_ != State::open || bytes.empty()) return;
   pending_bytes_ += bytes.size();
-  queued_.push_back(std::move(bytes));
+  outbox_.append(bytes);
   if (pending_bytes_ > limits_.max_pending_write_bytes) {
     close_with(CloseReason::slow_consumer,
                fmt::format("{} bytes queued for writing, over the limit of {}", pending_bytes_,
@@ -142,17 +142,11 @@ void TcpConnection::send(std::string bytes) {
 }
 
 void TcpConnection::start_write() {
-  if (writing_ || queued_.empty() || state_ == State::finished) return;
-  in_flight_.clear();
-  while (!queued_.empty() && in_flight_.size() < kMaxGather) {
-    in_flight_.push_back(std::move(queued_.front()));
-    queued_.pop_front();
-  }
-  std::vector<asio::const_buffer> bufs;
-  bufs.reserve(in_flight_.size());
-  for (const auto& b : in_flight_) bufs.emplace_back(asio::buffer(b));
+  if (writing_ || outbox_.empty() || state_ == State::finished) return;
+  in_flight_.swap(outbox_);
+  outbox_.clear();
   writing_ = true;
-  asio::async_write(socket_, bufs,
+  asio::async_write(socket_, asio::buffer(in_flight_),
                     [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
                       self->on_write(ec, n);
                     });
@@ -162,10 +156,12 @@ void TcpConnection::on_write(const std::error_code& ec, std::size_t n) {
   writing_ = false;
   pending_bytes_ -= std::min(n, pending_bytes_);
   in_flight_.clear();
+  // A burst (a slow consumer's backlog) may have grown the buffers; do not keep that forever.
+  if (in_flight_.capacity() > kKeptBufferBytes) std::string().swap(in_flight_);
   if (state_ == State::finished) return;
   if (ec) {
     pending_bytes_ = 0;
-    queued_.clear();
+    outbox_.clear();
     if (state_ == State::open)
       close_with(CloseReason::io_error, fmt::format("write failed: {}", ec.message()));
     else
@@ -173,7 +169,7 @@ void TcpConnection::on_write(const std::error_code& ec, std::size_t n) {
     return;
   }
   if (state_ == State::closing) {
-    if (queued_.empty()) finish();
+    if (outbox_.empty()) finish();
     else start_write();
     return;
   }
@@ -197,7 +193,7 @@ void TcpConnection::close_with(CloseReason reason, std::string detail) {
   // (e.g. a STOMP ERROR frame) within close_flush_timeout.
   const bool flush = reason != CloseReason::slow_consumer && reason != CloseReason::io_error &&
                      reason != CloseReason::client_closed;
-  if (!flush || (!writing_ && queued_.empty())) {
+  if (!flush || (!writing_ && outbox_.empty())) {
     // Finished from a fresh handler, not from inside a session callback (the session may be
     // the caller). Closing the socket aborts a write in flight; its buffers live until then.
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->finish(); });
@@ -224,13 +220,10 @@ void TcpConnection::shutdown_now(CloseReason reason) {
     log(util::Level::info, "closing: {}", to_string(reason));
   }
   // Best effort: whatever the socket takes without blocking (a DISCONNECT/ERROR frame).
-  if (!writing_ && !queued_.empty()) {
+  if (!writing_ && !outbox_.empty()) {
     std::error_code ec;
     socket_.non_blocking(true, ec);
-    for (const auto& b : queued_) {
-      if (ec) break;
-      socket_.write_some(asio::buffer(b), ec);
-    }
+    if (!ec) socket_.write_some(asio::buffer(outbox_), ec);
   }
   finish();
 }
@@ -242,7 +235,7 @@ void TcpConnection::finish() {
   timer_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  queued_.clear();
+  outbox_.clear();
   pending_bytes_ = 0;
   log(util::Level::debug, "closed ({})", to_string(reason_));
   if (session_) {

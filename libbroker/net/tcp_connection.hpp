@@ -15,7 +15,6 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,7 +44,7 @@ class TcpConnection final : public Connection,
   std::uint64_t id() const override { return id_; }
   std::string remote_address() const override { return remote_; }
   const config::TransportConfig& acceptor() const override { return acceptor_; }
-  void send(std::string bytes) override;
+  void send(std::string_view bytes) override;
   std::size_t pending_bytes() const override { return pending_bytes_; }
   void close(CloseReason reason) override;
   void pause_reading() override;
@@ -84,11 +83,14 @@ class TcpConnection final : public Connection,
   bool reading_ = false;            // an async read is in flight
   bool paused_ = false;
 
-  std::deque<std::string> queued_;  // waiting for the next write
-  std::vector<std::string> in_flight_;  // owned by the write in flight
+  // Two buffers swapped per write: frames are appended to `outbox_` while `in_flight_` is
+  // being written, so a busy connection sends many frames per syscall and reuses both
+  // buffers' memory instead of allocating one string per frame.
+  std::string outbox_;
+  std::string in_flight_;
   bool writing_ = false;
   bool above_high_water_ = false;   // on_writable() owed once below the low-water mark
-  std::size_t pending_bytes_ = 0;   // queued_ + in_flight_
+  std::size_t pending_bytes_ = 0;   // outbox_ + the unwritten part of in_flight_
 
   asio::steady_timer timer_;  // handshake timeout, then the close flush timeout
   State state_ = State::open;

@@ -9,6 +9,10 @@
 
 namespace artemis::protocol::stomp_session {
 
+namespace {
+constexpr std::size_t kKeptEncodeBytes = 1u << 20;  // encode buffer memory kept between frames
+}  // namespace
+
 StompSession::StompSession(net::Connection& connection, ModuleContext& context)
     : conn_(connection), ctx_(context) {
   last_read_ms_ = ctx_.scheduler.now_ms();
@@ -96,7 +100,10 @@ void StompSession::refuse(const Refusal& r, const codec::Frame* f) {
 
 void StompSession::send_frame(const codec::Frame& f) {
   if (closing_) return;
-  conn_.send(codec::encode(f, version_));
+  encode_buffer_.clear();  // keeps its capacity: no allocation per frame
+  codec::encode_to(encode_buffer_, f, version_);
+  conn_.send(encode_buffer_);
+  if (encode_buffer_.capacity() > kKeptEncodeBytes) std::string().swap(encode_buffer_);  // after a large message
   last_write_ms_ = ctx_.scheduler.now_ms();
 }
 

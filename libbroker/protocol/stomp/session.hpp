@@ -158,6 +158,7 @@ class StompSession : public net::ProtocolSession {
   std::int64_t ttl_ms_ = 0;
   std::int64_t last_read_ms_ = 0;
   std::int64_t last_write_ms_ = 0;
+  std::string encode_buffer_;  // every outgoing frame is encoded here, then copied out
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

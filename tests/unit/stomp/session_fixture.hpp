@@ -81,7 +81,7 @@ class FakeConnection : public net::Connection {
   std::uint64_t id() const override { return id_; }
   std::string remote_address() const override { return "127.0.0.1:5000"; }
   const config::TransportConfig& acceptor() const override { return acceptor_; }
-  void send(std::string bytes) override {
+  void send(std::string_view bytes) override {
     if (!closed) out += bytes;
   }
   std::size_t pending_bytes() const override { return pending; }
