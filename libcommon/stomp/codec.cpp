@@ -148,23 +148,27 @@ namespace {
 
 // Appends `in` to `out` with the escapes of `v`.
 void escape_to(std::string& out, std::string_view in, Version v) {
-  const auto special = [](char c) { return c == '\n' || c == ':' || c == '\\' || c == '\r'; };
-  if (v == Version::v1_0 || std::none_of(in.begin(), in.end(), special)) {
-    out.append(in);  // the common case: nothing to escape
+  const auto special = [v](char c) {
+    return c == '\n' || c == ':' || c == '\\' || (c == '\r' && v == Version::v1_2);
+  };
+  if (v == Version::v1_0) {
+    out.append(in);
     return;
   }
-  for (char c : in) {
-    switch (c) {
+  // Plain runs are appended whole; only the special characters are written one by one.
+  auto run = in.begin();
+  for (auto it = in.begin(); it != in.end(); ++it) {
+    if (!special(*it)) continue;
+    out.append(run, it);
+    switch (*it) {
       case '\n': out += "\\n"; break;
       case ':': out += "\\c"; break;
       case '\\': out += "\\\\"; break;
-      case '\r':
-        if (v == Version::v1_2) out += "\\r";
-        else out.push_back(c);
-        break;
-      default: out.push_back(c);
+      default: out += "\\r"; break;
     }
+    run = it + 1;
   }
+  out.append(run, in.end());
 }
 
 }  // namespace
@@ -289,6 +293,7 @@ Decoder::Status Decoder::on_command_line(std::string_view line) {
     if (u < 0x21 || u > 0x7e) return fail(errc::bad_command);
   }
   current_.command.assign(line);
+  current_.headers.reserve(16);  // one allocation for a typical frame's headers, not five
   state_ = State::headers;
   return Status::need_more;
 }

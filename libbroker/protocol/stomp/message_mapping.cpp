@@ -82,6 +82,7 @@ std::optional<core::MessagePtr> message_from_send(const codec::Frame& f, const s
 codec::Frame message_frame(const core::MessageRef& ref, const DeliveryHeaders& h) {
   const auto& r = ref.message->record;
   codec::Frame f;
+  f.headers.reserve(r.properties.size() + 16);  // the fixed headers below plus one per property
   f.command = "MESSAGE";
   f.add("subscription", h.subscription);
   f.add("message-id", h.ack_id);
