@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kLogger = "org.apache.activemq.artemis.core.remoting";
 // Output buffer memory kept between writes; a larger buffer (after a burst) is released.
-constexpr std::size_t kKeptBufferBytes = 1u << 20;
+constexpr std::size_t kKeptBufferBytes = 64u << 10;
 
 std::string peer_of(const asio::ip::tcp::socket& s) {
   std::error_code ec;

@@ -10,7 +10,7 @@
 namespace artemis::protocol::stomp_session {
 
 namespace {
-constexpr std::size_t kKeptEncodeBytes = 1u << 20;  // encode buffer memory kept between frames
+constexpr std::size_t kKeptEncodeBytes = 64u << 10;  // encode buffer memory kept between frames
 }  // namespace
 
 StompSession::StompSession(net::Connection& connection, ModuleContext& context)
