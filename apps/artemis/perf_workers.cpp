@@ -80,7 +80,10 @@ void run_consumer(client::Connection& connection, const std::string& name,
   bool counted_subscribed = false;
   try {
     auto session = connection.create_session(client::Transacted::no);
-    auto consumer = session->create_consumer(destination);
+    // Acknowledged automatically, as Artemis's perf consumer does: no ACK frame per message.
+    client::ConsumerOptions options;
+    options.auto_ack = true;
+    auto consumer = session->create_consumer(destination, options);
     ++control.subscribed;
     counted_subscribed = true;
     while (!control.stop_receiving) {

@@ -156,12 +156,13 @@ Consumer Session::create_consumer(const Destination& destination, const Consumer
   Subscription sub;
   sub.durable = !options.durable_name.empty();
   sub.browse = options.browse;
+  sub.auto_ack = options.auto_ack && !options.browse;
   auto& f = sub.subscribe;
   f.command = "SUBSCRIBE";
   f.add("id", std::to_string(id));
   f.add("destination", destination.name);
   if (const auto r = destination.routing(); !r.empty()) f.add("subscription-type", r);
-  f.add("ack", "client-individual");
+  f.add("ack", sub.auto_ack ? "auto" : "client-individual");
   // A browser never acks, so a credit window would stall it; it reads what it needs and stops.
   const int window = options.browse ? -1 : connection_.url().consumer_window_size;
   f.add("consumer-window-size", std::to_string(window));
@@ -253,7 +254,7 @@ std::optional<Message> Session::receive(int consumer_id, std::chrono::millisecon
       const std::string ack_id = std::move(sub.acks.front());
       sub.queue.pop_front();
       sub.acks.pop_front();
-      if (!sub.browse) {
+      if (!sub.browse && !sub.auto_ack) {
         stomp::Frame ack;
         ack.command = "ACK";
         ack.add("id", ack_id);

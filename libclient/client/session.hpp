@@ -53,6 +53,9 @@ struct ConsumerOptions {
   // `browser:end`); never acks, so with a broker that ignores the header the messages go back
   // to the queue on close.
   bool browse = false;
+  // ack:auto: the broker counts a message acknowledged when it sends it, so the consumer sends
+  // no ACK frames (a load generator's mode; a message in flight is lost if the client dies).
+  bool auto_ack = false;
 };
 
 class Consumer {
@@ -107,6 +110,7 @@ class Session {
     stomp::Frame subscribe;        // re-sent after failover
     bool durable = false;
     bool browse = false;
+    bool auto_ack = false;         // ack:auto: nothing to acknowledge
     bool browse_ended = false;     // the broker sent its `browser:end` marker
     std::deque<Message> queue;     // bounded by the broker's consumer window
     std::deque<std::string> acks;  // ack ids, parallel to queue
