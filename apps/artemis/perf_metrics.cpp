@@ -35,11 +35,6 @@ void Recorder::record(util::Histogram Latencies::*which, std::chrono::nanosecond
   (latencies_.*which).record(to_micros(d));
 }
 
-void Recorder::transfer_time(std::chrono::microseconds d) {
-  std::lock_guard lock(mutex_);
-  latencies_.transfer.record(d.count() <= 0 ? 0 : static_cast<std::uint64_t>(d.count()));
-}
-
 Counts Recorder::totals() const {
   Counts c;
   c.sent = sent_.load(std::memory_order_relaxed);

@@ -37,7 +37,7 @@ class Recorder {
   void received() { received_.fetch_add(1, std::memory_order_relaxed); }
   void delay_send(std::chrono::nanoseconds d) { record(&Latencies::delay_send, d); }
   void send_time(std::chrono::nanoseconds d) { record(&Latencies::send, d); }
-  void transfer_time(std::chrono::microseconds d);
+  void transfer_time(std::chrono::microseconds d) { record(&Latencies::transfer, d); }
 
   Counts totals() const;
   // Merges this recorder's histograms into `into` and resets its own.

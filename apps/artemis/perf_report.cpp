@@ -35,6 +35,13 @@ nlohmann::json histogram_json(const util::Histogram& h) {
   return j;
 }
 
+// The three latency series, under the keys Artemis's --json uses.
+void add_latencies(nlohmann::json& j, const Latencies& l) {
+  j["delaySendTime"] = histogram_json(l.delay_send);
+  j["sendTime"] = histogram_json(l.send);
+  j["transferTime"] = histogram_json(l.transfer);
+}
+
 }  // namespace
 
 std::string format_interval(const Interval& in, const ReportShape& shape) {
@@ -94,9 +101,7 @@ nlohmann::json interval_json(const Interval& in) {
   j["blocked"] = per_second(in.counts.blocked, in.seconds);
   j["completed"] = per_second(in.counts.completed, in.seconds);
   j["received"] = per_second(in.counts.received, in.seconds);
-  j["delaySendTime"] = histogram_json(in.latencies.delay_send);
-  j["sendTime"] = histogram_json(in.latencies.send);
-  j["transferTime"] = histogram_json(in.latencies.transfer);
+  add_latencies(j, in.latencies);
   return j;
 }
 
@@ -111,9 +116,7 @@ nlohmann::json summary_json(const Summary& s) {
   j["durationMs"] = static_cast<std::int64_t>(s.measured_seconds * 1000.0);
   j["sendRate"] = per_second(s.measured.completed, s.measured_seconds);
   j["receiveRate"] = per_second(s.measured.received, s.measured_seconds);
-  j["delaySendTime"] = histogram_json(s.aggregated.delay_send);
-  j["sendTime"] = histogram_json(s.aggregated.send);
-  j["transferTime"] = histogram_json(s.aggregated.transfer);
+  add_latencies(j, s.aggregated);
   return j;
 }
 
