@@ -39,12 +39,12 @@ nlohmann::ordered_json to_json(const config::ConfigNode& node) {
   return nullptr;
 }
 
-struct PrintOptions {
+struct ConfigPrintOptions {
   std::string broker;
   bool json = false;
 };
 
-void print_config(const Context& ctx, const PrintOptions& opts) {
+void print_config(const Context& ctx, const ConfigPrintOptions& opts) {
   fs::path file;
   fs::path instance;
   if (!opts.broker.empty()) {
@@ -76,7 +76,7 @@ void print_config(const Context& ctx, const PrintOptions& opts) {
 void register_config(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("config", "Inspect the broker configuration (etc/broker.xml)");
   cmd->require_subcommand(1);
-  auto opts = std::make_shared<PrintOptions>();
+  auto opts = std::make_shared<ConfigPrintOptions>();
   auto* print = cmd->add_subcommand(
       "print", "Print the effective configuration: after ${} substitution, defaults and path "
                "resolution");

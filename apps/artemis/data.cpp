@@ -18,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct PrintOptions {
+struct DataPrintOptions {
   std::string bindings;
   std::string journal;
   std::string paging;
@@ -63,7 +63,7 @@ std::error_code load_journal(journal::Options options, journal::LoadResult& out,
   return ec;
 }
 
-int print(const Context& ctx, const PrintOptions& o) {
+int print(const Context& ctx, const DataPrintOptions& o) {
   fs::path bindings_dir = o.bindings, journal_dir = o.journal;
   std::int64_t file_size = 10 * 1024 * 1024;
   if (!ctx.instance) {
@@ -130,7 +130,7 @@ int print(const Context& ctx, const PrintOptions& o) {
 void register_data(CLI::App& app, Context& ctx) {
   auto* data = app.add_subcommand("data", "data tools: print the journals");
   data->require_subcommand(1);
-  auto opts = std::make_shared<PrintOptions>();
+  auto opts = std::make_shared<DataPrintOptions>();
   auto* p = data->add_subcommand("print", "print the bindings and message journals");
   p->add_option("--bindings", opts->bindings, "the bindings directory (default: from broker.xml)");
   p->add_option("--journal", opts->journal, "the journal directory (default: from broker.xml)");

@@ -1,6 +1,7 @@
 #pragma once
 // Error codes of the ha layer (node manager and activation). Messages with context (file path,
 // errno text) are logged where the error is detected; the code says what kind of failure it was.
+#include <cerrno>
 #include <system_error>
 
 namespace artemis::ha {
@@ -16,6 +17,9 @@ enum class errc {
 };
 const std::error_category& ha_category();
 std::error_code make_error_code(errc e);
+
+// errno of the system call that just failed, as an error_code.
+inline std::error_code last_error() { return {errno, std::generic_category()}; }
 
 }  // namespace artemis::ha
 

@@ -41,8 +41,6 @@ struct flock whole_file(short type) {
   return fl;
 }
 
-std::error_code last_error() { return {errno, std::generic_category()}; }
-
 }  // namespace
 
 // --- WaitInterrupter ---------------------------------------------------------------------

@@ -14,8 +14,6 @@
 namespace artemis::ha {
 namespace {
 
-std::error_code last_error() { return {errno, std::generic_category()}; }
-
 // The state lock is held for one read or one write+fdatasync, so a holder lets go within
 // milliseconds. Waiting longer than this means the file system is wedged.
 constexpr auto state_lock_limit = std::chrono::seconds(10);

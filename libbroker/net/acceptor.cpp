@@ -4,11 +4,11 @@
 
 #include <asio/ip/address.hpp>
 
+#include "net/logger.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::net {
 namespace {
-constexpr const char* kLogger = "org.apache.activemq.artemis.core.remoting";
 
 std::string describe_bind_error(const std::error_code& ec) {
   if (ec == asio::error::address_in_use) return "port in use (another process is listening on it)";

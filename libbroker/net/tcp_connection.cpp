@@ -4,11 +4,11 @@
 #include <asio/write.hpp>
 
 #include "net/detect.hpp"
+#include "net/logger.hpp"
 
 namespace artemis::net {
 namespace {
 
-constexpr const char* kLogger = "org.apache.activemq.artemis.core.remoting";
 // Output buffer memory kept between writes; a larger buffer (after a burst) is released.
 constexpr std::size_t kKeptBufferBytes = 64u << 10;
 
