@@ -1,6 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -9,26 +8,14 @@
 #include <string>
 
 #include "create.hpp"
+#include "support/temp_dir.hpp"
 #include "util/password.hpp"
 
 using namespace artemis::cli;
+using artemis::test_support::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh directory under the system temp dir, removed at scope exit.
-struct TempDir {
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "artemis-create-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = fs::canonical(pattern);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);
@@ -69,7 +56,7 @@ CreateOptions seed_master(const fs::path& dir) {
 
 TEST_CASE("cli: create writes the whole instance tree with the seed's options") {
   TempDir tmp;
-  fs::path inst = tmp.path / "brokers" / "master";
+  fs::path inst = tmp.path() / "brokers" / "master";
   Run r = create(seed_master(inst));
   REQUIRE(r.code == 0);
   CHECK(r.err.empty());
@@ -121,28 +108,29 @@ TEST_CASE("cli: create writes the whole instance tree with the seed's options") 
 
 TEST_CASE("cli: create --port-offset moves every acceptor and the web port") {
   TempDir tmp;
-  CreateOptions o = seed_master(tmp.path / "slave");
+  CreateOptions o = seed_master(tmp.path() / "slave");
   o.name = "slave";
   o.port_offset = 1;
   REQUIRE(create(o).code == 0);
-  std::string broker = slurp(tmp.path / "slave/etc/broker.xml");
+  std::string broker = slurp(tmp.path() / "slave/etc/broker.xml");
   for (const char* hp : {"0.0.0.0:61617?", "0.0.0.0:5673?", "0.0.0.0:61614?", "0.0.0.0:5446?",
                          "0.0.0.0:1884?"}) {
     CAPTURE(hp);
     CHECK(broker.find(hp) != std::string::npos);
   }
-  CHECK(slurp(tmp.path / "slave/etc/bootstrap.xml").find("http://localhost:8162") != std::string::npos);
+  CHECK(slurp(tmp.path() / "slave/etc/bootstrap.xml").find("http://localhost:8162") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli: create with shared store, backup and a static cluster emits the HA blocks") {
   TempDir tmp;
-  CreateOptions o = seed_master(tmp.path / "b");
+  CreateOptions o = seed_master(tmp.path() / "b");
   o.shared_store = true;
   o.backup = true;
   o.failover_on_shutdown = true;
   o.static_cluster = "tcp://localhost:61616,tcp://localhost:61618";
   REQUIRE(create(o).code == 0);
-  std::string broker = slurp(tmp.path / "b/etc/broker.xml");
+  std::string broker = slurp(tmp.path() / "b/etc/broker.xml");
   CHECK(broker.find("<shared-store>\n            <backup>\n               <failover-on-shutdown>true"
                     "</failover-on-shutdown>\n            </backup>") != std::string::npos);
   CHECK(broker.find("<connector name=\"artemis\">tcp://localhost:61616</connector>") != std::string::npos);
@@ -159,24 +147,25 @@ TEST_CASE("cli: create with shared store, backup and a static cluster emits the 
 
 TEST_CASE("cli: create refuses to overwrite without --force and overwrites with it") {
   TempDir tmp;
-  CreateOptions o = seed_master(tmp.path / "i");
+  CreateOptions o = seed_master(tmp.path() / "i");
   REQUIRE(create(o).code == 0);
   Run again = create(o);
   CHECK(again.code == 1);
-  CHECK(again.err == "The file '" + (tmp.path / "i/etc/login.config").string() +
+  CHECK(again.err == "The file '" + (tmp.path() / "i/etc/login.config").string() +
                          "' already exists.  Use --force to overwrite.\n");
   o.force = true;
   o.require_login = true;
   o.allow_anonymous = false;
   REQUIRE(create(o).code == 0);
-  CHECK(slurp(tmp.path / "i/etc/login.config").find("GuestLoginModule") == std::string::npos);
-  CHECK(slurp(tmp.path / "i/etc/login.config").find("PropertiesLoginModule required") != std::string::npos);
+  CHECK(slurp(tmp.path() / "i/etc/login.config").find("GuestLoginModule") == std::string::npos);
+  CHECK(slurp(tmp.path() / "i/etc/login.config").find("PropertiesLoginModule required") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli: create rejects conflicting or invalid values with exit code 1") {
   TempDir tmp;
   SUBCASE("two journal types") {
-    CreateOptions o = seed_master(tmp.path / "x");
+    CreateOptions o = seed_master(tmp.path() / "x");
     o.aio = true;
     o.nio = true;
     Run r = create(o);
@@ -184,23 +173,23 @@ TEST_CASE("cli: create rejects conflicting or invalid values with exit code 1") 
     CHECK(r.err.find("You can only select one journal type (--nio | --aio | --mapped).") == 0);
   }
   SUBCASE("block size not a multiple of 512") {
-    CreateOptions o = seed_master(tmp.path / "x");
+    CreateOptions o = seed_master(tmp.path() / "x");
     o.journal_device_block_size = 1000;
     Run r = create(o);
     CHECK(r.code == 1);
     CHECK(r.err.find("The device-block-size must be a multiple of 512") == 0);
-    CHECK_FALSE(fs::exists(tmp.path / "x/etc"));
+    CHECK_FALSE(fs::exists(tmp.path() / "x/etc"));
   }
   SUBCASE("port offset out of range") {
-    CreateOptions o = seed_master(tmp.path / "x");
+    CreateOptions o = seed_master(tmp.path() / "x");
     o.port_offset = 4000;
     Run r = create(o);
     CHECK(r.code == 1);
     CHECK(r.err.find("outside 1-65535") != std::string::npos);
   }
   SUBCASE("directory that cannot be created") {
-    std::ofstream(tmp.path / "file") << "x";
-    CreateOptions o = seed_master(tmp.path / "file" / "sub");
+    std::ofstream(tmp.path() / "file") << "x";
+    CreateOptions o = seed_master(tmp.path() / "file" / "sub");
     Run r = create(o);
     CHECK(r.code == 1);
     CHECK(r.err.find("Unable to create the path '") == 0);
@@ -209,10 +198,10 @@ TEST_CASE("cli: create rejects conflicting or invalid values with exit code 1") 
 
 TEST_CASE("cli: create --no-fsync picks MAPPED when silent, as Artemis's default answer") {
   TempDir tmp;
-  CreateOptions o = seed_master(tmp.path / "m");
+  CreateOptions o = seed_master(tmp.path() / "m");
   o.no_fsync = true;
   REQUIRE(create(o).code == 0);
-  std::string broker = slurp(tmp.path / "m/etc/broker.xml");
+  std::string broker = slurp(tmp.path() / "m/etc/broker.xml");
   CHECK(broker.find("<journal-type>MAPPED</journal-type>") != std::string::npos);
   CHECK(broker.find("<journal-datasync>false</journal-datasync>") != std::string::npos);
 }
@@ -220,7 +209,7 @@ TEST_CASE("cli: create --no-fsync picks MAPPED when silent, as Artemis's default
 TEST_CASE("cli: create prompts for missing values when interactive") {
   TempDir tmp;
   CreateOptions o;
-  o.directory = (tmp.path / "p").string();
+  o.directory = (tmp.path() / "p").string();
   o.no_autotune = true;
   Run r = create(o, "\nbob\nsecret\nmaybe\nN\n", Interactive::yes);
   REQUIRE(r.code == 0);
@@ -228,14 +217,15 @@ TEST_CASE("cli: create prompts for missing values when interactive") {
   CHECK(r.out.find("\n--password: is mandatory with this configuration:\n") != std::string::npos);
   CHECK(r.out.find("Invalid Entry!") != std::string::npos);
   CHECK(r.out.find("valid values are Y, N, True, False") != std::string::npos);
-  CHECK(slurp(tmp.path / "p/etc/artemis-roles.properties").find("amq = bob") != std::string::npos);
-  CHECK(slurp(tmp.path / "p/etc/login.config").find("GuestLoginModule") == std::string::npos);
+  CHECK(slurp(tmp.path() / "p/etc/artemis-roles.properties").find("amq = bob") !=
+        std::string::npos);
+  CHECK(slurp(tmp.path() / "p/etc/login.config").find("GuestLoginModule") == std::string::npos);
 }
 
 TEST_CASE("cli: create fails cleanly when interactive input ends") {
   TempDir tmp;
   CreateOptions o;
-  o.directory = (tmp.path / "p").string();
+  o.directory = (tmp.path() / "p").string();
   o.no_autotune = true;
   Run r = create(o, "", Interactive::yes);
   CHECK(r.code == 1);
@@ -244,13 +234,13 @@ TEST_CASE("cli: create fails cleanly when interactive input ends") {
 
 TEST_CASE("cli: create --queues and --addresses add address entries") {
   TempDir tmp;
-  CreateOptions o = seed_master(tmp.path / "q");
+  CreateOptions o = seed_master(tmp.path() / "q");
   o.queues = {"orders", "events:multicast"};
   o.addresses = {"news", "jobs:anycast", "bad:sideways"};
   Run r = create(o);
   REQUIRE(r.code == 0);
   CHECK(r.err == "Invalid routing type: sideways\n");
-  std::string broker = slurp(tmp.path / "q/etc/broker.xml");
+  std::string broker = slurp(tmp.path() / "q/etc/broker.xml");
   CHECK(broker.find("<address name=\"orders\">\n            <anycast>\n               <queue name=\"orders\" />") !=
         std::string::npos);
   CHECK(broker.find("<address name=\"events\">\n            <multicast>") != std::string::npos);

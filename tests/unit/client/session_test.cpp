@@ -2,26 +2,22 @@
 // failover with duplicate ids, transactions rolled back by failover, consumers, heart-beats.
 #include <doctest/doctest.h>
 
+#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "client/connection.hpp"
 #include "client/session.hpp"
-#include "fake_broker.hpp"
+#include "support/fake_stomp_peer.hpp"
+#include "support/wait.hpp"
 
 using namespace artemis;
 using namespace artemis::client;
-using artemis::test::FakeBroker;
+using artemis::test_support::FakeStompPeer;
+using artemis::test_support::wait_until;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Answers CONNECT and every frame that asks for a receipt.
-void normal(const stomp::Frame& f, FakeBroker::Conn& c) {
-  if (f.command == "CONNECT") c.reply(FakeBroker::connected());
-  else if (f.header("receipt")) c.reply(FakeBroker::receipt_for(f));
-}
 
 ClientUrl url(const std::string& text) {
   auto r = parse_url(text);
@@ -49,7 +45,7 @@ Message text(const std::string& body) {
 }  // namespace
 
 TEST_CASE("client: durable sends are pipelined, confirmed and carry duplicate ids") {
-  FakeBroker broker(normal);
+  FakeStompPeer broker(FakeStompPeer::accepting());
   Connection conn({url(local(broker.port())), "admin", "secret", "", {}});
   {
     auto session = conn.create_session(Transacted::no);
@@ -86,7 +82,7 @@ TEST_CASE("client: durable sends are pipelined, confirmed and carry duplicate id
 }
 
 TEST_CASE("client: non-persistent sends need no receipt and get no duplicate id") {
-  FakeBroker broker(normal);
+  FakeStompPeer broker(FakeStompPeer::accepting());
   Connection conn({url(local(broker.port())), "", "", "", {}});
   auto session = conn.create_session(Transacted::no);
   auto producer = session->create_producer(Destination::parse("topic://news"));
@@ -103,13 +99,13 @@ TEST_CASE("client: non-persistent sends need no receipt and get no duplicate id"
 }
 
 TEST_CASE("client: bad credentials are reported as auth_failed") {
-  FakeBroker broker([](const stomp::Frame& f, FakeBroker::Conn& c) {
+  FakeStompPeer broker([](const stomp::Frame& f, FakeStompPeer::Conn& c) {
     if (f.command != "CONNECT") return;
     stomp::Frame e;
     e.command = "ERROR";
     e.add("message", "Security Error occurred: User name [bob] or password is invalid");
     c.reply(e);
-    c.close_now = true;
+    c.close();
   });
   Connection conn({url(local(broker.port())), "bob", "wrong", "", {}});
   try {
@@ -124,7 +120,7 @@ TEST_CASE("client: bad credentials are reported as auth_failed") {
 TEST_CASE("client: a refused connection names the server tried") {
   int port = 0;
   {
-    FakeBroker gone(normal);
+    FakeStompPeer gone(FakeStompPeer::accepting());
     port = gone.port();
   }
   Connection conn({url(local(port)), "", "", "", {}});
@@ -141,13 +137,14 @@ TEST_CASE("client: a refused connection names the server tried") {
 }
 
 TEST_CASE("client: failover re-sends unconfirmed durable sends with the same duplicate id") {
-  FakeBroker backup(normal);
+  FakeStompPeer backup(FakeStompPeer::accepting());
   int sends_seen = 0;
   const std::string advertised = local(backup.port());
-  FakeBroker live([&](const stomp::Frame& f, FakeBroker::Conn& c) {
-    if (f.command == "CONNECT") c.reply(FakeBroker::connected({{"failover-servers", advertised}}));
+  FakeStompPeer live([&](const stomp::Frame& f, FakeStompPeer::Conn& c) {
+    if (f.command == "CONNECT")
+      c.reply(FakeStompPeer::connected({{"failover-servers", advertised}}));
     // Never confirms a send; dies after the third, like a broker killed mid-stream.
-    if (f.command == "SEND" && ++sends_seen == 3) c.close_now = true;
+    if (f.command == "SEND" && ++sends_seen == 3) c.close();
   });
   std::vector<std::string> events;
   std::mutex events_mutex;
@@ -163,7 +160,8 @@ TEST_CASE("client: failover re-sends unconfirmed durable sends with the same dup
     auto m = text("m" + std::to_string(i));
     producer.send(m);
     sent_ids.insert(m.duplicate_id());
-    std::this_thread::sleep_for(10ms);  // lets the live server see each send before it dies
+    // The live server sees each send until it dies with the third.
+    if (i < 3) REQUIRE(wait_until([&] { return live.received("SEND") >= std::size_t(i) + 1; }));
   }
   session->flush();
   CHECK(session->failovers() == 1);
@@ -180,9 +178,9 @@ TEST_CASE("client: failover re-sends unconfirmed durable sends with the same dup
 }
 
 TEST_CASE("client: without ha a lost connection is a clear error") {
-  FakeBroker broker([](const stomp::Frame& f, FakeBroker::Conn& c) {
-    if (f.command == "CONNECT") c.reply(FakeBroker::connected());
-    if (f.command == "SEND") c.close_now = true;
+  FakeStompPeer broker([](const stomp::Frame& f, FakeStompPeer::Conn& c) {
+    if (f.command == "CONNECT") c.reply(FakeStompPeer::connected());
+    if (f.command == "SEND") c.close();
   });
   Connection conn({url(local(broker.port())), "", "", "", {}});
   auto session = conn.create_session(Transacted::no);
@@ -199,10 +197,10 @@ TEST_CASE("client: without ha a lost connection is a clear error") {
 }
 
 TEST_CASE("client: a transaction in flight during failover is reported rolled back") {
-  FakeBroker backup(normal);
-  FakeBroker live([](const stomp::Frame& f, FakeBroker::Conn& c) {
-    if (f.command == "CONNECT") c.reply(FakeBroker::connected());
-    if (f.command == "COMMIT") c.close_now = true;
+  FakeStompPeer backup(FakeStompPeer::accepting());
+  FakeStompPeer live([](const stomp::Frame& f, FakeStompPeer::Conn& c) {
+    if (f.command == "CONNECT") c.reply(FakeStompPeer::connected());
+    if (f.command == "COMMIT") c.close();
   });
   Connection conn({url("(" + local(live.port()) + "," + local(backup.port()) + ")?retryInterval=10"),
                    "", "", "", {}});
@@ -230,10 +228,10 @@ TEST_CASE("client: a transaction in flight during failover is reported rolled ba
 }
 
 TEST_CASE("client: consumers subscribe client-individual, receive and ack") {
-  FakeBroker broker([](const stomp::Frame& f, FakeBroker::Conn& c) {
-    if (f.command == "CONNECT") c.reply(FakeBroker::connected());
+  FakeStompPeer broker([](const stomp::Frame& f, FakeStompPeer::Conn& c) {
+    if (f.command == "CONNECT") c.reply(FakeStompPeer::connected());
     if (f.command != "SUBSCRIBE") return;
-    c.reply(FakeBroker::receipt_for(f));
+    c.reply(FakeStompPeer::receipt_for(f));
     for (int i = 0; i < 2; ++i) {
       stomp::Frame m;
       m.command = "MESSAGE";
@@ -278,7 +276,7 @@ TEST_CASE("client: consumers subscribe client-individual, receive and ack") {
 }
 
 TEST_CASE("client: a durable subscription without a client id is refused locally") {
-  FakeBroker broker(normal);
+  FakeStompPeer broker(FakeStompPeer::accepting());
   Connection conn({url(local(broker.port())), "", "", "", {}});
   auto session = conn.create_session(Transacted::no);
   ConsumerOptions options;
@@ -287,17 +285,14 @@ TEST_CASE("client: a durable subscription without a client id is refused locally
 }
 
 TEST_CASE("client: an idle session sends heart-beats at the negotiated period") {
-  FakeBroker broker([](const stomp::Frame& f, FakeBroker::Conn& c) {
+  FakeStompPeer broker([](const stomp::Frame& f, FakeStompPeer::Conn& c) {
     if (f.command != "CONNECT") return;
-    auto connected = FakeBroker::connected();
+    auto connected = FakeStompPeer::connected();
     connected.set("heart-beat", "0,300");
     c.reply(connected);
   });
   Connection conn({url(local(broker.port(), "?connectionTTL=400")), "", "", "", {}});
   auto session = conn.create_session(Transacted::no);
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (broker.heartbeats() < 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
-  CHECK(broker.heartbeats() >= 2);
+  CHECK(wait_until([&] { return broker.heartbeats() >= 2; }));
   CHECK(only(broker.frames(), "CONNECT")[0].header_or("heart-beat", "") == "500,15000");
 }

@@ -2,12 +2,11 @@
 // and the words that say what would be right.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <fstream>
 #include <vector>
 
 #include "config_test_support.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace artemis::config;
 using namespace artemis::config::test;
@@ -211,15 +210,14 @@ TEST_CASE("config: a bad value leaves the default in place") {
 }
 
 TEST_CASE("config: a file on disk loads with directories relative to the instance") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("artemis-config-test-" + std::to_string(::getpid())) / "brokers" / "slave";
+  artemis::test_support::TempDir tmp;
+  const auto dir = tmp.path() / "brokers" / "slave";
   std::filesystem::create_directories(dir / "etc");
   {
     std::ofstream out(dir / "etc" / "broker.xml");
     out << doc("<journal-directory>../sharedstore/data/journal</journal-directory>\n<journal-type>x</journal-type>");
   }
   const auto r = load_broker_xml(dir / "etc" / "broker.xml", dir);
-  std::filesystem::remove_all(dir.parent_path().parent_path());
   CHECK(r.config.journal_directory == dir.parent_path() / "sharedstore" / "data" / "journal");
   CHECK(r.config.paging_directory == dir / "data" / "paging");
   REQUIRE(r.errors.size() == 1);

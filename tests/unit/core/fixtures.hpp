@@ -1,54 +1,16 @@
 #pragma once
-// Core test fixtures: a hand-driven scheduler, a recording consumer handler, and a PostOffice
-// over in-memory journals that can be "restarted" from the same disks.
+// Core test fixtures: a recording consumer handler, and a PostOffice over in-memory journals
+// that can be "restarted" from the same disks, driven by the shared hand-driven scheduler.
 #include <functional>
-#include <map>
 #include <memory>
 #include <vector>
 
 #include "../store/memory_journal.hpp"
 #include "core/post_office.hpp"
 #include "store/storage_manager.hpp"
-#include "util/scheduler.hpp"
+#include "support/manual_scheduler.hpp"
 
 namespace artemis::testing {
-
-class FakeScheduler : public util::Scheduler {
- public:
-  TimerId schedule_after(std::chrono::milliseconds d, std::function<void()> fn) override {
-    const TimerId id = next_++;
-    timers_[id] = {now_ + d.count(), std::move(fn)};
-    return id;
-  }
-  void cancel(TimerId id) override { timers_.erase(id); }
-  void post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
-  std::int64_t now_ms() const override { return now_; }
-
-  void run_posted() {
-    for (int round = 0; round < 100 && !posted_.empty(); ++round) {
-      auto batch = std::move(posted_);
-      posted_.clear();
-      for (auto& fn : batch) fn();
-    }
-  }
-  void advance(std::int64_t ms) {
-    now_ += ms;
-    for (int round = 0; round < 1000; ++round) {
-      auto it = std::find_if(timers_.begin(), timers_.end(),
-                             [&](const auto& t) { return t.second.first <= now_; });
-      if (it == timers_.end()) break;
-      auto fn = std::move(it->second.second);
-      timers_.erase(it);
-      fn();
-    }
-  }
-
- private:
-  std::int64_t now_ = 1'000'000;
-  TimerId next_ = 1;
-  std::map<TimerId, std::pair<std::int64_t, std::function<void()>>> timers_;
-  std::vector<std::function<void()>> posted_;
-};
 
 struct RecordingHandler : core::ConsumerHandler {
   std::vector<core::MessageRef> got;
@@ -68,7 +30,7 @@ struct RecordingHandler : core::ConsumerHandler {
 
 struct CoreFixture {
   config::BrokerConfig config;
-  FakeScheduler scheduler;
+  test_support::ManualScheduler scheduler;
   util::Logger log{stderr, util::Level::error};
   std::shared_ptr<MemoryDisk> bindings_disk = std::make_shared<MemoryDisk>();
   std::shared_ptr<MemoryDisk> messages_disk = std::make_shared<MemoryDisk>();
@@ -80,10 +42,9 @@ struct CoreFixture {
   }
 
   void start() {
-    journal::Poster post = [this](std::function<void()> fn) { scheduler.post(std::move(fn)); };
     storage = std::make_unique<store::StorageManager>(
-        std::make_unique<MemoryJournal>(bindings_disk, post),
-        std::make_unique<MemoryJournal>(messages_disk, post), log);
+        std::make_unique<MemoryJournal>(bindings_disk, scheduler.poster()),
+        std::make_unique<MemoryJournal>(messages_disk, scheduler.poster()), log);
     store::LoadedState st;
     REQUIRE_FALSE(storage->load(st));
     po = std::make_unique<core::PostOffice>(config, *storage, scheduler, log);

@@ -2,15 +2,25 @@
 // thread as broker thread, its own NodeManager descriptors, so OFD locks conflict as between
 // processes). Crashes use a forked child holding the live lock.
 #include <doctest/doctest.h>
-#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
 
 #include "ha/activation.hpp"
 #include "ha/node_manager.hpp"
-#include "ha_test_support.hpp"
+#include "lock_wait_probe.hpp"
+#include "primary_holding_live_lock.hpp"
+#include "support/log_capture.hpp"
+#include "support/temp_dir.hpp"
+#include "support/thread_scheduler.hpp"
+#include "support/wait.hpp"
 
 using namespace artemis;
 using namespace artemis::ha;
 using namespace artemis::ha::test;
+using namespace artemis::test_support;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -34,7 +44,7 @@ struct Node {
 
   Node(const TempDir& dir, config::HaPolicyConfig p, LockWaitMode mode = LockWaitMode::blocking) {
     ActivationOptions o;
-    o.lock_directory = dir.path;
+    o.lock_directory = dir.path();
     o.lock_wait = mode;
     o.lock_poll = std::chrono::milliseconds(50);
     o.policy = p;
@@ -77,24 +87,10 @@ struct Node {
 };
 
 NodeState state_of(const TempDir& dir) {
-  NodeManager nm(NodeManagerOptions{dir.path});
+  NodeManager nm(NodeManagerOptions{dir.path()});
   NodeState s = NodeState::not_started;
   if (nm.start() || nm.read_state(s)) FAIL("cannot read the state");
   return s;
-}
-
-// A primary that activates then crashes: runs in a child, killed by the test.
-void crashed_primary(const TempDir& dir) {
-  Child primary([&](auto ready) {
-    NodeManager nm(NodeManagerOptions{dir.path});
-    if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
-        nm.write_state(NodeState::live))
-      ::_exit(3);
-    ready();
-    for (;;) ::pause();
-  });
-  REQUIRE(primary.wait_ready());
-  primary.kill_now();
 }
 
 }  // namespace
@@ -151,19 +147,11 @@ TEST_CASE("ha: backup then primary: the backup waits on a fresh store, the prima
 TEST_CASE("ha: primary crash: the backup activates (AMQ221010) and releases the backup lock") {
   TempDir dir;
   Node b(dir, policy(config::HaRole::backup));
-  Child primary([&](auto ready) {
-    NodeManager nm(NodeManagerOptions{dir.path});
-    if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
-        nm.write_state(NodeState::live))
-      ::_exit(3);
-    ready();
-    for (;;) ::pause();
-  });
-  REQUIRE(primary.wait_ready());
+  PrimaryHoldingLiveLock primary(dir.path());
   b.start();
   REQUIRE(b.reaches(Phase::passive_backup));
   const auto t0 = std::chrono::steady_clock::now();
-  primary.kill_now();
+  primary.crash();
   REQUIRE(b.reaches(Phase::active));
   MESSAGE("kill -9 of the primary -> backup active: "
           << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
@@ -171,13 +159,13 @@ TEST_CASE("ha: primary crash: the backup activates (AMQ221010) and releases the 
           << " ms");
   CHECK(b.log.contains("AMQ221010: Backup Server is now active"));
   CHECK(state_of(dir) == NodeState::live);  // inherited, not rewritten
-  NodeManager other(NodeManagerOptions{dir.path});
+  NodeManager other(NodeManagerOptions{dir.path()});
   REQUIRE_FALSE(other.start());
   bool got = false;
   REQUIRE_FALSE(other.try_lock_live(got));
   CHECK_FALSE(got);  // the active backup holds the live lock
   other.stop();
-  NodeManager next_backup(NodeManagerOptions{dir.path});
+  NodeManager next_backup(NodeManagerOptions{dir.path()});
   REQUIRE_FALSE(next_backup.start());
   CHECK_FALSE(next_backup.lock_backup());  // released: the next backup may queue
 }
@@ -215,7 +203,7 @@ TEST_CASE("ha: graceful stop with failover-on-shutdown=true hands over to the ba
 
 TEST_CASE("ha: failback: a restarted primary takes over and the backup becomes passive again") {
   TempDir dir;
-  crashed_primary(dir);  // state 'L', lock free
+  leave_crashed_primary(dir.path());  // state 'L', lock free
   Node b(dir, policy(config::HaRole::backup));
   b.start();
   REQUIRE(b.reaches(Phase::active));  // backup started after a crash activates at once
@@ -235,7 +223,7 @@ TEST_CASE("ha: failback: a restarted primary takes over and the backup becomes p
 
 TEST_CASE("ha: failback with restart-backup=false leaves the old backup stopped") {
   TempDir dir;
-  crashed_primary(dir);
+  leave_crashed_primary(dir.path());
   auto bp = policy(config::HaRole::backup);
   bp.restart_backup = false;
   Node b(dir, bp);
@@ -250,7 +238,7 @@ TEST_CASE("ha: failback with restart-backup=false leaves the old backup stopped"
 
 TEST_CASE("ha: allow-failback=false: the restarted primary waits until the backup goes away") {
   TempDir dir;
-  crashed_primary(dir);
+  leave_crashed_primary(dir.path());
   auto bp = policy(config::HaRole::backup);
   bp.allow_failback = false;
   Node b(dir, bp);
@@ -259,7 +247,9 @@ TEST_CASE("ha: allow-failback=false: the restarted primary waits until the backu
   Node p(dir, policy(config::HaRole::primary));
   p.start();
   REQUIRE(p.reaches(Phase::waiting_for_live));
-  CHECK_FALSE(p.reaches(Phase::active, 200ms));
+  // The primary is blocked in the kernel on the live lock the backup holds.
+  REQUIRE(wait_until([&] { return lock_has_blocked_waiter(dir.path() / "serverlock.1"); }));
+  CHECK(p.activation->phase() == Phase::waiting_for_live);
   CHECK(b.activation->phase() == Phase::active);
   // A graceful stop writes 'P' over the 'F', but the waiting primary does not read the state.
   REQUIRE(b.stop_and_wait());
@@ -302,7 +292,7 @@ TEST_CASE("ha: losing the live lock file stops the active node (AMQ222010)") {
   Node p(dir, policy(config::HaRole::primary));
   p.start();
   REQUIRE(p.reaches(Phase::active));
-  std::filesystem::remove(dir.path / "serverlock.1");
+  std::filesystem::remove(dir.path() / "serverlock.1");
   REQUIRE(wait_until([&] { return p.stopped.load(); }));
   CHECK(p.reason.load() == StopReason::lock_lost);
   CHECK(p.log.contains("AMQ222010"));
@@ -314,7 +304,7 @@ TEST_CASE("ha: a failed activation releases the live lock") {
   ThreadScheduler broker;
   LogCapture log;
   ActivationOptions o;
-  o.lock_directory = dir.path;
+  o.lock_directory = dir.path();
   o.policy = policy(config::HaRole::primary);
   std::atomic<bool> stopped{false};
   std::atomic<StopReason> reason{StopReason::requested};
@@ -328,7 +318,7 @@ TEST_CASE("ha: a failed activation releases the live lock") {
   a.start();
   REQUIRE(wait_until([&] { return stopped.load(); }));
   CHECK(reason.load() == StopReason::activation_failed);
-  NodeManager other(NodeManagerOptions{dir.path});
+  NodeManager other(NodeManagerOptions{dir.path()});
   REQUIRE_FALSE(other.start());
   bool got = false;
   REQUIRE_FALSE(other.try_lock_live(got));
@@ -345,8 +335,10 @@ TEST_CASE("ha: two backups: the second queues, becomes passive once the first ac
   Node b2(dir, policy(config::HaRole::backup));
   b2.start();
   REQUIRE(b2.reaches(Phase::waiting_for_backup));
-  CHECK_FALSE(b2.reaches(Phase::passive_backup, 100ms));
-  crashed_primary(dir);  // a primary ran, reached 'L', crashed
+  // b2 is blocked in the kernel on the backup lock b1 holds.
+  REQUIRE(wait_until([&] { return lock_has_blocked_waiter(dir.path() / "serverlock.2"); }));
+  CHECK(b2.activation->phase() == Phase::waiting_for_backup);
+  leave_crashed_primary(dir.path());  // a primary ran, reached 'L', crashed
   REQUIRE(b1.reaches(Phase::active));
   REQUIRE(b2.reaches(Phase::passive_backup));
   CHECK_FALSE(b2.serving);
@@ -360,18 +352,10 @@ TEST_CASE("ha: two backups: the second queues, becomes passive once the first ac
 TEST_CASE("ha: polling lock waits (NFS fallback) also fail over after a crash") {
   TempDir dir;
   Node b(dir, policy(config::HaRole::backup), LockWaitMode::polling);
-  Child primary([&](auto ready) {
-    NodeManager nm(NodeManagerOptions{dir.path});
-    if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
-        nm.write_state(NodeState::live))
-      ::_exit(3);
-    ready();
-    for (;;) ::pause();
-  });
-  REQUIRE(primary.wait_ready());
+  PrimaryHoldingLiveLock primary(dir.path());
   b.start();
   REQUIRE(b.reaches(Phase::passive_backup));
-  primary.kill_now();
+  primary.crash();
   REQUIRE(b.reaches(Phase::active));
   REQUIRE(b.stop_and_wait());  // a polling wait is interrupted as well
 }

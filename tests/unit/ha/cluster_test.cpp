@@ -1,25 +1,28 @@
 // cluster layer (linked through artemis_ha): Topology and BackupAnnouncer against a small
 // STOMP listener on 127.0.0.1 that records what the announcer sends.
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <mutex>
+#include <atomic>
 #include <vector>
 
 #include "cluster/backup_announcer.hpp"
 #include "cluster/topology.hpp"
-#include "fake_stomp_peer.hpp"
-#include "ha_test_support.hpp"
 #include "stomp/codec.hpp"
+#include "support/fake_stomp_peer.hpp"
+#include "support/log_capture.hpp"
+#include "support/wait.hpp"
 
 using namespace artemis;
 using namespace artemis::cluster;
-using namespace artemis::ha::test;
+using namespace artemis::test_support;
+using namespace std::chrono_literals;
 
 namespace {
+
+// The primary's side of an announce link: CONNECTED with heart-beats every 50 ms.
+FakeStompPeer::Handler primary_accepting() {
+  return FakeStompPeer::accepting({{"heart-beat", "50,50"}});
+}
 
 AnnouncerOptions announcer_options(int port) {
   AnnouncerOptions o;
@@ -68,7 +71,7 @@ TEST_CASE("cluster: a removal after the topology is gone is harmless") {
 }
 
 TEST_CASE("cluster: the announcer sends the cluster credentials and headers, logs AMQ221031") {
-  FakeStompPeer peer(FakeStompPeer::Reply::connected);
+  FakeStompPeer peer(primary_accepting());
   LogCapture log;
   BackupAnnouncer a(announcer_options(peer.port()), log.logger());
   a.start();
@@ -92,7 +95,16 @@ TEST_CASE("cluster: the announcer sends the cluster credentials and headers, log
 }
 
 TEST_CASE("cluster: the announcer retries after a refusal and after a dropped link") {
-  FakeStompPeer peer(FakeStompPeer::Reply::error);
+  std::atomic<bool> refuse{true};
+  const auto accept = primary_accepting();
+  FakeStompPeer peer([&](const stomp::Frame& f, FakeStompPeer::Conn& c) {
+    if (!refuse) {
+      accept(f, c);
+    } else if (f.command == "CONNECT") {
+      c.reply(FakeStompPeer::error("Security Error: bad cluster credentials"));
+      c.close();
+    }
+  });
   LogCapture log;
   BackupAnnouncer a(announcer_options(peer.port()), log.logger());
   a.start();
@@ -100,7 +112,7 @@ TEST_CASE("cluster: the announcer retries after a refusal and after a dropped li
   CHECK(log.contains("AMQ222137"));
   CHECK(log.contains("bad cluster credentials"));
   CHECK_FALSE(a.announced());
-  peer.set_reply(FakeStompPeer::Reply::connected);
+  refuse = false;
   REQUIRE(wait_until([&] { return a.announced(); }));
   const auto before = a.announcements();
   peer.drop_link();
@@ -112,7 +124,7 @@ TEST_CASE("cluster: the announcer retries a refused TCP connect and stops prompt
   // A port nobody listens on: take one, then close it.
   int port;
   {
-    FakeStompPeer probe(FakeStompPeer::Reply::connected);
+    FakeStompPeer probe(primary_accepting());
     port = probe.port();
   }
   LogCapture log;

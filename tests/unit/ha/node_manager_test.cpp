@@ -4,36 +4,35 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include "ha/errors.hpp"
 #include "ha/node_manager.hpp"
-#include "ha_test_support.hpp"
+#include "lock_wait_probe.hpp"
+#include "primary_holding_live_lock.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 using namespace artemis;
 using namespace artemis::ha;
 using namespace artemis::ha::test;
+using namespace artemis::test_support;
+using namespace std::chrono_literals;
 
 namespace {
 
 NodeManagerOptions opts(const TempDir& dir, LockWaitMode mode = LockWaitMode::blocking) {
-  return NodeManagerOptions{dir.path, mode, std::chrono::milliseconds(20), -1};
+  return NodeManagerOptions{dir.path(), mode, std::chrono::milliseconds(20), -1};
 }
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// A child process that plays a primary: 'F', live lock, 'L', then ready; holds until killed.
-void child_primary(const TempDir& dir, const std::function<void()>& ready) {
-  NodeManager nm(opts(dir));
-  if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
-      nm.write_state(NodeState::live))
-    ::_exit(3);
-  ready();
-  for (;;) ::pause();
 }
 
 }  // namespace
@@ -42,10 +41,10 @@ TEST_CASE("ha: start creates server.lock (19 bytes, node id at offset 3) and bot
   TempDir dir;
   NodeManager nm(opts(dir));
   REQUIRE_FALSE(nm.start());
-  CHECK(std::filesystem::exists(dir.path / "server.lock"));
-  CHECK(std::filesystem::exists(dir.path / "serverlock.1"));
-  CHECK(std::filesystem::exists(dir.path / "serverlock.2"));
-  const std::string bytes = read_file(dir.path / "server.lock");
+  CHECK(std::filesystem::exists(dir.path() / "server.lock"));
+  CHECK(std::filesystem::exists(dir.path() / "serverlock.1"));
+  CHECK(std::filesystem::exists(dir.path() / "serverlock.2"));
+  const std::string bytes = read_file(dir.path() / "server.lock");
   REQUIRE(bytes.size() == state_file_size);
   CHECK(bytes.substr(0, 3) == "000");
   CHECK(std::equal(nm.node_id().bytes.begin(), nm.node_id().bytes.end(),
@@ -78,11 +77,11 @@ TEST_CASE("ha: node id is stable across restarts and shared by every node on the
 
 TEST_CASE("ha: an empty server.lock reads as not started") {
   TempDir dir;
-  { std::ofstream(dir.path / "server.lock").flush(); }
+  { std::ofstream(dir.path() / "server.lock").flush(); }
   NodeManager nm(opts(dir));
   // start() fills in the header; before that, an empty file would read 'N'. Truncate after.
   REQUIRE_FALSE(nm.start());
-  std::filesystem::resize_file(dir.path / "server.lock", 0);
+  std::filesystem::resize_file(dir.path() / "server.lock", 0);
   NodeState s{};
   REQUIRE_FALSE(nm.read_state(s));
   CHECK(s == NodeState::not_started);
@@ -112,12 +111,20 @@ TEST_CASE("ha: a blocking lock wait ends promptly on interrupt") {
     REQUIRE_FALSE(waiter.start());
     REQUIRE_FALSE(holder.lock_live());
     std::error_code result;
+    std::atomic<pid_t> waiter_tid{0};
     std::atomic<bool> finished{false};
     std::thread t([&] {
+      waiter_tid = ::gettid();
       result = waiter.lock_live();
       finished = true;
     });
-    std::this_thread::sleep_for(20ms);  // let it block; correctness does not depend on it
+    // Interrupt a wait that is really under way: blocked in the kernel on the live lock, or
+    // (polling) asleep between two failed attempts. CHECK, not REQUIRE: the thread must be
+    // joined either way.
+    CHECK(wait_until([&] {
+      return mode == LockWaitMode::blocking ? lock_has_blocked_waiter(dir.path() / "serverlock.1")
+                                            : waiter_tid != 0 && thread_is_sleeping(waiter_tid);
+    }));
     CHECK_FALSE(finished.load());
     const auto t0 = std::chrono::steady_clock::now();
     waiter.interrupt();
@@ -166,7 +173,8 @@ TEST_CASE("ha: two backups queue on the backup lock") {
   std::thread t([&] {
     if (!b2.lock_backup()) second = true;
   });
-  std::this_thread::sleep_for(30ms);
+  // The kernel has b2 queued on the backup lock: it is waiting, not merely not yet done.
+  CHECK(wait_until([&] { return lock_has_blocked_waiter(dir.path() / "serverlock.2"); }));
   CHECK_FALSE(second.load());
   REQUIRE_FALSE(b1.unlock_backup());  // b1 activated: the next backup may queue
   CHECK(wait_until([&] { return second.load(); }, 2000ms));
@@ -180,9 +188,9 @@ TEST_CASE("ha: the monitor check notices a deleted or replaced lock file") {
   REQUIRE_FALSE(nm.start());
   REQUIRE_FALSE(nm.lock_live());
   CHECK_FALSE(nm.check_live_ownership());
-  std::filesystem::remove(dir.path / "serverlock.1");
+  std::filesystem::remove(dir.path() / "serverlock.1");
   CHECK(nm.check_live_ownership() == errc::lock_file_replaced);
-  { std::ofstream(dir.path / "serverlock.1").flush(); }  // a new file, a new inode
+  { std::ofstream(dir.path() / "serverlock.1").flush(); }  // a new file, a new inode
   CHECK(nm.check_live_ownership() == errc::lock_file_replaced);
 }
 
@@ -190,8 +198,7 @@ TEST_CASE("ha: SIGKILL of the live-lock holder wakes a blocked backup at once (m
   TempDir dir;
   std::vector<double> wake_ms;
   for (int round = 0; round < 20; ++round) {
-    Child primary([&](auto ready) { child_primary(dir, ready); });
-    REQUIRE(primary.wait_ready());
+    PrimaryHoldingLiveLock primary(dir.path());
     NodeManager backup(opts(dir));
     REQUIRE_FALSE(backup.start());
     bool got = false;
@@ -202,9 +209,10 @@ TEST_CASE("ha: SIGKILL of the live-lock holder wakes a blocked backup at once (m
       if (!backup.lock_live())
         acquired_ns = std::chrono::steady_clock::now().time_since_epoch().count();
     });
-    std::this_thread::sleep_for(5ms);  // give the waiter time to block (not needed for safety)
+    // Time the wake-up of a waiter already blocked in the kernel, not its way into the wait.
+    CHECK(wait_until([&] { return lock_has_blocked_waiter(dir.path() / "serverlock.1"); }));
     const auto killed = std::chrono::steady_clock::now();
-    ::kill(primary.pid(), SIGKILL);
+    primary.crash();
     REQUIRE(wait_until([&] { return acquired_ns.load() != 0; }, 5000ms));
     waiter.join();
     const auto took = std::chrono::steady_clock::time_point(
@@ -214,7 +222,6 @@ TEST_CASE("ha: SIGKILL of the live-lock holder wakes a blocked backup at once (m
     NodeState s{};
     REQUIRE_FALSE(backup.read_state(s));
     CHECK(s == NodeState::live);  // a crash leaves 'L': the backup activates
-    primary.kill_now();
   }
   std::sort(wake_ms.begin(), wake_ms.end());
   const double median = (wake_ms[9] + wake_ms[10]) / 2;
@@ -235,9 +242,9 @@ TEST_CASE("ha: never two holders of the live lock (processes contending)") {
   for (int i = 0; i < 3; ++i) new (&shared[i]) std::atomic<int>(0);
   constexpr int processes = 4;
   constexpr int rounds = 50;
-  std::vector<std::unique_ptr<Child>> children;
+  std::vector<std::unique_ptr<ChildProcess>> children;
   for (int p = 0; p < processes; ++p)
-    children.push_back(std::make_unique<Child>([&](auto ready) {
+    children.push_back(std::make_unique<ChildProcess>([&](const ChildProcess::Ready& ready) {
       NodeManager nm(opts(dir));
       if (nm.start()) ::_exit(3);
       ready();
@@ -248,6 +255,8 @@ TEST_CASE("ha: never two holders of the live lock (processes contending)") {
         while (now > worst && !shared[1].compare_exchange_weak(worst, now)) {
         }
         shared[2].fetch_add(1);
+        // Holding on a little widens the window in which a second holder would be counted;
+        // with the lock working, the result is the same however long this is.
         ::usleep(100);
         shared[0].fetch_sub(1);
         if (nm.unlock_live()) ::_exit(5);

@@ -1,23 +1,28 @@
 // SharedStoreNode: a passive backup announces itself to the connectors of its cluster
 // connection with the shared node id, and stops announcing once it activates.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
-#include "fake_stomp_peer.hpp"
-#include "ha/node_manager.hpp"
+#include <atomic>
+
 #include "ha/shared_store_node.hpp"
-#include "ha_test_support.hpp"
+#include "primary_holding_live_lock.hpp"
+#include "support/fake_stomp_peer.hpp"
+#include "support/log_capture.hpp"
+#include "support/temp_dir.hpp"
+#include "support/thread_scheduler.hpp"
+#include "support/wait.hpp"
 
 using namespace artemis;
 using namespace artemis::ha;
 using namespace artemis::ha::test;
+using namespace artemis::test_support;
 
 namespace {
 
 config::BrokerConfig backup_config(const TempDir& dir, int primary_port) {
   config::BrokerConfig c;
   c.name = "slave";
-  c.journal_directory = dir.path;
+  c.journal_directory = dir.path();
   c.connectors.push_back({"master-connector", "tcp://127.0.0.1:" + std::to_string(primary_port),
                           "tcp", "127.0.0.1", primary_port});
   c.connectors.push_back({"slave-connector", "tcp://localhost:61617", "tcp", "localhost", 61617});
@@ -38,16 +43,8 @@ config::BrokerConfig backup_config(const TempDir& dir, int primary_port) {
 
 TEST_CASE("ha: a passive backup announces itself; it stops announcing once active") {
   TempDir dir;
-  FakeStompPeer primary_port(FakeStompPeer::Reply::connected);
-  Child primary([&](auto ready) {
-    NodeManager nm(NodeManagerOptions{dir.path});
-    if (nm.start() || nm.write_state(NodeState::failing_back) || nm.lock_live() ||
-        nm.write_state(NodeState::live))
-      ::_exit(3);
-    ready();
-    for (;;) ::pause();
-  });
-  REQUIRE(primary.wait_ready());
+  FakeStompPeer primary_port(FakeStompPeer::accepting({{"heart-beat", "50,50"}}));
+  PrimaryHoldingLiveLock primary(dir.path());
 
   const auto config = backup_config(dir, primary_port.port());
   ThreadScheduler broker;
@@ -75,7 +72,7 @@ TEST_CASE("ha: a passive backup announces itself; it stops announcing once activ
   CHECK(frames[0].header_or("cluster-backup-announce", "") == "tcp://localhost:61617");
   CHECK(wait_until([&] { return log.contains("AMQ221031"); }));
 
-  primary.kill_now();
+  primary.crash();
   REQUIRE(wait_until([&] { return serving.load(); }));
   CHECK(wait_until([&] { return !primary_port.linked(); }));  // announce link closed
   CHECK(wait_until([&] { return node.activation().phase() == Phase::active; }));

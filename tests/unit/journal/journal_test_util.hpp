@@ -1,75 +1,29 @@
 #pragma once
-// Shared builders for the journal unit tests: a temporary directory, a single-threaded
-// completion loop standing in for the broker's io_context, and an opened journal.
+// Shared builders for the journal unit tests: a completion loop standing in for the broker's
+// io_context, journal options and record payloads.
 #include <doctest/doctest.h>
-#include <stdlib.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "journal/journal.hpp"
+#include "support/manual_scheduler.hpp"
+#include "support/temp_dir.hpp"
 #include "util/log.hpp"
 
 namespace artemis::journal::test {
 
-class TempDir {
+using test_support::TempDir;
+
+// The broker's io_context for journal tests: completions posted by the journal thread run on
+// the test thread, in post order. Real disk work on a loaded machine can take a while, hence
+// the long deadline.
+class Loop : public test_support::ManualScheduler {
  public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "journal-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Completions posted by the journal thread run here, on the test thread, in post order.
-class Loop {
- public:
-  Poster poster() {
-    return [this](std::function<void()> fn) {
-      {
-        std::lock_guard lock(mutex_);
-        queue_.push_back(std::move(fn));
-      }
-      cv_.notify_one();
-    };
-  }
-  // Runs posted work until pred() holds; false after `limit`.
-  bool run_until(const std::function<bool()>& pred,
-                 std::chrono::milliseconds limit = std::chrono::seconds(30)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred()) {
-      std::function<void()> fn;
-      {
-        std::unique_lock lock(mutex_);
-        if (!cv_.wait_until(lock, deadline, [&] { return !queue_.empty(); })) return pred();
-        fn = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      fn();
-    }
-    return true;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
+  Loop() : ManualScheduler({.wait_limit = std::chrono::seconds(30)}) {}
 };
 
 inline util::Logger& quiet_logger() {

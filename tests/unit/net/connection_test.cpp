@@ -4,10 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <cstdio>
 #include <functional>
 
 #include "net/acceptor.hpp"
+#include "support/log_capture.hpp"
 #include "test_module.hpp"
 
 using namespace artemis;
@@ -27,19 +27,9 @@ bool pump(asio::io_context& io, const std::function<bool()>& cond,
   return cond();
 }
 
-std::string read_log(std::FILE* f) {
-  std::fflush(f);
-  std::rewind(f);
-  std::string out;
-  char buf[4096];
-  while (auto n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
-  return out;
-}
-
 struct Fixture {
   asio::io_context io;
-  std::FILE* log_file = std::tmpfile();
-  util::Logger log{log_file, util::Level::debug};
+  test_support::LogCapture log;
   config::TransportConfig cfg;
   test::TestModule module;
   ConnectionIds ids;
@@ -52,17 +42,14 @@ struct Fixture {
     cfg.host = "127.0.0.1";
     cfg.port = 0;
     acceptor = std::make_unique<Acceptor>(io, cfg, std::vector<ProtocolModule*>{&module}, limits,
-                                          ids, log);
+                                          ids, log.logger());
     const auto r = acceptor->open();
     REQUIRE_MESSAGE(r.ok, r.error);
     client.connect({asio::ip::make_address("127.0.0.1"),
                     static_cast<unsigned short>(acceptor->bound_port())});
     client.non_blocking(true);
   }
-  ~Fixture() {
-    acceptor.reset();
-    std::fclose(log_file);
-  }
+  ~Fixture() { acceptor.reset(); }
   void write(std::string_view s) {
     client.non_blocking(false);
     asio::write(client, asio::buffer(s));
@@ -111,7 +98,7 @@ TEST_CASE("net: an orderly close flushes queued bytes first and tells the sessio
   REQUIRE(f.module.record.closed.has_value());
   CHECK(*f.module.record.closed == CloseReason::session_closed);
   CHECK(pump(f.io, [&] { return f.acceptor->connection_count() == 0; }));
-  const auto log = read_log(f.log_file);
+  const auto log = f.log.text();
   CHECK(log.find(" - cid:1: closing: session_closed") != std::string::npos);
   CHECK(log.find("127.0.0.1:") != std::string::npos);
 }
@@ -140,7 +127,7 @@ TEST_CASE("net: a peer that does not read is closed as a slow consumer past the 
   f.write("TEST SEND 2000000\n");  // queued in one go: over the limit before any write completes
   CHECK(pump(f.io, [&] { return f.module.record.closed.has_value(); }));
   CHECK(*f.module.record.closed == CloseReason::slow_consumer);
-  CHECK(read_log(f.log_file).find("closing: slow_consumer") != std::string::npos);
+  CHECK(f.log.contains("closing: slow_consumer"));
 }
 
 TEST_CASE("net: a silent client is closed after the handshake timeout") {
@@ -152,7 +139,7 @@ TEST_CASE("net: a silent client is closed after the handshake timeout") {
     f.read_available(eof);
     return eof;
   }));
-  CHECK(read_log(f.log_file).find("closing: handshake_timeout") != std::string::npos);
+  CHECK(f.log.contains("closing: handshake_timeout"));
   CHECK_FALSE(f.module.record.connection);
 }
 
@@ -164,7 +151,7 @@ TEST_CASE("net: a protocol the broker does not speak is named in the log and clo
     f.read_available(eof);
     return eof;
   }));
-  const auto log = read_log(f.log_file);
+  const auto log = f.log.text();
   CHECK(log.find("client speaks AMQP") != std::string::npos);
   CHECK(log.find("closing: unsupported_protocol") != std::string::npos);
 }
@@ -184,7 +171,7 @@ TEST_CASE("net: a second acceptor on a port in use reports it clearly") {
   Fixture f;
   config::TransportConfig again = f.cfg;
   again.port = f.acceptor->bound_port();
-  Acceptor second(f.io, again, {}, {}, f.ids, f.log);
+  Acceptor second(f.io, again, {}, {}, f.ids, f.log.logger());
   const auto r = second.open();
   CHECK_FALSE(r.ok);
   CHECK(r.error.find("port in use") != std::string::npos);

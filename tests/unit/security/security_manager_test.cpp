@@ -1,8 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <cstdio>
-
 #include "security/properties_security_manager.hpp"
+#include "support/log_capture.hpp"
 #include "util/password.hpp"
 
 using namespace artemis;
@@ -29,9 +28,7 @@ config::SecuritySetting block(std::string match,
 }
 
 struct Fixture {
-  std::FILE* sink = std::tmpfile();
-  util::Logger log{sink};
-  ~Fixture() { std::fclose(sink); }
+  test_support::LogCapture log{util::Level::info};
 
   PropertiesSecurityManager make(bool guest, bool enabled = true) {
     SecurityPolicy policy;
@@ -49,7 +46,7 @@ struct Fixture {
     auto users = parse_user_directory(
         "admin = " + util::hash_password("admin") + "\nwriter = plain\nreader=r\n",
         "amq = admin\nwriters = writer\nreaders = reader, writer\n");
-    return PropertiesSecurityManager(std::move(policy), std::move(users), log);
+    return PropertiesSecurityManager(std::move(policy), std::move(users), log.logger());
   }
 };
 
@@ -118,7 +115,7 @@ TEST_CASE("security: no matching block denies; security disabled allows everythi
   Fixture f;
   SecurityPolicy policy;
   policy.settings = {block("only.this", {{"send", "amq"}})};
-  PropertiesSecurityManager m(policy, {}, f.log);
+  PropertiesSecurityManager m(policy, {}, f.log.logger());
   Subject s{"u", {"amq"}, false};
   CHECK_FALSE(m.authorize(s, Permission::send, "other"));
   auto off = f.make(false, false);

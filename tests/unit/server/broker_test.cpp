@@ -3,8 +3,8 @@
 #include <asio/connect.hpp>
 #include <doctest/doctest.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include "support/log_capture.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace artemis;
 using namespace std::chrono_literals;
@@ -25,28 +25,18 @@ struct FakeServices final : server::Services {
 };
 
 struct Fixture {
-  std::filesystem::path dir;
-  std::FILE* sink = std::tmpfile();
-  util::Logger log{sink};
+  test_support::TempDir dir{"broker-test"};
+  test_support::LogCapture log{util::Level::info};
   int starts = 0, stops = 0;
 
-  Fixture() {
-    char tmpl[] = "/tmp/broker_testXXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-  }
-  ~Fixture() {
-    std::fclose(sink);
-    std::filesystem::remove_all(dir);
-  }
   config::BrokerConfig config(int port) {
     config::BrokerConfig c;
     c.name = "unit";
     c.security_enabled = false;
-    c.journal_directory = dir / "journal";
-    c.bindings_directory = dir / "bindings";
-    c.paging_directory = dir / "paging";
-    c.large_messages_directory = dir / "large";
+    c.journal_directory = dir.path() / "journal";
+    c.bindings_directory = dir.path() / "bindings";
+    c.paging_directory = dir.path() / "paging";
+    c.large_messages_directory = dir.path() / "large";
     c.node_manager_lock_directory = c.journal_directory;
     config::TransportConfig a;
     a.name = "artemis";
@@ -60,14 +50,6 @@ struct Fixture {
     return {{{"test-module", "TEST"}}, [this](server::ServiceContext&) {
               return std::unique_ptr<server::Services>(new FakeServices(starts, stops));
             }};
-  }
-  std::string log_text() {
-    std::fflush(sink);
-    std::rewind(sink);
-    std::string out;
-    char buf[4096];
-    while (auto n = std::fread(buf, 1, sizeof buf, sink)) out.append(buf, n);
-    return out;
   }
 };
 
@@ -84,7 +66,7 @@ bool pump(server::Broker& b, const std::function<bool()>& cond) {
 
 TEST_CASE("server: a broker activates, serves its acceptors and stops with the Artemis lines") {
   Fixture f;
-  server::Broker broker(f.config(0), f.dir, f.factory(), f.log);
+  server::Broker broker(f.config(0), f.dir.path(), f.factory(), f.log.logger());
   REQUIRE_MESSAGE(broker.start(), broker.error());
   REQUIRE(pump(broker, [&] { return broker.is_active(); }));
   CHECK(f.starts == 1);
@@ -101,7 +83,7 @@ TEST_CASE("server: a broker activates, serves its acceptors and stops with the A
   CHECK(broker.io().stopped());
   CHECK_FALSE(broker.is_active());
   CHECK(f.stops == 1);
-  const auto log = f.log_text();
+  const auto log = f.log.text();
   std::size_t at = 0;
   for (const char* line : {"AMQ101000: Starting ActiveMQ Artemis Server version",
                            "AMQ221000: Primary Message Broker is starting with configuration "
@@ -126,7 +108,8 @@ TEST_CASE("server: a port in use fails the activation with a clear error") {
   Fixture f;
   asio::io_context io;
   asio::ip::tcp::acceptor taken(io, {asio::ip::make_address("127.0.0.1"), 0});
-  server::Broker broker(f.config(taken.local_endpoint().port()), f.dir, f.factory(), f.log);
+  server::Broker broker(f.config(taken.local_endpoint().port()), f.dir.path(), f.factory(),
+                        f.log.logger());
   REQUIRE(broker.start());
   const int rc = broker.run();  // returns: the activation fails and stops
   CHECK(rc == 1);
@@ -136,7 +119,7 @@ TEST_CASE("server: a port in use fails the activation with a clear error") {
 
 TEST_CASE("server: deactivate and activate again (the seam HA failback uses)") {
   Fixture f;
-  server::Broker broker(f.config(0), f.dir, f.factory(), f.log);
+  server::Broker broker(f.config(0), f.dir.path(), f.factory(), f.log.logger());
   REQUIRE(broker.start());
   REQUIRE(pump(broker, [&] { return broker.is_active(); }));
   broker.deactivate();

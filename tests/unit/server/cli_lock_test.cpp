@@ -2,14 +2,13 @@
 
 #include <doctest/doctest.h>
 
-#include <cstdlib>
+#include "support/temp_dir.hpp"
 
 using namespace artemis::server;
 
 TEST_CASE("server: the cli lock is exclusive and released with its holder") {
-  char tmpl[] = "/tmp/cli_lock_testXXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const std::filesystem::path dir = std::filesystem::path(tmpl) / "lock";
+  artemis::test_support::TempDir tmp;
+  const std::filesystem::path dir = tmp.path() / "lock";
   std::string error;
   {
     CliLock first;
@@ -21,5 +20,4 @@ TEST_CASE("server: the cli lock is exclusive and released with its holder") {
   }
   CliLock again;
   CHECK(again.try_acquire(dir, error) == CliLock::Result::acquired);
-  std::filesystem::remove_all(tmpl);
 }

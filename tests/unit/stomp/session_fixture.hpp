@@ -1,79 +1,20 @@
 #pragma once
-// STOMP session test fixture: a BrokerCore over a real journal in a temp dir, a scheduler the
-// test drives (thread-safe post, since journal completions come from the journal thread), a
-// fake net::Connection that captures bytes, and a table-driven security manager.
+// STOMP session test fixture: a BrokerCore over a real journal in a temp dir, driven by the
+// shared hand-driven scheduler (journal completions reach it from the journal thread), a fake
+// net::Connection that captures bytes, and a table-driven security manager.
 #include <doctest/doctest.h>
 
-#include <condition_variable>
-#include <filesystem>
 #include <map>
-#include <mutex>
-#include <random>
+#include <set>
 
 #include "core/broker_core.hpp"
 #include "core/post_office.hpp"
 #include "protocol/stomp/stomp_module.hpp"
 #include "stomp/codec.hpp"
+#include "support/manual_scheduler.hpp"
+#include "support/temp_dir.hpp"
 
 namespace artemis::testing {
-
-class TestScheduler : public util::Scheduler {
- public:
-  TimerId schedule_after(std::chrono::milliseconds d, std::function<void()> fn) override {
-    const TimerId id = next_++;
-    timers_[id] = {now_ + d.count(), std::move(fn)};
-    return id;
-  }
-  void cancel(TimerId id) override { timers_.erase(id); }
-  void post(std::function<void()> fn) override {
-    std::lock_guard lock(mutex_);
-    posted_.push_back(std::move(fn));
-    cv_.notify_all();
-  }
-  std::int64_t now_ms() const override { return now_; }
-
-  // Runs posted work until pred() holds or 5 s pass (journal completions arrive from its thread).
-  bool run_until(const std::function<bool()>& pred) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!pred()) {
-      std::vector<std::function<void()>> batch;
-      {
-        std::unique_lock lock(mutex_);
-        if (!cv_.wait_until(lock, deadline, [&] { return !posted_.empty(); })) return pred();
-        batch.swap(posted_);
-      }
-      for (auto& fn : batch) fn();
-    }
-    return true;
-  }
-  void drain() {
-    std::vector<std::function<void()>> batch;
-    {
-      std::lock_guard lock(mutex_);
-      batch.swap(posted_);
-    }
-    for (auto& fn : batch) fn();
-  }
-  void advance(std::int64_t ms) {
-    now_ += ms;
-    for (int i = 0; i < 1000; ++i) {
-      auto it = std::find_if(timers_.begin(), timers_.end(),
-                             [&](const auto& t) { return t.second.first <= now_; });
-      if (it == timers_.end()) break;
-      auto fn = std::move(it->second.second);
-      timers_.erase(it);
-      fn();
-    }
-  }
-
- private:
-  std::int64_t now_ = 1'700'000'000'000;
-  TimerId next_ = 1;
-  std::map<TimerId, std::pair<std::int64_t, std::function<void()>>> timers_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<std::function<void()>> posted_;
-};
 
 class FakeConnection : public net::Connection {
  public:
@@ -136,9 +77,10 @@ class TestSecurity : public security::SecurityManager {
 };
 
 struct StompFixture {
-  std::filesystem::path dir;
+  test_support::TempDir dir{"stomp-session-test"};
   config::BrokerConfig config;
-  TestScheduler scheduler;
+  // Message timestamps read as a recent date.
+  test_support::ManualScheduler scheduler{{.start_ms = 1'700'000'000'000}};
   util::Logger log{stderr, util::Level::error};
   TestSecurity security;
   std::unique_ptr<core::BrokerCore> core;
@@ -146,21 +88,15 @@ struct StompFixture {
   std::uint64_t next_connection = 1;
 
   StompFixture() {
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() / ("stomp-session-test-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir);
-    config.bindings_directory = dir / "bindings";
-    config.journal_directory = dir / "journal";
+    config.bindings_directory = dir.path() / "bindings";
+    config.journal_directory = dir.path() / "journal";
     config.journal.file_size = 1024 * 1024;
     config.journal.datasync = false;
     config.cluster_user = "cluster";
     config.cluster_password = "secret";
     start();
   }
-  ~StompFixture() {
-    stop();
-    std::filesystem::remove_all(dir);
-  }
+  ~StompFixture() { stop(); }
   void start() {
     core = std::make_unique<core::BrokerCore>(config, scheduler, log);
     REQUIRE_FALSE(core->start());
@@ -176,7 +112,7 @@ struct StompFixture {
   void stop() {
     module.reset();
     if (core) core->stop();
-    scheduler.drain();
+    scheduler.run_posted();
     core.reset();
   }
   void restart() {

@@ -17,7 +17,7 @@ std::string h(const stomp::Frame& f, const char* name) { return f.header_or(name
 TEST_CASE("stomp: CONNECT negotiates the highest version and sends CONNECTED headers") {
   StompFixture fx;
   auto c = fx.connect({{"heart-beat", "0,1000"}, {"request-id", "r1"}});
-  fx.scheduler.drain();
+  fx.scheduler.run_posted();
   // connect() consumed CONNECTED; reconnect to look at it.
   testing::FakeConnection conn(99);
   auto s = fx.module->create_session(conn);
@@ -250,7 +250,7 @@ TEST_CASE("stomp: a congested connection stops dispatch until writable") {
   c.frame("SUBSCRIBE", {{"destination", "q"}, {"id", "1"}, {"subscription-type", "ANYCAST"}});
   c.conn->pending = 10 * 1024 * 1024;
   c.frame("SEND", {{"destination", "q"}}, "held");
-  fx.scheduler.drain();
+  fx.scheduler.run_posted();
   CHECK(c.frames().empty());
   c.conn->pending = 0;
   c.session->on_writable();

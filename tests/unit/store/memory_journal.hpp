@@ -118,21 +118,4 @@ class MemoryJournal : public journal::Journal {
   std::map<std::uint64_t, std::vector<MemoryDisk::Op>> tx_;
 };
 
-// Collects posted completions so a test decides when "the disk" answers.
-struct ManualPoster {
-  std::vector<std::function<void()>> pending;
-  journal::Poster poster() {
-    return [this](std::function<void()> fn) { pending.push_back(std::move(fn)); };
-  }
-  std::size_t run() {
-    std::size_t n = 0;
-    while (!pending.empty()) {
-      auto batch = std::move(pending);
-      pending.clear();
-      for (auto& fn : batch) fn(), ++n;
-    }
-    return n;
-  }
-};
-
 }  // namespace artemis::testing

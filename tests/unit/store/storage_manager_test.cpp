@@ -5,6 +5,7 @@
 #include "memory_journal.hpp"
 #include "store/journal_printer.hpp"
 #include "store/record_types.hpp"
+#include "support/manual_scheduler.hpp"
 
 #include <sstream>
 
@@ -16,13 +17,13 @@ namespace {
 struct Disks {
   std::shared_ptr<testing::MemoryDisk> bindings = std::make_shared<testing::MemoryDisk>();
   std::shared_ptr<testing::MemoryDisk> messages = std::make_shared<testing::MemoryDisk>();
-  testing::ManualPoster poster;
+  test_support::ManualScheduler disk_answers;  // the test decides when "the disk" answers
   util::Logger log{stderr, util::Level::error};
 
   std::unique_ptr<StorageManager> open() {
     return std::make_unique<StorageManager>(
-        std::make_unique<testing::MemoryJournal>(bindings, poster.poster()),
-        std::make_unique<testing::MemoryJournal>(messages, poster.poster()), log);
+        std::make_unique<testing::MemoryJournal>(bindings, disk_answers.poster()),
+        std::make_unique<testing::MemoryJournal>(messages, disk_answers.poster()), log);
   }
 };
 
@@ -88,7 +89,7 @@ TEST_CASE("store: durable send completes only through the journal completion") {
   const std::uint64_t queues[] = {q};
   s->store_message(m, queues, nullptr, [&](std::error_code ec) { done = !ec; });
   CHECK_FALSE(done);
-  d.poster.run();
+  d.disk_answers.run_posted();
   CHECK(done);
 }
 
@@ -116,7 +117,7 @@ TEST_CASE("store: restart hands back addresses, queues, messages with refs and c
     s->ack(m2, q1, false);
     s->update_delivery_count(m3, q2, 3);
     s->add_duplicate_id("orders", "dup-1");
-    d.poster.run();
+    d.disk_answers.run_posted();
     s->close();
   }
   auto s = d.open();
@@ -156,7 +157,7 @@ TEST_CASE("store: transactional messages appear only after commit") {
     bool committed = false;
     s->commit_tx(tx1, [&](std::error_code ec) { committed = !ec; });
     s->rollback_tx(tx2);
-    d.poster.run();
+    d.disk_answers.run_posted();
     CHECK(committed);
   }
   auto s = d.open();
@@ -189,11 +190,11 @@ TEST_CASE("store: data print decodes records and counts messages per queue") {
     s->store_message(sample_message(m1), qs, nullptr, [](std::error_code) {});
     s->store_message(sample_message(s->next_id()), qs, nullptr, [](std::error_code) {});
     s->ack(m1, q, true);
-    d.poster.run();
+    d.disk_answers.run_posted();
   }
   journal::LoadResult b, m;
-  testing::MemoryJournal(d.bindings, d.poster.poster()).load(b);
-  testing::MemoryJournal(d.messages, d.poster.poster()).load(m);
+  testing::MemoryJournal(d.bindings, d.disk_answers.poster()).load(b);
+  testing::MemoryJournal(d.messages, d.disk_answers.poster()).load(m);
   std::ostringstream out;
   const auto summary = print_journals(&b, &m, out);
   CHECK(summary.undecodable == 0);
@@ -216,7 +217,7 @@ TEST_CASE("store: a duplicate id is written after its message and refs, under on
   const auto dup_record = s->store_message(sample_message(s->next_id()), qs, &dup,
                                            [&](std::error_code ec) { done = !ec; });
   CHECK(dup_record != 0);
-  d.poster.run();
+  d.disk_answers.run_posted();
   CHECK(done);
   const auto& ops = d.messages->ops;
   REQUIRE(ops.size() == 4);
