@@ -9,17 +9,27 @@
 // lives as long as it does). A refused connection, an ERROR frame or a dropped link logs
 // AMQ222137 and is retried after the cluster retry-interval (with its multiplier and cap).
 //
-// Threads: one announcer thread doing blocking socket I/O with poll(); start()/stop() from any
-// thread. stop() wakes the thread through an eventfd and joins it, so it never hangs.
+// The link is a libclient StompLink (handshake, heart-beats, silence detection); this class
+// only chooses the target, announces and backs off.
+//
+// Threads: one announcer thread making blocking client calls (and the link's heart-beat
+// thread); start()/stop() from any thread. stop() fires a client::Interrupt, which ends a
+// connect, a handshake, a retry wait or a held link at once, and joins the thread, so it never
+// hangs.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "config/broker_config.hpp"
 #include "util/log.hpp"
+
+namespace artemis::client {
+class Interrupt;
+}
 
 namespace artemis::cluster {
 
@@ -55,7 +65,7 @@ class BackupAnnouncer {
   BackupAnnouncer& operator=(const BackupAnnouncer&) = delete;
   ~BackupAnnouncer();
 
-  void start();  // idempotent
+  void start();  // idempotent; throws std::system_error when out of file descriptors
   void stop();   // idempotent; returns once the thread has ended and the link is closed
 
   bool announced() const { return announced_.load(); }   // a link is up right now
@@ -64,14 +74,12 @@ class BackupAnnouncer {
  private:
   void run();
   // One connect-announce-hold cycle; returns an error text (empty when stopped).
-  std::string session(const AnnounceTarget& target);
-  bool sleep_or_stop(std::chrono::milliseconds d);
+  std::string announce_to(const AnnounceTarget& target);
 
   AnnouncerOptions options_;
   const util::Logger& log_;
+  std::shared_ptr<client::Interrupt> stop_;  // fired by stop(); a fresh one per start()
   std::thread thread_;
-  int wake_fd_ = -1;  // eventfd written by stop()
-  std::atomic<bool> stopping_{false};
   std::atomic<bool> announced_{false};
   std::atomic<std::uint64_t> count_{0};
 };

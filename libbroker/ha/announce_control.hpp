@@ -5,8 +5,8 @@
 //
 //   Broker::on_phase(phase) { announce_.on_phase(phase, node_id_text()); ... }
 //
-// Thread: broker thread (where on_phase hooks run). Stopping wakes the announcer thread through
-// an eventfd and joins it: bounded, it never waits on the network.
+// Thread: broker thread (where on_phase hooks run). Stopping triggers the announcer's
+// client::Interrupt and joins its thread: bounded, it never waits on the network.
 #include <memory>
 #include <string>
 

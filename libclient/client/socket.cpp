@@ -14,6 +14,8 @@
 #include <cstring>
 #include <utility>
 
+#include "client/interrupt.hpp"
+
 namespace artemis::client {
 
 Socket::~Socket() { close(); }
@@ -45,10 +47,25 @@ int remaining_ms(Socket::Clock::time_point deadline) {
   return left.count() > 1000000 ? 1000000 : static_cast<int>(left.count());
 }
 
+enum class Wait { ready, timeout, interrupted, failed };
+
+// Polls `fd` for `events` and, when given, the interrupt; errno is left set on `failed`.
+Wait wait_for(int fd, short events, const Interrupt* interrupt,
+              Socket::Clock::time_point deadline) {
+  for (;;) {
+    pollfd p[2] = {{fd, events, 0}, {interrupt ? interrupt->fd() : -1, POLLIN, 0}};
+    const int rc = ::poll(p, 2, remaining_ms(deadline));
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc < 0) return Wait::failed;
+    if (p[1].revents != 0) return Wait::interrupted;
+    return rc == 0 ? Wait::timeout : Wait::ready;
+  }
+}
+
 }  // namespace
 
 bool Socket::connect(const std::string& host, int port, std::chrono::milliseconds timeout,
-                     std::string& error) {
+                     std::string& error, const Interrupt* interrupt) {
   close();
   const auto where = host.find(':') != std::string::npos ? fmt::format("tcp://[{}]:{}", host, port)
                                                          : fmt::format("tcp://{}:{}", host, port);
@@ -70,16 +87,21 @@ bool Socket::connect(const std::string& host, int port, std::chrono::millisecond
     ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
-      pollfd p{fd, POLLOUT, 0};
-      rc = ::poll(&p, 1, remaining_ms(deadline));
-      if (rc == 1) {
+      const auto waited = wait_for(fd, POLLOUT, interrupt, deadline);
+      if (waited == Wait::interrupted) {
+        ::close(fd);
+        ::freeaddrinfo(res);
+        error = fmt::format("{}: interrupted", where);
+        return false;
+      }
+      if (waited == Wait::ready) {
         int soerr = 0;
         socklen_t len = sizeof soerr;
         ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
         rc = soerr == 0 ? 0 : -1;
         errno = soerr;
       } else {
-        if (rc == 0) errno = ETIMEDOUT;
+        if (waited == Wait::timeout) errno = ETIMEDOUT;
         rc = -1;
       }
     }
@@ -117,20 +139,22 @@ bool Socket::write_all(std::string_view data, std::string& error) {
 }
 
 Socket::ReadStatus Socket::read_some(std::string& out, std::size_t cap, Clock::time_point deadline,
-                                     std::string& error) {
+                                     std::string& error, const Interrupt* interrupt) {
   if (fd_ < 0) {
     error = "socket closed";
     return ReadStatus::error;
   }
   for (;;) {
-    pollfd p{fd_, POLLIN, 0};
-    const int rc = ::poll(&p, 1, remaining_ms(deadline));
-    if (rc < 0) {
-      if (errno == EINTR) continue;
+    const auto waited = wait_for(fd_, POLLIN, interrupt, deadline);
+    if (waited == Wait::timeout) return ReadStatus::timeout;
+    if (waited == Wait::interrupted) {
+      error = "interrupted";
+      return ReadStatus::interrupted;
+    }
+    if (waited == Wait::failed) {
       error = std::strerror(errno);
       return ReadStatus::error;
     }
-    if (rc == 0) return ReadStatus::timeout;
     char buf[16384];
     const auto want = cap < sizeof buf ? cap : sizeof buf;
     const auto n = ::recv(fd_, buf, want, 0);

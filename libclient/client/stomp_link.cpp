@@ -39,6 +39,8 @@ StompLink::~StompLink() {
     stopping_ = true;
   }
   wake_.notify_all();
+  // A beat blocked on a peer that stopped reading must not hold up the join.
+  socket_.shutdown();
   if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
   socket_.close();
 }
@@ -46,9 +48,11 @@ StompLink::~StompLink() {
 std::unique_ptr<StompLink> StompLink::open(const Server& server, const LinkOptions& options) {
   Socket socket;
   std::string error;
-  if (!socket.connect(server.host, server.port, options.connect_timeout, error))
+  if (!socket.connect(server.host, server.port, options.connect_timeout, error,
+                      options.interrupt.get()))
     throw ClientError(ErrorKind::connect_failed, error);
   std::unique_ptr<StompLink> link(new StompLink(server, std::move(socket)));
+  link->interrupt_ = options.interrupt;
   stomp::Limits limits;
   limits.max_frame_size = options.max_frame_size;
   link->decoder_ = stomp::Decoder(limits);
@@ -66,6 +70,7 @@ void StompLink::handshake(const LinkOptions& options) {
   if (!options.client_id.empty()) connect.add("client-id", options.client_id);
   connect.add("heart-beat", fmt::format("{},{}", options.heartbeat_send.count(),
                                         options.heartbeat_receive.count()));
+  for (const auto& [name, value] : options.connect_headers) connect.add(name, value);
   try {
     write(stomp::encode(connect, stomp::Version::v1_2));
   } catch (const LinkLost& e) {
@@ -81,6 +86,10 @@ void StompLink::handshake(const LinkOptions& options) {
                                   "this a broker port that accepts STOMP?",
                                   server_.to_string(), e.what()));
   }
+  if (!reply && interrupted())
+    throw ClientError(
+        ErrorKind::connect_failed,
+        fmt::format("{}: interrupted during the STOMP handshake", server_.to_string()));
   if (!reply)
     throw ClientError(ErrorKind::connect_failed,
                       fmt::format("{}: no CONNECTED answer within {} ms", server_.to_string(),
@@ -101,7 +110,7 @@ void StompLink::handshake(const LinkOptions& options) {
   const auto cy = options.heartbeat_receive.count();
   const std::chrono::milliseconds send_period{cx > 0 && sy > 0 ? std::max(cx, sy) : 0};
   const std::chrono::milliseconds recv_period{cy > 0 && sx > 0 ? std::max(cy, sx) : 0};
-  start_heartbeats(send_period, recv_period);
+  start_heartbeats(send_period / std::max(options.heartbeats_per_period, 1), recv_period);
 }
 
 void StompLink::start_heartbeats(std::chrono::milliseconds send_period,
@@ -159,7 +168,8 @@ std::optional<stomp::Frame> StompLink::receive(Clock::time_point deadline) {
     if (silence_limit_.count() > 0) until = std::min(until, last_read_ + silence_limit_);
     read_buffer_.clear();
     std::string error;
-    const auto st = socket_.read_some(read_buffer_, kReadChunk, until, error);
+    const auto st = socket_.read_some(read_buffer_, kReadChunk, until, error, interrupt_.get());
+    if (st == Socket::ReadStatus::interrupted) return std::nullopt;
     if (st == Socket::ReadStatus::data) {
       last_read_ = Clock::now();
       decoder_.feed(read_buffer_);
@@ -177,6 +187,16 @@ std::optional<stomp::Frame> StompLink::receive(Clock::time_point deadline) {
       broken_ = true;
     }
     throw LinkLost(fmt::format("{}: {}", server_.to_string(), error));
+  }
+}
+
+void StompLink::hold() {
+  while (!interrupted()) {
+    const auto frame = receive(Clock::time_point::max());
+    if (frame && frame->command == "ERROR")
+      throw ClientError(
+          ErrorKind::broker_error,
+          fmt::format("{}: {}", server_.to_string(), frame->header_or("message", frame->body)));
   }
 }
 

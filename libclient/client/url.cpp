@@ -34,7 +34,10 @@ std::int64_t ClientUrl::retry_delay_ms(int attempt) const {
 std::string ClientUrl::to_string() const {
   std::string out;
   if (is_list) out += '(';
-  for (std::size_t i = 0; i < servers.size(); ++i) out += (i ? "," : "") + servers[i].to_string();
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    if (i) out += ',';
+    out += servers[i].to_string();
+  }
   if (is_list) out += ')';
   return out;
 }
