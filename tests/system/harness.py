@@ -1,11 +1,13 @@
-"""Shared pieces for system tests: broker instances in temp dirs, free ports, waiting with
-deadlines, a stomp.py client wrapper and raw STOMP sockets.
+"""Shared pieces for system tests: broker instances in temp dirs, a base class for test classes
+that share one broker, free ports, waiting with deadlines, a stomp.py client wrapper and raw
+STOMP sockets.
 
 Every wait here is bounded by a deadline; nothing sleeps a fixed time to "let things settle".
 Run with Debian's /usr/bin/python3 (python3-stomp lives in its dist-packages). The artemis
 binary comes from the ARTEMIS_BIN environment variable (ctest sets it).
 """
 
+import contextlib
 import os
 import random
 import shutil
@@ -15,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import unittest
 
 # Ports `artemis create` writes, before --port-offset: artemis (all protocols), amqp, stomp,
 # hornetq, mqtt, and the web console.
@@ -42,6 +45,19 @@ def wait_for(condition, timeout, interval=0.02, what="condition"):
         if time.monotonic() >= deadline:
             raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}")
         time.sleep(interval)
+
+
+@contextlib.contextmanager
+def killed_after(process, timeout):
+    """Kills `process` if it still runs `timeout` seconds after entering the block, so a loop
+    that reads its output meets EOF by then even if the process hangs without a word."""
+    timer = threading.Timer(timeout, lambda: process.poll() is None and process.kill())
+    timer.daemon = True
+    timer.start()
+    try:
+        yield process
+    finally:
+        timer.cancel()
 
 
 def port_is_free(port):
@@ -74,29 +90,37 @@ def port_accepts(port, host="127.0.0.1"):
 
 
 class Instance:
-    """A broker instance made by `artemis create` in a temp dir and run with `bin/artemis run`.
+    """A broker instance made by `artemis create --no-autotune` in a temp dir and run with
+    `bin/artemis run`. The journal sync-rate auto-tune is skipped: it costs time on every
+    instance and no test of a running broker depends on its measured value.
 
-    Use as a context manager, or call close() (stops the broker, removes the directory unless
-    the test failed and KEEP_INSTANCES=1 is set)."""
+    Use as a context manager, or call close() (kills the broker, removes the directory unless
+    KEEP_INSTANCES=1 is set)."""
 
     def __init__(self, user="admin", password="admin", require_login=True, extra_create_args=(),
                  name="broker"):
         self.user = user
         self.password = password
-        self.root = tempfile.mkdtemp(prefix="artemis-systest-")
-        self.dir = os.path.join(self.root, name)
-        self.port_offset = free_port_offset()
         self.process = None
-        self.log_path = os.path.join(self.root, f"{name}-run.log")
         self._log_file = None
         self._log_pos = 0
-        args = [artemis_bin(), "create", self.dir, "--silent", "--user", user, "--password",
-                password, "--require-login" if require_login else "--allow-anonymous",
-                "--port-offset", str(self.port_offset), *extra_create_args]
-        result = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                timeout=120, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"artemis create failed ({result.returncode}): {result.stdout}")
+        self.root = tempfile.mkdtemp(prefix="artemis-systest-")
+        self.dir = os.path.join(self.root, name)
+        self.log_path = os.path.join(self.root, f"{name}-run.log")
+        try:
+            self.port_offset = free_port_offset()
+            args = [artemis_bin(), "create", self.dir, "--silent", "--no-autotune", "--user",
+                    user, "--password", password,
+                    "--require-login" if require_login else "--allow-anonymous",
+                    "--port-offset", str(self.port_offset), *extra_create_args]
+            result = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    timeout=120, text=True)
+            if result.returncode != 0:
+                raise RuntimeError(f"artemis create failed ({result.returncode}): "
+                                   f"{result.stdout}")
+        except BaseException:
+            self.close()  # nobody else holds this half-made instance to clean it up
+            raise
 
     def port(self, acceptor="artemis"):
         return BASE_PORTS[acceptor] + self.port_offset
@@ -176,6 +200,37 @@ class Instance:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+class BrokerTestCase(unittest.TestCase):
+    """A test class whose tests share one broker, `broker` (an Instance): created and started
+    before the first test, stopped and removed (Instance.close) after the last. Each test uses
+    its own destinations.
+
+    Subclasses set the create options as class attributes, and may override prepare_broker()
+    to edit the instance before its first start. Anything a subclass's setUpClass opens after
+    super().setUpClass() is best closed through cls.addClassCleanup: class cleanups run last in,
+    first out, so before the broker is closed, and they run as well when setUpClass fails part
+    way, which tearDownClass does not."""
+
+    require_login = True
+    create_args = ()  # more `artemis create` arguments (Instance's extra_create_args)
+    broker = None
+
+    @classmethod
+    def prepare_broker(cls):
+        """Runs between `artemis create` and the first start; edits of etc/ go here."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.broker = Instance(require_login=cls.require_login,
+                              extra_create_args=cls.create_args)
+        # A class cleanup rather than tearDownClass, so that a failure in prepare_broker(), in
+        # start() or in a subclass's setUpClass still kills the broker and removes its directory.
+        cls.addClassCleanup(cls.broker.close)
+        cls.prepare_broker()
+        cls.broker.start()
 
 
 # --- stomp.py wrapper -------------------------------------------------------------------------

@@ -17,20 +17,13 @@ ELAPSED_MS = re.compile(r"^(Producer|Consumer) ActiveMQ(Queue|Topic)\[[^\]]+\], 
 CLI_TIMEOUT = 180
 
 
-class ClientCommandsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.instance = harness.Instance(extra_create_args=("--no-web", "--no-autotune"))
-        try:
-            cls.instance.start()
-        except Exception:
-            cls.instance.close()
-            raise
-        cls.url = f"tcp://127.0.0.1:{cls.instance.port()}"
+class ClientCommandsTest(harness.BrokerTestCase):
+    create_args = ("--no-web",)
 
     @classmethod
-    def tearDownClass(cls):
-        cls.instance.close()
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.url = f"tcp://127.0.0.1:{cls.broker.port()}"
 
     def cli(self, command, *args, url=True, creds=True, binary=None, check=True, env=None):
         argv = [binary or harness.artemis_bin(), command]
@@ -75,7 +68,7 @@ class ClientCommandsTest(unittest.TestCase):
     def test_producer_sets_count_and_thread_properties(self):
         q = self.queue()
         self.cli("producer", "--message-count", 10, "--destination", f"queue://{q}")
-        with harness.StompClient(self.instance.port()) as c:
+        with harness.StompClient(self.broker.port()) as c:
             c.subscribe(q, "s1", **{"subscription-type": "ANYCAST"})
             messages = c.listener.wait_messages(10)
         self.assertEqual([m.body for m in messages], [f"test message: {i}" for i in range(10)])
@@ -87,7 +80,7 @@ class ClientCommandsTest(unittest.TestCase):
 
     def test_python_stomp_to_consumer(self):
         q = self.queue()
-        with harness.StompClient(self.instance.port()) as c:
+        with harness.StompClient(self.broker.port()) as c:
             for i in range(10):
                 c.send_wait(q, f"from python {i}", **{"destination-type": "ANYCAST", "persistent": "true"})
         out = self.cli("consumer", "--message-count", 10, "--destination", f"queue://{q}", "--verbose").stdout
@@ -159,10 +152,10 @@ class ClientCommandsTest(unittest.TestCase):
         self.assertEqual(self.consumed(out), [3, 3])
 
     def test_url_from_instance_broker_xml(self):
-        script = os.path.join(self.instance.dir, "bin", "artemis")
+        script = os.path.join(self.broker.dir, "bin", "artemis")
         out = self.cli("producer", "--message-count", 1, "--destination", self.queue(), url=False,
                        binary=script).stdout
-        self.assertIn(f"Connection brokerURL = tcp://localhost:{self.instance.port()}\n", out)
+        self.assertIn(f"Connection brokerURL = tcp://localhost:{self.broker.port()}\n", out)
         self.assertEqual([m.group("n") for m in PRODUCED.finditer(out)], ["1"])
 
     # --- failover -----------------------------------------------------------------------------
@@ -175,9 +168,9 @@ class ClientCommandsTest(unittest.TestCase):
 
     def test_producer_fails_over_to_the_next_server_of_the_list(self):
         q = self.queue()
-        with harness.Instance(extra_create_args=("--no-web", "--no-autotune"), name="other") as other:
+        with harness.Instance(extra_create_args=("--no-web",), name="other") as other:
             other.start()
-            first, second = other.port(), self.instance.port()
+            first, second = other.port(), self.broker.port()
             url = f"(tcp://127.0.0.1:{first},tcp://127.0.0.1:{second})?ha=true&retryInterval=100"
             argv = [harness.artemis_bin(), "producer", "--url", url, "--user", "admin", "--password",
                     "admin", "--message-count", 200, "--sleep", 5, "--destination", q, "--verbose"]
@@ -185,12 +178,14 @@ class ClientCommandsTest(unittest.TestCase):
                                     text=True, stdin=subprocess.DEVNULL)
             try:
                 sent = 0
-                for line in proc.stdout:  # bounded: the producer sends 200 messages and exits
-                    if " Sent: " in line:
-                        sent += 1
-                    if sent == 50:
-                        other.kill()
-                        break
+                # Bounded: the producer sends 200 messages and exits, or is killed at the deadline.
+                with harness.killed_after(proc, CLI_TIMEOUT):
+                    for line in proc.stdout:
+                        if " Sent: " in line:
+                            sent += 1
+                        if sent == 50:
+                            other.kill()
+                            break
                 out, err = proc.communicate(timeout=CLI_TIMEOUT)
             finally:
                 if proc.poll() is None:

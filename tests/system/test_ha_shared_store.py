@@ -13,11 +13,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
-from harness import (BASE_PORTS, StompClient, artemis_bin, port_accepts, port_is_free,
-                     wait_for)
+from harness import (BASE_PORTS, StompClient, artemis_bin, killed_after, port_accepts,
+                     port_is_free, wait_for)
 
 START_TIMEOUT = 60.0
 PASSIVE_WINDOW = 1.5  # seconds a passive backup is watched to stay passive (30 state polls)
@@ -152,7 +153,8 @@ class SharedStorePair:
         for name, extra in (("master", offset), ("slave", offset + 1)):
             r = subprocess.run([artemis_bin(), "create", os.path.join(brokers, name), "--name",
                                 name, "--user", "admin", "--password", "admin",
-                                "--allow-anonymous", "--port-offset", str(extra), "--silent"],
+                                "--allow-anonymous", "--port-offset", str(extra), "--silent",
+                                "--no-autotune"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                stdin=subprocess.DEVNULL, timeout=120)
             if r.returncode != 0:
@@ -316,13 +318,14 @@ class SharedStoreLab(unittest.TestCase):
         self.addCleanup(lambda: producer.poll() is None and producer.kill())
         sent = 0
         output = []
-        deadline = time.monotonic() + 120
-        for line in producer.stdout:  # bounded: the producer ends, and by the deadline
-            output.append(line)
-            if "Sent: test message:" in line:
-                sent += 1
-            if sent >= 1500 or time.monotonic() > deadline:
-                break
+        # Bounded: the producer ends, or is killed at the deadline.
+        with killed_after(producer, 120):
+            for line in producer.stdout:
+                output.append(line)
+                if "Sent: test message:" in line:
+                    sent += 1
+                if sent >= 1500:
+                    break
         self.assertGreaterEqual(sent, 1500, "".join(output[-20:]))
         p.master.kill()  # kill -9 in the middle of the run
         rest, _ = producer.communicate(timeout=180)
@@ -342,20 +345,22 @@ class SharedStoreLab(unittest.TestCase):
         p = self.pair()
         p.master.start().wait_log("AMQ221007")
         p.slave.start().wait_log("AMQ221109")
+        cycles = 20
         both_seen = []
-        stop = []
+        stop = threading.Event()
+        # A cycle is a kill (at most 10 s) and four log waits (START_TIMEOUT each), so the cycles
+        # end, and set `stop`, before this; it bounds the probe only if the test thread is stuck.
+        probe_deadline = time.monotonic() + cycles * (10 + 4 * START_TIMEOUT) + 30
 
-        def probe():  # bounded by `stop`, set at the end of the cycles (and by the test timeout)
-            while not stop:
+        def probe():
+            while not stop.wait(0.003) and time.monotonic() < probe_deadline:
                 if port_accepts(p.master_port) and port_accepts(p.slave_port):
                     both_seen.append(time.monotonic())
-                time.sleep(0.003)
 
-        import threading
         t = threading.Thread(target=probe, daemon=True)
         t.start()
         try:
-            for cycle in range(20):
+            for cycle in range(cycles):
                 p.master.kill()                                   # failover
                 p.slave.wait_log("AMQ221010", times=cycle + 1)
                 p.master.start()                                  # failback
@@ -363,7 +368,7 @@ class SharedStoreLab(unittest.TestCase):
                 p.master.wait_log("AMQ221007", times=cycle + 2)
                 p.slave.wait_log("AMQ221109", times=cycle + 2)
         finally:
-            stop.append(True)
+            stop.set()
             t.join(timeout=10)
         self.assertEqual(both_seen, [], "both nodes accepted clients at the same instant")
 

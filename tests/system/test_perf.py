@@ -21,22 +21,15 @@ PERCENTILES = re.compile(r"mean:\s+[\d.]+ us - 50\.00%:\s+[\d.]+ us - 90\.00%:\s
 HISTOGRAM_KEYS = {"mean", "50", "90", "99", "99.9", "99.99", "max", "count"}
 
 
-class PerfTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.instance = harness.Instance(extra_create_args=("--no-web", "--no-autotune"))
-        try:
-            cls.instance.start()
-        except Exception:
-            cls.instance.close()
-            raise
-        cls.url = f"tcp://127.0.0.1:{cls.instance.port()}"
-        cls.tmp = tempfile.TemporaryDirectory()
+class PerfTest(harness.BrokerTestCase):
+    create_args = ("--no-web",)
 
     @classmethod
-    def tearDownClass(cls):
-        cls.instance.close()
-        cls.tmp.cleanup()
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.url = f"tcp://127.0.0.1:{cls.broker.port()}"
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls.tmp.cleanup)
 
     def argv(self, role, *args):
         return [harness.artemis_bin(), "perf", role, "--url", self.url, "--user", "admin", "--password", "admin",

@@ -25,7 +25,7 @@ def alive(pid):
 
 class ArtemisServiceTest(unittest.TestCase):
     def test_start_status_stop(self):
-        inst = Instance(extra_create_args=("--no-autotune",))
+        inst = Instance()
         self.addCleanup(inst.close)
         self.addCleanup(service, inst, "force-stop")  # runs first: never leave a broker behind
         r = service(inst, "start")

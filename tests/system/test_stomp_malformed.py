@@ -8,7 +8,7 @@ import socket
 import time
 import unittest
 
-from harness import Instance, RawStomp, StompClient, frame
+from harness import BrokerTestCase, RawStomp, StompClient, frame
 
 DEST = {"destination": "hostile.queue", "destination-type": "ANYCAST"}
 OUTCOME_TIMEOUT = 20.0
@@ -86,27 +86,22 @@ CASES = {
 }
 
 
-class StompMalformedInputTest(unittest.TestCase):
+class StompMalformedInputTest(BrokerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.broker = Instance()
-        cls.broker.start()
+        super().setUpClass()
         # Opened first, checked last: the handshake timeout must close them.
         cls.silent = RawStomp(cls.broker.stomp_port)
+        cls.addClassCleanup(cls.silent.close)
         cls.partial = RawStomp(cls.broker.stomp_port)
+        cls.addClassCleanup(cls.partial.close)
         cls.partial.send(b"CONN")
         cls.silent_opened = time.monotonic()
         cls.healthy = StompClient(cls.broker.stomp_port)
+        cls.addClassCleanup(cls.healthy.close)
         cls.healthy.subscribe("hostile.healthy", "h", ack="auto",
                               **{"subscription-type": "ANYCAST"})
         cls.round_trips = 0
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.healthy.close()
-        cls.silent.close()
-        cls.partial.close()
-        cls.broker.close()
 
     def assert_healthy_client_served(self):
         self.assertIsNone(self.broker.process.poll(), "the broker process died")

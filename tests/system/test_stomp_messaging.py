@@ -6,7 +6,7 @@ own destinations."""
 import time
 import unittest
 
-from harness import Instance, StompClient
+from harness import BrokerTestCase, StompClient, wait_for
 
 ANYCAST = {"destination-type": "ANYCAST"}
 SUB_ANYCAST = {"subscription-type": "ANYCAST"}
@@ -24,16 +24,7 @@ def until_fence(client, fence, timeout=30.0):
     return got[:got.index(fence)]
 
 
-class StompMessagingTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = Instance()
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
+class StompMessagingTest(BrokerTestCase):
     def client(self, **kwargs):
         c = StompClient(self.broker.stomp_port, **kwargs)
         self.addCleanup(c.close)
@@ -93,10 +84,8 @@ class StompMessagingTest(unittest.TestCase):
         body = f"expiring-{time.monotonic_ns()}"
         producer.send_wait("expiry.queue", body, expires=str(expires), persistent="true",
                            **ANYCAST)
-        # Wait for the wall clock to pass the expiration (a condition, bounded).
-        deadline = time.monotonic() + 10
-        while time.time() * 1000 <= expires + 50 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for(lambda: time.time() * 1000 > expires + 50, 10, interval=0.05,
+                 what="the wall clock to pass the expiration")
         consumer = self.client()
         consumer.subscribe("expiry.queue", "s1", ack="auto", **SUB_ANYCAST)
         producer.send_wait("expiry.queue", "fresh", **ANYCAST)

@@ -4,24 +4,20 @@ with --require-login, plus a user whose only role has no permissions)."""
 import os
 import unittest
 
-from harness import Instance, RawStomp, StompClient, frame
+from harness import BrokerTestCase, RawStomp, StompClient, frame
 
 
-class StompSecurityTest(unittest.TestCase):
+class StompSecurityTest(BrokerTestCase):
+    require_login = True
+
     @classmethod
-    def setUpClass(cls):
-        cls.broker = Instance(require_login=True)
+    def prepare_broker(cls):
         etc = os.path.join(cls.broker.dir, "etc")
         # A user that authenticates but whose role appears in no security-setting.
         with open(os.path.join(etc, "artemis-users.properties"), "a") as f:
             f.write("\nviewer = viewerpw\n")
         with open(os.path.join(etc, "artemis-roles.properties"), "a") as f:
             f.write("\nviewers = viewer\n")
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
 
     def test_wrong_password_is_refused_and_closed(self):
         with RawStomp(self.broker.stomp_port) as raw:
