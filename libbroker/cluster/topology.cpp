@@ -20,9 +20,10 @@ std::vector<BackupEntry> Topology::backups() const {
   std::vector<BackupEntry> out;
   for (const auto& [key, e] : entries_) {
     if (!is_ours(e)) continue;
-    const bool seen = std::any_of(out.begin(), out.end(), [&](const BackupEntry& o) {
-      return o.connector_url == e.connector_url;
-    });
+    // Named outside the lambda: clang 14 cannot capture a structured binding.
+    const std::string& url = e.connector_url;
+    const bool seen = std::any_of(out.begin(), out.end(),
+                                  [&](const BackupEntry& o) { return o.connector_url == url; });
     if (!seen) out.push_back(e);
   }
   return out;

@@ -91,9 +91,11 @@ std::error_code finish_interrupted_compaction(const fs::path& dir, const std::st
         if (JournalFile::open(dir / name, f)) continue;
         std::vector<std::uint8_t> head(kFileHeaderSize);
         std::string why;
-        const bool same = !f.read_at(0, head) && [&] {
+        // A structured binding is captured by copy under its own name: clang 14 cannot capture
+        // one directly.
+        const bool same = !f.read_at(0, head) && [&, want = seq] {
           auto h = decode_file_header(head, why);
-          return h && h->seq == seq && h->state == FileState::data;
+          return h && h->seq == want && h->state == FileState::data;
         }();
         f.close();
         if (same) fs::remove(dir / name, ec);
