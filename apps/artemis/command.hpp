@@ -1,7 +1,7 @@
 #pragma once
 // Shared by every command file: where the instance and the installation are, and how a command
 // reports its exit code. Each command lives in its own <command>.cpp with a register_<command>()
-// that adds a CLI11 subcommand; main.cpp only dispatches.
+// that adds a CLI11 subcommand; dispatch.cpp registers them all and runs the one asked for.
 #include <CLI/CLI.hpp>
 
 #include <filesystem>

@@ -1,6 +1,6 @@
 // `artemis help [command [subcommand]]`: prints the usage of the root or of the named command.
 // Also installs the same formatter for `--help`, so both show one text. Registered first in
-// main.cpp, so every subcommand added afterwards inherits the formatter.
+// dispatch.cpp, so every subcommand added afterwards inherits the formatter.
 #include <iostream>
 #include <memory>
 #include <vector>

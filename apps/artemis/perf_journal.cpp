@@ -35,14 +35,14 @@ std::string rate_text(double value) {
   return text;
 }
 
-struct Target {
+struct JournalTarget {
   fs::path file;
   std::string journal_type = "ASYNCIO";
 };
 
 // Where to write and which journal type the instance uses; nullopt after printing why not.
-std::optional<Target> resolve_target(const Context& ctx, const PerfJournalOptions& o) {
-  Target t;
+std::optional<JournalTarget> resolve_target(const Context& ctx, const PerfJournalOptions& o) {
+  JournalTarget t;
   if (!ctx.instance) {
     if (o.file.empty()) {
       std::cerr << "artemis perf-journal: no broker instance: run it from an instance "
