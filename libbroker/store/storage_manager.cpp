@@ -200,6 +200,16 @@ std::uint64_t StorageManager::store_message(const MessageRecord& m,
     done({});
     return 0;
   }
+  if (duplicate_id != nullptr) {
+    // One transaction, as Artemis does for a send with a duplicate id: after a crash the
+    // message, its refs and its duplicate id are all there or none is. Appended one by one, a
+    // crash between two journal writes can keep the message without its duplicate id; the
+    // client then sends the unconfirmed message again and nothing drops the copy.
+    const std::uint64_t tx = next_id();
+    const std::uint64_t dup_id = store_message_tx(tx, m, queue_ids, duplicate_id);
+    commit_tx(tx, std::move(done));
+    return dup_id;
+  }
   // Completions run in append order, so each append's error is known when the flush's runs.
   auto failed = std::make_shared<std::error_code>();
   auto note = [failed](std::error_code ec) {

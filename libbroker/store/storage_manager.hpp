@@ -64,9 +64,10 @@ class StorageManager {
   void delete_queue(std::uint64_t id);
 
   // A durable message, its refs on durable queues and, when given, its duplicate-id record,
-  // in that order with one sync; `done` runs once all are on disk. The duplicate id goes last
-  // so that after a crash it can only have survived if the message and its refs did: a client
-  // resending an unconfirmed message is then never dropped for a message the disk lost.
+  // with one sync; `done` runs once all are on disk. With a duplicate id all three are one
+  // journal transaction (as in Artemis), so after a crash either all of them are there or none
+  // is: a client resending an unconfirmed message is never dropped for a message the disk lost,
+  // and never stored twice because its duplicate id was lost while the message survived.
   // Returns the duplicate-id record id (0 when none was written).
   std::uint64_t store_message(const MessageRecord& m, std::span<const std::uint64_t> queue_ids,
                               const std::string* duplicate_id, journal::Completion done);

@@ -206,7 +206,7 @@ TEST_CASE("store: data print decodes records and counts messages per queue") {
   CHECK(text.find("MESSAGE;Message{") != std::string::npos);
 }
 
-TEST_CASE("store: a duplicate id is written after its message and refs, under one sync") {
+TEST_CASE("store: a duplicate id is written after its message and refs, in their transaction") {
   Disks d;
   auto s = d.open();
   LoadedState st;
