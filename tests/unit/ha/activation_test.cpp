@@ -40,6 +40,12 @@ struct Node {
   std::atomic<bool> stopped{false};
   std::atomic<StopReason> reason{StopReason::io_error};
   std::atomic<bool> hooks_on_broker_thread{true};
+  // Optional, shared by the nodes of one test: how many serve now and the most that ever did.
+  std::atomic<int>* serving_nodes = nullptr;
+  std::atomic<int>* most_serving = nullptr;
+  // A deactivation that calls done() this long after its hook, as closing connections and the
+  // store can take on a loaded machine.
+  std::chrono::milliseconds deactivation_takes{0};
   std::unique_ptr<Activation> activation;
 
   Node(const TempDir& dir, config::HaPolicyConfig p, LockWaitMode mode = LockWaitMode::blocking) {
@@ -56,13 +62,26 @@ struct Node {
       if (!broker.on_thread()) hooks_on_broker_thread = false;
       serving = true;
       ++activations;
+      if (serving_nodes != nullptr) {
+        const int now = ++*serving_nodes;
+        for (int most = most_serving->load(); now > most;)
+          if (most_serving->compare_exchange_weak(most, now)) break;
+      }
       done(true);
     };
     h.deactivate = [this](std::function<void()> done) {
       if (!broker.on_thread()) hooks_on_broker_thread = false;
-      serving = false;
-      ++deactivations;
-      done();
+      auto finish = [this, done] {
+        serving = false;
+        ++deactivations;
+        if (serving_nodes != nullptr) --*serving_nodes;
+        done();
+      };
+      if (deactivation_takes.count() > 0) {
+        broker.schedule_after(deactivation_takes, finish);
+      } else {
+        finish();
+      }
     };
     h.on_stopped = [this](StopReason r) {
       reason = r;
@@ -219,6 +238,36 @@ TEST_CASE("ha: failback: a restarted primary takes over and the backup becomes p
   // And a second crash of the primary fails over again.
   REQUIRE(p.stop_and_wait());  // 'P': stays passive
   CHECK_FALSE(b.reaches(Phase::active, 200ms));
+}
+
+// The live lock is released only once the deactivation is done, so a node that is slow to stop
+// serving still never serves beside the one that takes over.
+TEST_CASE("ha: a slow deactivation ends before the other node activates (failback, handover)") {
+  TempDir dir;
+  std::atomic<int> serving_nodes{0};
+  std::atomic<int> most_serving{0};
+  auto watch = [&](Node& n) {
+    n.serving_nodes = &serving_nodes;
+    n.most_serving = &most_serving;
+    n.deactivation_takes = 300ms;
+  };
+  leave_crashed_primary(dir.path());
+  Node b(dir, policy(config::HaRole::backup));
+  watch(b);
+  b.start();
+  REQUIRE(b.reaches(Phase::active));
+  auto pp = policy(config::HaRole::primary);
+  pp.failover_on_shutdown = true;
+  Node p(dir, pp);
+  watch(p);
+  p.start();  // failback: the active backup deactivates, then lets go of the live lock
+  REQUIRE(p.reaches(Phase::active));
+  REQUIRE(b.reaches(Phase::passive_backup));
+  CHECK(b.deactivations == 1);
+  REQUIRE(p.stop_and_wait());  // handover: the primary deactivates, then lets go of the lock
+  REQUIRE(b.reaches(Phase::active));
+  CHECK(p.deactivations == 1);
+  CHECK(most_serving.load() == 1);
 }
 
 TEST_CASE("ha: failback with restart-backup=false leaves the old backup stopped") {
