@@ -13,59 +13,98 @@ ServerConsumer::ServerConsumer(std::uint64_t id, Queue& queue, ConsumerHandler& 
 
 bool ServerConsumer::has_credit() const {
   if (!handler_.ready(*this)) return false;
+  if (options_.credit_mode == CreditMode::messages) return options_.credit_messages > 0;
   if (options_.window_bytes < 0) return true;
   if (options_.window_bytes == 0) return delivering_.empty();
   return delivering_bytes_ < options_.window_bytes;
 }
 
+bool ServerConsumer::accepts(const MessageRef& ref) const {
+  const Message& m = *ref.message;
+  if (options_.no_local_connection) {
+    const std::string* cid = m.property(props::connection_id);
+    if (cid != nullptr && *cid == *options_.no_local_connection) return false;
+  }
+  if (!ref.refused_by.empty() &&
+      std::find(ref.refused_by.begin(), ref.refused_by.end(), id_) != ref.refused_by.end())
+    return false;
+  return matches(options_.filter, m);
+}
+
 void ServerConsumer::deliver(MessageRef ref) {
+  if (options_.credit_mode == CreditMode::messages) --options_.credit_messages;
   delivering_bytes_ += static_cast<std::int64_t>(ref.message->memory_size());
-  delivering_.push_back(ref);
-  // The handler may ack (auto-ack) right away; `ref` is our own copy.
-  handler_.deliver(*this, ref);
+  const std::uint64_t id = ref.message->id();
+  delivering_.push_back(std::move(ref));
+  auto it = std::prev(delivering_.end());
+  // A message id is delivered at most once per consumer at a time (it is on one queue once).
+  by_id_[id] = it;
+  // The handler may settle it (auto-ack) before returning: hand it a copy.
+  const MessageRef copy = *it;
+  handler_.deliver(*this, copy);
+}
+
+std::optional<MessageRef> ServerConsumer::take(std::uint64_t message_id) {
+  auto found = by_id_.find(message_id);
+  if (found == by_id_.end()) return std::nullopt;
+  MessageRef ref = std::move(*found->second);
+  delivering_.erase(found->second);
+  by_id_.erase(found);
+  delivering_bytes_ -= static_cast<std::int64_t>(ref.message->memory_size());
+  return ref;
+}
+
+std::vector<MessageRef> ServerConsumer::take_up_to(std::uint64_t message_id) {
+  std::vector<MessageRef> out;
+  auto found = by_id_.find(message_id);
+  if (found == by_id_.end()) return out;
+  const auto end = std::next(found->second);
+  for (auto it = delivering_.begin(); it != end;) {
+    by_id_.erase(it->message->id());
+    delivering_bytes_ -= static_cast<std::int64_t>(it->message->memory_size());
+    out.push_back(std::move(*it));
+    it = delivering_.erase(it);
+  }
+  return out;
 }
 
 bool ServerConsumer::ack(std::uint64_t message_id) {
-  auto it = std::find_if(delivering_.begin(), delivering_.end(),
-                         [&](const MessageRef& r) { return r.message->id() == message_id; });
-  if (it == delivering_.end()) return false;
-  MessageRef ref = std::move(*it);
-  delivering_.erase(it);
-  delivering_bytes_ -= static_cast<std::int64_t>(ref.message->memory_size());
-  queue_.acknowledged(*this, std::move(ref));
+  auto ref = take(message_id);
+  if (!ref) return false;
+  queue_.acknowledge(std::move(*ref));
   return true;
 }
 
 bool ServerConsumer::ack_up_to(std::uint64_t message_id) {
-  auto it = std::find_if(delivering_.begin(), delivering_.end(),
-                         [&](const MessageRef& r) { return r.message->id() == message_id; });
-  if (it == delivering_.end()) return false;
-  std::deque<MessageRef> done(delivering_.begin(), std::next(it));
-  delivering_.erase(delivering_.begin(), std::next(it));
-  for (auto& ref : done) {
-    delivering_bytes_ -= static_cast<std::int64_t>(ref.message->memory_size());
-    queue_.acknowledged(*this, std::move(ref));
-  }
+  auto refs = take_up_to(message_id);
+  if (refs.empty()) return false;
+  for (auto& ref : refs) queue_.acknowledge(std::move(ref));
   return true;
 }
 
 bool ServerConsumer::cancel(std::uint64_t message_id) {
-  auto it = std::find_if(delivering_.begin(), delivering_.end(),
-                         [&](const MessageRef& r) { return r.message->id() == message_id; });
-  if (it == delivering_.end()) return false;
-  MessageRef ref = std::move(*it);
-  delivering_.erase(it);
-  delivering_bytes_ -= static_cast<std::int64_t>(ref.message->memory_size());
-  queue_.cancelled(std::move(ref));
-  queue_.dispatch();
+  auto ref = take(message_id);
+  if (!ref) return false;
+  queue_.release(std::move(*ref), true);
   return true;
+}
+
+void ServerConsumer::add_credit(std::int64_t messages) {
+  if (messages <= 0) return;
+  options_.credit_messages += messages;
+  queue_.dispatch();
 }
 
 void ServerConsumer::resume() { queue_.dispatch(); }
 
-std::deque<MessageRef> ServerConsumer::take_deliveries() {
+std::vector<MessageRef> ServerConsumer::take_deliveries() {
+  std::vector<MessageRef> out;
+  out.reserve(delivering_.size());
+  for (auto& r : delivering_) out.push_back(std::move(r));
+  delivering_.clear();
+  by_id_.clear();
   delivering_bytes_ = 0;
-  return std::exchange(delivering_, {});
+  return out;
 }
 
 }  // namespace artemis::core

@@ -1,21 +1,27 @@
 #pragma once
-// ServerConsumer: one consumer attached to a Queue, on behalf of a protocol session.
+// ServerConsumer: one consumer attached to a Queue, on behalf of a ServerSession.
 //
-// Flow control: a consumer takes messages while it has credit: its handler says it is ready
-// (the connection's write queue is under its high-water mark) and the bytes delivered but not
-// yet acknowledged are under its window. window -1 = unlimited; 0 = one message at a time.
+// Credit (who may receive now): the handler must be ready (its connection's write queue is under
+// its high-water mark) and the consumer must have credit of its kind:
+//   bytes     bytes delivered but not yet settled stay under a window (STOMP, core protocol):
+//             -1 unlimited, 0 one message at a time; settling gives the credit back.
+//   messages  a count the client grants (AMQP link credit, MQTT receive-maximum): each delivery
+//             takes one; add_credit() gives more; settling gives none back.
 // When a handler becomes ready again it calls resume(), which restarts dispatch.
 //
-// Acknowledgement: ack() (one message), ack_up_to() (it and every earlier delivery of this
-// consumer), cancel() (back to the queue, delivery count + 1). Closing the consumer returns
-// every unacknowledged delivery the same way.
+// Deliveries are indexed by message id, so settling one costs O(1) whatever the window.
+// take() / take_up_to() hand deliveries to the caller (ServerSession) which settles them on the
+// queue now or at the end of a transaction. Closing the consumer returns every unsettled
+// delivery to the queue (delivery count + 1).
 //
 // Lifetime: owned by its Queue (Queue::add_consumer / Queue::remove_consumer). Broker thread.
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "core/filter.hpp"
 #include "core/message.hpp"
@@ -30,21 +36,29 @@ struct MessageRef {
   MessagePtr message;
   std::uint32_t delivery_count = 0;  // times it came back unacknowledged
   std::int64_t not_before = 0;       // scheduled delivery / redelivery delay (epoch ms)
+  // Consumers (queue-local ids) that settled it "undeliverable here": never offered to them again.
+  std::vector<std::uint64_t> refused_by;
 };
 
-// Implemented by the protocol session.
+// Implemented by the protocol side of a session.
 class ConsumerHandler {
  public:
   virtual ~ConsumerHandler() = default;
   // False while the connection is congested: dispatch skips this consumer.
   virtual bool ready(const ServerConsumer& consumer) const = 0;
-  // Write the message out. May call ack() on the consumer (auto-ack) before returning.
+  // Write the message out. May settle it on the consumer (auto-ack) before returning.
   virtual void deliver(ServerConsumer& consumer, const MessageRef& ref) = 0;
 };
 
+enum class CreditMode { bytes, messages };
+
 struct ConsumerOptions {
   std::optional<Filter> filter;
-  std::int64_t window_bytes = -1;  // -1 unlimited, 0 one at a time
+  CreditMode credit_mode = CreditMode::bytes;
+  std::int64_t window_bytes = -1;   // bytes mode: -1 unlimited, 0 one at a time
+  std::int64_t credit_messages = 0; // messages mode: what the client granted so far
+  // No-local: messages sent on this connection (property __AMQ_CID) are not for this consumer.
+  std::optional<std::string> no_local_connection;
 };
 
 class ServerConsumer {
@@ -57,10 +71,19 @@ class ServerConsumer {
   Queue& queue() { return queue_; }
   const Queue& queue() const { return queue_; }
 
-  // False when no such delivery is outstanding on this consumer.
+  // Settle on the queue at once. False when no such delivery is outstanding on this consumer.
   bool ack(std::uint64_t message_id);
   bool ack_up_to(std::uint64_t message_id);
-  bool cancel(std::uint64_t message_id);
+  bool cancel(std::uint64_t message_id);  // back to the queue, delivery count + 1
+
+  // Removes an outstanding delivery (the caller settles it on the queue, maybe later).
+  std::optional<MessageRef> take(std::uint64_t message_id);
+  // It and every earlier outstanding delivery, oldest first; empty when unknown.
+  std::vector<MessageRef> take_up_to(std::uint64_t message_id);
+
+  // Messages mode: grant more (AMQP flow); dispatches.
+  void add_credit(std::int64_t messages);
+  std::int64_t credit_messages() const { return options_.credit_messages; }
   // The handler became ready again (connection drained).
   void resume();
 
@@ -70,16 +93,17 @@ class ServerConsumer {
  private:
   friend class Queue;
   bool has_credit() const;
-  bool accepts(const Message& m) const { return matches(options_.filter, m); }
+  bool accepts(const MessageRef& ref) const;
   void deliver(MessageRef ref);
-  // Hands every outstanding delivery back (consumer closing).
-  std::deque<MessageRef> take_deliveries();
+  // Hands every outstanding delivery back, oldest first (consumer closing).
+  std::vector<MessageRef> take_deliveries();
 
   std::uint64_t id_;
   Queue& queue_;
   ConsumerHandler& handler_;
   ConsumerOptions options_;
-  std::deque<MessageRef> delivering_;  // in delivery order
+  std::list<MessageRef> delivering_;  // in delivery order
+  std::unordered_map<std::uint64_t, std::list<MessageRef>::iterator> by_id_;
   std::int64_t delivering_bytes_ = 0;
 };
 

@@ -15,6 +15,8 @@ class DuplicateIdCache {
   bool contains(const std::string& id) const { return index_.count(id) != 0; }
   // Adds id with its record id; returns the record id of the entry it overwrote (0: none).
   std::uint64_t add(const std::string& id, std::uint64_t record_id);
+  // Forgets an id whose message was never stored (the store failed): a resend must pass.
+  void remove(const std::string& id);
   std::size_t size() const { return index_.size(); }
 
  private:

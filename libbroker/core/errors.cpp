@@ -21,8 +21,17 @@ class Category : public std::error_category {
       case errc::bad_filter: return "filter does not parse";
       case errc::storage_failed: return "storage failed";
       case errc::invalid_name: return "invalid name";
-      case errc::address_has_queues:
-        return "address still has queues";
+      case errc::address_has_queues: return "address still has queues";
+      case errc::authentication_failed: return "user name or password is invalid";
+      case errc::unauthorized: return "permission denied";
+      case errc::unknown_delivery: return "no such delivery awaiting settlement";
+      case errc::unknown_consumer: return "no such consumer";
+      case errc::unknown_transaction: return "transaction is not open";
+      case errc::transaction_exists: return "transaction is already open";
+      case errc::too_many_transactions: return "too many open transactions";
+      case errc::transaction_too_large: return "transaction too large";
+      case errc::client_id_required: return "a client id is required";
+      case errc::subscription_in_use: return "subscription is in use";
     }
     return "unknown core error";
   }

@@ -19,6 +19,17 @@ enum class errc {
   storage_failed,      // the journal reported an error
   invalid_name,        // empty, or containing "::" where a plain name is required
   address_has_queues,  // an address is deleted only once no queue is bound to it
+  // ServerSession
+  authentication_failed,   // wrong user name or password
+  unauthorized,            // the subject lacks a permission (AMQ229032)
+  unknown_delivery,        // settling a message the consumer does not hold
+  unknown_consumer,
+  unknown_transaction,
+  transaction_exists,
+  too_many_transactions,
+  transaction_too_large,
+  client_id_required,      // durable subscriptions need a client id
+  subscription_in_use,     // the durable subscription's queue is bound elsewhere or consumed
 };
 
 const std::error_category& core_category();

@@ -25,6 +25,21 @@ std::string quoted(std::string_view text) {
 Filter::Filter(std::string text, std::shared_ptr<const filter_detail::Node> root)
     : text_(std::move(text)), root_(std::move(root)) {}
 
+std::string Filter::conjoin(std::string_view selector, std::string_view clause) {
+  std::size_t offset = 0;
+  for (;;) {
+    while (offset < selector.size() && (selector[offset] == ' ' || selector[offset] == '\t')) ++offset;
+    const std::string_view rest = selector.substr(offset);
+    if (util::starts_with(rest, kConvertPrefix)) offset += kConvertPrefix.size();
+    else if (util::starts_with(rest, kHyphenPrefix)) offset += kHyphenPrefix.size();
+    else break;
+  }
+  const std::string_view body = selector.substr(offset);
+  if (body.find_first_not_of(" \t") == std::string_view::npos)
+    return fmt::format("{}({})", selector.substr(0, offset), clause);
+  return fmt::format("{}({}) AND ({})", selector.substr(0, offset), body, clause);
+}
+
 std::optional<Filter> Filter::parse(std::string_view text, std::string& error) {
   if (text.size() > kMaxSelectorLength) {
     error = fmt::format("{}: longer than {} characters", quoted(text), kMaxSelectorLength);

@@ -74,6 +74,10 @@ class Filter {
   // callers treat "no selector" as "no filter" before calling.
   static std::optional<Filter> parse(std::string_view text, std::string& error);
 
+  // `selector AND (clause)`, keeping the selector's leading prefixes in front; just the clause
+  // when the selector is empty.
+  static std::string conjoin(std::string_view selector, std::string_view clause);
+
   // True only if the selector evaluates to TRUE (FALSE and UNKNOWN do not select).
   bool matches(const FilterContext& message) const;
 

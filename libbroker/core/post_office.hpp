@@ -58,6 +58,17 @@ struct PendingSend {
   Destination destination;
 };
 
+// A routed message whose durable part is written (or on its way), not yet on its queues.
+struct RoutedMessage {
+  MessagePtr message;
+  RouteStatus status = RouteStatus::no_route;
+  // Name and id of each queue: one may be deleted (unsubscribe, auto-delete) while the write is
+  // on its way to disk, so they are looked up again at publish.
+  std::vector<std::pair<std::string, std::uint64_t>> queues;
+  std::vector<std::uint64_t> durable_ids;
+  bool settled = false;  // published or discarded
+};
+
 class PostOffice : public QueueHost {
  public:
   PostOffice(const config::BrokerConfig& config, store::StorageManager& storage,
@@ -94,13 +105,25 @@ class PostOffice : public QueueHost {
   std::error_code apply_auto_create(const Destination& d, RoutingType rt,
                                     const AutoCreatePlan& plan);
 
-  // Assigns the message id (when 0), timestamp-independent. `done` runs once the durable part
-  // is on disk, or at once when nothing had to be written (also for duplicates and no-route).
+  // Sending is two steps so a message is visible to consumers only once it is durable:
+  // route() picks the queues, remembers the duplicate id and writes the durable part; `stored`
+  // runs once that is on disk (at once when nothing had to be written, also for duplicates and
+  // no-route). Then exactly one of publish() (refs onto their queues) or discard() (the store
+  // failed: forget the duplicate id, so a resend is not dropped) must follow. ServerSession
+  // orders these per session. Assigns the message id when 0.
+  RouteStatus route(MessagePtr message, const Destination& d, RoutedMessage& out,
+                    SendCompletion stored);
+  // All or nothing in one journal transaction; a duplicate id in the batch ignores the whole
+  // batch (reference §5.8) and returns duplicate with `out` empty.
+  RouteStatus route_transaction(std::vector<PendingSend> sends, std::vector<RoutedMessage>& out,
+                                SendCompletion stored);
+  void publish(RoutedMessage& routed);
+  void discard(RoutedMessage& routed);
+  // route() + publish() or discard() on completion, then `done` (internal moves, tests).
   RouteResult send(MessagePtr message, const Destination& d, SendCompletion done);
-  // All or nothing: refs reach their queues once the commit is on disk. A duplicate id in the
-  // batch ignores the whole batch (reference §5.8).
-  RouteStatus send_transaction(std::vector<PendingSend> sends, SendCompletion done);
   std::uint64_t next_id() { return storage_.next_id(); }
+  // False once the PostOffice is gone: completions that outlive it check this.
+  std::shared_ptr<const bool> alive() const { return alive_; }
 
   // Producer flow control (address-full-policy BLOCK): true while the address is over its
   // max-size-bytes. `when_unblocked` runs once when it drops below.
@@ -127,7 +150,8 @@ class PostOffice : public QueueHost {
   void apply_expiry_delay(Message& m);
   void remember_duplicate(const Message& m, std::uint64_t record_id);
   const std::string* duplicate_id_to_store(const Message& m);
-  void deliver_to(const Routed& r, const MessagePtr& m);
+  RoutedMessage routed(const MessagePtr& m, const Routed& r, RouteStatus status);
+  void forget_duplicate(const Message& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target,
                  bool expiry);
   void account(const std::string& address, std::int64_t delta);

@@ -80,13 +80,6 @@ void PostOffice::remember_duplicate(const Message& m, std::uint64_t record_id) {
   if (const auto evicted = cache.add(*id, record_id); evicted != 0) storage_.delete_duplicate_id(evicted);
 }
 
-void PostOffice::deliver_to(const Routed& r, const MessagePtr& m) {
-  for (Queue* q : r.queues) {
-    account(m->record.address, static_cast<std::int64_t>(m->memory_size()));
-    q->add(MessageRef{m, 0, m->record.scheduled});
-  }
-}
-
 void PostOffice::apply_expiry_delay(Message& m) {
   // expiry-delay applies only to messages that do not expire on their own (reference §3.2).
   if (m.record.expiration != 0) return;
@@ -94,16 +87,35 @@ void PostOffice::apply_expiry_delay(Message& m) {
   if (delay > 0) m.record.expiration = scheduler_.now_ms() + delay;
 }
 
-RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion done) {
+void PostOffice::forget_duplicate(const Message& m) {
+  const std::string* id = m.property(props::duplicate_id);
+  if (id == nullptr) return;
+  auto it = duplicates_.find(m.record.address);
+  if (it != duplicates_.end()) it->second.remove(*id);
+}
+
+RoutedMessage PostOffice::routed(const MessagePtr& m, const Routed& r, RouteStatus status) {
+  RoutedMessage out;
+  out.message = m;
+  out.status = status;
+  for (const Queue* q : r.queues) out.queues.emplace_back(q->name(), q->id());
+  out.durable_ids = r.durable_ids;
+  return out;
+}
+
+RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage& out,
+                              SendCompletion stored) {
   if (m->record.id == 0) m->record.id = storage_.next_id();
   m->record.address = d.address;
   apply_expiry_delay(*m);
+  out = RoutedMessage{m, RouteStatus::no_route, {}, {}};
   if (duplicate(*m)) {
     log_.log(log_codes::duplicate_message, fmt::format("id={}, address={}, _AMQ_DUPL_ID={}",
                                                        m->id(), d.address,
                                                        *m->property(props::duplicate_id)));
-    done({});
-    return {RouteStatus::duplicate, 0};
+    out.status = RouteStatus::duplicate;
+    stored({});
+    return out.status;
   }
   Routed r = select_queues(*m, d);
   if (r.queues.empty()) {
@@ -115,30 +127,66 @@ RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion 
       copy->record.properties[std::string(props::orig_address)] = d.address;
       copy->record.properties.erase(std::string(props::duplicate_id));
       copy->record.address = *s.dead_letter_address;
-      return send(copy, Destination{*s.dead_letter_address, std::nullopt}, std::move(done));
+      route(copy, Destination{*s.dead_letter_address, std::nullopt}, out, std::move(stored));
+      return RouteStatus::no_route;
     }
-    done({});
-    return {RouteStatus::no_route, 0};
+    stored({});
+    return out.status;
   }
+  out = routed(m, r, RouteStatus::routed);
   m->durable_refs = static_cast<int>(r.durable_ids.size());
-  if (!r.durable_ids.empty()) {
-    // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
-    const auto dup = storage_.store_message(
-        m->record, r.durable_ids, duplicate_id_to_store(*m),
-        [&log = log_, done = std::move(done)](std::error_code ec) {
-          if (ec) log.log(log_codes::storage_error, ec.message());
-          done(ec ? make_error_code(errc::storage_failed) : std::error_code{});
-        });
-    remember_duplicate(*m, dup);
-  } else {
+  if (r.durable_ids.empty()) {
     remember_duplicate(*m, 0);
-    done({});
+    stored({});
+    return out.status;
   }
-  deliver_to(r, m);
-  return {RouteStatus::routed, r.queues.size()};
+  // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
+  const auto dup = storage_.store_message(
+      m->record, r.durable_ids, duplicate_id_to_store(*m),
+      [stored = std::move(stored)](std::error_code ec) {
+        stored(ec ? make_error_code(errc::storage_failed) : std::error_code{});
+      });
+  remember_duplicate(*m, dup);
+  return out.status;
 }
 
-RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCompletion done) {
+void PostOffice::publish(RoutedMessage& r) {
+  if (r.settled) return;
+  r.settled = true;
+  const MessagePtr& m = r.message;
+  for (const auto& [name, id] : r.queues) {
+    Queue* q = find_queue(name);
+    if (q != nullptr && q->id() == id) {
+      account(m->record.address, static_cast<std::int64_t>(m->memory_size()));
+      q->add(MessageRef{m, 0, m->record.scheduled, {}});
+    } else if (std::find(r.durable_ids.begin(), r.durable_ids.end(), id) != r.durable_ids.end() &&
+               m->durable_refs > 0) {
+      // Its ref was written; the queue is gone, so is the ref.
+      --m->durable_refs;
+      storage_.ack(m->id(), id, m->durable_refs == 0);
+    }
+  }
+}
+
+void PostOffice::discard(RoutedMessage& r) {
+  if (r.settled) return;
+  r.settled = true;
+  if (r.message) forget_duplicate(*r.message);
+}
+
+RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion done) {
+  auto r = std::make_shared<RoutedMessage>();
+  const auto status =
+      route(std::move(m), d, *r, [this, alive = alive_, r, done = std::move(done)](std::error_code ec) {
+        if (*alive) ec ? discard(*r) : publish(*r);
+        done(ec);
+      });
+  return {status, r->queues.size()};
+}
+
+RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
+                                          std::vector<RoutedMessage>& out, SendCompletion stored) {
+  out.clear();
   for (auto& s : sends) {
     s.message->record.address = s.destination.address;
     if (duplicate(*s.message)) {
@@ -146,18 +194,10 @@ RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCom
                fmt::format("transaction of {} messages ignored: address={}, _AMQ_DUPL_ID={}",
                            sends.size(), s.destination.address,
                            *s.message->property(props::duplicate_id)));
-      done({});
+      stored({});
       return RouteStatus::duplicate;
     }
   }
-  struct Planned {
-    MessagePtr message;
-    Routed routed;
-    // Name and id of each routed queue: one may be deleted (unsubscribe, auto-delete) while
-    // the commit is on its way to disk, so the pointers are checked again before use.
-    std::vector<std::pair<std::string, std::uint64_t>> targets;
-  };
-  auto planned = std::make_shared<std::vector<Planned>>();
   bool any_durable = false;
   const std::uint64_t tx = storage_.next_id();
   for (auto& s : sends) {
@@ -172,35 +212,15 @@ RouteStatus PostOffice::send_transaction(std::vector<PendingSend> sends, SendCom
                                       duplicate_id_to_store(*s.message));
     }
     remember_duplicate(*s.message, dup);
-    std::vector<std::pair<std::string, std::uint64_t>> targets;
-    for (const Queue* q : r.queues) targets.emplace_back(q->name(), q->id());
-    planned->push_back({s.message, std::move(r), std::move(targets)});
+    out.push_back(routed(s.message, r, r.queues.empty() ? RouteStatus::no_route : RouteStatus::routed));
   }
-  // Refs reach their queues only once the commit is durable, so an ack can never precede the
-  // transaction's records in the journal.
-  auto finish = [this, alive = alive_, planned, done = std::move(done)](std::error_code ec) {
-    if (!*alive) return;
-    if (ec) log_.log(log_codes::storage_error, ec.message());
-    for (auto& p : *planned) {
-      p.routed.queues.clear();
-      for (const auto& [name, id] : p.targets) {
-        Queue* q = find_queue(name);
-        if (q != nullptr && q->id() == id) {
-          p.routed.queues.push_back(q);
-        } else if (std::find(p.routed.durable_ids.begin(), p.routed.durable_ids.end(), id) !=
-                       p.routed.durable_ids.end() &&
-                   p.message->durable_refs > 0) {
-          // Its ref was written with the transaction; the queue is gone, so is the ref.
-          --p.message->durable_refs;
-          storage_.ack(p.message->id(), id, p.message->durable_refs == 0);
-        }
-      }
-      deliver_to(p.routed, p.message);
-    }
-    done(ec ? make_error_code(errc::storage_failed) : std::error_code{});
-  };
-  if (any_durable) storage_.commit_tx(tx, std::move(finish));
-  else finish({});
+  if (!any_durable) {
+    stored({});
+    return RouteStatus::routed;
+  }
+  storage_.commit_tx(tx, [stored = std::move(stored)](std::error_code ec) {
+    stored(ec ? make_error_code(errc::storage_failed) : std::error_code{});
+  });
   return RouteStatus::routed;
 }
 

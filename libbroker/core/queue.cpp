@@ -86,10 +86,22 @@ void Queue::remove_consumer(ServerConsumer& consumer) {
   dispatch();
 }
 
-void Queue::acknowledged(ServerConsumer&, MessageRef ref) {
+void Queue::acknowledge(MessageRef ref) {
   ++messages_acked_;
   host_.removed(*this, ref);
   dispatch();  // the consumer's window has room again
+}
+
+void Queue::release(MessageRef ref, bool count_delivery) {
+  if (count_delivery) cancelled(std::move(ref));
+  else enqueue_now(std::move(ref), true);
+  dispatch();
+}
+
+void Queue::reject(MessageRef ref) {
+  ++messages_killed_;
+  host_.dead_letter(*this, ref);
+  dispatch();
 }
 
 void Queue::cancelled(MessageRef ref) {
@@ -115,14 +127,14 @@ void Queue::cancelled(MessageRef ref) {
   enqueue_now(std::move(ref), true);
 }
 
-ServerConsumer* Queue::pick_consumer(const Message& m) {
+ServerConsumer* Queue::pick_consumer(const MessageRef& ref) {
   const std::size_t n = consumers_.size();
   auto it = consumers_.begin();
   std::advance(it, next_consumer_ % n);
   for (std::size_t i = 0; i < n; ++i) {
     ServerConsumer* c = it->get();
     if (++it == consumers_.end()) it = consumers_.begin();
-    if (c->has_credit() && c->accepts(m)) {
+    if (c->has_credit() && c->accepts(ref)) {
       next_consumer_ = (next_consumer_ + i + 1) % n;
       return c;
     }
@@ -146,7 +158,7 @@ bool Queue::dispatch_one() {
         host_.expire(*this, ref);
         return true;
       }
-      ServerConsumer* c = pick_consumer(*lane[i].message);
+      ServerConsumer* c = pick_consumer(lane[i]);
       if (c == nullptr) continue;  // nobody's selector takes it (or no credit): look further
       MessageRef ref = std::move(lane[i]);
       lane.erase(lane.begin() + static_cast<std::ptrdiff_t>(i));

@@ -79,6 +79,16 @@ class Queue {
 
   // Delivers what consumers can take now. Safe to call re-entrantly (from a deliver callback).
   void dispatch();
+
+  // Settling a delivery a consumer handed over (ServerConsumer::take), now or at the end of a
+  // transaction; each dispatches. acknowledge: gone for good (persisted, counted).
+  void acknowledge(MessageRef ref);
+  // Back to the head of its lane. count_delivery: the delivery failed (delivery count + 1, so
+  // max-delivery-attempts may dead-letter it and redelivery-delay applies); otherwise it comes
+  // back as if never delivered.
+  void release(MessageRef ref, bool count_delivery);
+  // To the dead-letter address (or dropped when there is none), counted as killed.
+  void reject(MessageRef ref);
   // Drops expired waiting messages through the host (the reaper).
   void expire_scan();
   // Removes every waiting message (not the ones being delivered); returns how many.
@@ -112,14 +122,13 @@ class Queue {
 
  private:
   friend class ServerConsumer;
-  void acknowledged(ServerConsumer& c, MessageRef ref);
   void cancelled(MessageRef ref);  // back from a consumer: count, DLQ or redeliver
   void enqueue_now(MessageRef ref, bool at_head);
   void schedule(MessageRef ref);
   void arm_timer();
   void on_timer();
   bool dispatch_one();
-  ServerConsumer* pick_consumer(const Message& m);
+  ServerConsumer* pick_consumer(const MessageRef& ref);
 
   QueueDefinition def_;
   QueueHost& host_;

@@ -6,16 +6,34 @@
 #include <fmt/core.h>
 
 #include "core/broker_core.hpp"
+#include "util/strings.hpp"
 
 namespace artemis::protocol::stomp_session {
 
 namespace {
 constexpr std::size_t kKeptEncodeBytes = 64u << 10;  // encode buffer memory kept between frames
+
+std::vector<std::string> prefix_list(const config::TransportConfig& t, const char* name) {
+  std::vector<std::string> out;
+  auto it = t.params.find(name);
+  if (it == t.params.end()) return out;
+  for (auto& p : util::split(it->second, ','))
+    if (!util::trim(p).empty()) out.emplace_back(util::trim(p));
+  return out;
+}
+
 }  // namespace
 
 StompSession::StompSession(net::Connection& connection, ModuleContext& context)
     : conn_(connection), ctx_(context) {
   last_read_ms_ = ctx_.scheduler.now_ms();
+  core::SessionOptions options;
+  options.connection_id = conn_.id();
+  options.remote_address = conn_.remote_address();
+  options.anycast_prefixes = prefix_list(conn_.acceptor(), "anycastPrefix");
+  options.multicast_prefixes = prefix_list(conn_.acceptor(), "multicastPrefix");
+  core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,
+                                                std::move(options));
 }
 
 StompSession::~StompSession() {
@@ -113,20 +131,35 @@ void StompSession::close(net::CloseReason reason) {
   conn_.close(reason);
 }
 
-std::function<void(std::error_code)> StompSession::receipt_slot(const codec::Frame& f) {
+std::shared_ptr<StompSession::ReceiptSlot> StompSession::new_receipt(const codec::Frame& f) {
   auto slot = std::make_shared<ReceiptSlot>();
   if (const auto* r = f.header("receipt")) slot->id = *r;
-  receipts_.push_back(slot);
+  return slot;
+}
+
+std::function<void(std::error_code)> StompSession::completion(
+    const std::shared_ptr<ReceiptSlot>& slot) {
+  return [this, alive = alive_, slot](std::error_code ec) {
+    slot->done = true;
+    if (ec) slot->error = ec.message();
+    if (*alive && slot->queued) flush_receipts();
+  };
+}
+
+void StompSession::queue_receipt(std::shared_ptr<ReceiptSlot> slot) {
+  slot->queued = true;
+  receipts_.push_back(std::move(slot));
   if (receipts_.size() >= kMaxPendingReceipts && !paused_for_receipts_) {
     paused_for_receipts_ = true;
     conn_.pause_reading();
   }
-  return [this, alive = alive_, slot](std::error_code ec) {
-    if (!*alive) return;
-    slot->done = true;
-    if (ec) slot->error = ec.message();
-    flush_receipts();
-  };
+  flush_receipts();
+}
+
+std::function<void(std::error_code)> StompSession::receipt_slot(const codec::Frame& f) {
+  auto slot = new_receipt(f);
+  queue_receipt(slot);
+  return completion(slot);
 }
 
 void StompSession::flush_receipts() {
@@ -201,6 +234,7 @@ void StompSession::on_ttl_tick() {
 
 void StompSession::on_writable() {
   if (closing_) return;
+  // Every consumer of the session waits on this connection.
   for (auto& [id, s] : subscriptions_)
     if (s->consumer != nullptr && s->ready(*s->consumer)) s->consumer->resume();
 }
@@ -211,10 +245,10 @@ void StompSession::on_closed(net::CloseReason) {
   if (send_timer_ != 0) ctx_.scheduler.cancel(send_timer_);
   if (ttl_timer_ != 0) ctx_.scheduler.cancel(ttl_timer_);
   send_timer_ = ttl_timer_ = 0;
-  // Unacknowledged deliveries go back to their queues (delivery count + 1); temporary
-  // subscription queues go away with the connection.
+  // Unacknowledged deliveries go back to their queues (delivery count + 1), open transactions
+  // roll back, temporary subscription queues go away with the connection.
   while (!subscriptions_.empty()) remove_subscription(*subscriptions_.begin()->second);
-  transactions_.clear();
+  core_.reset();
   if (backup_gone_) std::exchange(backup_gone_, nullptr)();
 }
 

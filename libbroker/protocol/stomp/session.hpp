@@ -21,10 +21,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
 #include "core/post_office.hpp"
+#include "core/server_session.hpp"
 #include "net/protocol.hpp"
 #include "protocol/stomp/stomp_module.hpp"
 #include "security/security_manager.hpp"
@@ -51,12 +53,11 @@ class StompSession;
 struct Subscription : core::ConsumerHandler {
   StompSession* session = nullptr;
   std::string id;            // client's subscription id
-  std::uint64_t number = 0;  // session-unique, first half of message-id / ack ids
+  std::uint64_t number = 0;  // the core consumer id; first half of message-id / ack ids
   std::string destination;   // as the client wrote it
-  std::string queue;         // queue name the consumer is on
-  bool temporary_queue = false;  // non-durable subscription queue: deleted on unsubscribe
   AckMode ack = AckMode::auto_ack;
-  core::ServerConsumer* consumer = nullptr;
+  core::ServerConsumer* consumer = nullptr;  // none for a browser
+  bool started = false;      // deliveries wait until the SUBSCRIBE receipt is queued
 
   bool ready(const core::ServerConsumer& c) const override;
   void deliver(core::ServerConsumer& c, const core::MessageRef& ref) override;
@@ -75,8 +76,6 @@ class StompSession : public net::ProtocolSession {
   static constexpr std::size_t kHighWaterBytes = 512 * 1024;
   // Receipts waiting for the disk; reading pauses above this many.
   static constexpr std::size_t kMaxPendingReceipts = 8192;
-  static constexpr std::size_t kMaxTransactions = 64;
-  static constexpr std::size_t kMaxMessagesPerTransaction = 100'000;
 
  private:
   friend struct Subscription;
@@ -104,24 +103,21 @@ class StompSession : public net::ProtocolSession {
   Outcome on_abort(const codec::Frame& f);
   Outcome on_disconnect(const codec::Frame& f);
 
-  // Destination handling shared by SEND and SUBSCRIBE (reference §6.2).
-  struct Target {
-    core::Destination destination;
-    std::string prefix;                         // acceptor prefix that was stripped
-    std::optional<core::RoutingType> explicit_type;  // header or prefix
-  };
-  Target resolve(const std::string& destination, const std::string* type_header) const;
-  // `destination-type` / `subscription-type` must be ANYCAST or MULTICAST when present.
+  // `destination-type` / `subscription-type` must be ANYCAST or MULTICAST when present; the
+  // destination with the acceptor's prefixes and that hint applied (reference §6.2).
   static Outcome check_routing_type(const codec::Frame& f, const char* header);
-  Outcome ensure_exists(const Target& t);
-  Outcome authorize(security::Permission p, const std::string& address);
+  core::Target resolve(const std::string& destination, const std::string* type_header) const;
+  static Refusal refusal(const core::Refused& r) { return Refusal{r.text, r.detail, false}; }
   Outcome ack_or_nack(const codec::Frame& f, bool ack);
-  Outcome browse(const codec::Frame& f, const std::string& id, const Target& t);
-  Outcome subscribe_queue(const codec::Frame& f, const Target& t, std::string& queue,
-                          bool& temporary);
+  Outcome browse(const codec::Frame& f, const std::string& id, const core::Target& t);
   void remove_subscription(Subscription& s);
 
-  // Receipts, in order.
+  // Receipts, in order. A slot is queued when the frame succeeded; its completion may run
+  // before that (a non-durable send), queueing then flushes it.
+  struct ReceiptSlot;
+  std::shared_ptr<ReceiptSlot> new_receipt(const codec::Frame& f);
+  std::function<void(std::error_code)> completion(const std::shared_ptr<ReceiptSlot>& slot);
+  void queue_receipt(std::shared_ptr<ReceiptSlot> slot);
   std::function<void(std::error_code)> receipt_slot(const codec::Frame& f);
   void flush_receipts();
   void start_heartbeats(std::int64_t send_ms, std::int64_t ttl_ms);
@@ -135,17 +131,17 @@ class StompSession : public net::ProtocolSession {
   bool connected_ = false;
   bool closing_ = false;
   bool disconnect_after_receipts_ = false;
-  std::optional<security::Subject> subject_;
-  std::string client_id_;
+  std::unique_ptr<core::ServerSession> core_;  // null once closed
   std::function<void()> backup_gone_;  // from on_backup_announce
 
   std::map<std::string, std::unique_ptr<Subscription>> subscriptions_;  // by id
-  std::uint64_t next_subscription_ = 1;
-  std::map<std::string, std::vector<core::PendingSend>> transactions_;
+  std::unordered_map<std::uint64_t, Subscription*> by_number_;        // ACK lookup
+  std::uint64_t next_browser_ = 1ull << 62;  // browsers hold no consumer: numbers of their own
 
   struct ReceiptSlot {
     std::string id;  // "" = a durable send without a receipt (keeps order only)
     bool done = false;
+    bool queued = false;
     std::optional<std::string> error;
   };
   std::deque<std::shared_ptr<ReceiptSlot>> receipts_;

@@ -59,15 +59,12 @@ Outcome StompSession::on_connect(const codec::Frame& f) {
                             ctx_.cluster_password && login == *ctx_.cluster_user &&
                             passcode == *ctx_.cluster_password;
   if (cluster_peer) {
-    subject_ = security::Subject{login, {}, false};
-  } else {
-    subject_ = ctx_.security.authenticate(login, passcode);
-    if (!subject_)
-      return Refusal{"Security Error occurred: User name [" + login + "] or password is invalid",
-                     "User name [" + login + "] or password is invalid", true,
-                     net::CloseReason::auth_failed};
+    core_->login_as_peer(login);
+  } else if (auto refused = core_->login(login, passcode)) {
+    return Refusal{"Security Error occurred: " + refused->text, refused->text, true,
+                   net::CloseReason::auth_failed};
   }
-  if (const auto* cid = f.header("client-id")) client_id_ = *cid;
+  if (const auto* cid = f.header("client-id")) core_->set_client_id(*cid);
 
   // Heart-beats (§6.1): cx = what the client promises to send, cy = what it wants from us.
   std::int64_t cx = 0, cy = 0;

@@ -1,12 +1,10 @@
 // SUBSCRIBE / UNSUBSCRIBE / ACK / NACK and delivery (reference §6.2, §6.4, §6.5, §6.6).
 #include <fmt/core.h>
 
-#include "core/address_settings.hpp"
 #include "core/broker_core.hpp"
 #include "protocol/stomp/message_mapping.hpp"
 #include "protocol/stomp/session.hpp"
 #include "util/strings.hpp"
-#include "util/uuid.hpp"
 
 namespace artemis::protocol::stomp_session {
 namespace {
@@ -28,7 +26,8 @@ std::string stomp_selector(const std::string& s) {
 }  // namespace
 
 bool Subscription::ready(const core::ServerConsumer&) const {
-  return !session->closing_ && session->conn_.pending_bytes() < StompSession::kHighWaterBytes;
+  return started && !session->closing_ &&
+         session->conn_.pending_bytes() < StompSession::kHighWaterBytes;
 }
 
 void Subscription::deliver(core::ServerConsumer& c, const core::MessageRef& ref) {
@@ -38,59 +37,6 @@ void Subscription::deliver(core::ServerConsumer& c, const core::MessageRef& ref)
   h.ack_header = ack != AckMode::auto_ack && session->version_ == codec::Version::v1_2;
   session->send_frame(message_frame(ref, h));
   if (ack == AckMode::auto_ack) c.ack(ref.message->id());
-}
-
-Outcome StompSession::subscribe_queue(const codec::Frame& f, const Target& t, std::string& queue,
-                                      bool& temporary) {
-  auto& po = ctx_.core.post_office();
-  const core::Address* a = po.find_address(t.destination.address);
-  const bool subscription =
-      !t.destination.fqqn() && a != nullptr &&
-      ((a->multicast && !a->anycast) || t.explicit_type == core::RoutingType::multicast);
-  const auto* selector = f.header("selector");
-  std::optional<core::Filter> filter;
-  if (selector != nullptr && !util::trim(*selector).empty()) {
-    std::string why;
-    filter = core::Filter::parse(stomp_selector(*selector), why);
-    if (!filter) return Refusal{"Invalid selector", why, false};
-  }
-  if (!subscription) {
-    queue = t.destination.queue.value_or(t.destination.address);
-    temporary = false;
-    if (po.find_queue(queue) == nullptr)
-      return Refusal{fmt::format("Destination {} does not exist", t.destination.to_string()),
-                     fmt::format("no queue named {}", queue), false};
-    return std::nullopt;
-  }
-  core::QueueDefinition def;
-  def.address = t.destination.address;
-  def.routing_type = core::RoutingType::multicast;
-  def.filter = filter;
-  if (const auto* name = durable_name(f)) {
-    if (client_id_.empty())
-      return Refusal{"Missing client-id", "a durable subscription needs a client-id on CONNECT", false};
-    queue = client_id_ + "." + *name;
-    temporary = false;
-    if (core::Queue* existing = po.find_queue(queue)) {
-      if (existing->address() != def.address)
-        return Refusal{"Durable subscription name in use",
-                       fmt::format("queue {} is bound to address {}", queue, existing->address()), false};
-      return std::nullopt;
-    }
-    if (auto r = authorize(security::Permission::create_durable_queue, def.address)) return r;
-    def.name = queue;
-    def.durable = true;
-  } else {
-    if (auto r = authorize(security::Permission::create_non_durable_queue, def.address)) return r;
-    queue = util::Uuid::generate().to_string();
-    temporary = true;
-    def.name = queue;
-    def.durable = false;
-    def.temporary = true;
-  }
-  if (auto ec = po.create_queue(std::move(def)))
-    return Refusal{fmt::format("Could not subscribe to {}", t.destination.to_string()), ec.message(), false};
-  return std::nullopt;
 }
 
 Outcome StompSession::on_subscribe(const codec::Frame& f) {
@@ -108,22 +54,14 @@ Outcome StompSession::on_subscribe(const codec::Frame& f) {
     return Refusal{"Invalid ack mode", fmt::format("ack must be auto, client or client-individual, got '{}'", ack), false};
 
   if (auto r = check_routing_type(f, "subscription-type")) return r;
-  const Target t = resolve(*dest, f.header("subscription-type"));
+  const core::Target t = resolve(*dest, f.header("subscription-type"));
   if (f.header_or("browser", "false") == "true") return browse(f, id, t);
-  if (auto r = ensure_exists(t)) return r;
-  if (auto r = authorize(security::Permission::consume, t.destination.to_string())) return r;
-  std::string queue;
-  bool temporary = false;
-  if (auto r = subscribe_queue(f, t, queue, temporary)) return r;
 
-  core::ConsumerOptions opts;
-  const core::Address* a = ctx_.core.post_office().find_address(t.destination.address);
-  const bool subscription_queue = temporary || (a && queue != t.destination.address && !t.destination.fqqn());
-  if (const auto* sel = f.header("selector"); sel && !subscription_queue && !util::trim(*sel).empty()) {
-    std::string why;
-    opts.filter = core::Filter::parse(stomp_selector(*sel), why);
-    if (!opts.filter) return Refusal{"Invalid selector", why, false};
-  }
+  core::ConsumerRequest req;
+  req.target = t;
+  if (const auto* sel = f.header("selector"); sel && !util::trim(*sel).empty())
+    req.selector = stomp_selector(*sel);
+  if (const auto* name = durable_name(f)) req.durable_name = *name;
   std::optional<std::int64_t> window;
   for (auto h : {"activemq.prefetchSize", "consumer-window-size"})  // the latter wins
     if (const auto* v = f.header(h)) {
@@ -139,75 +77,63 @@ Outcome StompSession::on_subscribe(const codec::Frame& f) {
                                                    : util::parse_int(it->second).value_or(10240);
     }
   }
-  opts.window_bytes = *window;
+  req.credit_mode = core::CreditMode::bytes;
+  req.window_bytes = *window;
 
   auto sub = std::make_unique<Subscription>();
   sub->session = this;
   sub->id = id;
-  sub->number = next_subscription_++;
   sub->destination = *dest;
-  sub->queue = queue;
-  sub->temporary_queue = temporary;
   sub->ack = mode;
-  core::Queue* q = ctx_.core.post_office().find_queue(queue);
+  core::ConsumerInfo info;
+  if (auto refused = core_->create_consumer(req, *sub, info)) return refusal(*refused);
+  sub->number = info.id;
+  sub->consumer = core_->consumer(info.id);
+  Subscription& s = *sub;
+  by_number_[s.number] = &s;
+  subscriptions_[id] = std::move(sub);
   // The receipt goes out before the first delivery (§6.7).
   if (f.header("receipt")) receipt_slot(f)({});
-  Subscription& s = *sub;
-  subscriptions_[id] = std::move(sub);
-  s.consumer = q->add_consumer(s, std::move(opts));
-  if (s.consumer == nullptr) {
-    if (temporary) ctx_.core.post_office().delete_queue(queue);
-    subscriptions_.erase(id);
-    return Refusal{"Too many consumers", fmt::format("queue {} has reached its max-consumers", queue), false};
-  }
+  s.started = true;
+  s.consumer->resume();
   return std::nullopt;
 }
 
 // A browser (SUBSCRIBE browser:true) sees a snapshot of the waiting messages without taking
 // them, followed by a MESSAGE with `browser:end`. It holds no consumer.
-Outcome StompSession::browse(const codec::Frame& f, const std::string& id, const Target& t) {
-  if (auto r = authorize(security::Permission::browse, t.destination.to_string())) return r;
-  const std::string queue = t.destination.queue.value_or(t.destination.address);
-  core::Queue* q = ctx_.core.post_office().find_queue(queue);
-  if (q == nullptr)
-    return Refusal{fmt::format("Destination {} does not exist", t.destination.to_string()),
-                   fmt::format("no queue named {} to browse", queue), false};
+Outcome StompSession::browse(const codec::Frame& f, const std::string& id, const core::Target& t) {
+  std::string selector;
+  if (const auto* sel = f.header("selector"); sel && !util::trim(*sel).empty())
+    selector = stomp_selector(*sel);
   auto sub = std::make_unique<Subscription>();
   sub->session = this;
   sub->id = id;
-  sub->number = next_subscription_++;
+  sub->number = next_browser_++;
   sub->destination = t.destination.to_string();
-  sub->queue = queue;
+  std::vector<core::MessageRef> seen;
+  if (auto refused = core_->browse(t, selector, [&](const core::MessageRef& ref) { seen.push_back(ref); }))
+    return refusal(*refused);
   if (f.header("receipt")) receipt_slot(f)({});
-  std::optional<core::Filter> filter;
-  if (const auto* sel = f.header("selector"); sel && !util::trim(*sel).empty()) {
-    std::string why;
-    filter = core::Filter::parse(stomp_selector(*sel), why);
-    if (!filter) return Refusal{"Invalid selector", why, false};
-  }
-  q->for_each_waiting([&](const core::MessageRef& ref) {
-    if (!core::matches(filter, *ref.message)) return;
+  for (const auto& ref : seen) {
     DeliveryHeaders h;
     h.subscription = id;
     h.ack_id = fmt::format("{},{}", sub->number, ref.message->id());
     send_frame(message_frame(ref, h));
-  });
+  }
   codec::Frame end;
   end.command = "MESSAGE";
   end.add("subscription", id);
   end.add("browser", "end");
   send_frame(end);
+  by_number_[sub->number] = sub.get();
   subscriptions_[id] = std::move(sub);
   return std::nullopt;
 }
 
 void StompSession::remove_subscription(Subscription& s) {
-  auto& po = ctx_.core.post_office();
-  if (s.consumer != nullptr) {
-    if (core::Queue* q = po.find_queue(s.queue)) q->remove_consumer(*s.consumer);
-    s.consumer = nullptr;
-  }
-  if (s.temporary_queue) po.delete_queue(s.queue);
+  if (s.consumer != nullptr && core_) core_->close_consumer(s.number);
+  s.consumer = nullptr;
+  by_number_.erase(s.number);
   subscriptions_.erase(s.id);  // destroys s
 }
 
@@ -225,15 +151,10 @@ Outcome StompSession::on_unsubscribe(const codec::Frame& f) {
     remove_subscription(*it->second);
   }
   if (durable != nullptr) {
-    // Unsubscribing a durable subscription removes its queue.
-    if (client_id_.empty())
-      return Refusal{"Missing client-id", "removing a durable subscription needs a client-id", false};
-    const std::string queue = client_id_ + "." + *durable;
-    auto& po = ctx_.core.post_office();
-    if (core::Queue* q = po.find_queue(queue); q != nullptr && q->consumer_count() == 0) {
-      if (auto r = authorize(security::Permission::delete_durable_queue, q->address())) return r;
-      po.delete_queue(queue);
-    }
+    // Unsubscribing a durable subscription removes its queue, once no consumer is left on it.
+    if (auto refused = core_->delete_durable_subscription(*durable);
+        refused && refused->code != core::errc::subscription_in_use)
+      return refusal(*refused);
   }
   if (f.header("receipt")) receipt_slot(f)({});
   return std::nullopt;
@@ -250,20 +171,26 @@ Outcome StompSession::ack_or_nack(const codec::Frame& f, bool ack) {
   const auto comma = id->find(',');
   const auto number = util::parse_int(id->substr(0, comma == std::string::npos ? 0 : comma));
   const auto message = comma == std::string::npos ? std::nullopt : util::parse_int(id->substr(comma + 1));
-  Subscription* sub = nullptr;
+  const Subscription* sub = nullptr;
   if (number && message)
-    for (auto& [k, s] : subscriptions_)
-      if (static_cast<std::int64_t>(s->number) == *number) sub = s.get();
+    if (auto it = by_number_.find(static_cast<std::uint64_t>(*number)); it != by_number_.end())
+      sub = it->second;
   if (sub == nullptr || sub->consumer == nullptr)
     return Refusal{fmt::format("{}: unknown message id", what), fmt::format("no delivery '{}' on this connection", *id), false};
-  const auto mid = static_cast<std::uint64_t>(*message);
-  bool found = false;
-  if (!ack) found = sub->consumer->cancel(mid);
-  else if (sub->ack == AckMode::client) found = sub->consumer->ack_up_to(mid);
-  else found = sub->consumer->ack(mid);
-  if (!found)
-    return Refusal{fmt::format("{}: message not awaiting acknowledgement", what),
-                   fmt::format("delivery '{}' was already acknowledged or never delivered", *id), false};
+  // NACK redelivers (delivery count + 1); an ACK in client mode takes every earlier delivery.
+  core::Settlement how;
+  if (!ack) {
+    how.outcome = core::Outcome::modified;
+    how.delivery_failed = true;
+  }
+  how.cumulative = ack && sub->ack == AckMode::client;
+  if (auto refused = core_->settle(sub->number, static_cast<std::uint64_t>(*message), how,
+                                   f.header("transaction"))) {
+    if (refused->code == core::errc::unknown_delivery)
+      return Refusal{fmt::format("{}: message not awaiting acknowledgement", what),
+                     fmt::format("delivery '{}' was already acknowledged or never delivered", *id), false};
+    return refusal(*refused);
+  }
   if (f.header("receipt")) receipt_slot(f)({});
   return std::nullopt;
 }

@@ -68,8 +68,11 @@ struct CoreFixture {
     m->record.timestamp = scheduler.now_ms();
     return m;
   }
+  // Sends and lets the store complete, so a durable message is on its queues on return.
   core::RouteResult send(const std::string& dest, core::MessagePtr m) {
-    return po->send(std::move(m), core::Destination::parse(dest), [](std::error_code) {});
+    auto result = po->send(std::move(m), core::Destination::parse(dest), [](std::error_code) {});
+    scheduler.run_posted();
+    return result;
   }
   void anycast_queue(const std::string& name) {
     REQUIRE_FALSE(po->create_address(name, core::RoutingType::anycast, false));

@@ -145,14 +145,17 @@ TEST_CASE("core: durable messages survive a restart; acked ones do not") {
   for (int i = 0; i < 3; ++i)
     f.po->send(f.message("m" + std::to_string(i), true), Destination::parse("orders"),
                [&](std::error_code ec) { confirmed = !ec; });
-  f.send("orders", f.message("volatile", false));
+  f.po->send(f.message("volatile", false), Destination::parse("orders"), [](std::error_code) {});
   CHECK_FALSE(confirmed);  // not before the journal completion
+  // Not visible before it either; the non-durable message is.
+  CHECK(f.po->find_queue("orders")->message_count() == 1);
   f.scheduler.run_posted();
   CHECK(confirmed);
   RecordingHandler h;
   auto* c = f.po->find_queue("orders")->add_consumer(h, {});
   REQUIRE(h.got.size() == 4);
-  CHECK(c->ack(h.got[0].message->id()));
+  CHECK(h.got[0].message->record.body == "volatile");  // the durable ones were on their way
+  CHECK(c->ack(h.got[1].message->id()));
   f.po->find_queue("orders")->remove_consumer(*c);
   f.restart();
   Queue* q = f.po->find_queue("orders");
@@ -195,7 +198,7 @@ TEST_CASE("core: duplicate cache is circular with id-cache-size") {
   CHECK(cache.contains("c"));
 }
 
-TEST_CASE("core: transactions deliver after commit and ignore a duplicate batch") {
+TEST_CASE("core: a transaction routes at commit, is visible once published, and a duplicate batch is ignored") {
   CoreFixture f;
   f.start();
   f.anycast_queue("q");
@@ -204,16 +207,21 @@ TEST_CASE("core: transactions deliver after commit and ignore a duplicate batch"
   batch.push_back({f.message("t2", true), Destination::parse("q")});
   batch[1].message->record.properties["_AMQ_DUPL_ID"] = "tx-dup";
   bool done = false;
-  CHECK(f.po->send_transaction(batch, [&](std::error_code) { done = true; }) == RouteStatus::routed);
+  std::vector<RoutedMessage> routed;
+  CHECK(f.po->route_transaction(batch, routed, [&](std::error_code) { done = true; }) ==
+        RouteStatus::routed);
   CHECK(f.po->find_queue("q")->message_count() == 0);
   f.scheduler.run_posted();
   CHECK(done);
+  CHECK(f.po->find_queue("q")->message_count() == 0);
+  for (auto& r : routed) f.po->publish(r);
   CHECK(f.po->find_queue("q")->message_count() == 2);
   std::vector<PendingSend> again;
   again.push_back({f.message("t3", true), Destination::parse("q")});
   again.push_back({f.message("t2", true), Destination::parse("q")});
   again[1].message->record.properties["_AMQ_DUPL_ID"] = "tx-dup";
-  CHECK(f.po->send_transaction(again, [](std::error_code) {}) == RouteStatus::duplicate);
+  CHECK(f.po->route_transaction(again, routed, [](std::error_code) {}) == RouteStatus::duplicate);
+  CHECK(routed.empty());
   f.restart();
   CHECK(f.po->find_queue("q")->message_count() == 2);
 }

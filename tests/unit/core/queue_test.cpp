@@ -99,6 +99,7 @@ TEST_CASE("core: cancelled messages come back with a delivery count, then go to 
   CHECK(c->cancel(h.got[1].message->id()));
   CHECK(h.got.size() == 2);
   CHECK(q->message_count() == 0);
+  f.scheduler.run_posted();  // the dead-letter copy is durable: visible once stored
   Queue* dlq = f.po->find_queue("DLQ");
   REQUIRE(dlq->message_count() == 1);
   std::string orig;

@@ -1,0 +1,225 @@
+// ServerSession: identity, permissions, addressing, producing, transactions and the ordered
+// completions. Consumers and settlement are in server_session_consume.cpp.
+#include "core/server_session.hpp"
+
+#include <fmt/core.h>
+
+#include "core/address_settings.hpp"
+#include "util/strings.hpp"
+
+namespace artemis::core {
+
+// The session's completions in send order. Shared with the completions in flight, so a
+// message sent just before its session closed still reaches its queues once it is stored.
+struct ServerSession::CompletionQueue {
+  std::deque<std::shared_ptr<Pending>> items;
+  bool flushing = false;
+
+  void flush() {
+    if (flushing) return;  // a finish that sends again: the outer loop goes on
+    flushing = true;
+    while (!items.empty() && items.front()->done) {
+      auto slot = std::move(items.front());
+      items.pop_front();
+      if (slot->finish) slot->finish(slot->ec);
+    }
+    flushing = false;
+  }
+};
+
+ServerSession::ServerSession(PostOffice& post_office, security::SecurityManager& security,
+                             SessionOptions options)
+    : po_(post_office),
+      security_(security),
+      options_(std::move(options)),
+      completions_(std::make_shared<CompletionQueue>()) {}
+
+ServerSession::~ServerSession() {
+  *alive_ = false;
+  while (!consumers_.empty()) close_consumer(consumers_.begin()->first);
+  for (auto& [name, tx] : transactions_) return_settled(po_, tx.settled);
+  transactions_.clear();
+}
+
+SessionResult ServerSession::login(std::string_view user, std::string_view password) {
+  subject_ = security_.authenticate(user, password);
+  if (subject_) return std::nullopt;
+  return Refused{errc::authentication_failed,
+                 fmt::format("User name [{}] or password is invalid", user), ""};
+}
+
+void ServerSession::login_as_peer(std::string user) {
+  subject_ = security::Subject{std::move(user), {}, false};
+}
+
+SessionResult ServerSession::check(security::Permission p, const std::string& address) {
+  if (!subject_)
+    return Refused{errc::unauthorized, "not logged in", ""};
+  // Roles are fixed at login and security-settings for the broker's life, so an answer holds
+  // for the session.
+  const auto bit = 1u << static_cast<unsigned>(p);
+  auto& [known, granted] = permission_cache_[address];
+  if ((known & bit) == 0) {
+    known |= bit;
+    if (security_.authorize(*subject_, p, address)) granted |= bit;
+  }
+  if ((granted & bit) != 0) return std::nullopt;
+  return Refused{errc::unauthorized,
+                 fmt::format("User: {} does not have permission='{}' on address {}",
+                             subject_->user, security::to_string(p), address),
+                 ""};
+}
+
+Target ServerSession::resolve(std::string_view name, std::optional<RoutingType> hint) const {
+  Target t;
+  std::string_view rest = name;
+  for (const auto& [list, rt] : {std::pair{&options_.anycast_prefixes, RoutingType::anycast},
+                                 std::pair{&options_.multicast_prefixes, RoutingType::multicast}}) {
+    for (const auto& p : *list) {
+      if (t.prefix.empty() && !p.empty() && util::starts_with(rest, p) && rest.size() > p.size()) {
+        t.prefix = p;
+        t.routing_type = rt;
+        rest = rest.substr(p.size());
+      }
+    }
+  }
+  if (hint) t.routing_type = hint;
+  t.destination = Destination::parse(rest);
+  return t;
+}
+
+// Auto-creates what the target needs (reference §1.6), each step authorised.
+SessionResult ServerSession::ensure_exists(const Target& t) {
+  const std::string& address = t.destination.address;
+  std::optional<RoutingType> rt = t.routing_type;
+  if (!rt && po_.find_address(address) == nullptr)
+    rt = po_.settings_for(address).default_address_routing_type;
+  AutoCreatePlan plan;
+  if (auto ec = po_.plan_auto_create(t.destination, rt, plan)) {
+    if (ec == errc::illegal_routing_type)
+      return Refused{ec, "Illegal routing semantics",
+                     fmt::format("address {} does not support routing type {}", address,
+                                 config::to_string(*rt))};
+    return Refused{ec, fmt::format("Destination {} does not exist", t.destination.to_string()),
+                   ec.message()};
+  }
+  if (plan.nothing()) return std::nullopt;
+  if (plan.create_address || plan.add_routing_type)
+    if (auto r = check(security::Permission::create_address, address)) return r;
+  if (plan.create_queue)
+    if (auto r = check(security::Permission::create_durable_queue, address)) return r;
+  if (auto ec = po_.apply_auto_create(t.destination, *rt, plan))
+    return Refused{ec, fmt::format("Could not create {}", t.destination.to_string()), ec.message()};
+  return std::nullopt;
+}
+
+std::shared_ptr<ServerSession::Pending> ServerSession::push_pending(
+    std::function<void(std::error_code)> finish) {
+  auto slot = std::make_shared<Pending>();
+  slot->finish = std::move(finish);
+  completions_->items.push_back(slot);
+  return slot;
+}
+
+ServerSession::Completion ServerSession::completer(std::shared_ptr<Pending> slot) {
+  return [queue = completions_, slot = std::move(slot)](std::error_code ec) {
+    slot->done = true;
+    slot->ec = ec;
+    queue->flush();
+  };
+}
+
+void ServerSession::after_pending(std::function<void()> fn) {
+  auto slot = push_pending([fn = std::move(fn)](std::error_code) { fn(); });
+  completer(slot)({});
+}
+
+std::size_t ServerSession::pending_completions() const { return completions_->items.size(); }
+
+SessionResult ServerSession::send(MessagePtr m, const Target& t, const std::string* tx,
+                                  Completion done) {
+  if (auto r = check(security::Permission::send, t.destination.to_string())) return r;
+  if (auto r = ensure_exists(t)) return r;
+  if (po_.must_fail(t.destination.address))
+    return Refused{errc::address_full, fmt::format("Address {} is full", t.destination.address),
+                   fmt::format("AMQ229102: Address \"{}\" is full. Message encode size = {}B",
+                               t.destination.address, m->memory_size())};
+  m->record.properties[std::string(props::connection_id)] = std::to_string(options_.connection_id);
+  if (tx != nullptr) {
+    auto it = transactions_.find(*tx);
+    if (it == transactions_.end())
+      return Refused{errc::unknown_transaction, "No transaction started",
+                     fmt::format("transaction '{}' is not open", *tx)};
+    if (it->second.sends.size() + it->second.settled.size() >= kMaxWorkPerTransaction)
+      return Refused{errc::transaction_too_large, "Transaction too large",
+                     fmt::format("at most {} messages per transaction", kMaxWorkPerTransaction)};
+    it->second.sends.push_back({std::move(m), t.destination});
+    after_pending([done = std::move(done)] { done({}); });
+    return std::nullopt;
+  }
+  auto routed = std::make_shared<RoutedMessage>();
+  // Visible (or discarded) in session order, then confirmed.
+  auto slot = push_pending([&po = po_, po_alive = po_.alive(), routed,
+                            done = std::move(done)](std::error_code ec) {
+    if (*po_alive) ec ? po.discard(*routed) : po.publish(*routed);
+    done(ec);
+  });
+  po_.route(std::move(m), t.destination, *routed, completer(slot));
+  return std::nullopt;
+}
+
+bool ServerSession::producer_blocked(const Target& t, std::function<void()> on_unblocked) {
+  if (!po_.blocked(t.destination.address)) return false;
+  po_.when_unblocked(t.destination.address,
+                     [alive = alive_, fn = std::move(on_unblocked)] {
+                       if (*alive) fn();
+                     });
+  return true;
+}
+
+SessionResult ServerSession::begin(const std::string& tx) {
+  if (transactions_.count(tx))
+    return Refused{errc::transaction_exists, "Transaction already started",
+                   fmt::format("transaction '{}' is already open", tx)};
+  if (transactions_.size() >= kMaxTransactions)
+    return Refused{errc::too_many_transactions, "Too many transactions",
+                   fmt::format("at most {} open transactions per session", kMaxTransactions)};
+  transactions_[tx];
+  return std::nullopt;
+}
+
+SessionResult ServerSession::commit(const std::string& tx, Completion done) {
+  auto it = transactions_.find(tx);
+  if (it == transactions_.end())
+    return Refused{errc::unknown_transaction, "No transaction started",
+                   fmt::format("transaction '{}' is not open", tx)};
+  auto work = std::make_shared<Transaction>(std::move(it->second));
+  transactions_.erase(it);
+  auto routed = std::make_shared<std::vector<RoutedMessage>>();
+  // Sends become visible and settlements take effect only once the commit is durable, so an
+  // acknowledgement never reaches the journal before the records it follows.
+  auto slot = push_pending([&po = po_, po_alive = po_.alive(), work, routed,
+                            done = std::move(done)](std::error_code ec) {
+    // May run after this session is gone (the completion queue outlives it).
+    if (*po_alive) {
+      for (auto& r : *routed) ec ? po.discard(r) : po.publish(r);
+      ec ? return_settled(po, work->settled) : apply_settled(po, work->settled);
+    }
+    done(ec);
+  });
+  if (work->sends.empty()) completer(slot)({});
+  else po_.route_transaction(std::move(work->sends), *routed, completer(slot));
+  return std::nullopt;
+}
+
+SessionResult ServerSession::rollback(const std::string& tx) {
+  auto it = transactions_.find(tx);
+  if (it == transactions_.end())
+    return Refused{errc::unknown_transaction, "No transaction started",
+                   fmt::format("transaction '{}' is not open", tx)};
+  return_settled(po_, it->second.settled);
+  transactions_.erase(it);
+  return std::nullopt;
+}
+
+}  // namespace artemis::core
