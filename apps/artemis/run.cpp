@@ -8,6 +8,7 @@
 //   Artemis, so scripts that check the status see the same values
 //   port in use, bad login.config, ...: "Error: <what and where>" on stderr, exit 1
 // Logs go to stdout and <instance>/log/artemis.log.
+// The soft open-file limit is raised to the hard limit first (net/descriptor_limit.hpp).
 #include <unistd.h>
 
 #include <asio/signal_set.hpp>
@@ -19,6 +20,7 @@
 
 #include "command.hpp"
 #include "config/loader.hpp"
+#include "net/descriptor_limit.hpp"
 #include "server/broker.hpp"
 #include "server/cli_lock.hpp"
 #include "server/services.hpp"
@@ -85,6 +87,9 @@ int run_broker(const Context& ctx, const RunOptions& opts) {
   fs::create_directories(instance / "log", ec);
   if (!log.add_file((instance / "log" / "artemis.log").string()))
     std::cerr << "Warning: cannot write " << (instance / "log" / "artemis.log").string() << "\n";
+
+  // Every client costs a descriptor: take all the hard limit allows before the first accept.
+  net::raise_descriptor_limit(log);
 
   // Stale requests from an earlier run must not stop this one.
   fs::remove(etc / "STOP_ME", ec);

@@ -90,8 +90,12 @@ void WaitInterrupter::leave() {
 // --- LockFile ------------------------------------------------------------------------------
 
 LockFile::LockFile(LockFile&& other) noexcept
-    : fd_(other.fd_), held_(other.held_), path_(std::move(other.path_)) {
+    : fd_(other.fd_),
+      probe_fd_(other.probe_fd_),
+      held_(other.held_),
+      path_(std::move(other.path_)) {
   other.fd_ = -1;
+  other.probe_fd_ = -1;
   other.held_ = false;
 }
 
@@ -99,9 +103,11 @@ LockFile& LockFile::operator=(LockFile&& other) noexcept {
   if (this != &other) {
     close();
     fd_ = other.fd_;
+    probe_fd_ = other.probe_fd_;
     held_ = other.held_;
     path_ = std::move(other.path_);
     other.fd_ = -1;
+    other.probe_fd_ = -1;
     other.held_ = false;
   }
   return *this;
@@ -114,12 +120,27 @@ std::error_code LockFile::open(const std::filesystem::path& path) {
   path_ = path;
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) return last_error();
+  // Both descriptors must name the same inode: if the path was replaced between the two opens,
+  // the probe would watch another file.
+  probe_fd_ = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  struct stat by_fd {}, by_probe {};
+  if (probe_fd_ < 0 || ::fstat(fd_, &by_fd) != 0 || ::fstat(probe_fd_, &by_probe) != 0) {
+    const std::error_code ec = last_error();
+    close();
+    return ec;
+  }
+  if (by_fd.st_dev != by_probe.st_dev || by_fd.st_ino != by_probe.st_ino) {
+    close();
+    return make_error_code(errc::lock_file_replaced);
+  }
   return {};
 }
 
 void LockFile::close() {
   if (fd_ >= 0) ::close(fd_);  // closing the only descriptor of the OFD drops its lock
+  if (probe_fd_ >= 0) ::close(probe_fd_);
   fd_ = -1;
+  probe_fd_ = -1;
   held_ = false;
 }
 
@@ -183,13 +204,11 @@ bool LockFile::still_same_file() const {
 }
 
 bool LockFile::locked_by_anyone() const {
-  // A fresh descriptor is a different open file description, so our own OFD lock shows up as
-  // a conflict here exactly like another process's lock would.
-  const int probe = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
-  if (probe < 0) return false;
+  // The probe is a different open file description, so our own OFD lock shows up as a conflict
+  // here exactly like another process's lock would. F_OFD_GETLK allocates no descriptor.
+  if (probe_fd_ < 0) return false;
   struct flock fl = whole_file(F_WRLCK);
-  const int rc = fcntl(probe, F_OFD_GETLK, &fl);
-  ::close(probe);
+  const int rc = fcntl(probe_fd_, F_OFD_GETLK, &fl);
   return rc == 0 && fl.l_type != F_UNLCK;
 }
 

@@ -5,7 +5,14 @@
 // other descriptor of the same file does not drop them (classic POSIX locks would), two
 // LockFiles in one process conflict like two processes do, and they still conflict with the
 // classic fcntl locks Java brokers take on the same files. The kernel drops them when the
-// holder dies (kill -9), which is what wakes a waiting backup. Each file is opened once.
+// holder dies (kill -9), which is what wakes a waiting backup.
+//
+// Each file is opened twice, once at open(): the lock descriptor, and a probe descriptor (its
+// own open file description, so our own lock shows up through it as any other holder's would)
+// that the lock monitor asks "is this file locked?". Opening the probe per check made a broker
+// out of descriptors (EMFILE, too many clients) read "nobody holds the live lock" and stop; a
+// check now needs no new descriptor. Closing the probe drops nothing: OFD locks belong to the
+// lock descriptor's open file description only.
 //
 // WaitInterrupter lets stop() end a blocking F_OFD_SETLKW: the waiting thread registers itself,
 // stop() sets a flag and signals that thread (a no-op handler installed without SA_RESTART, so
@@ -51,9 +58,9 @@ class LockFile {
   LockFile& operator=(LockFile&& other) noexcept;
   ~LockFile();
 
-  // Opens (creating, mode 0644) the file read-write. Errors carry errno.
+  // Opens (creating, mode 0644) the file read-write, and its probe. Errors carry errno.
   std::error_code open(const std::filesystem::path& path);
-  void close();  // drops the lock if held
+  void close();  // drops the lock if held; closes the probe
   bool is_open() const { return fd_ >= 0; }
   int fd() const { return fd_; }
   const std::filesystem::path& path() const { return path_; }
@@ -68,14 +75,15 @@ class LockFile {
                                std::optional<std::chrono::steady_clock::time_point> deadline);
   std::error_code unlock();
 
-  // Ownership checks for the lock monitor: does `path` still name the file we opened (same
-  // device and inode)? Does anyone (us included) hold a lock on it, seen through a fresh
-  // descriptor?
+  // Ownership checks for the lock monitor, neither of which opens a descriptor: does `path`
+  // still name the file we opened (same device and inode)? Does anyone (us included) hold a
+  // lock on it, seen through the probe descriptor?
   bool still_same_file() const;
   bool locked_by_anyone() const;
 
  private:
   int fd_ = -1;
+  int probe_fd_ = -1;
   bool held_ = false;
   std::filesystem::path path_;
 };

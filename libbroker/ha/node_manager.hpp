@@ -15,7 +15,8 @@
 //   serverlock.1  the live lock: whoever holds it owns the journal.
 //   serverlock.2  the backup lock: the one passive backup first in line for the live lock.
 //
-// All locks are whole-file OFD write locks (see lock_file.hpp); each file is opened once.
+// All locks are whole-file OFD write locks (see lock_file.hpp); each file is opened once for its
+// lock, plus a probe descriptor the lock monitor checks through (no descriptor per check).
 // Every state write is followed by fdatasync before the state lock is released.
 //
 // Threads: used by the activation thread and the lock monitor. State access is serialised by

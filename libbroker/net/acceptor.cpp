@@ -1,5 +1,7 @@
 #include "net/acceptor.hpp"
 
+#include <sys/resource.h>
+
 #include <fmt/core.h>
 
 #include <asio/ip/address.hpp>
@@ -27,7 +29,8 @@ Acceptor::Acceptor(asio::io_context& io, const config::TransportConfig& config,
       limits_(limits),
       ids_(ids),
       log_(log),
-      listener_(io) {
+      listener_(io),
+      accept_retry_(io) {
   // A host list "a,b" listens on the first; 0.0.0.0 means every interface.
   host_ = config_.host.empty() ? "0.0.0.0" : util::split(config_.host, ',').front();
 }
@@ -69,11 +72,18 @@ void Acceptor::start_accept() {
   listener_.async_accept([this, alive = alive_](const std::error_code& ec,
                                                 asio::ip::tcp::socket socket) {
     if (!*alive || !listener_.is_open()) return;
+    if (ec && AcceptBackoff::is_resource_shortage(ec)) return on_accept_failed(ec);
     if (ec) {
-      // EMFILE and friends: log and keep accepting; the listener itself is fine.
+      // Anything else (a connection reset before we took it, ...) concerns that one
+      // connection: log and keep accepting; the listener itself is fine.
       log_.plain(util::Level::warn, kLogger, "acceptor '{}': accept failed: {}", config_.name,
                  ec.message());
     } else {
+      if (const auto recovered = backoff_.on_success(std::chrono::steady_clock::now()))
+        log_.plain(util::Level::info, kLogger,
+                   "acceptor '{}': accepting connections again after {} refused attempt(s) "
+                   "over {} ms",
+                   config_.name, recovered->refused, recovered->lasted.count());
       const auto id = ids_.next();
       auto conn = std::make_shared<TcpConnection>(
           std::move(socket), id, config_, modules_, limits_, log_,
@@ -87,9 +97,38 @@ void Acceptor::start_accept() {
   });
 }
 
+// A resource shortage: accepting again at once would fail again at once (and spin the broker
+// thread), so stop for a while. The clients wait in the listen backlog meanwhile; the retry
+// takes them as soon as a descriptor is free. See accept_backoff.hpp.
+void Acceptor::on_accept_failed(const std::error_code& ec) {
+  const auto pause = backoff_.on_failure(std::chrono::steady_clock::now());
+  if (pause.log && pause.first) {
+    rlimit lim{};
+    getrlimit(RLIMIT_NOFILE, &lim);
+    log_.plain(util::Level::warn, kLogger,
+               "acceptor '{}': accept failed: {} (open-file limit {}); pausing accept, retrying "
+               "after {} ms, then up to every {} ms; waiting clients stay in the listen backlog",
+               config_.name, ec.message(), lim.rlim_cur, pause.pause.count(),
+               AcceptBackoff::kMaxPause.count());
+  } else if (pause.log) {
+    log_.plain(util::Level::warn, kLogger,
+               "acceptor '{}': accept still failing: {}; {} refused attempt(s) so far",
+               config_.name, ec.message(), pause.refused);
+  }
+  accept_paused_ = true;
+  accept_retry_.expires_after(pause.pause);
+  accept_retry_.async_wait([this, alive = alive_](const std::error_code& timer_ec) {
+    if (timer_ec || !*alive || !listener_.is_open()) return;
+    accept_paused_ = false;
+    start_accept();
+  });
+}
+
 void Acceptor::close() {
   std::error_code ignored;
   listener_.close(ignored);
+  accept_retry_.cancel();
+  accept_paused_ = false;
 }
 
 void Acceptor::close_connections(CloseReason reason) {

@@ -3,14 +3,18 @@
 // protocols= list enables, and the connections it accepted. Broker thread only.
 // Lifecycle: open() (bind + listen; "port in use" is reported, not thrown), then accepting until
 // close(); close_connections() ends every connection at once (deactivation).
+// Out of descriptors (EMFILE) it pauses accepting with a growing back-off (accept_backoff.hpp);
+// waiting clients stay in the listen backlog.
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "net/accept_backoff.hpp"
 #include "net/connection_limits.hpp"
 #include "net/protocol.hpp"
 #include "net/tcp_connection.hpp"
@@ -53,9 +57,12 @@ class Acceptor {
   std::string bound_host() const { return host_; }
   std::size_t connection_count() const { return connections_.size(); }
   bool is_open() const { return listener_.is_open(); }
+  // True while accepting is paused after a resource shortage (EMFILE, ENFILE, ENOBUFS, ENOMEM).
+  bool accept_paused() const { return accept_paused_; }
 
  private:
   void start_accept();
+  void on_accept_failed(const std::error_code& ec);
 
   asio::io_context& io_;
   const config::TransportConfig& config_;
@@ -64,6 +71,9 @@ class Acceptor {
   ConnectionIds& ids_;
   const util::Logger& log_;
   asio::ip::tcp::acceptor listener_;
+  asio::steady_timer accept_retry_;
+  AcceptBackoff backoff_;
+  bool accept_paused_ = false;
   std::string host_;
   std::unordered_map<std::uint64_t, std::shared_ptr<TcpConnection>> connections_;
   // Shared with connection callbacks so a connection finishing after the acceptor is gone

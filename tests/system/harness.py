@@ -137,15 +137,16 @@ class Instance:
         except FileNotFoundError:
             return ""
 
-    def start(self, timeout=DEFAULT_START_TIMEOUT):
-        """Starts `bin/artemis run` and waits for the started line and the STOMP port."""
+    def start(self, timeout=DEFAULT_START_TIMEOUT, preexec_fn=None, env=None):
+        """Starts `bin/artemis run` and waits for the started line and the STOMP port.
+        preexec_fn and env go to subprocess.Popen (e.g. to lower the broker's limits)."""
         assert self.process is None or self.process.poll() is not None, "already running"
         self._log_pos = len(self.log_text())
         self._log_file = open(self.log_path, "ab")
         self.process = subprocess.Popen([os.path.join(self.dir, "bin", "artemis"), "run"],
                                         cwd=self.dir, stdout=self._log_file,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=preexec_fn, env=env)
 
         def started():
             if self.process.poll() is not None:
