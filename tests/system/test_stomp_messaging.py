@@ -78,6 +78,38 @@ class StompMessagingTest(BrokerTestCase):
         self.assertEqual(until_fence(consumer, "after-abort"), [])
         self.assertEqual(producer.listener.errors, [])
 
+    def test_acks_in_a_transaction_come_back_on_abort_and_are_consumed_on_commit(self):
+        producer = self.client()
+        for body in ("x1", "x2"):
+            producer.send_wait("txack.q", body, persistent="true", **ANYCAST)
+        consumer = self.client()
+        consumer.subscribe("txack.q", "a1", ack="client-individual", **SUB_ANYCAST)
+        first = consumer.listener.wait_messages(2)
+        consumer.listener.take_messages()
+        self.assertEqual(bodies(first), ["x1", "x2"])
+        consumer.conn.begin("ack-tx1")
+        for m in first:
+            consumer.conn.ack(m.headers["ack"], transaction="ack-tx1")
+        consumer.conn.abort("ack-tx1", headers={"receipt": "aborted"})
+        consumer.listener.wait_receipt("aborted")
+        # The aborted acknowledgements return both messages, redelivered.
+        again = consumer.listener.wait_messages(2)
+        consumer.listener.take_messages()
+        self.assertEqual(sorted(bodies(again)), ["x1", "x2"])
+        self.assertEqual({m.headers.get("redelivered") for m in again}, {"true"})
+        consumer.conn.begin("ack-tx2")
+        for m in again:
+            consumer.conn.ack(m.headers["ack"], transaction="ack-tx2")
+        consumer.conn.commit("ack-tx2", headers={"receipt": "committed"})
+        consumer.listener.wait_receipt("committed")
+        consumer.close()
+        # Consumed for good: a new consumer sees only what is sent after.
+        producer.send_wait("txack.q", "fence", **ANYCAST)
+        later = self.client()
+        later.subscribe("txack.q", "a2", ack="auto", **SUB_ANYCAST)
+        self.assertEqual(until_fence(later, "fence"), [])
+        self.assertEqual(consumer.listener.errors, [])
+
     def test_expired_message_goes_to_expiry_queue(self):
         producer = self.client()
         expires = int(time.time() * 1000) + 300
