@@ -193,6 +193,8 @@ struct BrokerConfig {
   std::int64_t disk_scan_period_ms = 5000;
   std::int64_t message_expiry_scan_period_ms = 30000;
   std::int64_t address_queue_scan_period_ms = 30000;
+  // broker.xml is checked this often; changed security-settings and address-settings apply.
+  std::int64_t configuration_file_refresh_period_ms = 5000;
   int id_cache_size = 20000;
   bool persist_id_cache = true;
   std::int64_t connection_ttl_override_ms = -1;

@@ -104,6 +104,11 @@ const std::array kCoreOptions{
                [](P& p, N n, C& c) {
                  set(c.message_expiry_scan_period_ms, p.integer(n, minus_one_or_positive));
                }},
+    CoreOption{"configuration-file-refresh-period",
+               "ms between checks of broker.xml for changed security-settings and address-settings (-1 = off)",
+               [](P& p, N n, C& c) {
+                 set(c.configuration_file_refresh_period_ms, p.integer(n, minus_one_or_positive));
+               }},
     CoreOption{"address-queue-scan-period", "ms between auto-delete scans (-1 = off)",
                [](P& p, N n, C& c) {
                  set(c.address_queue_scan_period_ms, p.integer(n, minus_one_or_positive));

@@ -197,6 +197,7 @@ ConfigNode describe(const BrokerConfig& c) {
            leaf("max-disk-usage", c.max_disk_usage), leaf("disk-scan-period", c.disk_scan_period_ms),
            leaf("message-expiry-scan-period", c.message_expiry_scan_period_ms),
            leaf("address-queue-scan-period", c.address_queue_scan_period_ms),
+           leaf("configuration-file-refresh-period", c.configuration_file_refresh_period_ms),
            leaf("id-cache-size", c.id_cache_size), leaf("persist-id-cache", c.persist_id_cache),
            leaf("connection-ttl-override", c.connection_ttl_override_ms),
            leaf("transaction-timeout", c.transaction_timeout_ms),

@@ -59,6 +59,11 @@ std::vector<const Queue*> PostOffice::queues() const {
   return out;
 }
 
+void PostOffice::update_address_settings(const std::vector<config::AddressSetting>& settings) {
+  // Resolved settings are only held for the length of one call, so swapping is safe here.
+  settings_ = AddressSettingsRepository(settings, to_match(config_.wildcards), config_.id_cache_size);
+}
+
 const ResolvedAddressSettings& PostOffice::settings_for(const std::string& address) {
   return settings_.resolve(address);
 }

@@ -88,6 +88,8 @@ class PostOffice : public QueueHost {
   const std::map<std::string, Address, std::less<>>& addresses() const { return addresses_; }
   std::vector<const Queue*> queues() const;
   AddressSettingsRepository& address_settings() { return settings_; }
+  // address-settings edited in broker.xml (configuration reload): later lookups see them.
+  void update_address_settings(const std::vector<config::AddressSetting>& settings);
   const std::string& management_address() const { return config_.management_address; }
 
   // Adds the routing type if the address exists without it.

@@ -55,8 +55,12 @@ void ServerSession::login_as_peer(std::string user) {
 SessionResult ServerSession::check(security::Permission p, const std::string& address) {
   if (!subject_)
     return Refused{errc::unauthorized, "not logged in", ""};
-  // Roles are fixed at login and security-settings for the broker's life, so an answer holds
-  // for the session.
+  // Roles are fixed at login; security-settings change only with a configuration reload, which
+  // moves the generation on.
+  if (security_.generation() != permission_generation_) {
+    permission_cache_.clear();
+    permission_generation_ = security_.generation();
+  }
   const auto bit = 1u << static_cast<unsigned>(p);
   auto& [known, granted] = permission_cache_[address];
   if ((known & bit) == 0) {

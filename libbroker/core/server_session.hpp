@@ -210,6 +210,7 @@ class ServerSession {
   std::string client_id_;
   // Permission answers for this subject: bit (1 << permission) known / granted, per address.
   std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> permission_cache_;
+  std::uint64_t permission_generation_ = 0;  // security_.generation() the cache holds
   std::map<std::uint64_t, ConsumerEntry> consumers_;
   std::uint64_t next_consumer_ = 1;
   std::map<std::string, Transaction> transactions_;

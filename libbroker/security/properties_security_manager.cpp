@@ -149,6 +149,11 @@ const config::SecuritySetting* PropertiesSecurityManager::deciding_setting(
                                  });
 }
 
+void PropertiesSecurityManager::update_settings(std::vector<config::SecuritySetting> settings) {
+  policy_.settings = std::move(settings);
+  ++generation_;
+}
+
 bool PropertiesSecurityManager::authorize(const Subject& subject, Permission permission,
                                           std::string_view address) {
   if (!policy_.enabled) return true;

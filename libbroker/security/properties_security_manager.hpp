@@ -51,6 +51,10 @@ class PropertiesSecurityManager final : public SecurityManager {
   bool authorize(const Subject& subject, Permission permission,
                  std::string_view address) override;
 
+  std::uint64_t generation() const override { return generation_; }
+  // security-settings edited in broker.xml (configuration reload).
+  void update_settings(std::vector<config::SecuritySetting> settings);
+
   // The block that decides for this address (nullptr: none matches, so denied).
   const config::SecuritySetting* deciding_setting(std::string_view address) const;
   const SecurityPolicy& policy() const { return policy_; }
@@ -59,6 +63,7 @@ class PropertiesSecurityManager final : public SecurityManager {
   void reload_if_changed();
 
   SecurityPolicy policy_;
+  std::uint64_t generation_ = 0;
   UserDirectory users_;
   const util::Logger& log_;
   // Set by load(): where the files live and when they were last read.

@@ -3,6 +3,7 @@
 // passwords, guest login as etc/login.config configures it) and authorisation
 // (security-settings: the single most specific match decides, no merging).
 // Broker thread only.
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,6 +40,9 @@ class SecurityManager {
   // address may be an FQQN "address::queue".
   virtual bool authorize(const Subject& subject, Permission permission,
                          std::string_view address) = 0;
+  // Changes whenever an authorize() answer may have changed (security-settings reloaded), so
+  // callers caching answers know to drop them.
+  virtual std::uint64_t generation() const { return 0; }
 };
 
 }  // namespace artemis::security

@@ -212,6 +212,36 @@ void encode_to(std::string& out, const Frame& frame, Version v) {
   out += '\0';
 }
 
+FrameWriter::FrameWriter(std::string& out, std::string_view command, Version v)
+    : out_(out), version_(v), raw_(never_escaped(command)) {
+  out_ += command;
+  out_ += '\n';
+}
+
+void FrameWriter::header(std::string_view name, std::string_view value) {
+  if (raw_) {
+    out_ += name;
+    out_ += ':';
+    out_ += value;
+  } else {
+    escape_to(out_, name, version_);
+    out_ += ':';
+    escape_to(out_, value, version_);
+  }
+  out_ += '\n';
+}
+
+void FrameWriter::body(std::string_view body, bool content_length) {
+  if (content_length || body.find('\0') != std::string_view::npos) {
+    out_ += "content-length:";
+    out_ += std::to_string(body.size());
+    out_ += '\n';
+  }
+  out_ += '\n';
+  out_ += body;
+  out_ += '\0';
+}
+
 std::string encode(const Frame& frame, Version v) {
   std::string out;
   encode_to(out, frame, v);

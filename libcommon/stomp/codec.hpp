@@ -103,6 +103,22 @@ std::string escape(std::string_view in, Version v);
 std::string encode(const Frame& frame, Version v);
 void encode_to(std::string& out, const Frame& frame, Version v);
 
+// Encodes one frame straight onto the end of `out`, for a hot path that would otherwise build a
+// Frame (a vector of header strings and a body copy) only to encode it: header() as often as
+// needed, then body() once. Same escaping and framing as encode_to().
+class FrameWriter {
+ public:
+  FrameWriter(std::string& out, std::string_view command, Version v);
+  void header(std::string_view name, std::string_view value);
+  // `content_length`: declare the body's length even when it holds no NUL byte.
+  void body(std::string_view body, bool content_length);
+
+ private:
+  std::string& out_;
+  Version version_;
+  bool raw_;
+};
+
 }  // namespace artemis::stomp
 
 template <>

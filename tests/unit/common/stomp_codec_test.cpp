@@ -321,3 +321,27 @@ TEST_CASE("stomp: stray NULs after a frame fail at once; the frame before them i
   CHECK(ok.frames.size() == 2);
   CHECK(ok.heartbeats == 3);
 }
+
+TEST_CASE("stomp codec: FrameWriter writes what encode_to writes for the same frame") {
+  using namespace artemis::stomp;
+  for (const auto v : {Version::v1_0, Version::v1_1, Version::v1_2}) {
+    for (const std::string& body : {std::string("plain"), std::string("nul\0inside", 10), std::string()}) {
+      for (const bool length : {false, true}) {
+        Frame f;
+        f.command = "MESSAGE";
+        f.add("subscription", "s:1");
+        f.add("multi\nline", "a\\b\rc");
+        if (length) f.add("content-length", "999");  // encode_to writes the real size
+        f.body = body;
+        std::string expected;
+        encode_to(expected, f, v);
+        std::string got = "prefix";
+        FrameWriter w(got, "MESSAGE", v);
+        w.header("subscription", "s:1");
+        w.header("multi\nline", "a\\b\rc");
+        w.body(body, length);
+        CHECK(got == "prefix" + expected);
+      }
+    }
+  }
+}
