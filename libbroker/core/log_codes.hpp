@@ -31,8 +31,6 @@ inline constexpr util::LogCode address_unblocked{
     221046, util::Level::info, server_logger,
     "Unblocking message production on address '{}'; size is currently: {} bytes; max-size-bytes "
     "on address: {}"};
-inline constexpr util::LogCode storage_error{
-    222010, util::Level::error, server_logger, "Critical IO Error, shutting down the server. {}"};
 
 inline constexpr util::LogCode auto_remove_queue{
     224112, util::Level::info, server_logger,
@@ -42,7 +40,7 @@ inline constexpr util::LogCode auto_remove_address{224113, util::Level::info, se
 
 inline constexpr std::array all{&deploy_queue,           &deploy_address,    &duplicate_message,
                                 &no_dead_letter_address, &no_expiry_address, &address_full_blocking,
-                                &address_unblocked,      &storage_error,     &auto_remove_queue,
+                                &address_unblocked,      &auto_remove_queue,
                                 &auto_remove_address};
 
 }  // namespace artemis::core::log_codes

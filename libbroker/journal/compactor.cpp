@@ -151,7 +151,11 @@ class Writer {
     cmp += ".cmp";
     JournalFile f;
     const auto durable = job_.options.datasync ? Sync::yes : Sync::no;
-    if (auto ec = JournalFile::create(cmp, job_.options.file_size, 0, durable, f); ec) return ec;
+    if (auto ec = JournalFile::create(cmp, job_.options.file_size, 0, durable, f,
+                                      file_io(job_.options));
+        ec) {
+      return ec;
+    }
     iovec iov{buffer_.data(), buffer_.size()};
     if (auto ec = f.write_at(0, std::span<const iovec>(&iov, 1)); ec) return ec;
     if (job_.options.datasync) {

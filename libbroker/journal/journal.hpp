@@ -22,6 +22,7 @@
 namespace artemis::journal {
 
 enum class Sync { no, yes };
+class FileIo;  // journal/file_io.hpp
 
 struct Options {
   std::filesystem::path directory;
@@ -35,10 +36,13 @@ struct Options {
   bool datasync = true;         // false: never fdatasync (survives process crash, not power loss)
   std::chrono::nanoseconds buffer_timeout{0};  // max wait to grow a batch that needs no sync
   std::size_t max_batch_bytes = 490 * 1024;
+  // Where writes and syncs go; null is the kernel. Tests inject faults here (FaultyFileIo).
+  std::shared_ptr<FileIo> io;
 };
 
 using Completion = std::function<void(std::error_code)>;
 using Poster = std::function<void(std::function<void()>)>;
+using FailureHandler = std::function<void(std::error_code)>;
 
 struct RecordInfo {
   std::uint64_t id = 0;
@@ -101,6 +105,12 @@ class Journal {
 
   // Runs `done` once everything appended before it is durable.
   virtual void flush(Completion done) = 0;
+  // A write, sync or file creation failed (EIO, disk full, a failed fdatasync whose dirty pages
+  // the kernel may already have dropped): `fn` runs once, through the poster, after that
+  // round's completions. From then on every append fails (errc::journal_failed) until the
+  // journal is closed and loaded again, so nothing appended later is ever confirmed. Call
+  // before load(); `fn` is not called after close().
+  virtual void on_failure(FailureHandler fn) = 0;
   // Waits for pending appends, stops the journal thread, closes files.
   virtual void close() = 0;
   virtual Stats stats() const = 0;

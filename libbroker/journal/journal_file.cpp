@@ -49,12 +49,16 @@ std::error_code classify_errno(int err) {
 }
 
 JournalFile::JournalFile(JournalFile&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), size_(other.size_) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      io_(other.io_),
+      path_(std::move(other.path_)),
+      size_(other.size_) {}
 
 JournalFile& JournalFile::operator=(JournalFile&& other) noexcept {
   if (this != &other) {
     close();
     fd_ = std::exchange(other.fd_, -1);
+    io_ = other.io_;
     path_ = std::move(other.path_);
     size_ = other.size_;
   }
@@ -69,7 +73,8 @@ void JournalFile::close() {
 }
 
 std::error_code JournalFile::create(const std::filesystem::path& path, std::uint64_t size,
-                                    std::uint64_t seq, Sync durable, JournalFile& out) {
+                                    std::uint64_t seq, Sync durable, JournalFile& out,
+                                    FileIo& io) {
   // Crash reasoning: until the rename the file is only <name>.tmp, which load deletes; after
   // the rename + directory sync it is a complete, zeroed, free file.
   auto tmp = path;
@@ -78,6 +83,7 @@ std::error_code JournalFile::create(const std::filesystem::path& path, std::uint
   if (fd < 0) return classify_errno(errno);
   JournalFile file;
   file.fd_ = fd;
+  file.io_ = &io;
   file.path_ = tmp;
   file.size_ = size;
   auto fail = [&](int err) {
@@ -86,24 +92,27 @@ std::error_code JournalFile::create(const std::filesystem::path& path, std::uint
     return classify_errno(err);
   };
   // Reserve the blocks first so a full disk fails here, not halfway through the zero fill.
-  if (int err = ::posix_fallocate(fd, 0, static_cast<off_t>(size)); err != 0 && err != EOPNOTSUPP &&
-                                                                    err != EINVAL) {
+  if (int err = io.allocate(fd, static_cast<off_t>(size)); err != 0 && err != EOPNOTSUPP &&
+                                                            err != EINVAL) {
     return fail(err);
   }
   std::vector<std::uint8_t> zeros(std::min<std::uint64_t>(size, 1u << 20), 0);
   encode_file_header(FileHeader{seq, FileState::free, size}, zeros.data());
   for (std::uint64_t off = 0; off < size;) {
     const auto n = std::min<std::uint64_t>(zeros.size(), size - off);
-    const ssize_t w = ::pwrite(fd, zeros.data(), n, static_cast<off_t>(off));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return fail(errno);
+    const iovec iov{zeros.data(), static_cast<std::size_t>(n)};
+    std::size_t w = 0;
+    if (int err = io.pwritev(fd, &iov, 1, static_cast<off_t>(off), w); err != 0) {
+      if (err == EINTR) continue;
+      return fail(err);
     }
     if (w == 0) return fail(ENOSPC);
     if (off == 0) std::memset(zeros.data(), 0, kFileHeaderSize);
-    off += static_cast<std::uint64_t>(w);
+    off += w;
   }
-  if (durable == Sync::yes && ::fsync(fd) != 0) return fail(errno);
+  if (durable == Sync::yes) {
+    if (int err = io.fsync(fd); err != 0) return fail(err);
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(errno);
   file.path_ = path;
   if (durable == Sync::yes) {
@@ -113,7 +122,8 @@ std::error_code JournalFile::create(const std::filesystem::path& path, std::uint
   return {};
 }
 
-std::error_code JournalFile::open(const std::filesystem::path& path, JournalFile& out) {
+std::error_code JournalFile::open(const std::filesystem::path& path, JournalFile& out,
+                                  FileIo& io) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return {errno, std::system_category()};
   struct stat st {};
@@ -124,6 +134,7 @@ std::error_code JournalFile::open(const std::filesystem::path& path, JournalFile
   }
   JournalFile file;
   file.fd_ = fd;
+  file.io_ = &io;
   file.path_ = path;
   file.size_ = static_cast<std::uint64_t>(st.st_size);
   out = std::move(file);
@@ -158,14 +169,15 @@ std::error_code JournalFile::write_at(std::uint64_t offset, std::span<const iove
   std::size_t first = 0;
   while (first < iov.size()) {
     const int count = static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX));
-    const ssize_t w = ::pwritev(fd_, iov.data() + first, count, static_cast<off_t>(offset));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return classify_errno(errno);
+    std::size_t w = 0;
+    if (int err = io_->pwritev(fd_, iov.data() + first, count, static_cast<off_t>(offset), w);
+        err != 0) {
+      if (err == EINTR) continue;
+      return classify_errno(err);
     }
     if (w == 0) return errc::disk_full;
-    offset += static_cast<std::uint64_t>(w);
-    auto left = static_cast<std::size_t>(w);
+    offset += w;
+    auto left = w;
     while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
     if (first < iov.size() && left > 0) {
       iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
@@ -183,7 +195,9 @@ std::error_code JournalFile::write_header(const FileHeader& header) const {
 }
 
 std::error_code JournalFile::datasync() const {
-  if (::fdatasync(fd_) != 0) return classify_errno(errno);
+  // No retry: after a failed fdatasync Linux may already have dropped the dirty pages and
+  // marked them clean, so a second call that succeeds proves nothing about the data.
+  if (int err = io_->fdatasync(fd_); err != 0) return classify_errno(err);
   return {};
 }
 

@@ -2,7 +2,8 @@
 // File-level operations on one journal file: names, creation (pre-allocated and zero-filled
 // through a .tmp + rename so a crash never leaves a half-made file under a journal name),
 // header rewrite, positioned writes and syncs. Used by the journal thread and by load/compact;
-// a JournalFile is owned by one thread at a time.
+// a JournalFile is owned by one thread at a time. Writes and syncs go through the FileIo it was
+// created or opened with (the kernel unless a test injects faults); that FileIo must outlive it.
 #include <sys/uio.h>
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "journal/file_io.hpp"
 #include "journal/journal.hpp"
 #include "journal/record_format.hpp"
 
@@ -43,8 +45,10 @@ class JournalFile {
   // fdatasync calls then never need to update extent metadata. With `durable` no the syncs
   // are skipped (journal-datasync=false promises nothing across a power loss).
   static std::error_code create(const std::filesystem::path& path, std::uint64_t size,
-                                std::uint64_t seq, Sync durable, JournalFile& out);
-  static std::error_code open(const std::filesystem::path& path, JournalFile& out);
+                                std::uint64_t seq, Sync durable, JournalFile& out,
+                                FileIo& io = real_file_io());
+  static std::error_code open(const std::filesystem::path& path, JournalFile& out,
+                              FileIo& io = real_file_io());
 
   // Whole-file read (load and compaction read sealed files only).
   std::error_code read_all(std::vector<std::uint8_t>& out) const;
@@ -61,6 +65,7 @@ class JournalFile {
 
  private:
   int fd_ = -1;
+  FileIo* io_ = &real_file_io();
   std::filesystem::path path_;
   std::uint64_t size_ = 0;
 };

@@ -28,7 +28,7 @@ std::error_code JournalImpl::load(LoadResult& out) {
   next_seq_ = files.max_seq + 1;
   auto writer = std::make_unique<WriterThread>(options_, post_, log_, std::move(files.data),
                                                std::move(files.free), std::move(files.wrong_size),
-                                               files.next_name);
+                                               files.next_name, failure_listener_);
   if (auto ec = writer->ensure_files(static_cast<std::size_t>(options_.min_files)); ec) return ec;
   writer->start();
   writer_ = std::move(writer);
@@ -244,8 +244,11 @@ void JournalImpl::flush(Completion done) {
   writer_->enqueue_completion(std::move(done), {}, Sync::yes);
 }
 
+void JournalImpl::on_failure(FailureHandler fn) { failure_listener_->handler = std::move(fn); }
+
 void JournalImpl::close() {
   alive_ = std::make_shared<int>(0);  // completions still queued for us do nothing
+  failure_listener_->handler = nullptr;  // nor a failure notification
   if (compactor_.joinable()) {
     // A running compaction finishes here; if it had not started copying yet it is dropped
     // (nothing was written for it).

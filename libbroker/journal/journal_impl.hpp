@@ -37,6 +37,7 @@ class JournalImpl final : public Journal {
   void append_commit(std::uint64_t tx_id, Sync sync, Completion done) override;
   void append_rollback(std::uint64_t tx_id, Sync sync, Completion done) override;
   void flush(Completion done) override;
+  void on_failure(FailureHandler fn) override;
   void close() override;
   Stats stats() const override;
 
@@ -54,6 +55,7 @@ class JournalImpl final : public Journal {
   const util::Logger& log_;
   Index index_;
   std::unique_ptr<WriterThread> writer_;
+  std::shared_ptr<FailureListener> failure_listener_ = std::make_shared<FailureListener>();
   std::uint64_t current_seq_ = 0;  // 0: no current file yet (the first append starts one)
   std::uint64_t current_offset_ = 0;
   std::uint64_t next_seq_ = 1;

@@ -22,10 +22,12 @@ void WriterThread::Batch::clear() {
 WriterThread::WriterThread(const Options& options, Poster post, const util::Logger& log,
                            std::map<std::uint64_t, JournalFile> data_files,
                            std::vector<JournalFile> free_files, std::set<std::uint64_t> wrong_size,
-                           std::uint64_t next_name)
+                           std::uint64_t next_name, std::shared_ptr<FailureListener> listener)
     : options_(options),
       post_(std::move(post)),
       log_(log),
+      io_(file_io(options_)),
+      listener_(std::move(listener)),
       data_(std::move(data_files)),
       free_(std::move(free_files)),
       wrong_size_(std::move(wrong_size)),
@@ -42,7 +44,7 @@ std::error_code WriterThread::create_free_file() {
   JournalFile file;
   // A free file carries sequence 0: it never validates a record until it is activated.
   if (auto ec = JournalFile::create(path, options_.file_size, 0,
-                                        options_.datasync ? Sync::yes : Sync::no, file); ec) {
+                                    options_.datasync ? Sync::yes : Sync::no, file, io_); ec) {
     log_.log(log_codes::kCreateFailed, path.string(), ec.message());
     return ec;
   }
@@ -145,7 +147,7 @@ void WriterThread::swap_in(Batch::Swap& swap) {
     std::error_code ec;
     std::filesystem::rename(cmp, path, ec);
     JournalFile file;
-    if (!ec) ec = JournalFile::open(path, file);
+    if (!ec) ec = JournalFile::open(path, file, io_);
     if (ec) {
       log_.log(log_codes::kCompactFailed, fmt::format("cannot adopt {}: {}", path.string(), ec.message()));
       continue;  // stays on disk; the next load reads it through the marker or by name
@@ -249,11 +251,7 @@ void WriterThread::process(Batch& batch) {
     }
     if (!ec) dirty_.clear();
   }
-  if (ec && !failure_) {
-    failure_ = ec;
-    failed_.store(true, std::memory_order_release);
-    log_.log(log_codes::kFailedState, ec.message());
-  }
+  const bool first_failure = ec && mark_failed(ec);
   batches_.fetch_add(1, std::memory_order_relaxed);
   if (!batch.items.empty()) {
     auto items = std::make_shared<std::vector<Item>>(std::move(batch.items));
@@ -265,6 +263,9 @@ void WriterThread::process(Batch& batch) {
       for (auto& item : *items) item.done(item.preset);
     });
   }
+  // After the completions: whoever handles the failure (the server stops) finds every append
+  // of the failed round already answered with its error.
+  if (first_failure) notify_failed(ec);
   if (!ec) {
     for (auto& swap : batch.swaps) swap_in(swap);
     for (auto seq : batch.releases) release(seq);
@@ -276,16 +277,41 @@ void WriterThread::process(Batch& batch) {
   update_file_count();
 }
 
+bool WriterThread::mark_failed(std::error_code ec) {
+  if (failure_) return false;
+  failure_ = ec;
+  failed_.store(true, std::memory_order_release);
+  log_.log(log_codes::kFailedState, ec.message());
+  return true;
+}
+
+void WriterThread::notify_failed(std::error_code ec) {
+  post_([listener = listener_, ec] {
+    // A copy: the handler may close the journal, which clears listener->handler.
+    if (auto fn = listener ? listener->handler : FailureHandler{}) fn(ec);
+  });
+}
+
 void WriterThread::release(std::uint64_t seq) {
+  if (failure_) return;  // nothing is written after a failure; the file stays a data file
   auto node = data_.extract(seq);
   if (node.empty()) return;
   auto& file = node.mapped();
   dirty_.erase(seq);
   // Mark it free and make that durable before anything else is freed after it (a later file
-  // may hold the deletes that keep this one's records dead).
-  if (auto ec = file.write_header(FileHeader{seq, FileState::free, file.size()}); !ec && options_.datasync) {
+  // may hold the deletes that keep this one's records dead). If that fails the device is
+  // failing: the journal stops like after a failed append, and the file is not reused.
+  std::error_code ec = file.write_header(FileHeader{seq, FileState::free, file.size()});
+  if (ec) {
+    log_.log(log_codes::kWriteFailed, file.path().string(), 0, ec.message());
+  } else if (options_.datasync) {
     ec = file.datasync();
     if (ec) log_.log(log_codes::kSyncFailed, file.path().string(), ec.message());
+  }
+  if (ec) {
+    data_.insert(std::move(node));
+    if (mark_failed(ec)) notify_failed(ec);
+    return;
   }
   const bool wrong = wrong_size_.erase(seq) != 0;
   const auto limit = static_cast<std::size_t>(std::max(options_.pool_files, options_.min_files));
@@ -296,8 +322,7 @@ void WriterThread::release(std::uint64_t seq) {
   }
   const auto path = file.path();
   file.close();
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
+  std::filesystem::remove(path, ec);  // a stale file left behind costs only disk space
   if (options_.datasync) (void)sync_directory(options_.directory);
 }
 

@@ -6,15 +6,18 @@
 // file, runs one fdatasync per dirty file when any queued entry asked for sync, and then posts
 // the round's completions, in queue order, with one call to the poster.
 //
-// Errors: a failed write, sync or file creation fails that round's completions with the cause
-// (errc::disk_full for ENOSPC/EFBIG) and every later one with errc::journal_failed; nothing is
-// written after a failure, so what was confirmed stays intact on disk.
+// Errors: a failed write, sync or file creation (or a failed header rewrite when a file goes
+// back to the pool) fails that round's completions with the cause (errc::disk_full for
+// ENOSPC/EFBIG) and every later one with errc::journal_failed, then posts the failure once to
+// the FailureListener; nothing is written after a failure, so what was confirmed stays intact
+// on disk. Compaction failures are not among them: the compacted files are simply not used.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <set>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -23,6 +26,13 @@
 #include "util/log.hpp"
 
 namespace artemis::journal {
+
+// Who hears of the journal's first I/O failure. Shared by JournalImpl, which sets and clears
+// `handler` on the owner thread, and the notification the journal thread posts to that thread:
+// one that arrives after close() finds no handler.
+struct FailureListener {
+  FailureHandler handler;  // owner thread only
+};
 
 struct Placement {
   std::uint64_t seq = 0;
@@ -37,7 +47,8 @@ class WriterThread {
 
   WriterThread(const Options& options, Poster post, const util::Logger& log,
                std::map<std::uint64_t, JournalFile> data_files, std::vector<JournalFile> free_files,
-               std::set<std::uint64_t> wrong_size, std::uint64_t next_name);
+               std::set<std::uint64_t> wrong_size, std::uint64_t next_name,
+               std::shared_ptr<FailureListener> listener);
   ~WriterThread();
   WriterThread(const WriterThread&) = delete;
   WriterThread& operator=(const WriterThread&) = delete;
@@ -122,12 +133,18 @@ class WriterThread {
   std::error_code activate(std::uint64_t seq, JournalFile*& file);
   std::error_code create_free_file();
   void release(std::uint64_t seq);
+  // Journal thread: enter the failed state; true the first time (log it, then notify once the
+  // round's completions are posted).
+  bool mark_failed(std::error_code ec);
+  void notify_failed(std::error_code ec);
   void swap_in(Batch::Swap& swap);
   void update_file_count();
 
   const Options options_;
   const Poster post_;
   const util::Logger& log_;
+  FileIo& io_;
+  const std::shared_ptr<FailureListener> listener_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

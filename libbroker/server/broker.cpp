@@ -60,7 +60,25 @@ bool Broker::start() {
   hooks.on_stopped = [this](ha::StopReason r) { on_stopped(r); };
   ha_ = std::make_unique<ha::SharedStoreNode>(config_, scheduler_, log_, std::move(hooks));
   ha_->start();
+  reloader_ = std::make_unique<ConfigReloader>(
+      config_, scheduler_, log_,
+      [this](const config::BrokerConfig& fresh, ConfigReloader::Changes changes) {
+        apply_reloaded(fresh, changes);
+      });
+  reloader_->start();
   return true;
+}
+
+void Broker::apply_reloaded(const config::BrokerConfig& fresh, ConfigReloader::Changes changes) {
+  // config_ too: a later activation (failback) starts from what broker.xml says now.
+  if (changes.security_settings) {
+    config_.security_settings = fresh.security_settings;
+    security_->update_settings(fresh.security_settings);
+  }
+  if (changes.address_settings) {
+    config_.address_settings = fresh.address_settings;
+    if (services_) services_->apply_address_settings(config_.address_settings);
+  }
 }
 
 int Broker::run() {
@@ -88,7 +106,11 @@ bool Broker::activate() {
                      *security_,
                      fmt::format("ActiveMQ-Artemis/{} {}", ARTEMIS_VERSION, config_.name),
                      ha_->connected_headers(),
-                     ha_->backup_announce_handler()};
+                     ha_->backup_announce_handler(),
+                     // Posted: the stop destroys the store whose handler calls this.
+                     [this](std::error_code ec) {
+                       scheduler_.post([this, ec] { on_critical_io_error(ec); });
+                     }};
   auto services = factory_.make(ctx);
   if (auto ec = services->start()) {
     error_ = fmt::format("cannot load the store in {}: {}", config_.journal_directory.string(),
@@ -133,11 +155,35 @@ void Broker::on_stopped(ha::StopReason reason) {
     exit_code_ = 1;
     if (error_.empty()) error_ = fmt::format("the broker stopped: {}", ha::to_string(reason));
   }
+  finish_stop(node_id_text());
+}
+
+void Broker::on_critical_io_error(std::error_code ec) {
+  // Once per process: later failures (the other journal, later rounds) are the same event.
+  if (critical_io_error_) return;
+  critical_io_error_ = true;
+  log_.log(log_codes::critical_io_error, fmt::format("message={}", ec.message()));
+  exit_code_ = 1;
+  error_ = fmt::format("Critical IO Error in the journal: {}", ec.message());
+  if (stopping_) return;  // a stop is already under way; run() now returns 1 when it ends
+  stopping_ = true;
+  // What the activation does on a lost lock, without waiting for its thread: stop serving at
+  // once, then let go of the live lock without writing a state. 'L' stays in server.lock, so
+  // a waiting backup takes over as after a crash (Artemis stops with criticalIOError=true).
+  // Destroying the activation abandons it: its thread releases the locks and posts nothing.
+  const auto node_id = node_id_text();
+  deactivate();
+  ha_.reset();
+  finish_stop(node_id);
+}
+
+void Broker::finish_stop(const std::string& node_id) {
+  if (reloader_) reloader_->stop();
   const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_);
-  log_.log(log_codes::server_stopped, ARTEMIS_VERSION, node_id_text(),
+  log_.log(log_codes::server_stopped, ARTEMIS_VERSION, node_id,
            fmt::format("{:.3f} seconds", uptime.count()));
   work_.reset();
-  io_.stop();
+  io_.stop();  // handlers the activation may still have posted never run
 }
 
 std::string Broker::node_id_text() const {

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "config/broker_config.hpp"
@@ -28,7 +29,8 @@
 #include "ha/shared_store_node.hpp"
 #include "net/acceptor.hpp"
 #include "net/asio_scheduler.hpp"
-#include "security/security_manager.hpp"
+#include "security/properties_security_manager.hpp"
+#include "server/config_reload.hpp"
 #include "server/acceptor_set.hpp"
 #include "server/services.hpp"
 #include "util/log.hpp"
@@ -48,7 +50,8 @@ class Broker {
   // says what and where (login.config:3: ..., broker.xml:40: acceptor ...).
   bool start();
   // The broker thread: returns once the broker stopped. 0 after a requested stop; 1 when the
-  // activation failed (e.g. a port in use) or the live lock was lost; error() says why.
+  // activation failed (e.g. a port in use), the live lock was lost or a journal write or sync
+  // failed (critical IO error); error() says why.
   int run();
   // Any thread, idempotent: deactivate if active, log AMQ221002, make run() return.
   void request_stop();
@@ -70,6 +73,13 @@ class Broker {
  private:
   void on_phase(ha::Phase phase);
   void on_stopped(ha::StopReason reason);
+  // The store's critical I/O error (broker thread): AMQ222010 once, then stop as a lost live
+  // lock does — connections, acceptors and store closed, the live lock released without a
+  // state write (a shared-store backup takes over), run() returns 1.
+  void on_critical_io_error(std::error_code ec);
+  void apply_reloaded(const config::BrokerConfig& fresh, ConfigReloader::Changes changes);
+  // The end of every stop: AMQ221002, then run() returns.
+  void finish_stop(const std::string& node_id);
   std::string node_id_text() const;
 
   config::BrokerConfig config_;
@@ -81,7 +91,9 @@ class Broker {
   net::AsioScheduler scheduler_{io_};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   net::ConnectionIds connection_ids_;
-  std::unique_ptr<security::SecurityManager> security_;
+  std::unique_ptr<security::PropertiesSecurityManager> security_;
+  // configuration-file-refresh-period: edited security-settings / address-settings apply live.
+  std::unique_ptr<ConfigReloader> reloader_;
   std::unique_ptr<Services> services_;        // non-null while active
   std::unique_ptr<AcceptorSet> acceptors_;    // non-null while active
   // The HA node: activation state machine, backups announced to us, our own announcements.
@@ -92,6 +104,7 @@ class Broker {
   bool activated_from_backup_ = false;  // the current activation is a backup taking over
   bool announced_started_ = false;      // AMQ221001 logged
   bool stopping_ = false;
+  bool critical_io_error_ = false;      // AMQ222010 logged; the process exits non-zero
   int exit_code_ = 0;
   std::string error_;
 };

@@ -2,8 +2,10 @@
 #include <fmt/core.h>
 
 #include "core/broker_core.hpp"
+#include "core/post_office.hpp"
 #include "protocol/stomp/stomp_module.hpp"
 #include "server/services.hpp"
+#include "store/storage_manager.hpp"
 
 namespace artemis::server {
 namespace {
@@ -11,19 +13,27 @@ namespace {
 class CoreServices final : public Services {
  public:
   explicit CoreServices(ServiceContext& ctx)
-      : core_(ctx.config, ctx.scheduler, ctx.log) {
+      : core_(ctx.config, ctx.scheduler, ctx.log), on_critical_io_error_(ctx.on_critical_io_error) {
     protocol::stomp::ModuleContext m{core_, ctx.security, ctx.scheduler, ctx.log,
                                      ctx.server_header, ctx.connected_headers,
                                      ctx.config.cluster_user, ctx.config.cluster_password,
                                      ctx.on_backup_announce};
     stomp_ = protocol::stomp::make_stomp_module(std::move(m));
   }
-  std::error_code start() override { return core_.start(); }
+  std::error_code start() override {
+    if (auto ec = core_.start()) return ec;
+    if (on_critical_io_error_) core_.storage().on_critical_error(on_critical_io_error_);
+    return {};
+  }
   void stop() override { core_.stop(); }
   std::vector<net::ProtocolModule*> modules() override { return {stomp_.get()}; }
+  void apply_address_settings(const std::vector<config::AddressSetting>& settings) override {
+    core_.post_office().update_address_settings(settings);
+  }
 
  private:
   core::BrokerCore core_;
+  std::function<void(std::error_code)> on_critical_io_error_;
   std::unique_ptr<net::ProtocolModule> stomp_;
 };
 

@@ -34,8 +34,17 @@ inline constexpr util::LogCode server_started{
 inline constexpr util::LogCode server_stopped{
     221002, util::Level::info, server_logger,
     "Apache ActiveMQ Artemis Message Broker version {} [{}] stopped, uptime {}"};
+// A journal write or sync failed (Artemis: ActiveMQServerImpl's IOCriticalErrorListener). The
+// same id as the node manager's lost-lock line (ha/log_codes.hpp): one event in Artemis.
+inline constexpr util::LogCode critical_io_error{
+    222010, util::Level::warn, server_logger, "Critical IO Error, shutting down the server. {}"};
+// configuration-file-refresh-period found broker.xml changed (Artemis: "security",
+// "address settings", ...).
+inline constexpr util::LogCode reloading_configuration{221056, util::Level::info, server_logger,
+                                                       "Reloading configuration: {}"};
 inline constexpr std::array all{&starting_server,   &broker_starting,      &using_nio_journal,
                                 &aio_fallback,      &protocol_module_found, &acceptor_started,
-                                &server_active,     &server_started,       &server_stopped};
+                                &server_active,     &server_started,       &server_stopped,
+                                &critical_io_error, &reloading_configuration};
 
 }  // namespace artemis::server::log_codes

@@ -30,16 +30,22 @@ struct ServiceContext {
   // connection closes.
   std::function<std::function<void()>(const std::string& node_id, const std::string& connector_url)>
       on_backup_announce;
+  // The store hit a critical I/O error (store::StorageManager::on_critical_error): a journal
+  // write or sync failed. Broker thread; the broker stops (Artemis's critical-IO-error policy).
+  std::function<void(std::error_code)> on_critical_io_error;
 };
 
 class Services {
  public:
   virtual ~Services() = default;
   // Loads the store and deploys broker.xml's addresses; blocks the broker thread for the load.
+  // From then on a critical I/O error of the store reaches ctx.on_critical_io_error.
   virtual std::error_code start() = 0;
   // Flushes and closes the store. Connections are already closed.
   virtual void stop() = 0;
   virtual std::vector<net::ProtocolModule*> modules() = 0;
+  // address-settings edited in broker.xml (configuration reload).
+  virtual void apply_address_settings(const std::vector<config::AddressSetting>&) {}
 };
 
 struct ServicesFactory {

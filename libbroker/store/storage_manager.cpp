@@ -25,6 +25,25 @@ StorageManager::StorageManager(std::unique_ptr<journal::Journal> bindings,
     : bindings_(std::move(bindings)), messages_(std::move(messages)), log_(log) {
   BROKER_ASSERT((bindings_ == nullptr) == (messages_ == nullptr),
                 "storage needs both journals or neither");
+  if (persistent()) {
+    // The journals drop their handler in close(), which runs before this object goes away.
+    bindings_->on_failure([this](std::error_code ec) { report_critical(ec); });
+    messages_->on_failure([this](std::error_code ec) { report_critical(ec); });
+  }
+}
+
+void StorageManager::on_critical_error(std::function<void(std::error_code)> fn) {
+  on_critical_ = std::move(fn);
+  if (critical_ && !critical_reported_) report_critical(critical_);
+}
+
+void StorageManager::report_critical(std::error_code ec) {
+  if (closed_ || critical_reported_) return;
+  if (!critical_) critical_ = ec;
+  if (!on_critical_) return;  // reported when a handler is installed
+  critical_reported_ = true;
+  auto fn = on_critical_;  // a copy: the handler may replace or destroy ours
+  fn(critical_);
 }
 
 StorageManager::~StorageManager() { close(); }

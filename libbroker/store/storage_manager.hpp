@@ -8,6 +8,7 @@
 // Thread: broker thread only. Completions arrive on the broker thread through the journal's
 // Poster; a durable send is confirmed only from its completion (after fdatasync).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -89,12 +90,22 @@ class StorageManager {
 
   // Runs done once everything appended before is durable.
   void flush(journal::Completion done);
+
+  // A critical I/O error: the first write, sync or file-creation failure of either journal
+  // (journal::Journal::on_failure). `fn` runs once per StorageManager, on the broker thread,
+  // after the failed round's completions; if the failure came before `fn` was installed, `fn`
+  // runs at once, from this call. The failed journal refuses every later append, so nothing is
+  // confirmed after it; the server's answer is to stop (Artemis's critical-IO-error policy).
+  // Not called after close().
+  void on_critical_error(std::function<void(std::error_code)> fn);
+  std::error_code critical_error() const { return critical_; }
   void close();
   journal::Stats message_stats() const;
 
  private:
   void load_bindings(const journal::LoadResult& r, LoadedState& out);
   void load_messages(const journal::LoadResult& r, LoadedState& out);
+  void report_critical(std::error_code ec);
 
   std::unique_ptr<journal::Journal> bindings_;
   std::unique_ptr<journal::Journal> messages_;
@@ -103,6 +114,9 @@ class StorageManager {
   std::uint64_t reserved_up_to_ = 0;   // ids below this are covered by the counter on disk
   std::uint64_t counter_record_id_ = 0;  // 0 = not written yet
   bool closed_ = false;
+  std::function<void(std::error_code)> on_critical_;
+  std::error_code critical_;        // the first journal failure; reported once
+  bool critical_reported_ = false;
   // Message records are encoded here and copied into the journal's batch by the append, so
   // one buffer serves every message (a body-sized allocation per message costs more than
   // the rest of the encoding).

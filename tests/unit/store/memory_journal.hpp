@@ -2,7 +2,10 @@
 // An in-memory journal::Journal for store and core unit tests. The "disk" is a shared
 // MemoryDisk, so a test can close a journal and load a new one from the same disk (a restart).
 // Completions go through the Poster like the real journal's; appends that were never completed
-// are still on the disk (the tests that need torn tails use the real journal).
+// are still on the disk (the tests that need torn tails use the real journal). fail_from_now()
+// plays a device that just failed: every later append completes with the error and nothing
+// more reaches the disk, and the failure handler runs once after the first failed completion;
+// heal() makes later appends succeed again.
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -82,8 +85,10 @@ class MemoryJournal : public journal::Journal {
     complete(std::move(done));
   }
   void append_commit(std::uint64_t tx, journal::Sync, journal::Completion done) override {
-    disk_->max_id = std::max(disk_->max_id, tx);
-    for (auto& op : tx_[tx]) disk_->ops.push_back(op);
+    if (!failure_) {
+      disk_->max_id = std::max(disk_->max_id, tx);
+      for (auto& op : tx_[tx]) disk_->ops.push_back(op);
+    }
     tx_.erase(tx);
     complete(std::move(done));
   }
@@ -92,7 +97,12 @@ class MemoryJournal : public journal::Journal {
     complete(std::move(done));
   }
   void flush(journal::Completion done) override { complete(std::move(done)); }
-  void close() override {}
+  void on_failure(journal::FailureHandler fn) override { *on_failure_ = std::move(fn); }
+  void close() override { *on_failure_ = nullptr; }
+
+  void fail_from_now(std::error_code ec) { failure_ = ec; }
+  // The device works again: later appends reach the disk (a resend after a failed store).
+  void heal() { failure_ = {}; }
   journal::Stats stats() const override {
     journal::Stats s;
     s.appends = disk_->ops.size();
@@ -106,16 +116,29 @@ class MemoryJournal : public journal::Journal {
   }
   void push(MemoryDisk::Op::Kind kind, std::uint64_t id, std::uint8_t type,
             std::span<const std::uint8_t> data, bool update) {
+    if (failure_) return;
     disk_->max_id = std::max(disk_->max_id, id);
     disk_->ops.push_back({kind, info(id, type, data, update)});
   }
   void complete(journal::Completion done) {
-    if (done) post_([done = std::move(done)] { done({}); });
+    const auto ec = failure_;
+    if (done) post_([done = std::move(done), ec] { done(ec); });
+    if (ec && !failure_reported_) {
+      failure_reported_ = true;
+      post_([handler = on_failure_, ec] {
+        if (auto fn = *handler) fn(ec);
+      });
+    }
   }
 
   std::shared_ptr<MemoryDisk> disk_;
   journal::Poster post_;
   std::map<std::uint64_t, std::vector<MemoryDisk::Op>> tx_;
+  // Shared with the posted notification, which may run after this journal is gone.
+  std::shared_ptr<journal::FailureHandler> on_failure_ =
+      std::make_shared<journal::FailureHandler>();
+  std::error_code failure_;
+  bool failure_reported_ = false;
 };
 
 }  // namespace artemis::testing
