@@ -1,17 +1,36 @@
 #include "core/message.hpp"
 
 namespace artemis::core {
+namespace {
+
+Value filter_value_of(const store::PropertyValue& v) {
+  if (auto i = v.as_integer()) return Value{*i};
+  if (auto d = v.as_floating()) return Value{*d};
+  if (auto* b = v.get_if<bool>()) return Value{*b};
+  if (auto* s = v.string_value()) return Value{*s};
+  return Value{};  // null, binary
+}
+
+}  // namespace
 
 std::size_t Message::memory_size() const {
   constexpr std::size_t overhead = 64;  // fixed fields, roughly what the encoding adds
   std::size_t n = overhead + record.body.size() + record.address.size();
-  for (const auto& [k, v] : record.properties) n += k.size() + v.size() + 8;
+  for (const auto& [k, v] : record.properties) n += k.size() + v.payload_size() + 8;
   return n;
 }
 
-const std::string* Message::property(std::string_view name) const {
-  auto it = record.properties.find(std::string(name));
+const store::PropertyValue* Message::typed_property(std::string_view name) const {
+  auto it = record.properties.find(name);
   return it == record.properties.end() ? nullptr : &it->second;
+}
+
+const std::string* Message::property(std::string_view name) const {
+  const auto* v = typed_property(name);
+  if (v == nullptr) return nullptr;
+  if (const auto* s = v->string_value()) return s;
+  if (const auto* b = v->get_if<store::Binary>()) return &b->data;
+  return nullptr;
 }
 
 std::optional<RoutingType> to_core(std::optional<store::RoutingType> rt) {
@@ -38,7 +57,7 @@ std::optional<Value> MessageFilterContext::get(std::string_view id) const {
       return std::nullopt;
     }
   }
-  if (auto* v = m_.property(id)) return Value{*v};
+  if (auto* v = m_.typed_property(id)) return filter_value_of(*v);
   return std::nullopt;
 }
 

@@ -36,7 +36,11 @@ struct Message {
   bool durable() const { return record.durable; }
   // Size used for consumer windows and address limits: body + properties + a fixed overhead.
   std::size_t memory_size() const;
+  // The text of a string property, or the raw bytes of a binary one: how the reserved _AMQ_*
+  // properties are read (a duplicate id may arrive as either). nullptr when the property is
+  // absent or of another type; typed_property() sees every type.
   const std::string* property(std::string_view name) const;
+  const store::PropertyValue* typed_property(std::string_view name) const;
   bool expired(std::int64_t now_ms) const {
     return record.expiration != 0 && now_ms >= record.expiration;
   }
@@ -47,7 +51,9 @@ using MessagePtr = std::shared_ptr<Message>;
 std::optional<RoutingType> to_core(std::optional<store::RoutingType> rt);
 store::RoutingType to_store(RoutingType rt);
 
-// Presents a Message to a Filter: AMQ* header identifiers and string properties.
+// Presents a Message to a Filter: AMQ* header identifiers and properties as their own types
+// (integers as int, float/double as double, bool, string). A binary property reads as NULL:
+// no selector literal is binary, so in Artemis too it never compares equal to anything.
 class MessageFilterContext : public FilterContext {
  public:
   explicit MessageFilterContext(const Message& m) : m_(m) {}

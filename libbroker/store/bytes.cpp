@@ -4,6 +4,11 @@
 
 namespace artemis::store {
 
+void ByteWriter::u16(std::uint16_t v) {
+  out_.push_back(static_cast<std::uint8_t>(v >> 8));
+  out_.push_back(static_cast<std::uint8_t>(v));
+}
+
 void ByteWriter::u32(std::uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(v >> shift));
 }
@@ -31,6 +36,13 @@ bool ByteReader::take(std::size_t n) {
 std::uint8_t ByteReader::u8() {
   if (!take(1)) return 0;
   return in_[pos_++];
+}
+
+std::uint16_t ByteReader::u16() {
+  if (!take(2)) return 0;
+  const auto v = static_cast<std::uint16_t>((in_[pos_] << 8) | in_[pos_ + 1]);
+  pos_ += 2;
+  return v;
 }
 
 std::uint32_t ByteReader::u32() {

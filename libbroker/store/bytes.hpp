@@ -21,6 +21,7 @@ class ByteWriter {
     out_.reserve(expected_size);
   }
   void u8(std::uint8_t v) { out_.push_back(v); }
+  void u16(std::uint16_t v);
   void u32(std::uint32_t v);
   void u64(std::uint64_t v);
   void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
@@ -35,6 +36,7 @@ class ByteReader {
  public:
   explicit ByteReader(std::span<const std::uint8_t> in) : in_(in) {}
   std::uint8_t u8();
+  std::uint16_t u16();
   std::uint32_t u32();
   std::uint64_t u64();
   std::int64_t i64() { return static_cast<std::int64_t>(u64()); }

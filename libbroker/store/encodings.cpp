@@ -6,8 +6,6 @@
 namespace artemis::store {
 namespace {
 
-constexpr std::uint8_t no_routing_type = 255;
-
 bool check_version(ByteReader& r) { return r.u8() == record::layout_v1; }
 
 template <class T>
@@ -88,64 +86,6 @@ std::optional<QueueRecord> decode_queue(std::uint64_t id, std::span<const std::u
   return finish(r, std::move(q));
 }
 
-void encode_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
-  std::size_t size = 1 + 8 + 4 + m.address.size() + 1 + 1 + 8 + 8 + 8 + 1 + 1 + 4 + 4 + m.body.size();
-  for (const auto& [k, v] : m.properties) size += 8 + k.size() + v.size();
-  ByteWriter w(std::move(out), size);
-  w.u8(record::layout_v1);
-  w.u64(m.id);
-  w.str(m.address);
-  w.u8(m.durable ? 1 : 0);
-  w.u8(m.priority);
-  w.i64(m.expiration);
-  w.i64(m.timestamp);
-  w.i64(m.scheduled);
-  w.u8(static_cast<std::uint8_t>(m.type));
-  w.u8(m.routing_type ? static_cast<std::uint8_t>(*m.routing_type) : no_routing_type);
-  w.u32(static_cast<std::uint32_t>(m.properties.size()));
-  for (const auto& [k, v] : m.properties) {
-    w.str(k);
-    w.str(v);
-  }
-  w.str(m.body);
-  out = std::move(w.bytes());
-}
-
-std::vector<std::uint8_t> encode(const MessageRecord& m) {
-  std::vector<std::uint8_t> out;
-  encode_into(m, out);
-  return out;
-}
-
-std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
-  ByteReader r(b);
-  if (!check_version(r)) return std::nullopt;
-  MessageRecord m;
-  m.id = r.u64();
-  m.address = r.str();
-  m.durable = (r.u8() & 1) != 0;
-  m.priority = r.u8();
-  m.expiration = r.i64();
-  m.timestamp = r.i64();
-  m.scheduled = r.i64();
-  const auto type = r.u8();
-  if (type != static_cast<std::uint8_t>(BodyType::text) &&
-      type != static_cast<std::uint8_t>(BodyType::bytes))
-    return std::nullopt;
-  m.type = static_cast<BodyType>(type);
-  const auto rt = r.u8();
-  if (rt <= 1) m.routing_type = static_cast<RoutingType>(rt);
-  const auto nprops = r.u32();
-  for (std::uint32_t i = 0; i < nprops && r.ok(); ++i) {
-    auto k = r.str();
-    auto v = r.str();
-    m.properties.emplace(std::move(k), std::move(v));
-  }
-  m.body = r.str();
-  if (m.priority > 9) return std::nullopt;
-  return finish(r, std::move(m));
-}
-
 std::vector<std::uint8_t> encode(const DuplicateIdRecord& d) {
   ByteWriter w(1 + 4 + d.address.size() + 4 + d.duplicate_id.size());
   w.u8(record::layout_v1);
@@ -214,20 +154,6 @@ std::ostream& operator<<(std::ostream& os, const QueueRecord& r) {
             << ", routingType=" << (r.routing_type == RoutingType::anycast ? "ANYCAST" : "MULTICAST")
             << ", filter=" << r.filter.value_or("") << ", autoCreated="
             << (r.auto_created ? "true" : "false") << ", maxConsumers=" << r.max_consumers << "}";
-}
-
-std::ostream& operator<<(std::ostream& os, const MessageRecord& m) {
-  os << "Message{id=" << m.id << ", address=" << m.address
-     << ", durable=" << (m.durable ? "true" : "false") << ", priority=" << int(m.priority)
-     << ", expiration=" << m.expiration << ", timestamp=" << m.timestamp
-     << ", type=" << (m.type == BodyType::text ? "TEXT" : "BYTES") << ", bodySize=" << m.body.size()
-     << ", properties={";
-  bool first = true;
-  for (const auto& [k, v] : m.properties) {
-    os << (first ? "" : ", ") << k << "=" << v;
-    first = false;
-  }
-  return os << "}}";
 }
 
 std::ostream& operator<<(std::ostream& os, const DuplicateIdRecord& d) {

@@ -1,32 +1,56 @@
 #pragma once
-// Fixed-layout record bodies (layout v1). Every body starts with record::layout_v1; fields are
-// big-endian; strings are u32 length + bytes. These structs are the on-disk shape, kept apart
-// from the core's in-memory types. Compatibility: a new field means a new layout version with
-// its own decoder; v1 bodies stay readable forever.
+// Fixed-layout record bodies. Every body starts with its layout version (record::layout_v1 or
+// layout_v2); fields are big-endian; strings are u32 length + bytes. These structs are the
+// on-disk shape, kept apart from the core's in-memory types. Compatibility: a new field means a
+// new layout version with its own decoder; older bodies stay readable forever.
 //
 //   AddressRecord      v1 name:str routing_types:u8(bit0 anycast, bit1 multicast) flags:u8(bit0 auto-created)
 //   QueueRecord        v1 name:str address:str routing_type:u8 filter:str flags:u8
 //                         (bit0 auto-created, bit1 has-filter, bit2 purge-on-no-consumers)
 //                         max_consumers:u32(two's complement) user:str
 //   IdCounterRecord    v1 reserved_up_to:u64
-//   MessageRecord      v1 id:u64 address:str flags:u8(bit0 durable) priority:u8 expiration:i64
-//                         timestamp:i64 scheduled:i64 type:u8 routing_type:u8(255 none)
-//                         nprops:u32 {key:str value:str}* body:str
+//   MessageRecord      v2 id:u64 address:str flags:u8(bit0 durable) priority:u8 expiration:i64
+//                         timestamp:i64 scheduled:i64 body_type:u8 routing_type:u8(255 none)
+//                         nprops:u32 {key:str tag:u8 value}* body:str
+//                         tag/value (Artemis DataConstants numbers): 0 null (no bytes),
+//                         2 boolean u8, 3 byte i8, 4 bytes str, 5 short i16, 6 int i32,
+//                         7 long i64, 8 float u32 (IEEE 754 bits), 9 double u64 (IEEE 754
+//                         bits), 10 string str
+//                         body_type: 0 default, 2 object, 3 text, 4 bytes, 5 map, 6 stream,
+//                         10 amqp; map/stream/object/amqp bodies are their encoded bytes
+//                      v1 (read only) as v2 but body_type is 3 or 4 and every property is
+//                         {key:str value:str}, read as a string property
 //   RefRecord          v1 queue_id:u64
 //   DeliveryCountRecord v1 queue_id:u64 count:u32
 //   DuplicateIdRecord  v1 address:str id:str
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "store/property_value.hpp"
 
 namespace artemis::store {
 
 enum class RoutingType : std::uint8_t { anycast = 0, multicast = 1 };
-enum class BodyType : std::uint8_t { text = 3, bytes = 4 };
+// The body's kind, numbered as Artemis's Message type constants (7 and 8 are its embedded
+// kinds, which we do not have). Only text and bytes bodies are read by the broker; the others
+// are kept as the encoded bytes their protocol produced and handed on unchanged. amqp is ours:
+// an AMQP message's body sections, as encoded on the wire.
+enum class BodyType : std::uint8_t {
+  default_type = 0,  // a JMS Message: no body of its own
+  object = 2,
+  text = 3,
+  bytes = 4,
+  map = 5,
+  stream = 6,
+  amqp = 10,
+};
+
+std::string_view body_type_name(BodyType t);  // "TEXT", "BYTES", ... as `data print` shows it
 
 struct AddressRecord {
   std::uint64_t id = 0;
@@ -59,7 +83,7 @@ struct MessageRecord {
   std::int64_t scheduled = 0;    // epoch ms before which it is not delivered, 0 = now
   BodyType type = BodyType::text;
   std::optional<RoutingType> routing_type;
-  std::map<std::string, std::string> properties;
+  Properties properties;
   std::string body;
 };
 

@@ -98,10 +98,14 @@ codec::Frame message_frame(const core::MessageRef& ref, const DeliveryHeaders& h
   if (const auto* ct = ref.message->property(content_type_property)) f.add("content-type", *ct);
   if (const auto* g = ref.message->property(core::props::group_id)) f.add("JMSXGroupID", *g);
   if (h.ack_header) f.add("ack", h.ack_id);
-  if (r.type == store::BodyType::bytes) f.add("content-length", std::to_string(r.body.size()));
+  // Only a text body may end at the first NUL; every other kind (bytes, or the encoded map,
+  // stream, object or AMQP body another protocol sent) needs its length.
+  if (r.type != store::BodyType::text) f.add("content-length", std::to_string(r.body.size()));
+  // STOMP headers are text: a typed property goes out rendered as a string; a null one has no
+  // text at all and is left out.
   for (const auto& [k, v] : r.properties) {
-    if (internal_property(k) || f.header(k) != nullptr) continue;
-    f.add(k, v);
+    if (v.is_null() || internal_property(k) || f.header(k) != nullptr) continue;
+    f.add(k, v.as_string());
   }
   f.body = r.body;
   return f;

@@ -116,7 +116,7 @@ TEST_CASE("store: a cut journal never keeps a message without its duplicate id")
     std::set<std::string> ids;
     for (const auto& d : s.state.duplicate_ids) ids.insert(d.duplicate_id);
     for (const auto& m : s.state.messages) {
-      const auto& id = m.message.properties.at("_AMQ_DUPL_ID");
+      const auto id = m.message.properties.at("_AMQ_DUPL_ID").as_string();
       CHECK_MESSAGE(ids.count(id) == 1,
                     "cut at byte " << cut << ": " << id << " loaded without its duplicate id");
       whole += id == "producer:2";

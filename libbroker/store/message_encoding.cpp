@@ -1,0 +1,193 @@
+// MessageRecord bodies: written as layout v2, read as v2 or v1 (encodings.hpp has both layouts).
+#include <bit>
+#include <ostream>
+#include <type_traits>
+#include <variant>
+
+#include "store/bytes.hpp"
+#include "store/encodings.hpp"
+#include "store/record_types.hpp"
+
+namespace artemis::store {
+namespace {
+
+constexpr std::uint8_t message_no_routing_type = 255;
+
+bool known_body_type(std::uint8_t t, std::uint8_t layout) {
+  switch (static_cast<BodyType>(t)) {
+    case BodyType::text:
+    case BodyType::bytes: return true;
+    case BodyType::default_type:
+    case BodyType::object:
+    case BodyType::map:
+    case BodyType::stream:
+    case BodyType::amqp: return layout >= record::layout_v2;
+  }
+  return false;
+}
+
+// Bytes a value adds after its key (tag included), for reserving the buffer once.
+std::size_t encoded_value_size(const PropertyValue& v) {
+  switch (v.type()) {
+    case PropertyType::null: return 1;
+    case PropertyType::boolean:
+    case PropertyType::int8: return 2;
+    case PropertyType::int16: return 3;
+    case PropertyType::int32:
+    case PropertyType::float32: return 5;
+    case PropertyType::int64:
+    case PropertyType::float64: return 9;
+    case PropertyType::string:
+    case PropertyType::binary: return 5 + v.payload_size();
+  }
+  return 0;
+}
+
+void write_typed_value(ByteWriter& w, const PropertyValue& value) {
+  w.u8(static_cast<std::uint8_t>(value.type()));
+  std::visit(
+      [&w](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+        } else if constexpr (std::is_same_v<T, bool>) {
+          w.u8(v ? 1 : 0);
+        } else if constexpr (std::is_same_v<T, std::int8_t>) {
+          w.u8(static_cast<std::uint8_t>(v));
+        } else if constexpr (std::is_same_v<T, std::int16_t>) {
+          w.u16(static_cast<std::uint16_t>(v));
+        } else if constexpr (std::is_same_v<T, std::int32_t>) {
+          w.u32(static_cast<std::uint32_t>(v));
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          w.i64(v);
+        } else if constexpr (std::is_same_v<T, float>) {
+          w.u32(std::bit_cast<std::uint32_t>(v));
+        } else if constexpr (std::is_same_v<T, double>) {
+          w.u64(std::bit_cast<std::uint64_t>(v));
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          w.str(v);
+        } else {
+          w.str(v.data);
+        }
+      },
+      value.variant());
+}
+
+// nullopt for an unknown tag (a damaged or newer record).
+std::optional<PropertyValue> read_typed_value(ByteReader& r) {
+  switch (static_cast<PropertyType>(r.u8())) {
+    case PropertyType::null: return PropertyValue();
+    case PropertyType::boolean: return PropertyValue(r.u8() != 0);
+    case PropertyType::int8: return PropertyValue(static_cast<std::int8_t>(r.u8()));
+    case PropertyType::int16: return PropertyValue(static_cast<std::int16_t>(r.u16()));
+    case PropertyType::int32: return PropertyValue(static_cast<std::int32_t>(r.u32()));
+    case PropertyType::int64: return PropertyValue(r.i64());
+    case PropertyType::float32: return PropertyValue(std::bit_cast<float>(r.u32()));
+    case PropertyType::float64: return PropertyValue(std::bit_cast<double>(r.u64()));
+    case PropertyType::string: return PropertyValue(r.str());
+    case PropertyType::binary: return PropertyValue(Binary{r.str()});
+  }
+  return std::nullopt;
+}
+
+// Strings are shown as they are; every other type says what it is, so `count=5` (a string)
+// and `count=(int)5` can be told apart in `data print`.
+void print_property_value(std::ostream& os, const PropertyValue& v) {
+  switch (v.type()) {
+    case PropertyType::string: os << *v.string_value(); return;
+    case PropertyType::null: os << "null"; return;
+    default: os << "(" << type_name(v.type()) << ")" << v.as_string();
+  }
+}
+
+}  // namespace
+
+std::string_view body_type_name(BodyType t) {
+  switch (t) {
+    case BodyType::default_type: return "DEFAULT";
+    case BodyType::object: return "OBJECT";
+    case BodyType::text: return "TEXT";
+    case BodyType::bytes: return "BYTES";
+    case BodyType::map: return "MAP";
+    case BodyType::stream: return "STREAM";
+    case BodyType::amqp: return "AMQP";
+  }
+  return "UNKNOWN";
+}
+
+void encode_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
+  std::size_t size = 1 + 8 + 4 + m.address.size() + 1 + 1 + 8 + 8 + 8 + 1 + 1 + 4 + 4 + m.body.size();
+  for (const auto& [k, v] : m.properties) size += 4 + k.size() + encoded_value_size(v);
+  ByteWriter w(std::move(out), size);
+  w.u8(record::layout_v2);
+  w.u64(m.id);
+  w.str(m.address);
+  w.u8(m.durable ? 1 : 0);
+  w.u8(m.priority);
+  w.i64(m.expiration);
+  w.i64(m.timestamp);
+  w.i64(m.scheduled);
+  w.u8(static_cast<std::uint8_t>(m.type));
+  w.u8(m.routing_type ? static_cast<std::uint8_t>(*m.routing_type) : message_no_routing_type);
+  w.u32(static_cast<std::uint32_t>(m.properties.size()));
+  for (const auto& [k, v] : m.properties) {
+    w.str(k);
+    write_typed_value(w, v);
+  }
+  w.str(m.body);
+  out = std::move(w.bytes());
+}
+
+std::vector<std::uint8_t> encode(const MessageRecord& m) {
+  std::vector<std::uint8_t> out;
+  encode_into(m, out);
+  return out;
+}
+
+std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
+  ByteReader r(b);
+  const auto layout = r.u8();
+  if (layout != record::layout_v1 && layout != record::layout_v2) return std::nullopt;
+  MessageRecord m;
+  m.id = r.u64();
+  m.address = r.str();
+  m.durable = (r.u8() & 1) != 0;
+  m.priority = r.u8();
+  m.expiration = r.i64();
+  m.timestamp = r.i64();
+  m.scheduled = r.i64();
+  const auto type = r.u8();
+  if (!known_body_type(type, layout)) return std::nullopt;
+  m.type = static_cast<BodyType>(type);
+  const auto rt = r.u8();
+  if (rt <= 1) m.routing_type = static_cast<RoutingType>(rt);
+  const auto nprops = r.u32();
+  for (std::uint32_t i = 0; i < nprops && r.ok(); ++i) {
+    auto k = r.str();
+    if (layout == record::layout_v1) {
+      m.properties.emplace(std::move(k), PropertyValue(r.str()));
+      continue;
+    }
+    auto v = read_typed_value(r);
+    if (!v) return std::nullopt;
+    m.properties.emplace(std::move(k), std::move(*v));
+  }
+  m.body = r.str();
+  if (m.priority > 9 || !r.ok() || !r.at_end()) return std::nullopt;
+  return m;
+}
+
+std::ostream& operator<<(std::ostream& os, const MessageRecord& m) {
+  os << "Message{id=" << m.id << ", address=" << m.address
+     << ", durable=" << (m.durable ? "true" : "false") << ", priority=" << int(m.priority)
+     << ", expiration=" << m.expiration << ", timestamp=" << m.timestamp
+     << ", type=" << body_type_name(m.type) << ", bodySize=" << m.body.size() << ", properties={";
+  bool first = true;
+  for (const auto& [k, v] : m.properties) {
+    os << (first ? "" : ", ") << k << "=";
+    print_property_value(os, v);
+    first = false;
+  }
+  return os << "}}";
+}
+
+}  // namespace artemis::store
