@@ -20,6 +20,8 @@ class Category : public std::error_category {
       case errc::address_full: return "address is full";
       case errc::bad_filter: return "filter does not parse";
       case errc::storage_failed: return "storage failed";
+      case errc::message_too_large:
+        return "durable message larger than a journal file (journal-file-size)";
       case errc::invalid_name: return "invalid name";
       case errc::address_has_queues: return "address still has queues";
       case errc::authentication_failed: return "user name or password is invalid";

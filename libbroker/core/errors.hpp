@@ -17,6 +17,7 @@ enum class errc {
   address_full,        // address-full-policy FAIL
   bad_filter,          // selector does not parse
   storage_failed,      // the journal reported an error
+  message_too_large,   // a durable message larger than a journal file (no large messages yet)
   invalid_name,        // empty, or containing "::" where a plain name is required
   address_has_queues,  // an address is deleted only once no queue is bound to it
   // ServerSession

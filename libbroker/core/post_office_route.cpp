@@ -7,8 +7,21 @@
 #include "core/errors.hpp"
 #include "core/log_codes.hpp"
 #include "core/post_office.hpp"
+#include "journal/errors.hpp"
 
 namespace artemis::core {
+
+namespace {
+
+// What a failed store means to the sender: a journal refusing a record larger than its files is
+// the message's fault (the broker goes on); anything else is the disk's.
+std::error_code store_error(std::error_code ec) {
+  if (!ec) return {};
+  if (ec == journal::errc::record_too_large) return errc::message_too_large;
+  return errc::storage_failed;
+}
+
+}  // namespace
 
 PostOffice::Routed PostOffice::select_queues(const Message& m, const Destination& d) {
   Routed out;
@@ -144,7 +157,7 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
   const auto dup = storage_.store_message(
       m->record, r.durable_ids, duplicate_id_to_store(*m),
       [stored = std::move(stored)](std::error_code ec) {
-        stored(ec ? make_error_code(errc::storage_failed) : std::error_code{});
+        stored(store_error(ec));
       });
   remember_duplicate(*m, dup);
   return out.status;
@@ -219,7 +232,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     return RouteStatus::routed;
   }
   storage_.commit_tx(tx, [stored = std::move(stored)](std::error_code ec) {
-    stored(ec ? make_error_code(errc::storage_failed) : std::error_code{});
+    stored(store_error(ec));
   });
   return RouteStatus::routed;
 }

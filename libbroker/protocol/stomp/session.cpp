@@ -142,6 +142,7 @@ std::function<void(std::error_code)> StompSession::completion(
   return [this, alive = alive_, slot](std::error_code ec) {
     slot->done = true;
     if (ec) slot->error = ec.message();
+    slot->too_large = ec == core::errc::message_too_large;
     if (*alive && slot->queued) flush_receipts();
   };
 }
@@ -169,7 +170,9 @@ void StompSession::flush_receipts() {
     if (slot->error) {
       codec::Frame fake;
       if (!slot->id.empty()) fake.add("receipt", slot->id);
-      refuse(Refusal{"Storage failure", "message was not stored: " + *slot->error, false}, &fake);
+      refuse(Refusal{slot->too_large ? "Message too large" : "Storage failure",
+                     "message was not stored: " + *slot->error, false},
+             &fake);
     } else if (!slot->id.empty()) {
       codec::Frame receipt;
       receipt.command = "RECEIPT";

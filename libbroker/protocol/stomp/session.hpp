@@ -142,6 +142,7 @@ class StompSession : public net::ProtocolSession {
     std::string id;  // "" = a durable send without a receipt (keeps order only)
     bool done = false;
     bool queued = false;
+    bool too_large = false;
     std::optional<std::string> error;
   };
   std::deque<std::shared_ptr<ReceiptSlot>> receipts_;

@@ -114,3 +114,28 @@ TEST_CASE("stomp: ACKs in a transaction take effect at COMMIT and come back at A
   CHECK(q->message_count() == 1);
   c.close();
 }
+
+TEST_CASE("stomp: a durable message larger than a journal file is refused, invisible, and the broker goes on") {
+  StompFixture fx;  // journal files of 1 MiB
+  auto consumer = fx.connect();
+  consumer.frame("SUBSCRIBE", {{"destination", "big"}, {"id", "1"}, {"subscription-type", "ANYCAST"},
+                               {"receipt", "sub"}});
+  REQUIRE(consumer.next()->command == "RECEIPT");
+  auto producer = fx.connect();
+  producer.frame("SEND", {{"destination", "big"}, {"destination-type", "ANYCAST"}, {"persistent", "true"},
+                          {"receipt", "huge"}}, std::string(2 * 1024 * 1024, 'x'));
+  producer.frame("SEND", {{"destination", "big"}, {"destination-type", "ANYCAST"}, {"persistent", "true"},
+                          {"receipt", "small"}}, "small");
+  auto refused = producer.next();
+  REQUIRE(refused);
+  CHECK(refused->command == "ERROR");
+  CHECK(dur_header(*refused, "message") == "Message too large");
+  CHECK(dur_header(*refused, "receipt-id") == "huge");
+  auto ok = producer.next();
+  REQUIRE(ok);
+  CHECK(ok->command == "RECEIPT");
+  auto delivered = consumer.next();
+  REQUIRE(delivered);
+  CHECK(delivered->body == "small");
+  CHECK(consumer.frames().empty());
+}
