@@ -1,6 +1,7 @@
 #include "protocol/stomp/message_mapping.hpp"
 
 #include <array>
+#include <charconv>
 
 #include "util/strings.hpp"
 
@@ -27,7 +28,7 @@ bool internal_property(std::string_view name) {
 
 }  // namespace
 
-std::optional<core::MessagePtr> message_from_send(const codec::Frame& f, const std::string& prefix,
+std::optional<core::MessagePtr> message_from_send(codec::Frame& f, const std::string& prefix,
                                                   std::optional<core::RoutingType> routing_type,
                                                   std::int64_t now_ms, std::string& why) {
   auto m = std::make_shared<core::Message>();
@@ -75,40 +76,68 @@ std::optional<core::MessagePtr> message_from_send(const codec::Frame& f, const s
     if (consumed(k) || internal_property(k)) continue;
     r.properties.emplace(k, v);  // first occurrence wins (STOMP 1.2 repeated headers)
   }
-  r.body = f.body;
+  r.body = std::move(f.body);  // the frame is done with: the decoder's copy becomes the message's
   return m;
 }
 
-codec::Frame message_frame(const core::MessageRef& ref, const DeliveryHeaders& h) {
+namespace {
+
+// MESSAGE headers the broker writes itself; a property of the same name (another protocol may
+// have set one) is not repeated.
+constexpr std::array<std::string_view, 13> fixed_headers{
+    "subscription", "message-id",       "destination",  "expires",     "redelivered",
+    "priority",     "persistent",       "timestamp",    "destination-type",
+    "content-type", "JMSXGroupID",      "ack",          "content-length"};
+
+bool fixed(std::string_view name) {
+  for (auto h : fixed_headers)
+    if (h == name) return true;
+  return false;
+}
+
+}  // namespace
+
+void encode_message(std::string& out, const core::MessageRef& ref, const DeliveryHeaders& h,
+                    codec::Version version) {
   const auto& r = ref.message->record;
-  codec::Frame f;
-  f.headers.reserve(r.properties.size() + 16);  // the fixed headers below plus one per property
-  f.command = "MESSAGE";
-  f.add("subscription", h.subscription);
-  f.add("message-id", h.ack_id);
-  const auto* prefix = ref.message->property(prefix_property);
-  f.add("destination", (prefix ? *prefix : std::string()) + r.address);
-  f.add("expires", std::to_string(r.expiration));
-  f.add("redelivered", ref.delivery_count > 0 ? "true" : "false");
-  f.add("priority", std::to_string(r.priority));
-  f.add("persistent", r.durable ? "true" : "false");
-  f.add("timestamp", std::to_string(r.timestamp));
+  // One allocation for the frame: the body plus a generous guess at the headers.
+  out.reserve(out.size() + r.body.size() + 256 + r.properties.size() * 48);
+  codec::FrameWriter w(out, "MESSAGE", version);
+  w.header("subscription", h.subscription);
+  w.header("message-id", h.ack_id);
+  char number[24];
+  if (const auto* prefix = ref.message->property(prefix_property)) {
+    std::string destination;
+    destination.reserve(prefix->size() + r.address.size());
+    destination.append(*prefix).append(r.address);
+    w.header("destination", destination);
+  } else {
+    w.header("destination", r.address);
+  }
+  auto integer = [&](const char* name, std::int64_t v) {
+    const auto end = std::to_chars(number, number + sizeof number, v).ptr;
+    w.header(name, std::string_view(number, static_cast<std::size_t>(end - number)));
+  };
+  integer("expires", r.expiration);
+  w.header("redelivered", ref.delivery_count > 0 ? "true" : "false");
+  integer("priority", r.priority);
+  w.header("persistent", r.durable ? "true" : "false");
+  integer("timestamp", r.timestamp);
   if (r.routing_type)
-    f.add("destination-type", *r.routing_type == store::RoutingType::anycast ? "ANYCAST" : "MULTICAST");
-  if (const auto* ct = ref.message->property(content_type_property)) f.add("content-type", *ct);
-  if (const auto* g = ref.message->property(core::props::group_id)) f.add("JMSXGroupID", *g);
-  if (h.ack_header) f.add("ack", h.ack_id);
-  // Only a text body may end at the first NUL; every other kind (bytes, or the encoded map,
-  // stream, object or AMQP body another protocol sent) needs its length.
-  if (r.type != store::BodyType::text) f.add("content-length", std::to_string(r.body.size()));
+    w.header("destination-type", *r.routing_type == store::RoutingType::anycast ? "ANYCAST" : "MULTICAST");
+  if (const auto* ct = ref.message->property(content_type_property)) w.header("content-type", *ct);
+  if (const auto* g = ref.message->property(core::props::group_id)) w.header("JMSXGroupID", *g);
+  if (h.ack_header) w.header("ack", h.ack_id);
   // STOMP headers are text: a typed property goes out rendered as a string; a null one has no
   // text at all and is left out.
   for (const auto& [k, v] : r.properties) {
-    if (v.is_null() || internal_property(k) || f.header(k) != nullptr) continue;
-    f.add(k, v.as_string());
+    if (v.is_null() || internal_property(k) || fixed(k)) continue;
+    if (const std::string* text = v.string_value()) w.header(k, *text);
+    else w.header(k, v.as_string());
   }
-  f.body = r.body;
-  return f;
+  // Only a text body may end at the first NUL; every other kind (bytes, or the encoded map,
+  // stream, object or AMQP body another protocol sent) needs its length.
+  w.body(r.body, r.type != store::BodyType::text);
 }
 
 }  // namespace artemis::protocol::stomp_session

@@ -20,18 +20,22 @@ inline constexpr std::string_view content_type_property = "_AMQ_CONTENT_TYPE";
 
 // SEND -> message. `address` is the destination with any acceptor prefix stripped; `prefix`
 // the prefix that was stripped ("" if none). Fails (nullopt + why) on a bad priority, expires
-// or scheduling header.
-std::optional<core::MessagePtr> message_from_send(const codec::Frame& send,
+// or scheduling header. Takes the frame's body (moved, not copied).
+std::optional<core::MessagePtr> message_from_send(codec::Frame& send,
                                                   const std::string& prefix,
                                                   std::optional<core::RoutingType> routing_type,
                                                   std::int64_t now_ms, std::string& why);
 
+// Views: they live for one encode_message() call.
 struct DeliveryHeaders {
-  std::string subscription;  // the SUBSCRIBE id
-  std::string ack_id;        // message-id / ack value: "<consumer>,<message id>"
-  bool ack_header = false;   // STOMP 1.2 with a non-auto ack mode
+  std::string_view subscription;  // the SUBSCRIBE id
+  std::string_view ack_id;        // message-id / ack value: "<consumer>,<message id>"
+  bool ack_header = false;        // STOMP 1.2 with a non-auto ack mode
 };
 
-codec::Frame message_frame(const core::MessageRef& ref, const DeliveryHeaders& h);
+// Appends the MESSAGE frame for `ref` to `out`, encoded for `version` (no Frame in between: this
+// runs once per delivery).
+void encode_message(std::string& out, const core::MessageRef& ref, const DeliveryHeaders& h,
+                    codec::Version version);
 
 }  // namespace artemis::protocol::stomp_session

@@ -82,7 +82,7 @@ void StompSession::on_bytes(std::string_view bytes) {
   }
 }
 
-void StompSession::dispatch(const codec::Frame& f) {
+void StompSession::dispatch(codec::Frame& f) {
   const Command* cmd = nullptr;
   for (const auto& c : commands())
     if (c.name == f.command) cmd = &c;
@@ -122,6 +122,15 @@ void StompSession::send_frame(const codec::Frame& f) {
   codec::encode_to(encode_buffer_, f, version_);
   conn_.send(encode_buffer_);
   if (encode_buffer_.capacity() > kKeptEncodeBytes) std::string().swap(encode_buffer_);  // after a large message
+  last_write_ms_ = ctx_.scheduler.now_ms();
+}
+
+void StompSession::send_message(const core::MessageRef& ref, const DeliveryHeaders& h) {
+  if (closing_) return;
+  encode_buffer_.clear();
+  encode_message(encode_buffer_, ref, h, version_);
+  conn_.send(encode_buffer_);
+  if (encode_buffer_.capacity() > kKeptEncodeBytes) std::string().swap(encode_buffer_);
   last_write_ms_ = ctx_.scheduler.now_ms();
 }
 

@@ -28,6 +28,7 @@
 #include "core/post_office.hpp"
 #include "core/server_session.hpp"
 #include "net/protocol.hpp"
+#include "protocol/stomp/message_mapping.hpp"
 #include "protocol/stomp/stomp_module.hpp"
 #include "security/security_manager.hpp"
 #include "stomp/codec.hpp"
@@ -79,7 +80,7 @@ class StompSession : public net::ProtocolSession {
 
  private:
   friend struct Subscription;
-  using Handler = Outcome (StompSession::*)(const codec::Frame&);
+  using Handler = Outcome (StompSession::*)(codec::Frame&);
   struct Command {
     std::string_view name;
     Handler handler;
@@ -87,21 +88,23 @@ class StompSession : public net::ProtocolSession {
   };
   static const std::array<Command, 11>& commands();
 
-  void dispatch(const codec::Frame& f);
+  void dispatch(codec::Frame& f);
   void refuse(const Refusal& r, const codec::Frame* f);
   void send_frame(const codec::Frame& f);
+  // A MESSAGE frame, encoded straight from the core message (the per-delivery path).
+  void send_message(const core::MessageRef& ref, const DeliveryHeaders& h);
   void close(net::CloseReason reason);
 
-  Outcome on_connect(const codec::Frame& f);
-  Outcome on_send(const codec::Frame& f);
-  Outcome on_subscribe(const codec::Frame& f);
-  Outcome on_unsubscribe(const codec::Frame& f);
-  Outcome on_ack(const codec::Frame& f);
-  Outcome on_nack(const codec::Frame& f);
-  Outcome on_begin(const codec::Frame& f);
-  Outcome on_commit(const codec::Frame& f);
-  Outcome on_abort(const codec::Frame& f);
-  Outcome on_disconnect(const codec::Frame& f);
+  Outcome on_connect(codec::Frame& f);
+  Outcome on_send(codec::Frame& f);
+  Outcome on_subscribe(codec::Frame& f);
+  Outcome on_unsubscribe(codec::Frame& f);
+  Outcome on_ack(codec::Frame& f);
+  Outcome on_nack(codec::Frame& f);
+  Outcome on_begin(codec::Frame& f);
+  Outcome on_commit(codec::Frame& f);
+  Outcome on_abort(codec::Frame& f);
+  Outcome on_disconnect(codec::Frame& f);
 
   // `destination-type` / `subscription-type` must be ANYCAST or MULTICAST when present; the
   // destination with the acceptor's prefixes and that hint applied (reference §6.2).

@@ -34,7 +34,7 @@ std::int64_t param_int(const config::TransportConfig& t, const char* name, std::
 
 }  // namespace
 
-Outcome StompSession::on_connect(const codec::Frame& f) {
+Outcome StompSession::on_connect(codec::Frame& f) {
   if (connected_) return Refusal{"Already connected", "a second CONNECT on one connection", true};
   const auto version = negotiate(f.header("accept-version"));
   if (!version) {
@@ -125,7 +125,7 @@ Outcome StompSession::on_connect(const codec::Frame& f) {
   return std::nullopt;
 }
 
-Outcome StompSession::on_disconnect(const codec::Frame& f) {
+Outcome StompSession::on_disconnect(codec::Frame& f) {
   if (f.header("receipt") != nullptr) receipt_slot(f)({});
   // Close once every earlier receipt (durable sends) went out.
   disconnect_after_receipts_ = true;

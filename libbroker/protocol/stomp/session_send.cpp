@@ -27,7 +27,7 @@ Outcome StompSession::check_routing_type(const codec::Frame& f, const char* head
                  fmt::format("{} must be ANYCAST or MULTICAST, got '{}'", header, *v), true};
 }
 
-Outcome StompSession::on_send(const codec::Frame& f) {
+Outcome StompSession::on_send(codec::Frame& f) {
   const auto* dest = f.header("destination");
   if (dest == nullptr || dest->empty())
     return Refusal{"Destination is required", "SEND needs a 'destination' header", false};
@@ -57,7 +57,7 @@ Outcome StompSession::on_send(const codec::Frame& f) {
   return std::nullopt;
 }
 
-Outcome StompSession::on_begin(const codec::Frame& f) {
+Outcome StompSession::on_begin(codec::Frame& f) {
   const auto* tx = f.header("transaction");
   if (tx == nullptr) return Refusal{"Transaction header is required", "BEGIN needs 'transaction'", false};
   if (auto refused = core_->begin(*tx)) return refusal(*refused);
@@ -65,7 +65,7 @@ Outcome StompSession::on_begin(const codec::Frame& f) {
   return std::nullopt;
 }
 
-Outcome StompSession::on_commit(const codec::Frame& f) {
+Outcome StompSession::on_commit(codec::Frame& f) {
   const auto* tx = f.header("transaction");
   if (tx == nullptr) return Refusal{"Transaction header is required", "COMMIT needs 'transaction'", false};
   auto slot = new_receipt(f);
@@ -74,7 +74,7 @@ Outcome StompSession::on_commit(const codec::Frame& f) {
   return std::nullopt;
 }
 
-Outcome StompSession::on_abort(const codec::Frame& f) {
+Outcome StompSession::on_abort(codec::Frame& f) {
   const auto* tx = f.header("transaction");
   if (tx == nullptr) return Refusal{"Transaction header is required", "ABORT needs 'transaction'", false};
   if (auto refused = core_->rollback(*tx)) return refusal(*refused);

@@ -33,13 +33,15 @@ bool Subscription::ready(const core::ServerConsumer&) const {
 void Subscription::deliver(core::ServerConsumer& c, const core::MessageRef& ref) {
   DeliveryHeaders h;
   h.subscription = id;
-  h.ack_id = fmt::format("{},{}", number, ref.message->id());
+  char ack_id[48];  // two 64-bit numbers and a comma
+  const auto end = fmt::format_to_n(ack_id, sizeof ack_id, "{},{}", number, ref.message->id()).out;
+  h.ack_id = std::string_view(ack_id, static_cast<std::size_t>(end - ack_id));
   h.ack_header = ack != AckMode::auto_ack && session->version_ == codec::Version::v1_2;
-  session->send_frame(message_frame(ref, h));
+  session->send_message(ref, h);
   if (ack == AckMode::auto_ack) c.ack(ref.message->id());
 }
 
-Outcome StompSession::on_subscribe(const codec::Frame& f) {
+Outcome StompSession::on_subscribe(codec::Frame& f) {
   const auto* dest = f.header("destination");
   if (dest == nullptr || dest->empty())
     return Refusal{"Destination is required", "SUBSCRIBE needs a 'destination' header", false};
@@ -117,8 +119,9 @@ Outcome StompSession::browse(const codec::Frame& f, const std::string& id, const
   for (const auto& ref : seen) {
     DeliveryHeaders h;
     h.subscription = id;
-    h.ack_id = fmt::format("{},{}", sub->number, ref.message->id());
-    send_frame(message_frame(ref, h));
+    const std::string ack_id = fmt::format("{},{}", sub->number, ref.message->id());
+    h.ack_id = ack_id;
+    send_message(ref, h);
   }
   codec::Frame end;
   end.command = "MESSAGE";
@@ -137,7 +140,7 @@ void StompSession::remove_subscription(Subscription& s) {
   subscriptions_.erase(s.id);  // destroys s
 }
 
-Outcome StompSession::on_unsubscribe(const codec::Frame& f) {
+Outcome StompSession::on_unsubscribe(codec::Frame& f) {
   const auto* id = f.header("id");
   std::string key;
   if (id != nullptr) key = *id;
@@ -195,7 +198,7 @@ Outcome StompSession::ack_or_nack(const codec::Frame& f, bool ack) {
   return std::nullopt;
 }
 
-Outcome StompSession::on_ack(const codec::Frame& f) { return ack_or_nack(f, true); }
-Outcome StompSession::on_nack(const codec::Frame& f) { return ack_or_nack(f, false); }
+Outcome StompSession::on_ack(codec::Frame& f) { return ack_or_nack(f, true); }
+Outcome StompSession::on_nack(codec::Frame& f) { return ack_or_nack(f, false); }
 
 }  // namespace artemis::protocol::stomp_session

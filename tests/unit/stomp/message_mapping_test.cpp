@@ -35,7 +35,13 @@ TEST_CASE("stomp: typed properties go out as string headers") {
       {"s", PropertyValue("text")},           {"raw", PropertyValue(Binary{"\x0f"})},
       {"n", PropertyValue()},
   };
-  const auto f = message_frame(core::MessageRef{m}, DeliveryHeaders{"sub", "1,1", false});
+  std::string bytes;
+  encode_message(bytes, core::MessageRef{m}, DeliveryHeaders{"sub", "1,1", false}, codec::Version::v1_2);
+  codec::Decoder decoder;
+  decoder.feed(bytes);
+  codec::Frame f;
+  REQUIRE(decoder.next(f) == codec::Decoder::Status::frame);
+  CHECK(f.command == "MESSAGE");
   REQUIRE(f.header("i") != nullptr);
   CHECK(*f.header("i") == "-5");
   CHECK(*f.header("l") == "1099511627776");
