@@ -12,6 +12,7 @@ ServerConsumer::ServerConsumer(std::uint64_t id, Queue& queue, ConsumerHandler& 
     : id_(id), queue_(queue), handler_(handler), options_(std::move(opts)) {}
 
 bool ServerConsumer::has_credit() const {
+  if (stopped_) return false;
   if (!handler_.ready(*this)) return false;
   if (options_.credit_mode == CreditMode::messages) return options_.credit_messages > 0;
   if (options_.window_bytes < 0) return true;

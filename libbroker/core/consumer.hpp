@@ -87,6 +87,9 @@ class ServerConsumer {
   // The handler became ready again (connection drained).
   void resume();
 
+  // Its session is closing: nothing more is offered to it (has no credit from now on).
+  void stop() { stopped_ = true; }
+
   std::size_t delivering_count() const { return delivering_.size(); }
   std::int64_t delivering_bytes() const { return delivering_bytes_; }
 
@@ -105,6 +108,7 @@ class ServerConsumer {
   std::list<MessageRef> delivering_;  // in delivery order
   std::unordered_map<std::uint64_t, std::list<MessageRef>::iterator> by_id_;
   std::int64_t delivering_bytes_ = 0;
+  bool stopped_ = false;
 };
 
 }  // namespace artemis::core

@@ -98,6 +98,14 @@ void Queue::release(MessageRef ref, bool count_delivery) {
   dispatch();
 }
 
+void Queue::release_all(std::vector<MessageRef> refs, bool count_delivery) {
+  for (auto r = refs.rbegin(); r != refs.rend(); ++r) {
+    if (count_delivery) cancelled(std::move(*r));
+    else enqueue_now(std::move(*r), true);
+  }
+  dispatch();
+}
+
 void Queue::reject(MessageRef ref) {
   ++messages_killed_;
   host_.dead_letter(*this, ref);

@@ -87,6 +87,10 @@ class Queue {
   // max-delivery-attempts may dead-letter it and redelivery-delay applies); otherwise it comes
   // back as if never delivered.
   void release(MessageRef ref, bool count_delivery);
+  // Several at once, oldest first (a cumulative or rolled-back settlement): dispatched once
+  // all are back, so they keep their order; one by one, each would be dispatched (or put at the
+  // head) before the earlier one behind it.
+  void release_all(std::vector<MessageRef> refs, bool count_delivery);
   // To the dead-letter address (or dropped when there is none), counted as killed.
   void reject(MessageRef ref);
   // Drops expired waiting messages through the host (the reaper).

@@ -36,6 +36,11 @@ ServerSession::ServerSession(PostOffice& post_office, security::SecurityManager&
 
 ServerSession::~ServerSession() {
   *alive_ = false;
+  // Stop every consumer first: the deliveries one returns must not be dispatched to a sibling
+  // that closes next (a second failed delivery counted, a write to a closing protocol).
+  for (auto& [id, e] : consumers_)
+    if (Queue* q = po_.find_queue(e.queue); q != nullptr && q->id() == e.queue_id)
+      e.consumer->stop();
   while (!consumers_.empty()) close_consumer(consumers_.begin()->first);
   for (auto& [name, tx] : transactions_) return_settled(po_, tx.settled);
   transactions_.clear();
@@ -87,7 +92,8 @@ Target ServerSession::resolve(std::string_view name, std::optional<RoutingType> 
       }
     }
   }
-  if (hint) t.routing_type = hint;
+  // The prefix wins over the hint, as Artemis's AddressInfo.getAddressAndRoutingType has it.
+  if (hint && t.prefix.empty()) t.routing_type = hint;
   t.destination = Destination::parse(rest);
   return t;
 }

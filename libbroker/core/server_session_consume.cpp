@@ -142,12 +142,14 @@ void ServerSession::apply_settled(PostOffice& po, std::vector<TxSettled>& settle
 }
 
 // A rolled-back settlement was a delivery that failed: it comes back with its count + 1.
+// Per queue in one go (Queue::release_all), so its consumers see them in their order again.
 void ServerSession::return_settled(PostOffice& po, std::vector<TxSettled>& settled) {
-  // Latest first, so the earliest ends up first at the head of its lane.
-  for (auto it = settled.rbegin(); it != settled.rend(); ++it)
-    if (Queue* q = po.find_queue(it->queue); q != nullptr && q->id() == it->queue_id)
-      q->release(std::move(it->ref), true);
+  std::map<std::pair<std::string, std::uint64_t>, std::vector<MessageRef>> by_queue;
+  for (auto& s : settled) by_queue[{s.queue, s.queue_id}].push_back(std::move(s.ref));
   settled.clear();
+  for (auto& [key, refs] : by_queue)
+    if (Queue* q = po.find_queue(key.first); q != nullptr && q->id() == key.second)
+      q->release_all(std::move(refs), true);
 }
 
 SessionResult ServerSession::settle(std::uint64_t consumer_id, std::uint64_t message_id,
@@ -182,6 +184,13 @@ SessionResult ServerSession::settle(std::uint64_t consumer_id, std::uint64_t mes
     // Held by the transaction: the consumer's credit is back, the queue sees nothing yet.
     for (auto& ref : refs) t->settled.push_back({q.name(), q.id(), c.id(), std::move(ref), how});
     q.dispatch();
+    return std::nullopt;
+  }
+  if (how.outcome == Outcome::released || how.outcome == Outcome::modified) {
+    // A cumulative one in one go, so the messages keep their order (Queue::release_all).
+    if (how.outcome == Outcome::modified && how.undeliverable_here)
+      for (auto& ref : refs) ref.refused_by.push_back(c.id());
+    q.release_all(std::move(refs), how.outcome == Outcome::modified && how.delivery_failed);
     return std::nullopt;
   }
   for (auto& ref : refs) apply(q, std::move(ref), how, c.id());

@@ -35,6 +35,9 @@ struct CoreFixture {
   std::shared_ptr<MemoryDisk> bindings_disk = std::make_shared<MemoryDisk>();
   std::shared_ptr<MemoryDisk> messages_disk = std::make_shared<MemoryDisk>();
   std::unique_ptr<store::StorageManager> storage;
+  // The journals `storage` owns, for failure injection (MemoryJournal::fail_from_now).
+  MemoryJournal* bindings_journal = nullptr;
+  MemoryJournal* messages_journal = nullptr;
   std::unique_ptr<core::PostOffice> po;
 
   CoreFixture() {
@@ -42,9 +45,11 @@ struct CoreFixture {
   }
 
   void start() {
-    storage = std::make_unique<store::StorageManager>(
-        std::make_unique<MemoryJournal>(bindings_disk, scheduler.poster()),
-        std::make_unique<MemoryJournal>(messages_disk, scheduler.poster()), log);
+    auto bindings = std::make_unique<MemoryJournal>(bindings_disk, scheduler.poster());
+    auto messages = std::make_unique<MemoryJournal>(messages_disk, scheduler.poster());
+    bindings_journal = bindings.get();
+    messages_journal = messages.get();
+    storage = std::make_unique<store::StorageManager>(std::move(bindings), std::move(messages), log);
     store::LoadedState st;
     REQUIRE_FALSE(storage->load(st));
     po = std::make_unique<core::PostOffice>(config, *storage, scheduler, log);
