@@ -1,6 +1,9 @@
 // ServerSession: consumers, subscription queues, settlement and browsing.
 #include <fmt/core.h>
 
+#include <map>
+#include <tuple>
+
 #include "core/address_settings.hpp"
 #include "core/server_session.hpp"
 #include "util/strings.hpp"
@@ -135,10 +138,25 @@ void ServerSession::apply(Queue& queue, MessageRef ref, const Settlement& how,
 }
 
 void ServerSession::apply_settled(PostOffice& po, std::vector<TxSettled>& settled) {
-  for (auto& s : settled)
-    if (Queue* q = po.find_queue(s.queue); q != nullptr && q->id() == s.queue_id)
+  // Messages going back to a queue go back per queue in one go, so they keep their order.
+  std::map<std::tuple<std::string, std::uint64_t, bool>, std::vector<MessageRef>> returning;
+  for (auto& s : settled) {
+    Queue* q = po.find_queue(s.queue);
+    if (q == nullptr || q->id() != s.queue_id) continue;
+    const bool back = s.how.outcome == Outcome::released || s.how.outcome == Outcome::modified;
+    if (!back) {
       apply(*q, std::move(s.ref), s.how, s.consumer);
+      continue;
+    }
+    const bool counted = s.how.outcome == Outcome::modified && s.how.delivery_failed;
+    if (s.how.outcome == Outcome::modified && s.how.undeliverable_here)
+      s.ref.refused_by.push_back(s.consumer);
+    returning[{s.queue, s.queue_id, counted}].push_back(std::move(s.ref));
+  }
   settled.clear();
+  for (auto& [key, refs] : returning)
+    if (Queue* q = po.find_queue(std::get<0>(key)); q != nullptr && q->id() == std::get<1>(key))
+      q->release_all(std::move(refs), std::get<2>(key));
 }
 
 // A rolled-back settlement was a delivery that failed: it comes back with its count + 1.
