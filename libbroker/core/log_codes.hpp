@@ -31,6 +31,10 @@ inline constexpr util::LogCode address_unblocked{
     221046, util::Level::info, server_logger,
     "Unblocking message production on address '{}'; size is currently: {} bytes; max-size-bytes "
     "on address: {}"};
+// Artemis logs it per address when a send meets a full disk (PagingStoreImpl).
+inline constexpr util::LogCode disk_full_blocking{
+    222212, util::Level::warn, server_logger,
+    "Disk Full! Blocking message production on address '{}'. Clients will report blocked."};
 
 inline constexpr util::LogCode auto_remove_queue{
     224112, util::Level::info, server_logger,
@@ -40,7 +44,7 @@ inline constexpr util::LogCode auto_remove_address{224113, util::Level::info, se
 
 inline constexpr std::array all{&deploy_queue,           &deploy_address,    &duplicate_message,
                                 &no_dead_letter_address, &no_expiry_address, &address_full_blocking,
-                                &address_unblocked,      &auto_remove_queue,
+                                &address_unblocked,      &disk_full_blocking, &auto_remove_queue,
                                 &auto_remove_address};
 
 }  // namespace artemis::core::log_codes

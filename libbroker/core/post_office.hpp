@@ -131,6 +131,11 @@ class PostOffice : public QueueHost {
   // max-size-bytes. `when_unblocked` runs once when it drops below.
   bool blocked(const std::string& address);
   void when_unblocked(const std::string& address, std::function<void()> fn);
+  // The disk is full (server/DiskMonitor: max-disk-usage, or no room for the next journal
+  // file): while set every address is blocked, as Artemis blocks every paging store; clearing
+  // it runs the waiters of the addresses that are not also over their max-size-bytes.
+  void set_disk_full(bool full);
+  bool disk_full() const { return disk_full_; }
   // FAIL policy: true when a send of `bytes` to the address must be refused.
   bool must_fail(const std::string& address);
 
@@ -175,6 +180,8 @@ class PostOffice : public QueueHost {
   AutoDeleter auto_deleter_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards late completions
   bool stopped_ = false;
+  bool disk_full_ = false;
+  std::set<std::string, std::less<>> disk_full_logged_;  // AMQ222212 once per address and episode
 };
 
 }  // namespace artemis::core

@@ -253,6 +253,7 @@ void PostOffice::account(const std::string& address, std::int64_t delta) {
   } else if (a->blocked && a->size_bytes < s.max_size_bytes) {
     a->blocked = false;
     log_.log(log_codes::address_unblocked, address, a->size_bytes, s.max_size_bytes);
+    if (disk_full_) return;  // its waiters run when the disk has room again
     auto it = unblock_waiters_.find(address);
     if (it != unblock_waiters_.end()) {
       auto waiters = std::move(it->second);
@@ -263,8 +264,30 @@ void PostOffice::account(const std::string& address, std::int64_t delta) {
 }
 
 bool PostOffice::blocked(const std::string& address) {
+  if (disk_full_) {
+    if (disk_full_logged_.insert(address).second) log_.log(log_codes::disk_full_blocking, address);
+    return true;
+  }
   Address* a = find_address(address);
   return a != nullptr && a->blocked;
+}
+
+void PostOffice::set_disk_full(bool full) {
+  if (full == disk_full_) return;
+  disk_full_ = full;
+  if (full) return;
+  disk_full_logged_.clear();
+  std::vector<std::function<void()>> ready;
+  for (auto it = unblock_waiters_.begin(); it != unblock_waiters_.end();) {
+    const Address* a = find_address(it->first);
+    if (a != nullptr && a->blocked) {
+      ++it;  // still over its max-size-bytes: account() runs these
+      continue;
+    }
+    for (auto& fn : it->second) ready.push_back(std::move(fn));
+    it = unblock_waiters_.erase(it);
+  }
+  for (auto& fn : ready) fn();
 }
 
 void PostOffice::when_unblocked(const std::string& address, std::function<void()> fn) {

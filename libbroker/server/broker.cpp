@@ -118,11 +118,18 @@ bool Broker::activate() {
     services->stop();
     return false;
   }
+  // Before the acceptors open: a broker started on a full disk blocks from the first frame.
+  auto monitor = std::make_unique<DiskMonitor>(
+      DiskMonitorOptions::from(config_), scheduler_, log_,
+      [svc = services.get()](bool full) { svc->set_disk_full(full); });
+  monitor->start();
   auto acceptors = std::make_unique<AcceptorSet>(io_, config_, connection_ids_, log_);
   if (!acceptors->open(services->modules(), error_)) {
+    monitor.reset();
     services->stop();
     return false;
   }
+  disk_monitor_ = std::move(monitor);
   services_ = std::move(services);
   acceptors_ = std::move(acceptors);
   // A backup taking over is announced by the activation (AMQ221010).
@@ -136,6 +143,7 @@ bool Broker::activate() {
 
 void Broker::deactivate() {
   if (!is_active()) return;
+  disk_monitor_.reset();
   // Connections first: sessions release consumers and transactions while the core still runs.
   acceptors_->close(net::CloseReason::server_shutdown);
   acceptors_.reset();

@@ -32,6 +32,7 @@
 #include "security/properties_security_manager.hpp"
 #include "server/config_reload.hpp"
 #include "server/acceptor_set.hpp"
+#include "server/disk_monitor.hpp"
 #include "server/services.hpp"
 #include "util/log.hpp"
 
@@ -96,6 +97,7 @@ class Broker {
   std::unique_ptr<ConfigReloader> reloader_;
   std::unique_ptr<Services> services_;        // non-null while active
   std::unique_ptr<AcceptorSet> acceptors_;    // non-null while active
+  std::unique_ptr<DiskMonitor> disk_monitor_;  // max-disk-usage; non-null while active
   // The HA node: activation state machine, backups announced to us, our own announcements.
   std::unique_ptr<ha::SharedStoreNode> ha_;
   std::function<void(ha::Phase)> phase_listener_;

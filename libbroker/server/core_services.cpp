@@ -30,6 +30,7 @@ class CoreServices final : public Services {
   void apply_address_settings(const std::vector<config::AddressSetting>& settings) override {
     core_.post_office().update_address_settings(settings);
   }
+  void set_disk_full(bool full) override { core_.post_office().set_disk_full(full); }
 
  private:
   core::BrokerCore core_;

@@ -42,9 +42,19 @@ inline constexpr util::LogCode critical_io_error{
 // "address settings", ...).
 inline constexpr util::LogCode reloading_configuration{221056, util::Level::info, server_logger,
                                                        "Reloading configuration: {}"};
+// server/DiskMonitor (Artemis: ActiveMQServerImpl's disk usage monitor).
+inline constexpr util::LogCode max_disk_usage_reached{
+    222210, util::Level::warn, server_logger,
+    "Free storage space is at {} of {} total. Usage rate is {} which is beyond the configured "
+    "<max-disk-usage>. System will start blocking producers."};
+inline constexpr util::LogCode max_disk_usage_restored{
+    222211, util::Level::info, server_logger,
+    "Free storage space is at {} of {} total. Usage rate is {} which is below the configured "
+    "<max-disk-usage>. System will unblock producers."};
 inline constexpr std::array all{&starting_server,   &broker_starting,      &using_nio_journal,
                                 &aio_fallback,      &protocol_module_found, &acceptor_started,
                                 &server_active,     &server_started,       &server_stopped,
-                                &critical_io_error, &reloading_configuration};
+                                &critical_io_error, &reloading_configuration,
+                                &max_disk_usage_reached, &max_disk_usage_restored};
 
 }  // namespace artemis::server::log_codes

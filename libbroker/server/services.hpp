@@ -46,6 +46,8 @@ class Services {
   virtual std::vector<net::ProtocolModule*> modules() = 0;
   // address-settings edited in broker.xml (configuration reload).
   virtual void apply_address_settings(const std::vector<config::AddressSetting>&) {}
+  // The DiskMonitor's verdict: while full every producer is blocked, consumers keep draining.
+  virtual void set_disk_full(bool) {}
 };
 
 struct ServicesFactory {
