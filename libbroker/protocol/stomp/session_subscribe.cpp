@@ -1,6 +1,8 @@
 // SUBSCRIBE / UNSUBSCRIBE / ACK / NACK and delivery (reference §6.2, §6.4, §6.5, §6.6).
 #include <fmt/core.h>
 
+#include <charconv>
+
 #include "core/broker_core.hpp"
 #include "protocol/stomp/message_mapping.hpp"
 #include "protocol/stomp/session.hpp"
@@ -34,7 +36,9 @@ void Subscription::deliver(core::ServerConsumer& c, const core::MessageRef& ref)
   DeliveryHeaders h;
   h.subscription = id;
   char ack_id[48];  // two 64-bit numbers and a comma
-  const auto end = fmt::format_to_n(ack_id, sizeof ack_id, "{},{}", number, ref.message->id()).out;
+  char* end = std::to_chars(ack_id, ack_id + 20, number).ptr;
+  *end++ = ',';
+  end = std::to_chars(end, ack_id + sizeof ack_id, ref.message->id()).ptr;
   h.ack_id = std::string_view(ack_id, static_cast<std::size_t>(end - ack_id));
   h.ack_header = ack != AckMode::auto_ack && session->version_ == codec::Version::v1_2;
   session->send_message(ref, h);
