@@ -61,7 +61,6 @@ struct PendingSend {
 // A routed message whose durable part is written (or on its way), not yet on its queues.
 struct RoutedMessage {
   MessagePtr message;
-  RouteStatus status = RouteStatus::no_route;
   // Name and id of each queue: one may be deleted (unsubscribe, auto-delete) while the write is
   // on its way to disk, so they are looked up again at publish.
   std::vector<std::pair<std::string, std::uint64_t>> queues;
@@ -157,7 +156,7 @@ class PostOffice : public QueueHost {
   void apply_expiry_delay(Message& m);
   void remember_duplicate(const Message& m, std::uint64_t record_id);
   const std::string* duplicate_id_to_store(const Message& m);
-  RoutedMessage routed(const MessagePtr& m, const Routed& r, RouteStatus status);
+  RoutedMessage routed(const MessagePtr& m, const Routed& r);
   void forget_duplicate(const Message& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target,
                  bool expiry);

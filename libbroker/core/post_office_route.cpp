@@ -107,10 +107,9 @@ void PostOffice::forget_duplicate(const Message& m) {
   if (it != duplicates_.end()) it->second.remove(*id);
 }
 
-RoutedMessage PostOffice::routed(const MessagePtr& m, const Routed& r, RouteStatus status) {
+RoutedMessage PostOffice::routed(const MessagePtr& m, const Routed& r) {
   RoutedMessage out;
   out.message = m;
-  out.status = status;
   for (const Queue* q : r.queues) out.queues.emplace_back(q->name(), q->id());
   out.durable_ids = r.durable_ids;
   return out;
@@ -121,14 +120,13 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
   if (m->record.id == 0) m->record.id = storage_.next_id();
   m->record.address = d.address;
   apply_expiry_delay(*m);
-  out = RoutedMessage{m, RouteStatus::no_route, {}, {}};
+  out = RoutedMessage{m, {}, {}};
   if (duplicate(*m)) {
     log_.log(log_codes::duplicate_message, fmt::format("id={}, address={}, _AMQ_DUPL_ID={}",
                                                        m->id(), d.address,
                                                        *m->property(props::duplicate_id)));
-    out.status = RouteStatus::duplicate;
     stored({});
-    return out.status;
+    return RouteStatus::duplicate;
   }
   Routed r = select_queues(*m, d);
   if (r.queues.empty()) {
@@ -144,14 +142,14 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
       return RouteStatus::no_route;
     }
     stored({});
-    return out.status;
+    return RouteStatus::no_route;
   }
-  out = routed(m, r, RouteStatus::routed);
+  out = routed(m, r);
   m->durable_refs = static_cast<int>(r.durable_ids.size());
   if (r.durable_ids.empty()) {
     remember_duplicate(*m, 0);
     stored({});
-    return out.status;
+    return RouteStatus::routed;
   }
   // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
   const auto dup = storage_.store_message(
@@ -160,7 +158,7 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
         stored(store_error(ec));
       });
   remember_duplicate(*m, dup);
-  return out.status;
+  return RouteStatus::routed;
 }
 
 void PostOffice::publish(RoutedMessage& r) {
@@ -225,7 +223,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
                                       duplicate_id_to_store(*s.message));
     }
     remember_duplicate(*s.message, dup);
-    out.push_back(routed(s.message, r, r.queues.empty() ? RouteStatus::no_route : RouteStatus::routed));
+    out.push_back(routed(s.message, r));
   }
   if (!any_durable) {
     stored({});

@@ -99,23 +99,7 @@ class LimitedInstance(Instance):
 
     def start_limited(self, limit):
         """Starts `bin/artemis run` under the limit; waits as Instance.start does."""
-        assert self.process is None or self.process.poll() is not None, "already running"
-        self._log_pos = len(self.log_text())
-        self._log_file = open(self.log_path, "ab")
-        self.process = subprocess.Popen([os.path.join(self.dir, "bin", "artemis"), "run"],
-                                        cwd=self.dir, stdout=self._log_file,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True,
-                                        preexec_fn=under_file_size_limit(limit))
-
-        def started():
-            if self.process.poll() is not None:
-                raise RuntimeError(f"broker exited with {self.process.returncode} during "
-                                   f"start:\n{self.log_text()[self._log_pos:][-4000:]}")
-            return "AMQ221007" in self.log_text()[self._log_pos:] and port_accepts(self.stomp_port)
-
-        wait_for(started, 60, interval=0.05, what="the limited broker to start")
-        return self
+        return self.start(preexec_fn=under_file_size_limit(limit))
 
     def run_log(self):
         """This run's part of the log."""
@@ -128,13 +112,8 @@ class LimitedNode(Node):
     limit = None
 
     def start(self):
-        assert self.process is None or self.process.poll() is not None
-        self._log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [os.path.join(self.dir, "bin", "artemis"), "run"], cwd=self.dir, stdout=self._log,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        return super().start(
             preexec_fn=under_file_size_limit(self.limit) if self.limit else None)
-        return self
 
 
 class CriticalIoErrorTest(unittest.TestCase):

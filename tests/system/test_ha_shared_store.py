@@ -94,12 +94,14 @@ class Node:
     def count(self, code):
         return self.log_text().count(code)
 
-    def start(self):
+    def start(self, preexec_fn=None):
+        """preexec_fn goes to subprocess.Popen (e.g. to lower the node's limits)."""
         assert self.process is None or self.process.poll() is not None
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen([os.path.join(self.dir, "bin", "artemis"), "run"],
                                         cwd=self.dir, stdout=self._log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
+                                        stdin=subprocess.DEVNULL, start_new_session=True,
+                                        preexec_fn=preexec_fn)
         return self
 
     def running(self):

@@ -3,6 +3,8 @@
 #include <asio/connect.hpp>
 #include <doctest/doctest.h>
 
+#include "unit_broker_config.hpp"
+
 #include "support/log_capture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -30,21 +32,7 @@ struct Fixture {
   int starts = 0, stops = 0;
 
   config::BrokerConfig config(int port) {
-    config::BrokerConfig c;
-    c.name = "unit";
-    c.security_enabled = false;
-    c.journal_directory = dir.path() / "journal";
-    c.bindings_directory = dir.path() / "bindings";
-    c.paging_directory = dir.path() / "paging";
-    c.large_messages_directory = dir.path() / "large";
-    c.node_manager_lock_directory = c.journal_directory;
-    config::TransportConfig a;
-    a.name = "artemis";
-    a.host = "127.0.0.1";
-    a.port = port;
-    a.protocols = {"CORE", "STOMP"};
-    c.acceptors.push_back(a);
-    return c;
+    return testing::unit_broker_config(dir.path(), port, {"CORE", "STOMP"});
   }
   server::ServicesFactory factory() {
     return {{{"test-module", "TEST"}}, [this](server::ServiceContext&) {

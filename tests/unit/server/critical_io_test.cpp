@@ -3,6 +3,8 @@
 // as after a crash), and run() returning 1.
 #include <doctest/doctest.h>
 
+#include "unit_broker_config.hpp"
+
 #include "ha/node_manager.hpp"
 #include "journal/errors.hpp"
 #include "server/broker.hpp"
@@ -37,21 +39,7 @@ struct CriticalFixture {
   int stops = 0;
 
   config::BrokerConfig config() {
-    config::BrokerConfig c;
-    c.name = "unit";
-    c.security_enabled = false;
-    c.journal_directory = dir.path() / "journal";
-    c.bindings_directory = dir.path() / "bindings";
-    c.paging_directory = dir.path() / "paging";
-    c.large_messages_directory = dir.path() / "large";
-    c.node_manager_lock_directory = c.journal_directory;
-    config::TransportConfig a;
-    a.name = "artemis";
-    a.host = "127.0.0.1";
-    a.port = 0;
-    a.protocols = {"STOMP"};
-    c.acceptors.push_back(a);
-    return c;
+    return testing::unit_broker_config(dir.path(), 0, {"STOMP"});
   }
   server::ServicesFactory factory() {
     return {{{"test-module", "TEST"}}, [this](server::ServiceContext& ctx) {
