@@ -23,12 +23,10 @@ bool ServerConsumer::has_credit() const {
 bool ServerConsumer::accepts(const MessageRef& ref) const {
   const Message& m = *ref.message;
   if (options_.no_local_connection) {
-    const std::string* cid = m.property(props::connection_id);
-    if (cid != nullptr && *cid == *options_.no_local_connection) return false;
+    const auto cid = m.property(props::connection_id);
+    if (cid && *cid == *options_.no_local_connection) return false;
   }
-  if (!ref.refused_by.empty() &&
-      std::find(ref.refused_by.begin(), ref.refused_by.end(), id_) != ref.refused_by.end())
-    return false;
+  if (ref.refused_by.contains(id_)) return false;
   return matches(options_.filter, m);
 }
 

@@ -15,6 +15,7 @@
 // delivery to the queue (delivery count + 1).
 //
 // Lifetime: owned by its Queue (Queue::add_consumer / Queue::remove_consumer). Broker thread.
+#include <algorithm>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -31,13 +32,40 @@ namespace artemis::core {
 class Queue;
 class ServerConsumer;
 
+// Consumers (queue-local ids) that settled a message "undeliverable here". Almost every message
+// has none, and a queue holds refs by the hundred thousand: one pointer, a list only when used.
+class RefusedBy {
+ public:
+  RefusedBy() = default;
+  RefusedBy(const RefusedBy& o)
+      : ids_(o.ids_ ? std::make_unique<std::vector<std::uint64_t>>(*o.ids_) : nullptr) {}
+  RefusedBy(RefusedBy&&) noexcept = default;
+  RefusedBy& operator=(const RefusedBy& o) {
+    if (this != &o) ids_ = o.ids_ ? std::make_unique<std::vector<std::uint64_t>>(*o.ids_) : nullptr;
+    return *this;
+  }
+  RefusedBy& operator=(RefusedBy&&) noexcept = default;
+
+  void add(std::uint64_t consumer) {
+    if (!ids_) ids_ = std::make_unique<std::vector<std::uint64_t>>();
+    ids_->push_back(consumer);
+  }
+  bool contains(std::uint64_t consumer) const {
+    return ids_ && std::find(ids_->begin(), ids_->end(), consumer) != ids_->end();
+  }
+  bool empty() const { return !ids_ || ids_->empty(); }
+
+ private:
+  std::unique_ptr<std::vector<std::uint64_t>> ids_;
+};
+
 // A message on a queue: the shared message plus this queue's bookkeeping.
 struct MessageRef {
   MessagePtr message;
   std::uint32_t delivery_count = 0;  // times it came back unacknowledged
   std::int64_t not_before = 0;       // scheduled delivery / redelivery delay (epoch ms)
-  // Consumers (queue-local ids) that settled it "undeliverable here": never offered to them again.
-  std::vector<std::uint64_t> refused_by;
+  // Never offered again to the consumers that refused it ("undeliverable here").
+  RefusedBy refused_by;
 };
 
 // Implemented by the protocol side of a session.

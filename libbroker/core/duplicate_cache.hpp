@@ -3,7 +3,9 @@
 // An id leaves only by being overwritten; each cached id has a journal record (when
 // persist-id-cache is on) that is deleted when it is overwritten. Broker thread only.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -12,11 +14,11 @@ namespace artemis::core {
 class DuplicateIdCache {
  public:
   explicit DuplicateIdCache(std::size_t size) : size_(size) {}
-  bool contains(const std::string& id) const { return index_.count(id) != 0; }
+  bool contains(std::string_view id) const { return index_.find(id) != index_.end(); }
   // Adds id with its record id; returns the record id of the entry it overwrote (0: none).
-  std::uint64_t add(const std::string& id, std::uint64_t record_id);
+  std::uint64_t add(std::string_view id, std::uint64_t record_id);
   // Forgets an id whose message was never stored (the store failed): a resend must pass.
-  void remove(const std::string& id);
+  void remove(std::string_view id);
   std::size_t size() const { return index_.size(); }
 
  private:
@@ -27,7 +29,12 @@ class DuplicateIdCache {
   std::size_t size_;
   std::vector<Entry> ring_;
   std::size_t next_ = 0;
-  std::unordered_map<std::string, std::size_t> index_;
+  // Looked up by string_view: checking a send's id allocates nothing.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_;
 };
 
 }  // namespace artemis::core

@@ -3,11 +3,11 @@
 namespace artemis::core {
 namespace {
 
-Value filter_value_of(const store::PropertyValue& v) {
+Value filter_value_of(const store::PropertyView& v) {
   if (auto i = v.as_integer()) return Value{*i};
   if (auto d = v.as_floating()) return Value{*d};
-  if (auto* b = v.get_if<bool>()) return Value{*b};
-  if (auto* s = v.string_value()) return Value{*s};
+  if (auto b = v.as_bool()) return Value{*b};
+  if (auto s = v.text()) return Value{std::string(*s)};
   return Value{};  // null, binary
 }
 
@@ -16,21 +16,18 @@ Value filter_value_of(const store::PropertyValue& v) {
 std::size_t Message::memory_size() const {
   constexpr std::size_t overhead = 64;  // fixed fields, roughly what the encoding adds
   std::size_t n = overhead + record.body.size() + record.address.size();
-  for (const auto& [k, v] : record.properties) n += k.size() + v.payload_size() + 8;
-  return n;
+  return n + record.properties.byte_size();
 }
 
-const store::PropertyValue* Message::typed_property(std::string_view name) const {
-  auto it = record.properties.find(name);
-  return it == record.properties.end() ? nullptr : &it->second;
+std::optional<store::PropertyView> Message::typed_property(std::string_view name) const {
+  return record.properties.find(name);
 }
 
-const std::string* Message::property(std::string_view name) const {
-  const auto* v = typed_property(name);
-  if (v == nullptr) return nullptr;
-  if (const auto* s = v->string_value()) return s;
-  if (const auto* b = v->get_if<store::Binary>()) return &b->data;
-  return nullptr;
+std::optional<std::string_view> Message::property(std::string_view name) const {
+  const auto v = typed_property(name);
+  if (!v) return std::nullopt;
+  if (auto s = v->text()) return s;
+  return v->binary();
 }
 
 std::optional<RoutingType> to_core(std::optional<store::RoutingType> rt) {
@@ -53,11 +50,11 @@ std::optional<Value> MessageFilterContext::get(std::string_view id) const {
     if (id == "AMQSize") return Value{static_cast<std::int64_t>(m_.memory_size())};
     if (id == "AMQUserID") return Value{std::string("ID:") + std::to_string(r.id)};
     if (id == "AMQGroupID") {
-      if (auto* g = m_.property(props::group_id)) return Value{*g};
+      if (auto g = m_.property(props::group_id)) return Value{std::string(*g)};
       return std::nullopt;
     }
   }
-  if (auto* v = m_.typed_property(id)) return filter_value_of(*v);
+  if (auto v = m_.typed_property(id)) return filter_value_of(*v);
   return std::nullopt;
 }
 

@@ -37,10 +37,10 @@ struct Message {
   // Size used for consumer windows and address limits: body + properties + a fixed overhead.
   std::size_t memory_size() const;
   // The text of a string property, or the raw bytes of a binary one: how the reserved _AMQ_*
-  // properties are read (a duplicate id may arrive as either). nullptr when the property is
-  // absent or of another type; typed_property() sees every type.
-  const std::string* property(std::string_view name) const;
-  const store::PropertyValue* typed_property(std::string_view name) const;
+  // properties are read (a duplicate id may arrive as either). nullopt when the property is
+  // absent or of another type; typed_property() sees every type. Both point into the message.
+  std::optional<std::string_view> property(std::string_view name) const;
+  std::optional<store::PropertyView> typed_property(std::string_view name) const;
   bool expired(std::int64_t now_ms) const {
     return record.expiration != 0 && now_ms >= record.expiration;
   }

@@ -332,17 +332,17 @@ void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::strin
   copy->record.expiration = 0;
   copy->record.scheduled = 0;
   copy->record.routing_type.reset();
-  copy->record.properties[std::string(props::orig_address)] = ref.message->record.address;
-  copy->record.properties[std::string(props::orig_queue)] = queue.name();
-  copy->record.properties[std::string(props::orig_message_id)] = std::to_string(ref.message->id());
+  // Typed as Artemis types them (long, long, byte), so a selector compares them as numbers.
+  auto& p = copy->record.properties;
+  p.set(props::orig_address, ref.message->record.address);
+  p.set(props::orig_queue, queue.name());
+  p.set(props::orig_message_id, static_cast<std::int64_t>(ref.message->id()));
   if (ref.message->record.routing_type)
-    copy->record.properties[std::string(props::orig_routing_type)] =
-        std::to_string(static_cast<int>(*ref.message->record.routing_type));
+    p.set(props::orig_routing_type, static_cast<std::int8_t>(*ref.message->record.routing_type));
   // A copy must not be mistaken for a resend of the original.
-  copy->record.properties.erase(std::string(props::duplicate_id));
-  if (expiry)
-    copy->record.properties[std::string(props::actual_expiry)] =
-        std::to_string(scheduler_.now_ms());
+  p.erase(props::duplicate_id);
+  if (expiry) p.set(props::actual_expiry, static_cast<std::int64_t>(scheduler_.now_ms()));
+  p.shrink_to_fit();
   copy->record.address = target;
   send(copy, Destination{target, std::nullopt}, [](std::error_code) {});
 }

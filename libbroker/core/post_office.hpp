@@ -155,7 +155,7 @@ class PostOffice : public QueueHost {
   bool duplicate(const Message& m);
   void apply_expiry_delay(Message& m);
   void remember_duplicate(const Message& m, std::uint64_t record_id);
-  const std::string* duplicate_id_to_store(const Message& m);
+  std::optional<std::string_view> duplicate_id_to_store(const Message& m);
   RoutedMessage routed(const MessagePtr& m, const Routed& r);
   void forget_duplicate(const Message& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target,

@@ -68,23 +68,23 @@ PostOffice::Routed PostOffice::select_queues(const Message& m, const Destination
 }
 
 bool PostOffice::duplicate(const Message& m) {
-  const std::string* id = m.property(props::duplicate_id);
-  if (id == nullptr) return false;
+  const auto id = m.property(props::duplicate_id);
+  if (!id) return false;
   auto it = duplicates_.find(m.record.address);
   return it != duplicates_.end() && it->second.contains(*id);
 }
 
-const std::string* PostOffice::duplicate_id_to_store(const Message& m) {
-  const std::string* id = m.property(props::duplicate_id);
-  if (id == nullptr || !config_.persist_id_cache) return nullptr;
-  return settings_for(m.record.address).id_cache_size > 0 ? id : nullptr;
+std::optional<std::string_view> PostOffice::duplicate_id_to_store(const Message& m) {
+  const auto id = m.property(props::duplicate_id);
+  if (!id || !config_.persist_id_cache) return std::nullopt;
+  return settings_for(m.record.address).id_cache_size > 0 ? id : std::nullopt;
 }
 
 // `record_id`: the journal record already written for it (0: none yet; a non-durable message's
 // id is then written on its own).
 void PostOffice::remember_duplicate(const Message& m, std::uint64_t record_id) {
-  const std::string* id = m.property(props::duplicate_id);
-  if (id == nullptr) return;
+  const auto id = m.property(props::duplicate_id);
+  if (!id) return;
   const auto& s = settings_for(m.record.address);
   if (s.id_cache_size <= 0) return;
   auto& cache = duplicates_.try_emplace(m.record.address, static_cast<std::size_t>(s.id_cache_size))
@@ -101,8 +101,8 @@ void PostOffice::apply_expiry_delay(Message& m) {
 }
 
 void PostOffice::forget_duplicate(const Message& m) {
-  const std::string* id = m.property(props::duplicate_id);
-  if (id == nullptr) return;
+  const auto id = m.property(props::duplicate_id);
+  if (!id) return;
   auto it = duplicates_.find(m.record.address);
   if (it != duplicates_.end()) it->second.remove(*id);
 }
@@ -135,8 +135,8 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
     if (s.send_to_dla_on_no_route && s.dead_letter_address && *s.dead_letter_address != d.address) {
       auto copy = std::make_shared<Message>(*m);
       copy->record.id = 0;
-      copy->record.properties[std::string(props::orig_address)] = d.address;
-      copy->record.properties.erase(std::string(props::duplicate_id));
+      copy->record.properties.set(props::orig_address, d.address);
+      copy->record.properties.erase(props::duplicate_id);
       copy->record.address = *s.dead_letter_address;
       route(copy, Destination{*s.dead_letter_address, std::nullopt}, out, std::move(stored));
       return RouteStatus::no_route;

@@ -27,7 +27,7 @@ void Index::kill(Loc loc, std::uint64_t protector) {
 void Index::kill_record(std::uint64_t id, std::uint64_t protector) {
   auto it = records_.find(id);
   if (it == records_.end()) return;
-  for (const auto& loc : it->second) kill(loc, protector);
+  it->second.for_each([&](const Loc& loc) { kill(loc, protector); });
   records_.erase(it);
 }
 
@@ -153,9 +153,9 @@ std::uint64_t Index::used_bytes() const {
 std::vector<Loc> Index::live_locations_below(std::uint64_t below) const {
   std::vector<Loc> out;
   for (const auto& [id, locs] : records_) {
-    for (const auto& loc : locs) {
+    locs.for_each([&](const Loc& loc) {
       if (loc.seq < below) out.push_back(loc);
-    }
+    });
   }
   for (const auto& [tx_id, tx] : txs_) {
     for (const auto& op : tx.ops) {
@@ -184,9 +184,7 @@ void Index::relocate(const std::map<std::pair<std::uint64_t, std::uint32_t>, Loc
     to.live_bytes += loc.size;
   };
   for (auto& seq : added) files_.try_emplace(seq);
-  for (auto& [id, locs] : records_) {
-    for (auto& loc : locs) move(loc);
-  }
+  for (auto& [id, locs] : records_) locs.for_each(move);
   for (auto& [tx_id, tx] : txs_) {
     for (auto& op : tx.ops) move(op.loc);
     if (tx.prepared) move(tx.prepare);

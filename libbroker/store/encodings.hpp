@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/property_value.hpp"
+#include "store/properties.hpp"
 
 namespace artemis::store {
 
@@ -72,19 +72,20 @@ struct QueueRecord {
   std::string user;
 };
 
-// The persisted fields of a message; the core's Message holds one of these.
+// The persisted fields of a message; the core's Message holds one of these. The one-byte fields
+// sit together: queues hold messages by the hundred thousand and padding is paid per message.
 struct MessageRecord {
   std::uint64_t id = 0;
   std::string address;
-  bool durable = false;
-  std::uint8_t priority = 4;
   std::int64_t expiration = 0;   // epoch ms, 0 = never
   std::int64_t timestamp = 0;    // epoch ms
   std::int64_t scheduled = 0;    // epoch ms before which it is not delivered, 0 = now
-  BodyType type = BodyType::text;
-  std::optional<RoutingType> routing_type;
   Properties properties;
   std::string body;
+  bool durable = false;
+  std::uint8_t priority = 4;
+  BodyType type = BodyType::text;
+  std::optional<RoutingType> routing_type;
 };
 
 struct DuplicateIdRecord {

@@ -1,8 +1,6 @@
 // MessageRecord bodies: written as layout v2, read as v2 or v1 (encodings.hpp has both layouts).
 #include <bit>
 #include <ostream>
-#include <type_traits>
-#include <variant>
 
 #include "store/bytes.hpp"
 #include "store/encodings.hpp"
@@ -27,7 +25,7 @@ bool known_body_type(std::uint8_t t, std::uint8_t layout) {
 }
 
 // Bytes a value adds after its key (tag included), for reserving the buffer once.
-std::size_t encoded_value_size(const PropertyValue& v) {
+std::size_t encoded_value_size(const PropertyView& v) {
   switch (v.type()) {
     case PropertyType::null: return 1;
     case PropertyType::boolean:
@@ -37,39 +35,26 @@ std::size_t encoded_value_size(const PropertyValue& v) {
     case PropertyType::float32: return 5;
     case PropertyType::int64:
     case PropertyType::float64: return 9;
-    case PropertyType::string:
-    case PropertyType::binary: return 5 + v.payload_size();
+    case PropertyType::string: return 5 + v.text()->size();
+    case PropertyType::binary: return 5 + v.binary()->size();
   }
   return 0;
 }
 
-void write_typed_value(ByteWriter& w, const PropertyValue& value) {
-  w.u8(static_cast<std::uint8_t>(value.type()));
-  std::visit(
-      [&w](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::monostate>) {
-        } else if constexpr (std::is_same_v<T, bool>) {
-          w.u8(v ? 1 : 0);
-        } else if constexpr (std::is_same_v<T, std::int8_t>) {
-          w.u8(static_cast<std::uint8_t>(v));
-        } else if constexpr (std::is_same_v<T, std::int16_t>) {
-          w.u16(static_cast<std::uint16_t>(v));
-        } else if constexpr (std::is_same_v<T, std::int32_t>) {
-          w.u32(static_cast<std::uint32_t>(v));
-        } else if constexpr (std::is_same_v<T, std::int64_t>) {
-          w.i64(v);
-        } else if constexpr (std::is_same_v<T, float>) {
-          w.u32(std::bit_cast<std::uint32_t>(v));
-        } else if constexpr (std::is_same_v<T, double>) {
-          w.u64(std::bit_cast<std::uint64_t>(v));
-        } else if constexpr (std::is_same_v<T, std::string>) {
-          w.str(v);
-        } else {
-          w.str(v.data);
-        }
-      },
-      value.variant());
+void write_typed_value(ByteWriter& w, const PropertyView& v) {
+  w.u8(static_cast<std::uint8_t>(v.type()));
+  switch (v.type()) {
+    case PropertyType::null: return;
+    case PropertyType::boolean: w.u8(*v.as_bool() ? 1 : 0); return;
+    case PropertyType::int8: w.u8(static_cast<std::uint8_t>(*v.as_integer())); return;
+    case PropertyType::int16: w.u16(static_cast<std::uint16_t>(*v.as_integer())); return;
+    case PropertyType::int32: w.u32(static_cast<std::uint32_t>(*v.as_integer())); return;
+    case PropertyType::int64: w.i64(*v.as_integer()); return;
+    case PropertyType::float32: w.u32(std::bit_cast<std::uint32_t>(*v.float32())); return;
+    case PropertyType::float64: w.u64(std::bit_cast<std::uint64_t>(*v.as_floating())); return;
+    case PropertyType::string: w.str(*v.text()); return;
+    case PropertyType::binary: w.str(*v.binary()); return;
+  }
 }
 
 // nullopt for an unknown tag (a damaged or newer record).
@@ -91,9 +76,9 @@ std::optional<PropertyValue> read_typed_value(ByteReader& r) {
 
 // Strings are shown as they are; every other type says what it is, so `count=5` (a string)
 // and `count=(int)5` can be told apart in `data print`.
-void print_property_value(std::ostream& os, const PropertyValue& v) {
+void print_property_value(std::ostream& os, const PropertyView& v) {
   switch (v.type()) {
-    case PropertyType::string: os << *v.string_value(); return;
+    case PropertyType::string: os << *v.text(); return;
     case PropertyType::null: os << "null"; return;
     default: os << "(" << type_name(v.type()) << ")" << v.as_string();
   }
@@ -164,13 +149,14 @@ std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
   for (std::uint32_t i = 0; i < nprops && r.ok(); ++i) {
     auto k = r.str();
     if (layout == record::layout_v1) {
-      m.properties.emplace(std::move(k), PropertyValue(r.str()));
+      m.properties.emplace(k, PropertyValue(r.str()));
       continue;
     }
     auto v = read_typed_value(r);
     if (!v) return std::nullopt;
-    m.properties.emplace(std::move(k), std::move(*v));
+    m.properties.emplace(k, *v);
   }
+  m.properties.shrink_to_fit();
   m.body = r.str();
   if (m.priority > 9 || !r.ok() || !r.at_end()) return std::nullopt;
   return m;

@@ -9,7 +9,6 @@
 #include <compare>
 #include <concepts>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,8 +82,5 @@ class PropertyValue {
  private:
   Variant v_;
 };
-
-// Heterogeneous lookup: reading a property by string_view allocates nothing.
-using Properties = std::map<std::string, PropertyValue, std::less<>>;
 
 }  // namespace artemis::store

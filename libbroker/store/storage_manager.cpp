@@ -213,13 +213,13 @@ void StorageManager::delete_queue(std::uint64_t id) {
 
 std::uint64_t StorageManager::store_message(const MessageRecord& m,
                                            std::span<const std::uint64_t> queue_ids,
-                                           const std::string* duplicate_id,
+                                           std::optional<std::string_view> duplicate_id,
                                            journal::Completion done) {
   if (!persistent() || queue_ids.empty()) {
     done({});
     return 0;
   }
-  if (duplicate_id != nullptr) {
+  if (duplicate_id) {
     // One transaction, as Artemis does for a send with a duplicate id: after a crash the
     // message, its refs and its duplicate id are all there or none is. Appended one by one, a
     // crash between two journal writes can keep the message without its duplicate id; the
@@ -239,30 +239,23 @@ std::uint64_t StorageManager::store_message(const MessageRecord& m,
   for (auto q : queue_ids)
     messages_->append_update(m.id, record::add_ref, span_of(encode_ref(q)), journal::Sync::no,
                              note);
-  std::uint64_t dup_id = 0;
-  if (duplicate_id != nullptr) {
-    dup_id = next_id();
-    const DuplicateIdRecord d{dup_id, m.address, *duplicate_id};
-    messages_->append_add(dup_id, record::duplicate_id, span_of(encode(d)), journal::Sync::no,
-                          note);
-  }
   // One sync point after everything: group commit makes it cover every append before it.
   messages_->flush([failed, done = std::move(done)](std::error_code ec) {
     done(*failed ? *failed : ec);
   });
-  return dup_id;
+  return 0;
 }
 
 std::uint64_t StorageManager::store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
                                               std::span<const std::uint64_t> queue_ids,
-                                              const std::string* duplicate_id) {
+                                              std::optional<std::string_view> duplicate_id) {
   if (!persistent() || queue_ids.empty()) return 0;
   encode_into(m, encode_buffer_);
   messages_->append_add_tx(tx_id, m.id, record::message, span_of(encode_buffer_));
   for (auto q : queue_ids) messages_->append_update_tx(tx_id, m.id, record::add_ref, span_of(encode_ref(q)));
-  if (duplicate_id == nullptr) return 0;
+  if (!duplicate_id) return 0;
   const std::uint64_t dup_id = next_id();
-  const DuplicateIdRecord d{dup_id, m.address, *duplicate_id};
+  const DuplicateIdRecord d{dup_id, m.address, std::string(*duplicate_id)};
   messages_->append_add_tx(tx_id, dup_id, record::duplicate_id, span_of(encode(d)));
   return dup_id;
 }
@@ -299,10 +292,10 @@ void StorageManager::update_delivery_count(std::uint64_t message_id, std::uint64
 }
 
 std::uint64_t StorageManager::add_duplicate_id(const std::string& address,
-                                               const std::string& duplicate_id) {
+                                               std::string_view duplicate_id) {
   const std::uint64_t id = next_id();
   if (persistent()) {
-    const DuplicateIdRecord d{id, address, duplicate_id};
+    const DuplicateIdRecord d{id, address, std::string(duplicate_id)};
     // No sync of its own: the message it belongs to is appended after it and synced.
     messages_->append_add(id, record::duplicate_id, span_of(encode(d)), journal::Sync::no, ignore);
   }

@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -71,11 +73,17 @@ class StorageManager {
   // and never stored twice because its duplicate id was lost while the message survived.
   // Returns the duplicate-id record id (0 when none was written).
   std::uint64_t store_message(const MessageRecord& m, std::span<const std::uint64_t> queue_ids,
-                              const std::string* duplicate_id, journal::Completion done);
+                              std::optional<std::string_view> duplicate_id,
+                              journal::Completion done);
+  // "No duplicate id" is std::nullopt: a null pointer would read as an empty id.
+  std::uint64_t store_message(const MessageRecord&, std::span<const std::uint64_t>, std::nullptr_t,
+                              journal::Completion) = delete;
   // The same inside a transaction: visible only after commit_tx.
   std::uint64_t store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
                                  std::span<const std::uint64_t> queue_ids,
-                                 const std::string* duplicate_id);
+                                 std::optional<std::string_view> duplicate_id);
+  std::uint64_t store_message_tx(std::uint64_t, const MessageRecord&, std::span<const std::uint64_t>,
+                                 std::nullptr_t) = delete;
   void commit_tx(std::uint64_t tx_id, journal::Completion done);
   void rollback_tx(std::uint64_t tx_id);
 
@@ -85,7 +93,7 @@ class StorageManager {
                              std::uint32_t count);
 
   // Returns the record id to delete it with when the id leaves the cache.
-  std::uint64_t add_duplicate_id(const std::string& address, const std::string& duplicate_id);
+  std::uint64_t add_duplicate_id(const std::string& address, std::string_view duplicate_id);
   void delete_duplicate_id(std::uint64_t record_id);
 
   // Runs done once everything appended before is durable.

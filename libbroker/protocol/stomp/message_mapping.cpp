@@ -69,9 +69,9 @@ std::optional<core::MessagePtr> message_from_send(codec::Frame& f, const std::st
   }
   if (routing_type) r.routing_type = core::to_store(*routing_type);
   r.type = f.header("content-length") ? store::BodyType::bytes : store::BodyType::text;
-  if (const auto* ct = f.header("content-type")) r.properties[std::string(content_type_property)] = *ct;
-  if (const auto* g = f.header("JMSXGroupID")) r.properties[std::string(core::props::group_id)] = *g;
-  if (!prefix.empty()) r.properties[std::string(prefix_property)] = prefix;
+  if (const auto* ct = f.header("content-type")) r.properties.set(content_type_property, *ct);
+  if (const auto* g = f.header("JMSXGroupID")) r.properties.set(core::props::group_id, *g);
+  if (!prefix.empty()) r.properties.set(prefix_property, prefix);
   for (const auto& [k, v] : f.headers) {
     if (consumed(k) || internal_property(k)) continue;
     r.properties.emplace(k, v);  // first occurrence wins (STOMP 1.2 repeated headers)
@@ -101,12 +101,12 @@ void encode_message(std::string& out, const core::MessageRef& ref, const Deliver
                     codec::Version version) {
   const auto& r = ref.message->record;
   // One allocation for the frame: the body plus a generous guess at the headers.
-  out.reserve(out.size() + r.body.size() + 256 + r.properties.size() * 48);
+  out.reserve(out.size() + r.body.size() + 256 + r.properties.byte_size() * 2);
   codec::FrameWriter w(out, "MESSAGE", version);
   w.header("subscription", h.subscription);
   w.header("message-id", h.ack_id);
   char number[24];
-  if (const auto* prefix = ref.message->property(prefix_property)) {
+  if (const auto prefix = ref.message->property(prefix_property)) {
     std::string destination;
     destination.reserve(prefix->size() + r.address.size());
     destination.append(*prefix).append(r.address);
@@ -125,14 +125,14 @@ void encode_message(std::string& out, const core::MessageRef& ref, const Deliver
   integer("timestamp", r.timestamp);
   if (r.routing_type)
     w.header("destination-type", *r.routing_type == store::RoutingType::anycast ? "ANYCAST" : "MULTICAST");
-  if (const auto* ct = ref.message->property(content_type_property)) w.header("content-type", *ct);
-  if (const auto* g = ref.message->property(core::props::group_id)) w.header("JMSXGroupID", *g);
+  if (const auto ct = ref.message->property(content_type_property)) w.header("content-type", *ct);
+  if (const auto g = ref.message->property(core::props::group_id)) w.header("JMSXGroupID", *g);
   if (h.ack_header) w.header("ack", h.ack_id);
   // STOMP headers are text: a typed property goes out rendered as a string; a null one has no
   // text at all and is left out.
   for (const auto& [k, v] : r.properties) {
     if (v.is_null() || internal_property(k) || fixed(k)) continue;
-    if (const std::string* text = v.string_value()) w.header(k, *text);
+    if (const auto text = v.text()) w.header(k, *text);
     else w.header(k, v.as_string());
   }
   // Only a text body may end at the first NUL; every other kind (bytes, or the encoded map,

@@ -64,13 +64,13 @@ TEST_CASE("core: queue filters and the routing type of the message select queues
   any.address = "mix";
   REQUIRE_FALSE(f.po->create_queue(any));
   auto m = f.message("blue");
-  m->record.properties["color"] = "blue";
+  m->record.properties.set("color", "blue");
   CHECK(f.send("mix", m).queues == 1);  // anycast only: the filter keeps it off "red"
   auto r = f.message("red");
-  r->record.properties["color"] = "red";
+  r->record.properties.set("color", "red");
   CHECK(f.send("mix", r).queues == 2);
   auto typed = f.message("typed");
-  typed->record.properties["color"] = "red";
+  typed->record.properties.set("color", "red");
   typed->record.routing_type = store::RoutingType::multicast;
   CHECK(f.send("mix", typed).queues == 1);
 }
@@ -173,17 +173,17 @@ TEST_CASE("core: duplicate ids are dropped, also after a restart") {
   f.start();
   f.anycast_queue("q");
   auto m = f.message("a", true);
-  m->record.properties["_AMQ_DUPL_ID"] = "id-1";
+  m->record.properties.set("_AMQ_DUPL_ID", "id-1");
   CHECK(f.send("q", m).status == RouteStatus::routed);
   auto again = f.message("a", true);
-  again->record.properties["_AMQ_DUPL_ID"] = "id-1";
+  again->record.properties.set("_AMQ_DUPL_ID", "id-1");
   bool done = false;
   CHECK(f.po->send(again, Destination::parse("q"), [&](std::error_code) { done = true; }).status ==
         RouteStatus::duplicate);
   CHECK(done);
   f.restart();
   auto third = f.message("a", true);
-  third->record.properties["_AMQ_DUPL_ID"] = "id-1";
+  third->record.properties.set("_AMQ_DUPL_ID", "id-1");
   CHECK(f.send("q", third).status == RouteStatus::duplicate);
   CHECK(f.po->find_queue("q")->message_count() == 1);
 }
@@ -205,7 +205,7 @@ TEST_CASE("core: a transaction routes at commit, is visible once published, and 
   std::vector<PendingSend> batch;
   batch.push_back({f.message("t1", true), Destination::parse("q")});
   batch.push_back({f.message("t2", true), Destination::parse("q")});
-  batch[1].message->record.properties["_AMQ_DUPL_ID"] = "tx-dup";
+  batch[1].message->record.properties.set("_AMQ_DUPL_ID", "tx-dup");
   bool done = false;
   std::vector<RoutedMessage> routed;
   CHECK(f.po->route_transaction(batch, routed, [&](std::error_code) { done = true; }) ==
@@ -219,7 +219,7 @@ TEST_CASE("core: a transaction routes at commit, is visible once published, and 
   std::vector<PendingSend> again;
   again.push_back({f.message("t3", true), Destination::parse("q")});
   again.push_back({f.message("t2", true), Destination::parse("q")});
-  again[1].message->record.properties["_AMQ_DUPL_ID"] = "tx-dup";
+  again[1].message->record.properties.set("_AMQ_DUPL_ID", "tx-dup");
   CHECK(f.po->route_transaction(again, routed, [](std::error_code) {}) == RouteStatus::duplicate);
   CHECK(routed.empty());
   f.restart();

@@ -71,7 +71,7 @@ TEST_CASE("core: consumers share a queue round-robin; selectors pick their messa
   q->add_consumer(b, {});
   for (int i = 0; i < 4; ++i) f.send("q", f.message("plain"));
   auto m = f.message("red");
-  m->record.properties["color"] = "red";
+  m->record.properties.set("color", "red");
   f.send("q", m);
   CHECK(a.got.size() + b.got.size() == 4);
   CHECK(a.got.size() == 2);
@@ -103,8 +103,19 @@ TEST_CASE("core: cancelled messages come back with a delivery count, then go to 
   Queue* dlq = f.po->find_queue("DLQ");
   REQUIRE(dlq->message_count() == 1);
   std::string orig;
-  dlq->for_each_waiting([&](const MessageRef& r) { orig = *r.message->property("_AMQ_ORIG_ADDRESS"); });
+  std::optional<std::int64_t> orig_id;
+  dlq->for_each_waiting([&](const MessageRef& r) {
+    orig = *r.message->property("_AMQ_ORIG_ADDRESS");
+    // Typed as Artemis types them: the original id a long, the routing type a byte.
+    const auto id = r.message->typed_property("_AMQ_ORIG_MESSAGE_ID");
+    REQUIRE(id.has_value());
+    CHECK(id->type() == store::PropertyType::int64);
+    orig_id = id->as_integer();
+    const auto rt = r.message->typed_property("_AMQ_ORIG_ROUTING_TYPE");
+    if (rt) CHECK(rt->type() == store::PropertyType::int8);
+  });
   CHECK(orig == "q");
+  CHECK(orig_id == static_cast<std::int64_t>(h.got[0].message->id()));
   f.restart();
   CHECK(f.po->find_queue("q")->message_count() == 0);
   CHECK(f.po->find_queue("DLQ")->message_count() == 1);
@@ -161,7 +172,10 @@ TEST_CASE("core: expired messages go to the expiry address, never to a consumer"
   Queue* eq = f.po->find_queue("ExpiryQueue");
   REQUIRE(eq->message_count() == 1);
   eq->for_each_waiting([&](const MessageRef& r) {
-    CHECK(r.message->property("_AMQ_ACTUAL_EXPIRY") != nullptr);
+    const auto when = r.message->typed_property("_AMQ_ACTUAL_EXPIRY");
+    REQUIRE(when.has_value());
+    CHECK(when->type() == store::PropertyType::int64);
+    CHECK(when->as_integer() >= f.scheduler.now_ms() - 1000);
     CHECK(r.message->record.expiration == 0);
   });
 }

@@ -292,7 +292,7 @@ TEST_CASE("session: browse sees waiting messages that match, and leaves them") {
   SessionFixture f;
   auto s = f.session();
   auto red = f.message("red");
-  red->record.properties["color"] = "red";
+  red->record.properties.set("color", "red");
   f.send("orders", red);
   f.send("orders", f.message("plain"));
   std::vector<std::string> seen;

@@ -258,7 +258,7 @@ TEST_CASE("session: a failed store leaves no trace and its duplicate id may be s
   f.consume(*s, h, "orders");
   auto with_dup_id = [&](const std::string& body) {
     auto m = f.message(body, true);
-    m->record.properties[std::string(props::duplicate_id)] = "dup-1";
+    m->record.properties.set(props::duplicate_id, "dup-1");
     return m;
   };
   f.messages_journal->fail_from_now(std::make_error_code(std::errc::io_error));

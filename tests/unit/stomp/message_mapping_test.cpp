@@ -21,7 +21,7 @@ TEST_CASE("stomp: SEND headers become string properties") {
   const auto& props = (*m)->record.properties;
   CHECK(props.at("count") == PropertyValue("5"));
   CHECK(props.at("flag").type() == store::PropertyType::string);
-  CHECK(props.count("destination") == 0);
+  CHECK_FALSE(props.contains("destination"));
 }
 
 TEST_CASE("stomp: typed properties go out as string headers") {

@@ -50,7 +50,7 @@ struct FailingStore {
     m.durable = true;
     m.body = "payload";
     const std::uint64_t queues[] = {queue};
-    store->store_message(m, queues, nullptr, [&out](std::error_code ec) { out = ec; });
+    store->store_message(m, queues, std::nullopt, [&out](std::error_code ec) { out = ec; });
   }
 };
 
@@ -145,7 +145,7 @@ TEST_CASE("store: a failed fdatasync of the real journal fails the send and is r
     m.durable = true;
     m.body = "payload";
     const std::uint64_t queues[] = {queue};
-    store.store_message(m, queues, nullptr, [&out](std::error_code ec) { out = ec; });
+    store.store_message(m, queues, std::nullopt, [&out](std::error_code ec) { out = ec; });
   };
   std::optional<std::error_code> ok, failed, later;
   send(ok);

@@ -49,7 +49,7 @@ struct Store {
     m.body = "body of " + duplicate_id;
     bool done = false;
     const std::uint64_t queues[] = {queue};
-    storage->store_message(m, queues, &duplicate_id, [&](std::error_code ec) {
+    storage->store_message(m, queues, duplicate_id, [&](std::error_code ec) {
       REQUIRE_FALSE(ec);
       done = true;
     });

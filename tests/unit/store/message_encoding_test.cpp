@@ -61,7 +61,7 @@ std::vector<std::uint8_t> encode_v1(const MessageRecord& m) {
   w.u32(static_cast<std::uint32_t>(m.properties.size()));
   for (const auto& [k, v] : m.properties) {
     w.str(k);
-    w.str(*v.string_value());
+    w.str(*v.text());
   }
   w.str(m.body);
   return std::move(w.bytes());

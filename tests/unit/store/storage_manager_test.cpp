@@ -87,7 +87,7 @@ TEST_CASE("store: durable send completes only through the journal completion") {
   auto m = sample_message(s->next_id());
   bool done = false;
   const std::uint64_t queues[] = {q};
-  s->store_message(m, queues, nullptr, [&](std::error_code ec) { done = !ec; });
+  s->store_message(m, queues, std::nullopt, [&](std::error_code ec) { done = !ec; });
   CHECK_FALSE(done);
   d.disk_answers.run_posted();
   CHECK(done);
@@ -109,9 +109,9 @@ TEST_CASE("store: restart hands back addresses, queues, messages with refs and c
     m1 = s->next_id();
     m2 = s->next_id();
     m3 = s->next_id();
-    s->store_message(sample_message(m1), both, nullptr, [](std::error_code) {});
-    s->store_message(sample_message(m2), both, nullptr, [](std::error_code) {});
-    s->store_message(sample_message(m3), both, nullptr, [](std::error_code) {});
+    s->store_message(sample_message(m1), both, std::nullopt, [](std::error_code) {});
+    s->store_message(sample_message(m2), both, std::nullopt, [](std::error_code) {});
+    s->store_message(sample_message(m3), both, std::nullopt, [](std::error_code) {});
     s->ack(m1, q1, false);
     s->ack(m1, q2, true);  // m1 fully consumed
     s->ack(m2, q1, false);
@@ -151,9 +151,9 @@ TEST_CASE("store: transactional messages appear only after commit") {
     s->add_queue({q, "q", "a"});
     const std::uint64_t qs[] = {q};
     const auto tx1 = s->next_id();
-    s->store_message_tx(tx1, sample_message(s->next_id()), qs, nullptr);
+    s->store_message_tx(tx1, sample_message(s->next_id()), qs, std::nullopt);
     const auto tx2 = s->next_id();
-    s->store_message_tx(tx2, sample_message(s->next_id()), qs, nullptr);
+    s->store_message_tx(tx2, sample_message(s->next_id()), qs, std::nullopt);
     bool committed = false;
     s->commit_tx(tx1, [&](std::error_code ec) { committed = !ec; });
     s->rollback_tx(tx2);
@@ -173,7 +173,7 @@ TEST_CASE("store: without journals everything completes at once") {
   REQUIRE_FALSE(s.load(st));
   bool done = false;
   const std::uint64_t qs[] = {1};
-  s.store_message(sample_message(s.next_id()), qs, nullptr, [&](std::error_code) { done = true; });
+  s.store_message(sample_message(s.next_id()), qs, std::nullopt, [&](std::error_code) { done = true; });
   CHECK(done);
 }
 
@@ -187,8 +187,8 @@ TEST_CASE("store: data print decodes records and counts messages per queue") {
     s->add_queue({q, "orders", "orders"});
     const std::uint64_t qs[] = {q};
     const auto m1 = s->next_id();
-    s->store_message(sample_message(m1), qs, nullptr, [](std::error_code) {});
-    s->store_message(sample_message(s->next_id()), qs, nullptr, [](std::error_code) {});
+    s->store_message(sample_message(m1), qs, std::nullopt, [](std::error_code) {});
+    s->store_message(sample_message(s->next_id()), qs, std::nullopt, [](std::error_code) {});
     s->ack(m1, q, true);
     d.disk_answers.run_posted();
   }
@@ -214,7 +214,7 @@ TEST_CASE("store: a duplicate id is written after its message and refs, in their
   const std::uint64_t qs[] = {s->next_id(), s->next_id()};
   const std::string dup = "producer:1";
   bool done = false;
-  const auto dup_record = s->store_message(sample_message(s->next_id()), qs, &dup,
+  const auto dup_record = s->store_message(sample_message(s->next_id()), qs, dup,
                                            [&](std::error_code ec) { done = !ec; });
   CHECK(dup_record != 0);
   d.disk_answers.run_posted();

@@ -1,0 +1,236 @@
+#include "store/properties.hpp"
+
+#include <cstring>
+#include <stdexcept>
+#include <type_traits>
+
+namespace artemis::store {
+namespace {
+
+template <class T>
+T load_scalar(std::string_view bytes) {
+  T v{};
+  std::memcpy(&v, bytes.data(), sizeof v);
+  return v;
+}
+
+// Lengths are varints (7 bits a byte, low bits first): nearly every key and value is shorter than
+// 128 bytes, so a length costs one byte instead of four.
+std::size_t load_length(const std::string& buf, std::size_t& at) {
+  std::size_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<std::uint8_t>(buf[at++]);
+    v |= static_cast<std::size_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return v;
+  }
+}
+
+void store_length(std::string& buf, std::size_t v) {
+  while (v >= 0x80) {
+    buf.push_back(static_cast<char>(static_cast<std::uint8_t>(v | 0x80)));
+    v >>= 7;
+  }
+  buf.push_back(static_cast<char>(static_cast<std::uint8_t>(v)));
+}
+
+template <class T>
+void store_scalar(std::string& buf, T v) {
+  buf.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+// Bytes of a fixed-width value of this type; 0 for null, -1 for the length-prefixed ones.
+int fixed_width(PropertyType t) {
+  switch (t) {
+    case PropertyType::null: return 0;
+    case PropertyType::boolean:
+    case PropertyType::int8: return 1;
+    case PropertyType::int16: return 2;
+    case PropertyType::int32:
+    case PropertyType::float32: return 4;
+    case PropertyType::int64:
+    case PropertyType::float64: return 8;
+    case PropertyType::string:
+    case PropertyType::binary: return -1;
+  }
+  return 0;
+}
+
+struct Decoded {
+  std::string_view key;
+  PropertyType type;
+  std::string_view payload;
+  std::size_t next;  // where the following entry starts
+};
+
+Decoded decode_at(const std::string& buf, std::size_t at) {
+  const auto klen = load_length(buf, at);
+  Decoded d{std::string_view(buf).substr(at, klen), PropertyType::null, {}, 0};
+  at += klen;
+  d.type = static_cast<PropertyType>(static_cast<std::uint8_t>(buf[at]));
+  ++at;
+  auto width = fixed_width(d.type);
+  std::size_t len = 0;
+  if (width < 0) {
+    len = load_length(buf, at);
+  } else {
+    len = static_cast<std::size_t>(width);
+  }
+  d.payload = std::string_view(buf).substr(at, len);
+  d.next = at + len;
+  return d;
+}
+
+}  // namespace
+
+std::optional<std::string_view> PropertyView::text() const {
+  if (type_ != PropertyType::string) return std::nullopt;
+  return payload_;
+}
+
+std::optional<std::string_view> PropertyView::binary() const {
+  if (type_ != PropertyType::binary) return std::nullopt;
+  return payload_;
+}
+
+std::optional<bool> PropertyView::as_bool() const {
+  if (type_ != PropertyType::boolean) return std::nullopt;
+  return payload_[0] != 0;
+}
+
+std::optional<std::int64_t> PropertyView::as_integer() const {
+  switch (type_) {
+    case PropertyType::int8: return load_scalar<std::int8_t>(payload_);
+    case PropertyType::int16: return load_scalar<std::int16_t>(payload_);
+    case PropertyType::int32: return load_scalar<std::int32_t>(payload_);
+    case PropertyType::int64: return load_scalar<std::int64_t>(payload_);
+    default: return std::nullopt;
+  }
+}
+
+std::optional<double> PropertyView::as_floating() const {
+  if (type_ == PropertyType::float32) return static_cast<double>(load_scalar<float>(payload_));
+  if (type_ == PropertyType::float64) return load_scalar<double>(payload_);
+  return std::nullopt;
+}
+
+std::optional<float> PropertyView::float32() const {
+  if (type_ != PropertyType::float32) return std::nullopt;
+  return load_scalar<float>(payload_);
+}
+
+PropertyValue PropertyView::to_value() const {
+  switch (type_) {
+    case PropertyType::null: return {};
+    case PropertyType::boolean: return PropertyValue(payload_[0] != 0);
+    case PropertyType::int8: return PropertyValue(load_scalar<std::int8_t>(payload_));
+    case PropertyType::int16: return PropertyValue(load_scalar<std::int16_t>(payload_));
+    case PropertyType::int32: return PropertyValue(load_scalar<std::int32_t>(payload_));
+    case PropertyType::int64: return PropertyValue(load_scalar<std::int64_t>(payload_));
+    case PropertyType::float32: return PropertyValue(load_scalar<float>(payload_));
+    case PropertyType::float64: return PropertyValue(load_scalar<double>(payload_));
+    case PropertyType::string: return PropertyValue(payload_);
+    case PropertyType::binary: return PropertyValue(Binary{std::string(payload_)});
+  }
+  return {};
+}
+
+Properties::Entry Properties::const_iterator::operator*() const {
+  const auto d = decode_at(*buf_, at_);
+  return {d.key, PropertyView(d.type, d.payload)};
+}
+
+Properties::const_iterator& Properties::const_iterator::operator++() {
+  at_ = decode_at(*buf_, at_).next;
+  return *this;
+}
+
+Properties::Properties(std::initializer_list<std::pair<std::string_view, PropertyValue>> init) {
+  for (const auto& [k, v] : init) set(k, v);
+}
+
+std::optional<std::pair<std::size_t, std::size_t>> Properties::locate(std::string_view key) const {
+  for (std::size_t at = 0; at < buf_.size();) {
+    const auto d = decode_at(buf_, at);
+    if (d.key == key) return std::pair{at, d.next};
+    at = d.next;
+  }
+  return std::nullopt;
+}
+
+std::optional<PropertyView> Properties::find(std::string_view key) const {
+  for (std::size_t at = 0; at < buf_.size();) {
+    const auto d = decode_at(buf_, at);
+    if (d.key == key) return PropertyView(d.type, d.payload);
+    at = d.next;
+  }
+  return std::nullopt;
+}
+
+PropertyValue Properties::at(std::string_view key) const {
+  auto v = find(key);
+  if (!v) throw std::out_of_range("no property " + std::string(key));
+  return v->to_value();
+}
+
+void Properties::append(std::string_view key, const PropertyValue& value) {
+  store_length(buf_, key.size());
+  buf_.append(key);
+  buf_.push_back(static_cast<char>(value.type()));
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+        } else if constexpr (std::is_same_v<T, bool>) {
+          buf_.push_back(v ? 1 : 0);
+        } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Binary>) {
+          const std::string& bytes = [&]() -> const std::string& {
+            if constexpr (std::is_same_v<T, Binary>) return v.data;
+            else return v;
+          }();
+          store_length(buf_, bytes.size());
+          buf_.append(bytes);
+        } else {
+          store_scalar(buf_, v);
+        }
+      },
+      value.variant());
+  ++count_;
+}
+
+void Properties::set(std::string_view key, const PropertyValue& value) {
+  if (auto span = locate(key)) {
+    // Rebuilt around the new entry so the key keeps its place.
+    std::string tail = buf_.substr(span->second);
+    buf_.resize(span->first);
+    --count_;
+    append(key, value);
+    buf_.append(tail);
+    return;
+  }
+  append(key, value);
+}
+
+bool Properties::emplace(std::string_view key, const PropertyValue& value) {
+  if (locate(key)) return false;
+  append(key, value);
+  return true;
+}
+
+bool Properties::erase(std::string_view key) {
+  auto span = locate(key);
+  if (!span) return false;
+  buf_.erase(span->first, span->second - span->first);
+  --count_;
+  return true;
+}
+
+bool operator==(const Properties& a, const Properties& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [k, v] : a) {
+    auto other = b.find(k);
+    if (!other || other->to_value() != v.to_value()) return false;
+  }
+  return true;
+}
+
+}  // namespace artemis::store
