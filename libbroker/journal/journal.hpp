@@ -81,7 +81,11 @@ class Journal {
  public:
   virtual ~Journal() = default;
 
-  // Opens or creates the directory, replays every file and returns what survived.
+  // Opens or creates the directory, replays every file and returns what survived. On a disk
+  // too full for the journal-min-files pool (errc::disk_full) it still opens with the files it
+  // has, logs AMQ142013, and appends go on in the last data file, then in free and reclaimed
+  // files; an append that needs a new file when there is none fails like any write on a full
+  // disk (on_failure). Any other failure to create a file fails the load.
   virtual std::error_code load(LoadResult& out) = 0;
 
   // Non-transactional records. `done` runs (via the poster) once the record is durable

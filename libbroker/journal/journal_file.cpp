@@ -34,11 +34,11 @@ std::optional<std::uint64_t> parse_file_name(const std::string& name, const std:
   return n;
 }
 
-std::error_code sync_directory(const std::filesystem::path& dir) {
+std::error_code sync_directory(const std::filesystem::path& dir, FileIo& io) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return {errno, std::system_category()};
   std::error_code ec;
-  if (::fsync(fd) != 0) ec = {errno, std::system_category()};
+  if (int err = io.fsync(fd); err != 0) ec = {err, std::system_category()};
   ::close(fd);
   return ec;
 }
@@ -116,7 +116,12 @@ std::error_code JournalFile::create(const std::filesystem::path& path, std::uint
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(errno);
   file.path_ = path;
   if (durable == Sync::yes) {
-    if (auto ec = sync_directory(path.parent_path()); ec) return ec;
+    if (auto ec = sync_directory(path.parent_path(), io); ec) {
+      // Whole but not known to be durable: the caller treats the name as never created.
+      file.close();
+      ::unlink(path.c_str());
+      return classify_errno(ec.value());
+    }
   }
   out = std::move(file);
   return {};

@@ -27,7 +27,7 @@ std::optional<std::uint64_t> parse_file_name(const std::string& name, const std:
                                              const std::string& extension);
 
 // fsync of a directory, so a create/rename/unlink in it is durable.
-std::error_code sync_directory(const std::filesystem::path& dir);
+std::error_code sync_directory(const std::filesystem::path& dir, FileIo& io = real_file_io());
 // ENOSPC, EFBIG and EDQUOT become errc::disk_full, other errno values errc::io_error.
 std::error_code classify_errno(int err);
 
@@ -43,7 +43,8 @@ class JournalFile {
   // Creates `path` of `size` bytes: writes zeros to path.tmp, a free header with `seq`, syncs,
   // renames and syncs the directory. The zero fill (not fallocate alone) matters: later
   // fdatasync calls then never need to update extent metadata. With `durable` no the syncs
-  // are skipped (journal-datasync=false promises nothing across a power loss).
+  // are skipped (journal-datasync=false promises nothing across a power loss). On failure
+  // nothing is left on disk, neither path.tmp nor path.
   static std::error_code create(const std::filesystem::path& path, std::uint64_t size,
                                 std::uint64_t seq, Sync durable, JournalFile& out,
                                 FileIo& io = real_file_io());

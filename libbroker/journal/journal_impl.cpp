@@ -29,13 +29,43 @@ std::error_code JournalImpl::load(LoadResult& out) {
   auto writer = std::make_unique<WriterThread>(options_, post_, log_, std::move(files.data),
                                                std::move(files.free), std::move(files.wrong_size),
                                                files.next_name, failure_listener_);
-  if (auto ec = writer->ensure_files(static_cast<std::size_t>(options_.min_files)); ec) return ec;
+  // Freed before the pool is topped up: each file freed here is one less to create, and on a
+  // full disk the only room there is.
+  if (auto ec = writer->release_now(index_.take_reclaimable(0)); ec) return ec;
+  // Appends start a fresh file (on a full disk, see resume_last_file): the last file may end
+  // in a torn batch whose later records reached the disk out of order; writing after them
+  // could make them valid again.
+  current_seq_ = 0;
+  if (auto ec = writer->ensure_files(static_cast<std::size_t>(options_.min_files)); ec) {
+    if (ec != errc::disk_full) return ec;
+    if (auto rec = resume_last_file(*writer, files.tails); rec) return rec;
+    const auto free = writer->free_count();
+    const auto where = current_seq_ != 0 ? fmt::format("appends go on in the last one, sequence {}",
+                                                       current_seq_)
+                       : free > 0        ? std::string("appends go on in the free ones")
+                                         : std::string("the next append fails");
+    log_.log(log_codes::kPoolShort, options_.directory.string(), writer->file_count(), free,
+             where);
+  }
   writer->start();
   writer_ = std::move(writer);
-  // Appends always start a fresh file: the last file may end in a torn batch whose later
-  // records reached the disk out of order; writing after them could make them valid again.
-  current_seq_ = 0;
-  writer_->enqueue_release(index_.take_reclaimable(0));
+  return {};
+}
+
+std::error_code JournalImpl::resume_last_file(WriterThread& writer,
+                                              const std::map<std::uint64_t, FileTail>& tails) {
+  // The disk has no room for a new file: the room left in the last data file is worth more
+  // than a fresh start. It is made like a fresh file first: whatever follows its last valid
+  // record is zeroed and synced, so nothing appended there can make a stale record valid.
+  if (index_.files().empty()) return {};
+  const auto seq = index_.files().rbegin()->first;
+  const auto it = tails.find(seq);  // none: the file has the wrong size
+  if (it == tails.end() || it->second.end + kRecordHeaderSize >= options_.file_size) return {};
+  if (auto ec = writer.clear_tail(seq, it->second.end, it->second.dirty_end); ec) {
+    return ec == errc::disk_full ? std::error_code{} : ec;  // a copy-on-write file system
+  }
+  current_seq_ = seq;
+  current_offset_ = it->second.end;
   return {};
 }
 

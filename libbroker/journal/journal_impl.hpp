@@ -11,6 +11,7 @@
 #include "journal/compactor.hpp"
 #include "journal/index.hpp"
 #include "journal/journal.hpp"
+#include "journal/recovery.hpp"
 #include "journal/writer_thread.hpp"
 
 namespace artemis::journal {
@@ -43,6 +44,9 @@ class JournalImpl final : public Journal {
 
  private:
   void append(const RecordView& record, Sync sync, Completion done);
+  // Load on a full disk: appends go on in the last data file if it has room.
+  std::error_code resume_last_file(WriterThread& writer,
+                                   const std::map<std::uint64_t, FileTail>& tails);
   Placement place(std::uint32_t size);
   void after_roll();
   void maybe_compact();

@@ -35,8 +35,14 @@ inline constexpr LogCode kWrongSize{142011, Level::warn, kLogger,
 inline constexpr LogCode kFailedState{142012, Level::error, kLogger,
                                       "Journal stopped accepting appends after an I/O error: {}"};
 
+inline constexpr LogCode kPoolShort{
+    142013, Level::warn, kLogger,
+    "Could not create journal files in {}: the disk is full. Starting with the {} files there "
+    "are, {} of them free; {}. Files are created again once the disk has room"};
+
 inline constexpr std::array kAll{&kTornTail,     &kBadHeader,     &kWriteFailed,    &kSyncFailed,
                                  &kCreateFailed, &kRecordTooLarge, &kTxDiscarded,  &kCompactDone,
-                                 &kCompactFailed, &kCompactReplayed, &kWrongSize,   &kFailedState};
+                                 &kCompactFailed, &kCompactReplayed, &kWrongSize,   &kFailedState,
+                                 &kPoolShort};
 
 }  // namespace artemis::journal::log_codes

@@ -61,7 +61,9 @@ std::error_code recover(const Options& options, const util::Logger& log, Index& 
     if (!n) continue;
     files.next_name = std::max(files.next_name, *n + 1);
     JournalFile file;
-    if (auto open_ec = JournalFile::open(entry.path(), file); open_ec) return open_ec;
+    if (auto open_ec = JournalFile::open(entry.path(), file, file_io(options)); open_ec) {
+      return open_ec;
+    }
     std::vector<std::uint8_t> head(kFileHeaderSize);
     if (auto read_ec = file.read_at(0, head); read_ec) return read_ec;
     std::string why;
@@ -102,6 +104,12 @@ std::error_code recover(const Options& options, const util::Logger& log, Index& 
     if (end.status == Decode::torn) {
       result.dropped_tail_bytes += end.dropped;
       log.log(log_codes::kTornTail, c.file.path().string(), c.seq, end.dropped, end.offset, end.why);
+    }
+    if (c.file.size() == options.file_size) {
+      const auto tail = std::span<const std::uint8_t>(bytes).subspan(end.offset);
+      const auto last = std::find_if(tail.rbegin(), tail.rend(), [](auto b) { return b != 0; });
+      const auto dirty = static_cast<std::uint64_t>(tail.rend() - last);
+      files.tails[c.seq] = FileTail{end.offset, end.offset + dirty};
     }
     files.data.emplace(c.seq, std::move(c.file));
   }

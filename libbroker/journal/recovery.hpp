@@ -32,10 +32,19 @@ struct ScanEnd {
 ScanEnd scan_file(std::span<const std::uint8_t> bytes, std::uint64_t seq,
                   const std::function<void(const RecordView&, Loc)>& on_record);
 
+// Where a data file's valid records end, and where the non-zero bytes after them (a torn
+// batch, records of an earlier incarnation) end: [end, dirty_end) must be zeroed before
+// anything is appended at `end`.
+struct FileTail {
+  std::uint64_t end = 0;
+  std::uint64_t dirty_end = 0;
+};
+
 struct RecoveredFiles {
   std::map<std::uint64_t, JournalFile> data;  // seq -> open file holding records
   std::vector<JournalFile> free;              // right-sized files ready for reuse
   std::set<std::uint64_t> wrong_size;         // data files never to reuse
+  std::map<std::uint64_t, FileTail> tails;    // right-sized data files only
   std::uint64_t max_seq = 0;                  // highest sequence in any header
   std::uint64_t next_name = 1;                // next <n> for a new file name
 };

@@ -39,28 +39,6 @@ WriterThread::~WriterThread() { stop(); }
 
 void WriterThread::update_file_count() { file_count_.store(data_.size() + free_.size()); }
 
-std::error_code WriterThread::create_free_file() {
-  const auto path = options_.directory / file_name(options_.prefix, options_.extension, next_name_);
-  JournalFile file;
-  // A free file carries sequence 0: it never validates a record until it is activated.
-  if (auto ec = JournalFile::create(path, options_.file_size, 0,
-                                    options_.datasync ? Sync::yes : Sync::no, file, io_); ec) {
-    log_.log(log_codes::kCreateFailed, path.string(), ec.message());
-    return ec;
-  }
-  ++next_name_;
-  free_.push_back(std::move(file));
-  update_file_count();
-  return {};
-}
-
-std::error_code WriterThread::ensure_files(std::size_t min_files) {
-  while (data_.size() + free_.size() < min_files || free_.empty()) {
-    if (auto ec = create_free_file(); ec) return ec;
-  }
-  return {};
-}
-
 void WriterThread::start() {
   BROKER_ASSERT(!thread_.joinable(), "journal writer started twice");
   thread_ = std::thread([this] { run(); });
@@ -120,7 +98,7 @@ void WriterThread::enqueue_release(std::vector<std::uint64_t> seqs) {
   {
     std::lock_guard lock(mutex_);
     queued_.sync = true;  // what made these files dead must be durable before they are freed
-    queued_.releases.insert(queued_.releases.end(), seqs.begin(), seqs.end());
+    for (auto seq : seqs) queued_.releases.push_back(Release{seq, queued_.used_segments});
     wake = should_wake();
   }
   if (wake) wake_.notify_one();
@@ -155,7 +133,7 @@ void WriterThread::swap_in(Batch::Swap& swap) {
     data_.emplace(seq, std::move(file));
   }
   if (options_.datasync) (void)sync_directory(options_.directory);
-  for (auto seq : swap.retired) release(seq);
+  for (auto seq : swap.retired) release_or_fail(seq);
   if (auto ec = remove_marker(options_.directory, options_.prefix); ec) {
     log_.log(log_codes::kCompactFailed, fmt::format("cannot remove the compaction marker: {}", ec.message()));
   }
@@ -189,25 +167,15 @@ void WriterThread::run() {
   }
 }
 
-std::error_code WriterThread::activate(std::uint64_t seq, JournalFile*& file) {
-  if (free_.empty()) {
-    if (auto ec = create_free_file(); ec) return ec;
-  }
-  auto [it, fresh] = data_.emplace(seq, std::move(free_.back()));
-  free_.pop_back();
-  BROKER_ASSERT(fresh, "journal file sequence {} activated twice", seq);
-  file = &it->second;
-  return {};
-}
-
-std::error_code WriterThread::write_segment(Segment& seg) {
+std::error_code WriterThread::write_segment(Batch& batch, std::size_t index) {
+  auto& seg = batch.segments[index];
   JournalFile* file = nullptr;
   iovec iov[3];
   int n = 0;
   std::uint8_t header[kFileHeaderSize];
   std::uint64_t offset = seg.at.offset;
   if (seg.at.activate) {
-    if (auto ec = activate(seg.at.seq, file); ec) return ec;
+    if (auto ec = activate(batch, index, file); ec) return ec;
     BROKER_ASSERT(seg.at.offset == kFileHeaderSize, "first record of file {} at offset {}",
                   seg.at.seq, seg.at.offset);
     // Header and first records in one write: if it tears, neither a new header with stale
@@ -240,7 +208,7 @@ std::error_code WriterThread::write_segment(Segment& seg) {
 
 void WriterThread::process(Batch& batch) {
   std::error_code ec = failure_ ? std::error_code(errc::journal_failed) : std::error_code{};
-  for (std::size_t i = 0; !ec && i < batch.used_segments; ++i) ec = write_segment(batch.segments[i]);
+  for (std::size_t i = 0; !ec && i < batch.used_segments; ++i) ec = write_segment(batch, i);
   if (!ec && batch.sync && options_.datasync) {
     for (auto seq : dirty_) {
       auto& file = data_.at(seq);
@@ -268,11 +236,17 @@ void WriterThread::process(Batch& batch) {
   if (first_failure) notify_failed(ec);
   if (!ec) {
     for (auto& swap : batch.swaps) swap_in(swap);
-    for (auto seq : batch.releases) release(seq);
+    for (const auto& r : batch.releases) {
+      if (!r.done) release_or_fail(r.seq);
+    }
   }
   if (!failure_ && free_.empty() && !batch.releases.empty()) {
-    // Keep one file ready so the next roll does not wait for a zero fill.
-    (void)create_free_file();
+    // Keep one file ready so the next roll does not wait for a zero fill. On a full disk this
+    // is where the pool fills up again once there is room.
+    std::filesystem::path path;
+    if (auto cec = create_free_file(path); cec) {
+      log_.log(log_codes::kCreateFailed, path.string(), cec.message());
+    }
   }
   update_file_count();
 }
@@ -290,40 +264,6 @@ void WriterThread::notify_failed(std::error_code ec) {
     // A copy: the handler may close the journal, which clears listener->handler.
     if (auto fn = listener ? listener->handler : FailureHandler{}) fn(ec);
   });
-}
-
-void WriterThread::release(std::uint64_t seq) {
-  if (failure_) return;  // nothing is written after a failure; the file stays a data file
-  auto node = data_.extract(seq);
-  if (node.empty()) return;
-  auto& file = node.mapped();
-  dirty_.erase(seq);
-  // Mark it free and make that durable before anything else is freed after it (a later file
-  // may hold the deletes that keep this one's records dead). If that fails the device is
-  // failing: the journal stops like after a failed append, and the file is not reused.
-  std::error_code ec = file.write_header(FileHeader{seq, FileState::free, file.size()});
-  if (ec) {
-    log_.log(log_codes::kWriteFailed, file.path().string(), 0, ec.message());
-  } else if (options_.datasync) {
-    ec = file.datasync();
-    if (ec) log_.log(log_codes::kSyncFailed, file.path().string(), ec.message());
-  }
-  if (ec) {
-    data_.insert(std::move(node));
-    if (mark_failed(ec)) notify_failed(ec);
-    return;
-  }
-  const bool wrong = wrong_size_.erase(seq) != 0;
-  const auto limit = static_cast<std::size_t>(std::max(options_.pool_files, options_.min_files));
-  const bool keep = !wrong && (options_.pool_files < 0 || data_.size() + free_.size() + 1 <= limit);
-  if (keep) {
-    free_.push_back(std::move(file));
-    return;
-  }
-  const auto path = file.path();
-  file.close();
-  std::filesystem::remove(path, ec);  // a stale file left behind costs only disk space
-  if (options_.datasync) (void)sync_directory(options_.directory);
 }
 
 }  // namespace artemis::journal

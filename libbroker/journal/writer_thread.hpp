@@ -6,6 +6,9 @@
 // file, runs one fdatasync per dirty file when any queued entry asked for sync, and then posts
 // the round's completions, in queue order, with one call to the poster.
 //
+// Names: every new file takes the next <n> of next_name_ before it exists, and the compactor
+// reserves its output names from the same counter, so no two files ever share a name.
+//
 // Errors: a failed write, sync or file creation (or a failed header rewrite when a file goes
 // back to the pool) fails that round's completions with the cause (errc::disk_full for
 // ENOSPC/EFBIG) and every later one with errc::journal_failed, then posts the failure once to
@@ -53,8 +56,15 @@ class WriterThread {
   WriterThread(const WriterThread&) = delete;
   WriterThread& operator=(const WriterThread&) = delete;
 
+  // Before start(): frees these data files (oldest first), as a release would.
+  std::error_code release_now(const std::vector<std::uint64_t>& seqs);
   // Before start(): creates free files until data + free >= min_files and at least one is free.
+  // errc::disk_full leaves the pool short; the files made so far stay in it.
   std::error_code ensure_files(std::size_t min_files);
+  // Before start(): zeroes [from, to) of data file `seq` and makes it durable, so appends can
+  // go on at `from` (a load on a full disk, JournalImpl::resume_last_file).
+  std::error_code clear_tail(std::uint64_t seq, std::uint64_t from, std::uint64_t to);
+  std::size_t free_count() const { return free_.size(); }  // before start()
   void start();
   // Drains everything queued, then stops the thread and closes the files.
   void stop();
@@ -105,11 +115,16 @@ class WriterThread {
     Completion done;
     std::error_code preset;
   };
+  struct Release {
+    std::uint64_t seq = 0;
+    std::size_t segments_before = 0;  // segments queued before this release
+    bool done = false;
+  };
   struct Batch {
     std::vector<Segment> segments;
     std::size_t used_segments = 0;
     std::vector<Item> items;
-    std::vector<std::uint64_t> releases;
+    std::vector<Release> releases;
     struct Swap {
       std::vector<std::pair<std::uint64_t, std::filesystem::path>> added;
       std::vector<std::uint64_t> retired;
@@ -129,10 +144,16 @@ class WriterThread {
   bool should_wake();
   void run();
   void process(Batch& batch);
-  std::error_code write_segment(Segment& seg);
-  std::error_code activate(std::uint64_t seq, JournalFile*& file);
-  std::error_code create_free_file();
-  void release(std::uint64_t seq);
+  std::error_code write_segment(Batch& batch, std::size_t index);
+  std::error_code activate(Batch& batch, std::size_t index, JournalFile*& file);
+  // `path` names the file it tried to make.
+  std::error_code create_free_file(std::filesystem::path& path);
+  // For an activation that found neither a free file nor room for a new one: frees the files
+  // whose release was queued before segment `index`, after syncing what precedes it.
+  std::error_code release_early(Batch& batch, std::size_t index);
+  // Marks the file free (durably) and pools or deletes it. On error it stays a data file.
+  std::error_code release(std::uint64_t seq);
+  void release_or_fail(std::uint64_t seq);
   // Journal thread: enter the failed state; true the first time (log it, then notify once the
   // round's completions are posted).
   bool mark_failed(std::error_code ec);
