@@ -342,7 +342,6 @@ void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::strin
   // A copy must not be mistaken for a resend of the original.
   p.erase(props::duplicate_id);
   if (expiry) p.set(props::actual_expiry, static_cast<std::int64_t>(scheduler_.now_ms()));
-  p.shrink_to_fit();
   copy->record.address = target;
   send(copy, Destination{target, std::nullopt}, [](std::error_code) {});
 }

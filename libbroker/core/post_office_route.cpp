@@ -108,6 +108,9 @@ void PostOffice::forget_duplicate(const Message& m) {
 }
 
 RoutedMessage PostOffice::routed(const MessagePtr& m, const Routed& r) {
+  // Complete now, about to wait on queues: the property buffer, built one property at a time
+  // by the protocol and the session, gives back its spare capacity.
+  m->record.properties.shrink_to_fit();
   RoutedMessage out;
   out.message = m;
   for (const Queue* q : r.queues) out.queues.emplace_back(q->name(), q->id());

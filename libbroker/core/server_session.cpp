@@ -155,7 +155,6 @@ SessionResult ServerSession::send(MessagePtr m, const Target& t, const std::stri
                    fmt::format("AMQ229102: Address \"{}\" is full. Message encode size = {}B",
                                t.destination.address, m->memory_size())};
   m->record.properties.set(props::connection_id, std::to_string(options_.connection_id));
-  m->record.properties.shrink_to_fit();
   if (tx != nullptr) {
     auto it = transactions_.find(*tx);
     if (it == transactions_.end())

@@ -98,14 +98,7 @@ std::error_code WriterThread::release_early(Batch& batch, std::size_t index) {
   if (std::none_of(batch.releases.begin(), batch.releases.end(), due)) return {};
   // What made these files dead was queued before them, so it is in the segments written so far.
   if (options_.datasync) {
-    for (auto seq : dirty_) {
-      auto& file = data_.at(seq);
-      if (auto ec = file.datasync(); ec) {
-        log_.log(log_codes::kSyncFailed, file.path().string(), ec.message());
-        return ec;
-      }
-    }
-    dirty_.clear();
+    if (auto ec = sync_dirty(); ec) return ec;
   }
   for (auto& r : batch.releases) {
     if (!due(r)) continue;

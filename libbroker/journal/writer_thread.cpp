@@ -206,19 +206,22 @@ std::error_code WriterThread::write_segment(Batch& batch, std::size_t index) {
   return {};
 }
 
+std::error_code WriterThread::sync_dirty() {
+  for (auto seq : dirty_) {
+    auto& file = data_.at(seq);
+    if (auto ec = file.datasync(); ec) {
+      log_.log(log_codes::kSyncFailed, file.path().string(), ec.message());
+      return ec;
+    }
+  }
+  dirty_.clear();
+  return {};
+}
+
 void WriterThread::process(Batch& batch) {
   std::error_code ec = failure_ ? std::error_code(errc::journal_failed) : std::error_code{};
   for (std::size_t i = 0; !ec && i < batch.used_segments; ++i) ec = write_segment(batch, i);
-  if (!ec && batch.sync && options_.datasync) {
-    for (auto seq : dirty_) {
-      auto& file = data_.at(seq);
-      if (ec = file.datasync(); ec) {
-        log_.log(log_codes::kSyncFailed, file.path().string(), ec.message());
-        break;
-      }
-    }
-    if (!ec) dirty_.clear();
-  }
+  if (!ec && batch.sync && options_.datasync) ec = sync_dirty();
   const bool first_failure = ec && mark_failed(ec);
   batches_.fetch_add(1, std::memory_order_relaxed);
   if (!batch.items.empty()) {

@@ -151,6 +151,8 @@ class WriterThread {
   // For an activation that found neither a free file nor room for a new one: frees the files
   // whose release was queued before segment `index`, after syncing what precedes it.
   std::error_code release_early(Batch& batch, std::size_t index);
+  // fdatasync of every file written since the last sync; stops at the first failure (logged).
+  std::error_code sync_dirty();
   // Marks the file free (durably) and pools or deletes it. On error it stays a data file.
   std::error_code release(std::uint64_t seq);
   void release_or_fail(std::uint64_t seq);

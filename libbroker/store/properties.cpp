@@ -158,12 +158,10 @@ std::optional<std::pair<std::size_t, std::size_t>> Properties::locate(std::strin
 }
 
 std::optional<PropertyView> Properties::find(std::string_view key) const {
-  for (std::size_t at = 0; at < buf_.size();) {
-    const auto d = decode_at(buf_, at);
-    if (d.key == key) return PropertyView(d.type, d.payload);
-    at = d.next;
-  }
-  return std::nullopt;
+  const auto span = locate(key);
+  if (!span) return std::nullopt;
+  const auto d = decode_at(buf_, span->first);
+  return PropertyView(d.type, d.payload);
 }
 
 PropertyValue Properties::at(std::string_view key) const {

@@ -92,7 +92,7 @@ class Properties {
   bool emplace(std::string_view key, const PropertyValue& value);
   bool erase(std::string_view key);
   // Gives back spare capacity left by building the set one property at a time: called once a
-  // message is complete, before it waits on a queue.
+  // message is complete (PostOffice, when it is routed; the decoder, when it is loaded).
   void shrink_to_fit() { buf_.shrink_to_fit(); }
   // Bytes the properties occupy (for memory accounting).
   std::size_t byte_size() const { return buf_.size(); }

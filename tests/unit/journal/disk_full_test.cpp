@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -14,6 +13,7 @@
 #include "journal/errors.hpp"
 #include "journal/journal.hpp"
 #include "journal_test_util.hpp"
+#include "support/log_capture.hpp"
 
 using namespace artemis;
 using namespace artemis::journal;
@@ -24,31 +24,10 @@ namespace {
 
 constexpr std::size_t kPayload = 200;  // 228 bytes a record: 17 fill a 4 KiB file
 
-// Log lines at warn and above, kept in a temporary file the test reads back.
-struct CapturedLog {
-  std::FILE* file = std::tmpfile();
-  util::Logger logger{file, util::Level::warn};
-  ~CapturedLog() { std::fclose(file); }
-  std::string text() {
-    std::fflush(file);
-    std::rewind(file);
-    std::string out;
-    for (int c = std::fgetc(file); c != EOF; c = std::fgetc(file)) out += static_cast<char>(c);
-    return out;
-  }
-  std::size_t count(const std::string& what) {
-    const auto t = text();
-    std::size_t n = 0;
-    for (auto at = t.find(what); at != std::string::npos; at = t.find(what, at + 1)) ++n;
-    return n;
-  }
-};
-
-std::vector<fs::path> dir_entries(const fs::path& dir) {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
 }
 
 // A journal in `dir` on a GateIo, with its failure reports.
@@ -57,8 +36,10 @@ struct DiskJournal {
   std::unique_ptr<Journal> journal;
   std::vector<std::error_code> failures;
 
-  DiskJournal(const fs::path& dir, std::shared_ptr<FileIo> io, const util::Logger& log,
-              LoadResult& loaded, std::error_code& load_ec) {
+  LoadResult loaded;
+  std::error_code load_ec;
+
+  DiskJournal(const fs::path& dir, std::shared_ptr<FileIo> io, const util::Logger& log) {
     auto o = small_options(dir);
     o.datasync = true;
     o.io = std::move(io);
@@ -93,10 +74,8 @@ std::vector<std::uint64_t> id_range(std::uint64_t first, std::uint64_t last) {
 // Ids 1..25 with room to spare: the two files made at the first load are both data files
 // (17 records in the first, 8 in the second) and no free file is left.
 void fill_two_files(const fs::path& dir) {
-  LoadResult r;
-  std::error_code ec;
-  DiskJournal j(dir, nullptr, quiet_logger(), r, ec);
-  REQUIRE_FALSE(ec);
+  DiskJournal j(dir, nullptr, quiet_logger());
+  REQUIRE_FALSE(j.load_ec);
   for (std::uint64_t id = 1; id <= 25; ++id) REQUIRE_FALSE(j.add_wait(id));
   CHECK(j.journal->stats().files == 2);
   j.journal->close();
@@ -124,17 +103,15 @@ TEST_CASE("journal: a load on a full disk opens with the files it has and append
   fill_two_files(dir.path());
   auto io = std::make_shared<GateIo>();
   io->full = true;
-  CapturedLog log;
+  test_support::LogCapture log(util::Level::warn);
   std::uint64_t id = 26;
   std::size_t confirmed = 0;
   {
-    LoadResult r;
-    std::error_code ec;
-    DiskJournal j(dir.path(), io, log.logger, r, ec);
-    REQUIRE_FALSE(ec);
-    CHECK(ids_of(r) == id_range(1, 25));
-    CHECK(log.count("AMQ142013") == 1);
-    CHECK(log.count("AMQ142005") == 0);  // not an error yet: nothing needed a new file
+    DiskJournal j(dir.path(), io, log.logger());
+    REQUIRE_FALSE(j.load_ec);
+    CHECK(ids_of(j.loaded) == id_range(1, 25));
+    CHECK(occurrences(log.text(), "AMQ142013") == 1);
+    CHECK(occurrences(log.text(), "AMQ142005") == 0);  // not an error yet: nothing needed a new file
     // The rest of the second file holds about nine more; then a new file is needed.
     std::error_code failure;
     confirmed = add_until_failure(j, id, failure);
@@ -151,11 +128,9 @@ TEST_CASE("journal: a load on a full disk opens with the files it has and append
   CHECK(dir_entries(dir.path()).size() == 2);  // the failed creation left nothing behind
   // Room again: the reload tops the pool up and appends roll into new files.
   io->full = false;
-  LoadResult r;
-  std::error_code ec;
-  DiskJournal j(dir.path(), io, quiet_logger(), r, ec);
-  REQUIRE_FALSE(ec);
-  CHECK(ids_of(r) == id_range(1, 25 + confirmed));
+  DiskJournal j(dir.path(), io, quiet_logger());
+  REQUIRE_FALSE(j.load_ec);
+  CHECK(ids_of(j.loaded) == id_range(1, 25 + confirmed));
   CHECK(j.journal->stats().files >= 3);
   for (std::uint64_t k = 0; k < 40; ++k) REQUIRE_FALSE(j.add_wait(1000 + k));
   CHECK(j.failures.empty());
@@ -166,10 +141,8 @@ TEST_CASE("journal: on a full disk a file emptied by deletes takes the roll that
   fill_two_files(dir.path());
   auto io = std::make_shared<GateIo>();
   io->full = true;
-  LoadResult r;
-  std::error_code ec;
-  DiskJournal j(dir.path(), io, quiet_logger(), r, ec);
-  REQUIRE_FALSE(ec);
+  DiskJournal j(dir.path(), io, quiet_logger());
+  REQUIRE_FALSE(j.load_ec);
   // The journal thread is held inside the write of id 26, so the deletes that empty the first
   // file, the roll that frees it and the first record of the new file all meet in one round:
   // the new file must be the freed one, there is no room for another.
@@ -199,10 +172,9 @@ TEST_CASE("journal: on a full disk a file emptied by deletes takes the roll that
   CHECK(j.failures == std::vector<std::error_code>{errc::disk_full});
   j.journal->close();
   io->full = false;
-  LoadResult again;
-  DiskJournal reopened(dir.path(), io, quiet_logger(), again, ec);
-  REQUIRE_FALSE(ec);
-  CHECK(ids_of(again) == id_range(18, id - 1));
+  DiskJournal reopened(dir.path(), io, quiet_logger());
+  REQUIRE_FALSE(reopened.load_ec);
+  CHECK(ids_of(reopened.loaded) == id_range(18, id - 1));
 }
 
 TEST_CASE("journal: on a full disk the last file's stale tail is zeroed before appends go on") {
@@ -214,10 +186,8 @@ TEST_CASE("journal: on a full disk the last file's stale tail is zeroed before a
     // Two more records at the end of the second file; then the first of them is damaged, as
     // by a torn batch: the second is whole but follows the tear, so a load drops it, and it
     // must stay dropped whatever is appended there later.
-    LoadResult r;
-    std::error_code ec;
-    DiskJournal j(dir.path(), io, quiet_logger(), r, ec);
-    REQUIRE_FALSE(ec);
+    DiskJournal j(dir.path(), io, quiet_logger());
+    REQUIRE_FALSE(j.load_ec);
     REQUIRE_FALSE(j.add_wait(26, 'T'));
     REQUIRE_FALSE(j.add_wait(27, 'S'));
     j.journal->close();
@@ -238,21 +208,19 @@ TEST_CASE("journal: on a full disk the last file's stale tail is zeroed before a
     f.seekp(static_cast<std::streamoff>(bytes.find(torn) + 10));
     f.put('!');
   }
-  LoadResult r;
-  std::error_code ec;
   {
-    DiskJournal j(dir.path(), io, quiet_logger(), r, ec);
-    REQUIRE_FALSE(ec);
-    CHECK(ids_of(r) == id_range(1, 25));
-    CHECK(r.dropped_tail_bytes > 0);
+    DiskJournal j(dir.path(), io, quiet_logger());
+    REQUIRE_FALSE(j.load_ec);
+    CHECK(ids_of(j.loaded) == id_range(1, 25));
+    CHECK(j.loaded.dropped_tail_bytes > 0);
     CHECK(file_holding(stale).first.empty());  // zeroed before anything was appended
     REQUIRE_FALSE(j.add_wait(28));
     j.journal->close();
   }
-  DiskJournal reopened(dir.path(), nullptr, quiet_logger(), r, ec);
-  REQUIRE_FALSE(ec);
+  DiskJournal reopened(dir.path(), nullptr, quiet_logger());
+  REQUIRE_FALSE(reopened.load_ec);
   auto want = id_range(1, 25);
   want.push_back(28);
-  CHECK(ids_of(r) == want);
-  CHECK(r.dropped_tail_bytes == 0);
+  CHECK(ids_of(reopened.loaded) == want);
+  CHECK(reopened.loaded.dropped_tail_bytes == 0);
 }

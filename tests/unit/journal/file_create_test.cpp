@@ -17,16 +17,6 @@ using namespace artemis::journal;
 using namespace artemis::journal::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::size_t entries_in(const fs::path& dir) {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
-  return n;
-}
-
-}  // namespace
-
 TEST_CASE("journal: a file being created keeps its name from the compactor's reservations") {
   TempDir dir;
   Loop loop;
@@ -94,11 +84,11 @@ TEST_CASE("journal: a failed file creation leaves nothing behind") {
     }
     j->close();
   }
-  CHECK(entries_in(dir.path()) == 0);
+  CHECK(dir_entries(dir.path()).size() == 0);
   io->disarm();
   auto j = make_journal(o, loop.poster(), quiet_logger());
   LoadResult r;
   REQUIRE_FALSE(j->load(r));
-  CHECK(entries_in(dir.path()) == 2);
+  CHECK(dir_entries(dir.path()).size() == 2);
   j->close();
 }

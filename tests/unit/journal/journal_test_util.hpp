@@ -3,6 +3,7 @@
 // io_context, journal options and record payloads.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -51,6 +52,14 @@ inline std::error_code flush(Journal& j, Loop& loop) {
   });
   REQUIRE(loop.run_until([&] { return done; }));
   return result;
+}
+
+// Every entry of `dir`, sorted by path.
+inline std::vector<std::filesystem::path> dir_entries(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 inline std::vector<std::uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
