@@ -9,9 +9,6 @@
 namespace artemis::net {
 namespace {
 
-// Output buffer memory kept between writes; a larger buffer (after a burst) is released.
-constexpr std::size_t kKeptBufferBytes = 64u << 10;
-
 std::string peer_of(const asio::ip::tcp::socket& s) {
   std::error_code ec;
   const auto ep = s.remote_endpoint(ec);
@@ -143,10 +140,8 @@ void TcpConnection::send(std::string_view bytes) {
 
 void TcpConnection::start_write() {
   if (writing_ || outbox_.empty() || state_ == State::finished) return;
-  in_flight_.swap(outbox_);
-  outbox_.clear();
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(in_flight_),
+  asio::async_write(socket_, outbox_.gather(),
                     [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
                       self->on_write(ec, n);
                     });
@@ -155,10 +150,11 @@ void TcpConnection::start_write() {
 void TcpConnection::on_write(const std::error_code& ec, std::size_t n) {
   writing_ = false;
   pending_bytes_ -= std::min(n, pending_bytes_);
-  in_flight_.clear();
-  // A burst (a slow consumer's backlog) may have grown the buffers; do not keep that forever.
-  if (in_flight_.capacity() > kKeptBufferBytes) std::string().swap(in_flight_);
-  if (state_ == State::finished) return;
+  outbox_.consume(n);
+  if (state_ == State::finished) {
+    outbox_.clear();  // kept by finish() while this write could still read it
+    return;
+  }
   if (ec) {
     pending_bytes_ = 0;
     outbox_.clear();
@@ -223,7 +219,7 @@ void TcpConnection::shutdown_now(CloseReason reason) {
   if (!writing_ && !outbox_.empty()) {
     std::error_code ec;
     socket_.non_blocking(true, ec);
-    if (!ec) socket_.write_some(asio::buffer(outbox_), ec);
+    if (!ec) socket_.write_some(outbox_.gather(), ec);
   }
   finish();
 }
@@ -235,7 +231,7 @@ void TcpConnection::finish() {
   timer_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  outbox_.clear();
+  if (!writing_) outbox_.clear();  // else on_write does, once the aborted write lets go
   pending_bytes_ = 0;
   log(util::Level::debug, "closed ({})", to_string(reason_));
   if (session_) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "net/connection_limits.hpp"
+#include "net/output_queue.hpp"
 #include "net/protocol.hpp"
 #include "util/log.hpp"
 
@@ -83,14 +84,12 @@ class TcpConnection final : public Connection,
   bool reading_ = false;            // an async read is in flight
   bool paused_ = false;
 
-  // Two buffers swapped per write: frames are appended to `outbox_` while `in_flight_` is
-  // being written, so a busy connection sends many frames per syscall and reuses both
-  // buffers' memory instead of allocating one string per frame.
-  std::string outbox_;
-  std::string in_flight_;
+  // Frames are appended while the front of the queue is being written, so a busy connection
+  // sends many frames per syscall (one writev of the queue's blocks).
+  OutputQueue outbox_;
   bool writing_ = false;
   bool above_high_water_ = false;   // on_writable() owed once below the low-water mark
-  std::size_t pending_bytes_ = 0;   // outbox_ + the unwritten part of in_flight_
+  std::size_t pending_bytes_ = 0;   // outbox_.size(): queued, not yet written
 
   asio::steady_timer timer_;  // handshake timeout, then the close flush timeout
   State state_ = State::open;
