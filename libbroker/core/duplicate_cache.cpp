@@ -4,17 +4,21 @@ namespace artemis::core {
 
 std::uint64_t DuplicateIdCache::add(std::string_view id, std::uint64_t record_id) {
   if (size_ == 0) return record_id;  // disabled: the caller deletes what it just wrote
+  // An id already in the cache moves to its new slot; its old entry stays in the ring until it
+  // is overwritten, then owns no key (checked below).
+  if (auto it = index_.find(id); it != index_.end()) index_.erase(it);
   if (ring_.size() < size_) {
-    index_.insert_or_assign(std::string(id), ring_.size());
-    ring_.push_back({std::string(id), record_id});
+    const Entry& added = ring_.emplace_back(Entry{std::string(id), record_id});
+    index_.emplace(added.id, ring_.size() - 1);
     return 0;
   }
   Entry& slot = ring_[next_];
   const std::uint64_t evicted = slot.record_id;
   // The slot's id may have been removed (and even re-added elsewhere) since.
   if (auto it = index_.find(slot.id); it != index_.end() && it->second == next_) index_.erase(it);
-  slot = {std::string(id), record_id};
-  index_.insert_or_assign(slot.id, next_);
+  slot.id.assign(id);
+  slot.record_id = record_id;
+  index_.emplace(slot.id, next_);
   next_ = (next_ + 1) % size_;
   return evicted;
 }

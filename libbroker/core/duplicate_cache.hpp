@@ -3,6 +3,7 @@
 // An id leaves only by being overwritten; each cached id has a journal record (when
 // persist-id-cache is on) that is deleted when it is overwritten. Broker thread only.
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -27,14 +28,11 @@ class DuplicateIdCache {
     std::uint64_t record_id = 0;
   };
   std::size_t size_;
-  std::vector<Entry> ring_;
+  // A deque: growing it never moves an entry, so index_ can key on views of the entries' ids
+  // (each id is stored once).
+  std::deque<Entry> ring_;
   std::size_t next_ = 0;
-  // Looked up by string_view: checking a send's id allocates nothing.
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_;
+  std::unordered_map<std::string_view, std::size_t> index_;
 };
 
 }  // namespace artemis::core

@@ -117,6 +117,7 @@ std::error_code PostOffice::create_queue(QueueDefinition def, Queue** out) {
   auto q = std::make_unique<Queue>(std::move(def), *this);
   Queue* raw = q.get();
   queues_.emplace(raw->name(), std::move(q));
+  queues_by_id_.emplace(raw->id(), raw);
   if (out != nullptr) *out = raw;
   return {};
 }
@@ -133,6 +134,7 @@ std::error_code PostOffice::delete_queue(const std::string& name) {
     std::erase(a->queues, name);
     a->binding_removed_ms = scheduler_.now_ms();
   }
+  queues_by_id_.erase(q.id());
   queues_.erase(it);
   return {};
 }
@@ -185,6 +187,7 @@ Queue* PostOffice::restore_queue(const store::QueueRecord& r) {
   auto q = std::make_unique<Queue>(std::move(def), *this);
   Queue* raw = q.get();
   queues_.emplace(raw->name(), std::move(q));
+  queues_by_id_.emplace(raw->id(), raw);
   return raw;
 }
 
@@ -226,7 +229,7 @@ void PostOffice::load(store::LoadedState& state) {
     }
     for (auto& [q, count] : targets) {
       account(q->address(), static_cast<std::int64_t>(m->memory_size()));
-      MessageRef ref{m, count, m->record.scheduled};
+      MessageRef ref{m, count, m->record.scheduled, {}};
       q->add(std::move(ref));
     }
   }

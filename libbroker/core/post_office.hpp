@@ -40,8 +40,8 @@ namespace artemis::core {
 using SendCompletion = std::function<void(std::error_code)>;
 
 struct AutoCreatePlan {
-  bool create_address = false;    // needs createAddress
-  bool add_routing_type = false;  // needs createAddress
+  bool create_address = false;              // needs createAddress
+  bool add_routing_type = false;            // needs createAddress
   std::optional<std::string> create_queue;  // durable anycast queue; needs createDurableQueue
   bool nothing() const { return !create_address && !add_routing_type && !create_queue; }
 };
@@ -61,9 +61,9 @@ struct PendingSend {
 // A routed message whose durable part is written (or on its way), not yet on its queues.
 struct RoutedMessage {
   MessagePtr message;
-  // Name and id of each queue: one may be deleted (unsubscribe, auto-delete) while the write is
-  // on its way to disk, so they are looked up again at publish.
-  std::vector<std::pair<std::string, std::uint64_t>> queues;
+  // The id of each queue: one may be deleted (unsubscribe, auto-delete) while the write is on
+  // its way to disk, so they are looked up again at publish.
+  std::vector<std::uint64_t> queue_ids;
   std::vector<std::uint64_t> durable_ids;
   bool settled = false;  // published or discarded
 };
@@ -147,19 +147,14 @@ class PostOffice : public QueueHost {
   void expire(Queue& queue, const MessageRef& ref) override;
 
  private:
-  struct Routed {
-    std::vector<Queue*> queues;
-    std::vector<std::uint64_t> durable_ids;
-  };
-  Routed select_queues(const Message& m, const Destination& d);
+  // Fills out.queue_ids and out.durable_ids.
+  void select_queues(const Message& m, const Destination& d, RoutedMessage& out);
   bool duplicate(const Message& m);
   void apply_expiry_delay(Message& m);
   void remember_duplicate(const Message& m, std::uint64_t record_id);
   std::optional<std::string_view> duplicate_id_to_store(const Message& m);
-  RoutedMessage routed(const MessagePtr& m, const Routed& r);
   void forget_duplicate(const Message& m);
-  void move_copy(Queue& queue, const MessageRef& ref, const std::string& target,
-                 bool expiry);
+  void move_copy(Queue& queue, const MessageRef& ref, const std::string& target, bool expiry);
   void account(const std::string& address, std::int64_t delta);
   void reap();
   Queue* restore_queue(const store::QueueRecord& r);
@@ -172,6 +167,10 @@ class PostOffice : public QueueHost {
   match::Wildcards wildcards_;
   std::map<std::string, Address, std::less<>> addresses_;
   std::map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
+  std::unordered_map<std::uint64_t, Queue*> queues_by_id_;  // the same queues, for publish
+  // select_queues' working lists, kept for their capacity: routing allocates nothing of its own.
+  std::vector<Address*> route_sources_;
+  std::vector<Queue*> route_anycast_;
   std::set<std::string> wildcard_addresses_;
   std::unordered_map<std::string, DuplicateIdCache> duplicates_;
   std::unordered_map<std::string, std::vector<std::function<void()>>> unblock_waiters_;

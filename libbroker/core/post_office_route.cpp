@@ -23,20 +23,21 @@ std::error_code store_error(std::error_code ec) {
 
 }  // namespace
 
-PostOffice::Routed PostOffice::select_queues(const Message& m, const Destination& d) {
-  Routed out;
+void PostOffice::select_queues(const Message& m, const Destination& d, RoutedMessage& out) {
   auto take = [&](Queue* q) {
-    out.queues.push_back(q);
-    if (m.durable() && q->durable() && !q->definition().temporary) out.durable_ids.push_back(q->id());
+    out.queue_ids.push_back(q->id());
+    if (m.durable() && q->durable() && !q->definition().temporary)
+      out.durable_ids.push_back(q->id());
   };
   if (d.queue) {
     Queue* q = find_queue(*d.queue);
     if (q != nullptr && q->address() == d.address && q->accepts(m)) take(q);
-    return out;
+    return;
   }
   const auto rt = to_core(m.record.routing_type);
   // Candidate addresses: the address itself and every wildcard address matching it.
-  std::vector<Address*> sources;
+  auto& sources = route_sources_;
+  sources.clear();
   if (Address* a = find_address(d.address)) sources.push_back(a);
   for (const auto& w : wildcard_addresses_) {
     if (w == d.address) continue;
@@ -45,7 +46,8 @@ PostOffice::Routed PostOffice::select_queues(const Message& m, const Destination
   }
   for (Address* a : sources) {
     // The anycast group: one queue, round-robin from where the last message went.
-    std::vector<Queue*> anycast;
+    auto& anycast = route_anycast_;
+    anycast.clear();
     for (const auto& name : a->queues) {
       Queue* q = find_queue(name);
       if (q == nullptr) continue;
@@ -64,7 +66,6 @@ PostOffice::Routed PostOffice::select_queues(const Message& m, const Destination
       break;
     }
   }
-  return out;
 }
 
 bool PostOffice::duplicate(const Message& m) {
@@ -89,8 +90,10 @@ void PostOffice::remember_duplicate(const Message& m, std::uint64_t record_id) {
   if (s.id_cache_size <= 0) return;
   auto& cache = duplicates_.try_emplace(m.record.address, static_cast<std::size_t>(s.id_cache_size))
                     .first->second;
-  if (record_id == 0 && config_.persist_id_cache) record_id = storage_.add_duplicate_id(m.record.address, *id);
-  if (const auto evicted = cache.add(*id, record_id); evicted != 0) storage_.delete_duplicate_id(evicted);
+  if (record_id == 0 && config_.persist_id_cache)
+    record_id = storage_.add_duplicate_id(m.record.address, *id);
+  if (const auto evicted = cache.add(*id, record_id); evicted != 0)
+    storage_.delete_duplicate_id(evicted);
 }
 
 void PostOffice::apply_expiry_delay(Message& m) {
@@ -107,17 +110,6 @@ void PostOffice::forget_duplicate(const Message& m) {
   if (it != duplicates_.end()) it->second.remove(*id);
 }
 
-RoutedMessage PostOffice::routed(const MessagePtr& m, const Routed& r) {
-  // Complete now, about to wait on queues: the property buffer, built one property at a time
-  // by the protocol and the session, gives back its spare capacity.
-  m->record.properties.shrink_to_fit();
-  RoutedMessage out;
-  out.message = m;
-  for (const Queue* q : r.queues) out.queues.emplace_back(q->name(), q->id());
-  out.durable_ids = r.durable_ids;
-  return out;
-}
-
 RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage& out,
                               SendCompletion stored) {
   if (m->record.id == 0) m->record.id = storage_.next_id();
@@ -125,14 +117,14 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
   apply_expiry_delay(*m);
   out = RoutedMessage{m, {}, {}};
   if (duplicate(*m)) {
-    log_.log(log_codes::duplicate_message, fmt::format("id={}, address={}, _AMQ_DUPL_ID={}",
-                                                       m->id(), d.address,
-                                                       *m->property(props::duplicate_id)));
+    log_.log(log_codes::duplicate_message,
+             fmt::format("id={}, address={}, _AMQ_DUPL_ID={}", m->id(), d.address,
+                         *m->property(props::duplicate_id)));
     stored({});
     return RouteStatus::duplicate;
   }
-  Routed r = select_queues(*m, d);
-  if (r.queues.empty()) {
+  select_queues(*m, d, out);
+  if (out.queue_ids.empty()) {
     const auto& s = settings_for(d.address);
     remember_duplicate(*m, 0);
     if (s.send_to_dla_on_no_route && s.dead_letter_address && *s.dead_letter_address != d.address) {
@@ -147,19 +139,19 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
     stored({});
     return RouteStatus::no_route;
   }
-  out = routed(m, r);
-  m->durable_refs = static_cast<int>(r.durable_ids.size());
-  if (r.durable_ids.empty()) {
+  // Complete now, about to wait on queues: the property buffer, built one property at a time
+  // by the protocol and the session, gives back its spare capacity.
+  m->record.properties.shrink_to_fit();
+  m->durable_refs = static_cast<int>(out.durable_ids.size());
+  if (out.durable_ids.empty()) {
     remember_duplicate(*m, 0);
     stored({});
     return RouteStatus::routed;
   }
   // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
   const auto dup = storage_.store_message(
-      m->record, r.durable_ids, duplicate_id_to_store(*m),
-      [stored = std::move(stored)](std::error_code ec) {
-        stored(store_error(ec));
-      });
+      m->record, out.durable_ids, duplicate_id_to_store(*m),
+      [stored = std::move(stored)](std::error_code ec) { stored(store_error(ec)); });
   remember_duplicate(*m, dup);
   return RouteStatus::routed;
 }
@@ -168,9 +160,10 @@ void PostOffice::publish(RoutedMessage& r) {
   if (r.settled) return;
   r.settled = true;
   const MessagePtr& m = r.message;
-  for (const auto& [name, id] : r.queues) {
-    Queue* q = find_queue(name);
-    if (q != nullptr && q->id() == id) {
+  for (const auto id : r.queue_ids) {
+    const auto it = queues_by_id_.find(id);
+    if (it != queues_by_id_.end()) {
+      Queue* q = it->second;
       account(m->record.address, static_cast<std::int64_t>(m->memory_size()));
       q->add(MessageRef{m, 0, m->record.scheduled, {}});
     } else if (std::find(r.durable_ids.begin(), r.durable_ids.end(), id) != r.durable_ids.end() &&
@@ -190,12 +183,12 @@ void PostOffice::discard(RoutedMessage& r) {
 
 RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion done) {
   auto r = std::make_shared<RoutedMessage>();
-  const auto status =
-      route(std::move(m), d, *r, [this, alive = alive_, r, done = std::move(done)](std::error_code ec) {
-        if (*alive) ec ? discard(*r) : publish(*r);
-        done(ec);
-      });
-  return {status, r->queues.size()};
+  const auto status = route(std::move(m), d, *r,
+                            [this, alive = alive_, r, done = std::move(done)](std::error_code ec) {
+                              if (*alive) ec ? discard(*r) : publish(*r);
+                              done(ec);
+                            });
+  return {status, r->queue_ids.size()};
 }
 
 RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
@@ -217,7 +210,10 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
   for (auto& s : sends) {
     if (s.message->record.id == 0) s.message->record.id = storage_.next_id();
     apply_expiry_delay(*s.message);
-    Routed r = select_queues(*s.message, s.destination);
+    auto& r = out.emplace_back();
+    r.message = s.message;
+    select_queues(*s.message, s.destination, r);
+    s.message->record.properties.shrink_to_fit();
     s.message->durable_refs = static_cast<int>(r.durable_ids.size());
     std::uint64_t dup = 0;
     if (!r.durable_ids.empty()) {
@@ -226,15 +222,13 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
                                       duplicate_id_to_store(*s.message));
     }
     remember_duplicate(*s.message, dup);
-    out.push_back(routed(s.message, r));
   }
   if (!any_durable) {
     stored({});
     return RouteStatus::routed;
   }
-  storage_.commit_tx(tx, [stored = std::move(stored)](std::error_code ec) {
-    stored(store_error(ec));
-  });
+  storage_.commit_tx(tx,
+                     [stored = std::move(stored)](std::error_code ec) { stored(store_error(ec)); });
   return RouteStatus::routed;
 }
 

@@ -54,7 +54,9 @@ void Index::on_delete(std::uint64_t id, Loc loc) {
 
 void Index::on_tx_record(RecordType type, std::uint64_t tx_id, std::uint64_t id, Loc loc) {
   count_live(loc);  // live until the outcome
-  txs_[tx_id].ops.push_back(TxOp{type, id, loc});
+  auto& ops = txs_[tx_id].ops;
+  if (ops.empty()) ops.reserve(4);  // a send with a duplicate id: message, id, ref(s)
+  ops.push_back(TxOp{type, id, loc});
 }
 
 void Index::on_prepare(std::uint64_t tx_id, Loc loc) {

@@ -45,6 +45,12 @@ void Frame::add(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+void Frame::clear() {
+  command.clear();
+  headers.clear();
+  body.clear();
+}
+
 std::ostream& operator<<(std::ostream& os, const Frame& f) {
   os << f.command << " {";
   bool first = true;
@@ -221,7 +227,7 @@ Decoder::Status Decoder::on_command_line(std::string_view line) {
     if (u < 0x21 || u > 0x7e) return fail(errc::bad_command);
   }
   current_.command.assign(line);
-  current_.headers.reserve(16);  // one allocation for a typical frame's headers, not five
+  if (current_.headers.capacity() < 16) current_.headers.reserve(16);  // one allocation, not five
   state_ = State::headers;
   return Status::need_more;
 }
@@ -288,8 +294,10 @@ Decoder::Status Decoder::read_body(Frame& out) {
   }
   current_.body.assign(avail.substr(0, body_end));
   pos_ += body_end + 1;
-  out = std::move(current_);
-  current_ = Frame{};
+  // Swapped, not moved: the caller's finished frame (see Frame::clear) comes back with its
+  // header vector's capacity, so a steady stream of frames allocates no header vectors.
+  std::swap(out, current_);
+  current_.clear();
   state_ = State::between_frames;
   frame_bytes_ = 0;
   scanned_ = 0;

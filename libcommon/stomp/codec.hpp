@@ -28,6 +28,8 @@ struct Frame {
   std::string header_or(std::string_view name, std::string_view fallback) const;
   void set(std::string name, std::string value);  // replace or append
   void add(std::string name, std::string value);  // append
+  // Empties the frame but keeps the header vector's capacity for the next one.
+  void clear();
 };
 std::ostream& operator<<(std::ostream& os, const Frame& f);
 

@@ -78,7 +78,7 @@ void StompSession::on_bytes(std::string_view bytes) {
       break;
     }
     dispatch(frame);
-    frame = {};
+    frame.clear();
   }
 }
 
