@@ -190,6 +190,9 @@ struct BrokerConfig {
   std::int64_t global_max_size = -1;
   std::int64_t global_max_messages = -1;
   int max_disk_usage = 90;
+  // Bytes that must stay usable on each data file system; -1 off. Set, it replaces
+  // max-disk-usage (Artemis checks one or the other).
+  std::int64_t min_disk_free = -1;
   std::int64_t disk_scan_period_ms = 5000;
   std::int64_t message_expiry_scan_period_ms = 30000;
   std::int64_t address_queue_scan_period_ms = 30000;

@@ -98,6 +98,12 @@ const std::array kCoreOptions{
                [](P& p, N n, C& c) { set(c.global_max_messages, p.integer(n, minus_one_or_more)); }},
     CoreOption{"max-disk-usage", "disk use percentage that blocks producers (-1 = off)",
                [](P& p, N n, C& c) { set(c.max_disk_usage, p.int32(n, disk_percent)); }},
+    CoreOption{"min-disk-free",
+               "usable bytes at or below which producers block (e.g. 1G; -1 = off; replaces "
+               "max-disk-usage)",
+               [](P& p, N n, C& c) {
+                 set(c.min_disk_free, p.byte_size(n, minus_one_or_positive));
+               }},
     CoreOption{"disk-scan-period", "ms between disk usage checks",
                [](P& p, N n, C& c) { set(c.disk_scan_period_ms, p.integer(n, positive)); }},
     CoreOption{"message-expiry-scan-period", "ms between expiry scans (-1 = off)",

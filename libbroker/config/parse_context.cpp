@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <limits>
 #include <cstdlib>
 
 #include "config/substitute.hpp"
@@ -21,6 +23,19 @@ std::string_view local_name(pugi::xml_node n) {
 std::string tag(pugi::xml_node n) { return fmt::format("<{}>", local_name(n)); }
 
 namespace {
+
+// Digits and a known unit whose value does not fit in 64 bits ("99999999999G"): worth a "too
+// large" rather than "not a size", which would send the reader looking for a typo. Negative
+// when the digits carry a minus sign.
+int size_overflow_sign(std::string_view v) {
+  v = util::trim(v);
+  const bool negative = !v.empty() && v.front() == '-';
+  const std::size_t from = !v.empty() && (v.front() == '-' || v.front() == '+') ? 1 : 0;
+  std::size_t i = from;
+  while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+  if (i == from || !util::parse_byte_size("1" + std::string(v.substr(i)))) return 0;
+  return negative ? -1 : 1;
+}
 
 // Levenshtein distance, capped: only used to suggest a close known name for a typo.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -185,8 +200,16 @@ std::optional<std::int64_t> ParseContext::byte_size(pugi::xml_node n, Bounds b) 
   if (!v) return std::nullopt;
   const auto size = util::parse_byte_size(*v);
   if (!size) {
-    error(n, errc::invalid_value,
-          fmt::format("{}: '{}' is not a size (e.g. 10M, 512K or 1048576)", tag(n), *v));
+    const int overflow = size_overflow_sign(*v);
+    constexpr auto kLowest = std::numeric_limits<std::int64_t>::min();
+    if (overflow < 0) return check_bounds(n, tag(n), *v, kLowest, b);
+    if (overflow > 0) {
+      error(n, errc::out_of_range,
+            fmt::format("{}: '{}' is too large (at most {})", tag(n), *v, b.max));
+    } else {
+      error(n, errc::invalid_value,
+            fmt::format("{}: '{}' is not a size (e.g. 10M, 512K or 1048576)", tag(n), *v));
+    }
     return std::nullopt;
   }
   return check_bounds(n, tag(n), *v, *size, b);

@@ -55,6 +55,7 @@ TEST_CASE("config: printing shows the effective values and hides the cluster pas
   CHECK(text.find("journal-directory: /srv/brokers/master/data/journal\n") != std::string::npos);
   CHECK(text.find("  journal-type: NIO\n") != std::string::npos);
   CHECK(text.find("  journal-file-size: 10485760\n") != std::string::npos);
+  CHECK(text.find("max-disk-usage: 90\nmin-disk-free: -1\n") != std::string::npos);
   CHECK(text.find("protocols: [CORE, AMQP, STOMP, HORNETQ, MQTT, OPENWIRE]") != std::string::npos);
   CHECK(text.find("  - name: artemis\n") != std::string::npos);
   CHECK(text.find("cluster-user: admin\n") != std::string::npos);

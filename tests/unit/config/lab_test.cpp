@@ -130,6 +130,7 @@ TEST_CASE("config: the default create output loads with its values and no warnin
   CHECK(c.journal.page_sync_timeout_ns == 16000);
   CHECK(c.disk_scan_period_ms == 5000);
   CHECK(c.max_disk_usage == 90);
+  CHECK(c.min_disk_free == -1);
   CHECK(c.global_max_messages == -1);
   CHECK(c.global_max_size == -1);
   CHECK(c.critical_analyzer.enabled);

@@ -220,6 +220,7 @@ TEST_CASE("config: wildcard syntax and scalar core options are read") {
     <global-max-size>512M</global-max-size>
     <global-max-messages>100000</global-max-messages>
     <max-disk-usage>-1</max-disk-usage>
+    <min-disk-free>2GB</min-disk-free>
     <message-expiry-scan-period>-1</message-expiry-scan-period>
     <address-queue-scan-period>100</address-queue-scan-period>
     <id-cache-size>100</id-cache-size>
@@ -244,6 +245,7 @@ TEST_CASE("config: wildcard syntax and scalar core options are read") {
   CHECK(c.global_max_size == 512LL * 1024 * 1024);
   CHECK(c.global_max_messages == 100000);
   CHECK(c.max_disk_usage == -1);
+  CHECK(c.min_disk_free == 2LL * 1024 * 1024 * 1024);
   CHECK(c.message_expiry_scan_period_ms == -1);
   CHECK(c.address_queue_scan_period_ms == 100);
   CHECK(c.id_cache_size == 100);
@@ -268,6 +270,17 @@ TEST_CASE("config: sizes may be written as 10M, 10MB, 10MiB or bytes") {
     const auto r = load_ok(core(std::string("<journal-file-size>") + written +
                                 "</journal-file-size><security-enabled>false</security-enabled>"));
     CHECK(r.config.journal.file_size == 10485760);
+  }
+}
+
+TEST_CASE("config: min-disk-free takes byte notation as Artemis's ByteUtil does") {
+  for (const auto& [written, bytes] : {std::pair{"100M", 100LL << 20}, std::pair{"1GB", 1LL << 30},
+                                       std::pair{"512KiB", 512LL << 10}, std::pair{"-1", -1LL},
+                                       std::pair{"1048576", 1048576LL}}) {
+    CAPTURE(std::string(written));
+    const auto r = load_ok(core(std::string("<min-disk-free>") + written +
+                                "</min-disk-free><security-enabled>false</security-enabled>"));
+    CHECK(r.config.min_disk_free == bytes);
   }
 }
 
