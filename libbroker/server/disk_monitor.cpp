@@ -32,6 +32,7 @@ DiskMonitorOptions DiskMonitorOptions::from(const config::BrokerConfig& config) 
     if (!dir->empty()) o.directories.push_back(*dir);
   }
   o.max_disk_usage = config.max_disk_usage;
+  o.min_disk_free = config.min_disk_free;
   o.period = std::chrono::milliseconds(std::max<std::int64_t>(config.disk_scan_period_ms, 1));
   // Without persistence nothing is written to the journal directory.
   if (config.persistence_enabled && !config.journal_directory.empty()) {
@@ -63,7 +64,13 @@ DiskMonitor::DiskMonitor(DiskMonitorOptions options, util::Scheduler& scheduler,
 DiskMonitor::~DiskMonitor() { stop(); }
 
 void DiskMonitor::start() {
-  if (running_ || options_.max_disk_usage < 0 || options_.directories.empty()) return;
+  if (running_ || options_.directories.empty()) return;
+  if (options_.max_disk_usage < 0 && options_.min_disk_free < 0) return;
+  if (options_.min_disk_free >= 0 && options_.max_disk_usage >= 0) {
+    // max-disk-usage has a default (90), so this is logged whenever min-disk-free is set alone.
+    log_.log(log_codes::config_param_override, "min-disk-free", options_.min_disk_free,
+             "max-disk-usage", options_.max_disk_usage);
+  }
   running_ = true;
   check();
   arm();
@@ -85,12 +92,16 @@ void DiskMonitor::arm() {
 }
 
 void DiskMonitor::check() {
+  const bool by_free = options_.min_disk_free >= 0;
   // The file system that is worst off decides (and is the one the log line describes).
   struct Verdict {
     DiskSpace space;
     double usage = 0;
-    bool over_usage = false;
+    bool over_limit = false;  // beyond max-disk-usage, or not above min-disk-free
     bool no_room = false;
+  };
+  const auto worse = [by_free](const Verdict& a, const Verdict& b) {
+    return by_free ? a.space.usable < b.space.usable : a.usage > b.usage;
   };
   std::optional<Verdict> worst;
   std::optional<Verdict> journal;  // what the "back under the limit" line describes
@@ -105,12 +116,13 @@ void DiskMonitor::check() {
     if (!seen.insert(space.device).second) continue;
     Verdict v{space};
     v.usage = space.total == 0 ? 0.0 : 1.0 - static_cast<double>(space.usable) / static_cast<double>(space.total);
-    v.over_usage = v.usage * 100.0 > static_cast<double>(options_.max_disk_usage);
+    v.over_limit = by_free ? space.usable <= static_cast<std::uint64_t>(options_.min_disk_free)
+                           : v.usage * 100.0 > static_cast<double>(options_.max_disk_usage);
     // The journal's file system: the first directory, or any other on the same device.
     v.no_room = i == 0 && space.usable < options_.journal_headroom;
     if (i == 0) journal = v;
-    const bool bad = v.over_usage || v.no_room;
-    if (bad && (!worst || v.usage > worst->usage)) worst = v;
+    const bool bad = v.over_limit || v.no_room;
+    if (bad && (!worst || worse(v, *worst))) worst = v;
   }
   if (!journal && !worst) return;  // nothing could be checked: keep the last verdict
   const bool full = worst.has_value();
@@ -118,10 +130,11 @@ void DiskMonitor::check() {
   full_ = full;
   if (full) {
     const auto& v = *worst;
-    const auto usage = fmt::format("{:.1f}%", v.usage * 100.0);
-    if (v.over_usage) {
+    if (v.over_limit && by_free) {
+      log_.log(log_codes::min_disk_free_reached, human_bytes(v.space.usable));
+    } else if (v.over_limit) {
       log_.log(log_codes::max_disk_usage_reached, human_bytes(v.space.usable),
-               human_bytes(v.space.total), usage);
+               human_bytes(v.space.total), fmt::format("{:.1f}%", v.usage * 100.0));
     } else {
       // Not an Artemis line: Artemis would only notice once the journal failed.
       log_.plain(util::Level::warn, log_codes::server_logger,
@@ -129,10 +142,11 @@ void DiskMonitor::check() {
                  "file of {} bytes. System will start blocking producers.",
                  human_bytes(v.space.usable), human_bytes(v.space.total), options_.journal_headroom);
     }
+  } else if (by_free) {
+    log_.log(log_codes::min_disk_free_restored, human_bytes(journal->space.usable));
   } else {
-    const auto& v = *journal;
-    log_.log(log_codes::max_disk_usage_restored, human_bytes(v.space.usable),
-             human_bytes(v.space.total), fmt::format("{:.1f}%", v.usage * 100.0));
+    log_.log(log_codes::max_disk_usage_restored, human_bytes(journal->space.usable),
+             human_bytes(journal->space.total), fmt::format("{:.1f}%", journal->usage * 100.0));
   }
   if (on_change_) on_change_(full);
 }

@@ -1,14 +1,18 @@
 #pragma once
-// DiskMonitor: Artemis's disk usage check (max-disk-usage, disk-scan-period). Every period it
-// looks at the file system of each data directory (journal, bindings, paging, large messages;
-// each file system once) and reports the disk full when
-//   - usage (1 - usable / total, as Artemis computes it) is beyond max-disk-usage percent, or
-//   - the journal's file system cannot hold the next journal file (journal-file-size): the pool
-//     would have to create one and the journal would stop on ENOSPC. A disk filled to 81 % with
-//     max-disk-usage 90 must block producers too.
-// A change is logged (AMQ222210 / AMQ222211) and handed to `on_change`; the broker blocks every
-// producer while full (core::PostOffice::set_disk_full), consumers keep draining.
-// max-disk-usage -1 turns the monitor off, as in Artemis.
+// DiskMonitor: Artemis's disk usage check (max-disk-usage, min-disk-free, disk-scan-period).
+// Every period it looks at the file system of each data directory (journal, bindings, paging,
+// large messages; each file system once) and reports the disk full when
+//   - with min-disk-free set: usable bytes are at or below it (Artemis: full unless usable >
+//     min-disk-free); max-disk-usage is then not checked at all, as in Artemis;
+//   - otherwise: usage (1 - usable / total, as Artemis computes it) is beyond max-disk-usage
+//     percent;
+//   - either way: the journal's file system cannot hold the next journal file
+//     (journal-file-size): the pool would have to create one and the journal would stop on
+//     ENOSPC. A disk filled to 81 % with max-disk-usage 90 must block producers too.
+// A change is logged (AMQ222210 / AMQ222211, or AMQ224128 / AMQ224129 for min-disk-free) and
+// handed to `on_change`; the broker blocks every producer while full
+// (core::PostOffice::set_disk_full), consumers keep draining. With both limits off (-1) there
+// is no monitor, as in Artemis.
 //
 // Built per activation by the Broker; broker thread only. The "free space" function is
 // injectable so tests drive it on a ManualScheduler.
@@ -38,6 +42,7 @@ std::error_code statvfs_probe(const std::filesystem::path& dir, DiskSpace& out);
 struct DiskMonitorOptions {
   std::vector<std::filesystem::path> directories;  // the first one holds the message journal
   int max_disk_usage = 90;                         // percent; -1: off
+  std::int64_t min_disk_free = -1;  // bytes; -1: off, else max_disk_usage is not used
   std::chrono::milliseconds period{5000};
   std::uint64_t journal_headroom = 0;  // bytes the journal's file system must keep usable
   static DiskMonitorOptions from(const config::BrokerConfig& config);

@@ -51,10 +51,25 @@ inline constexpr util::LogCode max_disk_usage_restored{
     222211, util::Level::info, server_logger,
     "Free storage space is at {} of {} total. Usage rate is {} which is below the configured "
     "<max-disk-usage>. System will unblock producers."};
+// The same monitor with <min-disk-free> set: it replaces max-disk-usage (Artemis's
+// FileStoreMonitor checks one or the other), and both lines of this pair are WARN in Artemis.
+inline constexpr util::LogCode min_disk_free_reached{
+    224128, util::Level::warn, server_logger,
+    "Free storage space is at {} which is below the configured <min-disk-free>. System will "
+    "start blocking producers."};
+inline constexpr util::LogCode min_disk_free_restored{
+    224129, util::Level::warn, server_logger,
+    "Free storage space is at {} which is above the configured <min-disk-free>. System will "
+    "unblock producers."};
+inline constexpr util::LogCode config_param_override{
+    224130, util::Level::info, server_logger,
+    "The {} value {} will override the {} value {} since both are set."};
 inline constexpr std::array all{&starting_server,   &broker_starting,      &using_nio_journal,
                                 &aio_fallback,      &protocol_module_found, &acceptor_started,
                                 &server_active,     &server_started,       &server_stopped,
                                 &critical_io_error, &reloading_configuration,
-                                &max_disk_usage_reached, &max_disk_usage_restored};
+                                &max_disk_usage_reached, &max_disk_usage_restored,
+                                &min_disk_free_reached, &min_disk_free_restored,
+                                &config_param_override};
 
 }  // namespace artemis::server::log_codes

@@ -1,7 +1,8 @@
-"""The disk monitor (max-disk-usage, disk-scan-period) against real `artemis run` processes and
-a real statvfs: when the disk is beyond the limit the broker logs AMQ222210, stops reading
-producers (AMQ222212), keeps delivering to consumers, and lets producers go on once the disk
-is back under the limit (AMQ222211). Client: Debian's python3-stomp.
+"""The disk monitor (max-disk-usage, min-disk-free, disk-scan-period) against real
+`artemis run` processes and a real statvfs: when the disk is beyond the limit the broker logs
+AMQ222210, stops reading producers (AMQ222212), keeps delivering to consumers, and lets
+producers go on once the disk is back under the limit (AMQ222211). With min-disk-free set the
+lines are AMQ224128 / AMQ224129 instead. Client: Debian's python3-stomp.
 
 Making the disk full without root: the limit is set one or two percent above what the file
 system holding the instance uses now, and a filler file (fallocate: blocks reserved at once,
@@ -298,6 +299,65 @@ class RestartOnFullDiskTest(unittest.TestCase):
                     "the fence message")
                 self.assertEqual([m.body for m in consumer.listener.take_messages()], ["fence"])
             broker.stop()
+
+
+class MinDiskFreeTest(unittest.TestCase):
+    QUEUE = "free.min"
+
+    def test_producers_block_at_min_disk_free_and_resume_above_it(self):
+        # min-disk-free (bytes, byte notation) replaces max-disk-usage: on a small file system
+        # of its own the broker blocks once no more bytes than that stay usable, though usage
+        # is far below 90 %.
+        with small_filesystem() as fs_dir, \
+                Instance(extra_create_args=("--data", os.path.join(fs_dir, "data"))) as broker:
+            st = os.statvfs(fs_dir)
+            # Below what is usable now, by more than the broker's start-up takes (1 MiB files).
+            limit_mib = (st.f_bavail * st.f_frsize >> 20) - 16
+            if limit_mib < 8:
+                self.skipTest(f"{fs_dir} has too little room ({limit_mib + 16} MiB)")
+            edit_broker_xml(broker, journal_file_size="1M", disk_scan_period=100,
+                            min_disk_free=f"{limit_mib}M")
+            broker.start()
+            self.assertIn(f"AMQ224130: The min-disk-free value {limit_mib << 20} will override "
+                          f"the max-disk-usage value 90 since both are set.", broker.log_text())
+            filler = os.path.join(fs_dir, "filler")
+            try:
+                with StompClient(broker.stomp_port) as producer:
+                    producer.send_wait(self.QUEUE, "before", persistent="true", **ANYCAST)
+                    self.assertNotIn("AMQ224128", broker.log_text())
+                    st = os.statvfs(fs_dir)
+                    fd = os.open(filler, os.O_CREAT | os.O_WRONLY, 0o600)
+                    try:  # leaves 4 MiB less than the limit
+                        os.posix_fallocate(fd, 0,
+                                           st.f_bavail * st.f_frsize - ((limit_mib - 4) << 20))
+                    finally:
+                        os.close(fd)
+                    wait_for(lambda: "AMQ224128" in broker.log_text(), 30,
+                             what="AMQ224128 (disk below min-disk-free)")
+                    self.assertIn("which is below the configured <min-disk-free>. System will "
+                                  "start blocking producers.", broker.log_text())
+                    self.assertNotIn("AMQ222210", broker.log_text())
+                    # The send that meets the full disk is taken; then the producer is not read.
+                    producer.send_wait(self.QUEUE, "first-blocked", persistent="true", **ANYCAST)
+                    wait_for(lambda: "AMQ222212" in broker.log_text(), 10, what="AMQ222212")
+                    producer.send(self.QUEUE, "held", receipt="held", persistent="true", **ANYCAST)
+                    with self.assertRaises(TimeoutError):  # bounded check of an absence
+                        producer.listener.wait(lambda: "held" in producer.listener.receipts,
+                                               1.0, "no receipt while the disk is full")
+                    os.unlink(filler)
+                    wait_for(lambda: "AMQ224129" in broker.log_text(), 30,
+                             what="AMQ224129 (disk back above min-disk-free)")
+                    producer.listener.wait_receipt("held", 30)
+                with StompClient(broker.stomp_port) as consumer:
+                    consumer.subscribe(self.QUEUE, "s1", ack="auto", **SUB_ANYCAST)
+                    consumer.listener.wait_messages(3, 30)
+                    self.assertEqual([m.body for m in consumer.listener.take_messages()],
+                                     ["before", "first-blocked", "held"])
+            finally:
+                if os.path.exists(filler):
+                    os.unlink(filler)
+            broker.stop()
+            self.assertNotIn("AMQ222010", broker.log_text())
 
 
 if __name__ == "__main__":
