@@ -40,9 +40,14 @@ inline constexpr LogCode kPoolShort{
     "Could not create journal files in {}: the disk is full. Starting with the {} files there "
     "are, {} of them free; {}. Files are created again once the disk has room"};
 
+// After AMQ142005 or AMQ142013: the pool is being topped up again (the disk has room).
+inline constexpr LogCode kCreateWorks{
+    142014, Level::info, kLogger,
+    "Created journal file {}: the journal can create files again ({} creations failed before)"};
+
 inline constexpr std::array kAll{&kTornTail,     &kBadHeader,     &kWriteFailed,    &kSyncFailed,
                                  &kCreateFailed, &kRecordTooLarge, &kTxDiscarded,  &kCompactDone,
                                  &kCompactFailed, &kCompactReplayed, &kWrongSize,   &kFailedState,
-                                 &kPoolShort};
+                                 &kPoolShort,    &kCreateWorks};
 
 }  // namespace artemis::journal::log_codes

@@ -19,8 +19,14 @@ std::error_code WriterThread::create_free_file(std::filesystem::path& path) {
   // A free file carries sequence 0: it never validates a record until it is activated.
   if (auto ec = JournalFile::create(path, options_.file_size, 0,
                                     options_.datasync ? Sync::yes : Sync::no, file, io_); ec) {
+    ++failed_creates_;
     return ec;
   }
+  if (create_failure_reported_) {
+    log_.log(log_codes::kCreateWorks, path.string(), failed_creates_);
+    create_failure_reported_ = false;
+  }
+  failed_creates_ = 0;
   free_.push_back(std::move(file));
   update_file_count();
   return {};
@@ -40,11 +46,27 @@ std::error_code WriterThread::ensure_files(std::size_t min_files) {
     std::filesystem::path path;
     if (auto ec = create_free_file(path); ec) {
       // A full disk is the caller's to report: the journal can still open with what it has.
-      if (ec != errc::disk_full) log_.log(log_codes::kCreateFailed, path.string(), ec.message());
+      if (ec != errc::disk_full) {
+        log_.log(log_codes::kCreateFailed, path.string(), ec.message());
+      } else {
+        create_failure_reported_ = true;  // by the caller (AMQ142013)
+      }
       return ec;
     }
   }
   return {};
+}
+
+void WriterThread::top_up() {
+  // Keep one file ready so the next roll does not wait for a zero fill. On a full disk this is
+  // where the pool fills up again once there is room. A journal left on a full disk comes here
+  // after every roll that frees a file: one line when creation starts failing (and one when a
+  // creation works again, create_free_file), not an error per roll.
+  std::filesystem::path path;
+  if (auto ec = create_free_file(path); ec && !create_failure_reported_) {
+    log_.log(log_codes::kCreateFailed, path.string(), ec.message());
+    create_failure_reported_ = true;
+  }
 }
 
 std::error_code WriterThread::clear_tail(std::uint64_t seq, std::uint64_t from, std::uint64_t to) {
@@ -80,7 +102,9 @@ std::error_code WriterThread::activate(Batch& batch, std::size_t index, JournalF
       if (!free_.empty()) ec = {};
     }
     if (ec) {
+      // Reported even after a failed top-up: this one stops the journal.
       log_.log(log_codes::kCreateFailed, path.string(), ec.message());
+      create_failure_reported_ = true;
       return ec;
     }
   }

@@ -243,14 +243,7 @@ void WriterThread::process(Batch& batch) {
       if (!r.done) release_or_fail(r.seq);
     }
   }
-  if (!failure_ && free_.empty() && !batch.releases.empty()) {
-    // Keep one file ready so the next roll does not wait for a zero fill. On a full disk this
-    // is where the pool fills up again once there is room.
-    std::filesystem::path path;
-    if (auto cec = create_free_file(path); cec) {
-      log_.log(log_codes::kCreateFailed, path.string(), cec.message());
-    }
-  }
+  if (!failure_ && free_.empty() && !batch.releases.empty()) top_up();
   update_file_count();
 }
 

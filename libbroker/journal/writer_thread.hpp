@@ -146,8 +146,11 @@ class WriterThread {
   void process(Batch& batch);
   std::error_code write_segment(Batch& batch, std::size_t index);
   std::error_code activate(Batch& batch, std::size_t index, JournalFile*& file);
-  // `path` names the file it tried to make.
+  // `path` names the file it tried to make. The first that works after a reported failure logs
+  // AMQ142014.
   std::error_code create_free_file(std::filesystem::path& path);
+  // After a round that freed files and left none free: makes one (logs only a change).
+  void top_up();
   // For an activation that found neither a free file nor room for a new one: frees the files
   // whose release was queued before segment `index`, after syncing what precedes it.
   std::error_code release_early(Batch& batch, std::size_t index);
@@ -186,6 +189,8 @@ class WriterThread {
   std::set<std::uint64_t> dirty_;
   std::atomic<std::uint64_t> next_name_;
   std::error_code failure_;
+  std::size_t failed_creates_ = 0;        // file creations that failed since one worked
+  bool create_failure_reported_ = false;  // one of them was logged (AMQ142005 / AMQ142013)
 
   std::atomic<std::size_t> backlog_{0};
   std::atomic<bool> failed_{false};

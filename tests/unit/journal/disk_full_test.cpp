@@ -57,6 +57,12 @@ struct DiskJournal {
     REQUIRE(loop.run_until([&] { return result.has_value(); }));
     return *result;
   }
+  std::error_code delete_wait(std::uint64_t id) {
+    std::optional<std::error_code> result;
+    journal->append_delete(id, Sync::yes, [&result](std::error_code ec) { result = ec; });
+    REQUIRE(loop.run_until([&] { return result.has_value(); }));
+    return *result;
+  }
 };
 
 std::vector<std::uint64_t> ids_of(const LoadResult& r) {
@@ -223,4 +229,75 @@ TEST_CASE("journal: on a full disk the last file's stale tail is zeroed before a
   want.push_back(28);
   CHECK(ids_of(reopened.loaded) == want);
   CHECK(reopened.loaded.dropped_tail_bytes == 0);
+}
+
+// Adds each record and deletes the one before: only the newest add is live, so a roll frees the
+// file before the one it leaves (whose last add is still live) and nothing else. Each call is one
+// round of the journal thread (held in a write while the rest is queued), so a roll's release
+// and the first record of the file it needs always meet in one round, as under load; otherwise
+// the release could be taken alone and fill the pool before the roll needs a file.
+struct Churn {
+  DiskJournal& j;
+  GateIo& io;
+  std::uint64_t live;
+  void operator()(std::uint64_t pairs) {
+    std::vector<std::optional<std::error_code>> results(2 * pairs);
+    io.hold(GateIo::Hold::write);
+    for (std::uint64_t n = 0; n < pairs; ++n, ++live) {
+      j.add(live + 1, results[2 * n]);
+      if (n == 0) REQUIRE(io.wait_held());
+      j.journal->append_delete(live, Sync::yes,
+                               [&out = results[2 * n + 1]](std::error_code ec) { out = ec; });
+    }
+    io.release();
+    REQUIRE(j.loop.run_until([&] {
+      return std::all_of(results.begin(), results.end(), [](auto& r) { return r.has_value(); });
+    }));
+    for (const auto& r : results) REQUIRE_FALSE(*r);
+  }
+};
+
+TEST_CASE("journal: a pool that cannot be topped up is reported once, and once when it can again") {
+  TempDir dir;
+  auto io = std::make_shared<GateIo>();
+  test_support::LogCapture log(util::Level::info);
+  DiskJournal j(dir.path(), io, log.logger());
+  REQUIRE_FALSE(j.load_ec);
+  REQUIRE_FALSE(j.add_wait(1));
+  io->full = true;
+  Churn churn{j, *io, 1};
+  // The first roll takes the load's second file; each later one frees the file before, takes
+  // it, and finds none to make: six rolls, each a failed top-up.
+  for (int round = 0; round < 8; ++round) churn(15);
+  CHECK(j.journal->stats().files == 2);
+  CHECK(occurrences(log.text(), "AMQ142005") == 1);
+  CHECK(occurrences(log.text(), "AMQ142014") == 0);
+  io->full = false;
+  churn(40);
+  CHECK(j.journal->stats().files >= 3);
+  CHECK(occurrences(log.text(), "AMQ142014") == 1);
+  CHECK(log.contains("the journal can create files again ("));
+  CHECK(occurrences(log.text(), "AMQ142005") == 1);
+  CHECK(j.failures.empty());
+}
+
+TEST_CASE("journal: after a load on a full disk (AMQ142013) failed top-ups log nothing more") {
+  TempDir dir;
+  fill_two_files(dir.path());
+  auto io = std::make_shared<GateIo>();
+  io->full = true;
+  test_support::LogCapture log(util::Level::info);
+  DiskJournal j(dir.path(), io, log.logger());
+  REQUIRE_FALSE(j.load_ec);
+  for (std::uint64_t k = 1; k < 25; ++k) REQUIRE_FALSE(j.delete_wait(k));
+  Churn churn{j, *io, 25};
+  for (int round = 0; round < 8; ++round) churn(15);
+  CHECK(j.journal->stats().files == 2);
+  CHECK(occurrences(log.text(), "AMQ142013") == 1);
+  CHECK(occurrences(log.text(), "AMQ142005") == 0);
+  io->full = false;
+  churn(40);
+  CHECK(j.journal->stats().files >= 3);
+  CHECK(occurrences(log.text(), "AMQ142014") == 1);
+  CHECK(j.failures.empty());
 }
