@@ -116,8 +116,10 @@ void DiskMonitor::check() {
     if (!seen.insert(space.device).second) continue;
     Verdict v{space};
     v.usage = space.total == 0 ? 0.0 : 1.0 - static_cast<double>(space.usable) / static_cast<double>(space.total);
+    // Artemis's FileStoreMonitor: within the limit only while usable > min-disk-free, or while
+    // usage < max-disk-usage / 100; a disk exactly at the limit is full.
     v.over_limit = by_free ? space.usable <= static_cast<std::uint64_t>(options_.min_disk_free)
-                           : v.usage * 100.0 > static_cast<double>(options_.max_disk_usage);
+                           : v.usage >= static_cast<double>(options_.max_disk_usage) / 100.0;
     // The journal's file system: the first directory, or any other on the same device.
     v.no_room = i == 0 && space.usable < options_.journal_headroom;
     if (i == 0) journal = v;

@@ -4,8 +4,8 @@
 // large messages; each file system once) and reports the disk full when
 //   - with min-disk-free set: usable bytes are at or below it (Artemis: full unless usable >
 //     min-disk-free); max-disk-usage is then not checked at all, as in Artemis;
-//   - otherwise: usage (1 - usable / total, as Artemis computes it) is beyond max-disk-usage
-//     percent;
+//   - otherwise: usage (1 - usable / total, as Artemis computes it) is at or beyond
+//     max-disk-usage percent;
 //   - either way: the journal's file system cannot hold the next journal file
 //     (journal-file-size): the pool would have to create one and the journal would stop on
 //     ENOSPC. A disk filled to 81 % with max-disk-usage 90 must block producers too.

@@ -74,6 +74,16 @@ TEST_CASE("disk monitor: blocks beyond max-disk-usage and unblocks below it, eve
                        "80.0% which is below the configured <max-disk-usage>."));
 }
 
+TEST_CASE("disk monitor: a disk exactly at max-disk-usage is full, as in Artemis") {
+  MonitorFixture f;
+  f.options.max_disk_usage = 50;
+  f.set_usable("/data/journal", 50 * kGiB);  // usage 0.5: Artemis is within it only below 0.5
+  auto m = f.make();
+  m->start();
+  CHECK(m->full());
+  CHECK(f.log.contains("Usage rate is 50.0% which is beyond the configured <max-disk-usage>"));
+}
+
 TEST_CASE("disk monitor: a disk that cannot hold the next journal file is full below the limit") {
   MonitorFixture f;
   f.disks["/data/journal"] = DiskSpace{1, 40 * 1024 * 1024, 8 * 1024 * 1024};  // 80 % used
