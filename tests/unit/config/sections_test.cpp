@@ -274,13 +274,15 @@ TEST_CASE("config: sizes may be written as 10M, 10MB, 10MiB or bytes") {
 }
 
 TEST_CASE("config: min-disk-free takes byte notation as Artemis's ByteUtil does") {
-  for (const auto& [written, bytes] : {std::pair{"100M", 100LL << 20}, std::pair{"1GB", 1LL << 30},
-                                       std::pair{"512KiB", 512LL << 10}, std::pair{"-1", -1LL},
-                                       std::pair{"1048576", 1048576LL}}) {
-    CAPTURE(std::string(written));
-    const auto r = load_ok(core(std::string("<min-disk-free>") + written +
+  for (const auto& spelling : {std::pair{"100M", 100LL << 20}, std::pair{"1GB", 1LL << 30},
+                                std::pair{"512KiB", 512LL << 10}, std::pair{"-1", -1LL},
+                                std::pair{"1048576", 1048576LL}}) {
+    // A named pair, not a structured binding: clang 14 cannot capture bindings in CAPTURE.
+    const std::string written = spelling.first;
+    CAPTURE(written);
+    const auto r = load_ok(core("<min-disk-free>" + written +
                                 "</min-disk-free><security-enabled>false</security-enabled>"));
-    CHECK(r.config.min_disk_free == bytes);
+    CHECK(r.config.min_disk_free == spelling.second);
   }
 }
 
