@@ -8,6 +8,7 @@
 // order, through the `post` function given at open (the broker posts them onto its io_context).
 // load() and close() are called while no appends are in flight.
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -38,6 +39,20 @@ struct Options {
   std::size_t max_batch_bytes = 490 * 1024;
   // Where writes and syncs go; null is the kernel. Tests inject faults here (FaultyFileIo).
   std::shared_ptr<FileIo> io;
+};
+
+// A record's bytes in up to two parts, written back to back: a record with a large part of
+// its own (a message body) has it copied once, straight into the journal's write buffer.
+struct Payload {
+  Payload(std::span<const std::uint8_t> h = {}, std::span<const std::uint8_t> t = {})
+      : head(h), tail(t) {}
+  // Anything a span views (a vector, an array): one part.
+  template <class Bytes>
+    requires std::convertible_to<const Bytes&, std::span<const std::uint8_t>>
+  Payload(const Bytes& bytes) : head(bytes) {}
+  std::size_t size() const { return head.size() + tail.size(); }
+  std::span<const std::uint8_t> head;
+  std::span<const std::uint8_t> tail;
 };
 
 using Completion = std::function<void(std::error_code)>;
@@ -90,15 +105,15 @@ class Journal {
 
   // Non-transactional records. `done` runs (via the poster) once the record is durable
   // (or written, when sync is no / datasync is off), or with an error (e.g. disk full).
-  virtual void append_add(std::uint64_t id, std::uint8_t user_type,
-                          std::span<const std::uint8_t> data, Sync sync, Completion done) = 0;
+  virtual void append_add(std::uint64_t id, std::uint8_t user_type, Payload data, Sync sync,
+                          Completion done) = 0;
   virtual void append_update(std::uint64_t id, std::uint8_t user_type,
                              std::span<const std::uint8_t> data, Sync sync, Completion done) = 0;
   virtual void append_delete(std::uint64_t id, Sync sync, Completion done) = 0;
 
   // Transactional records become visible only with append_commit.
   virtual void append_add_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
-                             std::span<const std::uint8_t> data) = 0;
+                             Payload data) = 0;
   virtual void append_update_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
                                 std::span<const std::uint8_t> data) = 0;
   virtual void append_delete_tx(std::uint64_t tx_id, std::uint64_t id) = 0;

@@ -179,11 +179,11 @@ void JournalImpl::append(const RecordView& r, Sync sync, Completion done) {
     if (done) post_([done = std::move(done)] { done(errc::closed); });
     return;
   }
-  const auto size = encoded_size(r.type, r.payload.size());
+  const auto size = encoded_size(r.type, r.payload_size());
   std::error_code refuse;
   if (writer_->failed()) refuse = errc::journal_failed;
-  else if (r.payload.size() > options_.file_size || size > options_.file_size - kFileHeaderSize) {
-    log_.log(log_codes::kRecordTooLarge, r.payload.size(), options_.file_size - kFileHeaderSize);
+  else if (r.payload_size() > options_.file_size || size > options_.file_size - kFileHeaderSize) {
+    log_.log(log_codes::kRecordTooLarge, r.payload_size(), options_.file_size - kFileHeaderSize);
     refuse = errc::record_too_large;
   } else if (writer_->backlog() + size > WriterThread::kMaxBacklogBytes) {
     refuse = errc::backlog_full;
@@ -213,9 +213,10 @@ void JournalImpl::append(const RecordView& r, Sync sync, Completion done) {
                    std::move(done));
 }
 
-void JournalImpl::append_add(std::uint64_t id, std::uint8_t user_type,
-                             std::span<const std::uint8_t> data, Sync sync, Completion done) {
-  append(RecordView{RecordType::add, user_type, id, id, data}, sync, std::move(done));
+void JournalImpl::append_add(std::uint64_t id, std::uint8_t user_type, Payload data, Sync sync,
+                             Completion done) {
+  append(RecordView{RecordType::add, user_type, id, id, data.head, data.tail}, sync,
+         std::move(done));
 }
 
 void JournalImpl::append_update(std::uint64_t id, std::uint8_t user_type,
@@ -228,8 +229,8 @@ void JournalImpl::append_delete(std::uint64_t id, Sync sync, Completion done) {
 }
 
 void JournalImpl::append_add_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
-                                std::span<const std::uint8_t> data) {
-  append(RecordView{RecordType::add_tx, user_type, id, tx_id, data}, Sync::no, {});
+                                Payload data) {
+  append(RecordView{RecordType::add_tx, user_type, id, tx_id, data.head, data.tail}, Sync::no, {});
 }
 
 void JournalImpl::append_update_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,

@@ -23,13 +23,13 @@ class JournalImpl final : public Journal {
   ~JournalImpl() override;
 
   std::error_code load(LoadResult& out) override;
-  void append_add(std::uint64_t id, std::uint8_t user_type, std::span<const std::uint8_t> data,
-                  Sync sync, Completion done) override;
+  void append_add(std::uint64_t id, std::uint8_t user_type, Payload data, Sync sync,
+                  Completion done) override;
   void append_update(std::uint64_t id, std::uint8_t user_type, std::span<const std::uint8_t> data,
                      Sync sync, Completion done) override;
   void append_delete(std::uint64_t id, Sync sync, Completion done) override;
   void append_add_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
-                     std::span<const std::uint8_t> data) override;
+                     Payload data) override;
   void append_update_tx(std::uint64_t tx_id, std::uint64_t id, std::uint8_t user_type,
                         std::span<const std::uint8_t> data) override;
   void append_delete_tx(std::uint64_t tx_id, std::uint64_t id) override;

@@ -88,7 +88,7 @@ std::optional<FileHeader> decode_file_header(std::span<const std::uint8_t> bytes
 
 void encode_record(const RecordView& record, std::uint64_t seq, std::uint8_t* out) {
   const std::uint32_t hsize = header_size(record.type);
-  const std::uint32_t size = hsize + static_cast<std::uint32_t>(record.payload.size());
+  const std::uint32_t size = hsize + static_cast<std::uint32_t>(record.payload_size());
   put<std::uint32_t>(out + 4, size);
   out[8] = static_cast<std::uint8_t>(record.type);
   out[9] = record.user_type;
@@ -97,6 +97,9 @@ void encode_record(const RecordView& record, std::uint64_t seq, std::uint8_t* ou
   put<std::uint64_t>(out + 20, record.id);
   if (has_tx_field(record.type)) put<std::uint64_t>(out + 28, record.tx_id);
   if (!record.payload.empty()) std::memcpy(out + hsize, record.payload.data(), record.payload.size());
+  if (!record.payload_tail.empty())
+    std::memcpy(out + hsize + record.payload.size(), record.payload_tail.data(),
+                record.payload_tail.size());
   put<std::uint32_t>(out, crc32c_extend(seed_for(seq), out + 4, size - 4));
 }
 

@@ -68,6 +68,8 @@ struct RecordView {
   std::uint64_t id = 0;
   std::uint64_t tx_id = 0;  // tx forms; for prepare/commit/rollback equals id
   std::span<const std::uint8_t> payload;
+  std::span<const std::uint8_t> payload_tail;  // written right after payload (Payload::tail)
+  std::size_t payload_size() const { return payload.size() + payload_tail.size(); }
 };
 
 // Size of the encoded record.

@@ -4,25 +4,31 @@
 
 namespace artemis::store {
 
-void ByteWriter::u16(std::uint16_t v) {
-  out_.push_back(static_cast<std::uint8_t>(v >> 8));
-  out_.push_back(static_cast<std::uint8_t>(v));
+namespace {
+
+// Big-endian bytes of v, appended with one insert: a push_back per byte checks capacity eight
+// times, and every record header is mostly such fields.
+template <class T>
+void put_be(std::vector<std::uint8_t>& out, T v) {
+  std::uint8_t b[sizeof v];
+  for (std::size_t i = 0; i < sizeof v; ++i)
+    b[i] = static_cast<std::uint8_t>(v >> (8 * (sizeof v - 1 - i)));
+  out.insert(out.end(), b, b + sizeof v);
 }
 
-void ByteWriter::u32(std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(v >> shift));
-}
+}  // namespace
 
-void ByteWriter::u64(std::uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(v >> shift));
-}
+void ByteWriter::u16(std::uint16_t v) { put_be(out_, v); }
+
+void ByteWriter::u32(std::uint32_t v) { put_be(out_, v); }
+
+void ByteWriter::u64(std::uint64_t v) { put_be(out_, v); }
 
 void ByteWriter::str(std::string_view s) {
   u32(static_cast<std::uint32_t>(s.size()));
   // One memcpy: inserting chars into a byte vector converts (and copies) them one by one.
-  const auto pos = out_.size();
-  out_.resize(pos + s.size());
-  if (!s.empty()) std::memcpy(out_.data() + pos, s.data(), s.size());
+  const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
+  out_.insert(out_.end(), p, p + s.size());
 }
 
 bool ByteReader::take(std::size_t n) {

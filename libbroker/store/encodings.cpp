@@ -86,12 +86,19 @@ std::optional<QueueRecord> decode_queue(std::uint64_t id, std::span<const std::u
   return finish(r, std::move(q));
 }
 
-std::vector<std::uint8_t> encode(const DuplicateIdRecord& d) {
-  ByteWriter w(1 + 4 + d.address.size() + 4 + d.duplicate_id.size());
+void encode_duplicate_id_into(std::string_view address, std::string_view duplicate_id,
+                              std::vector<std::uint8_t>& out) {
+  ByteWriter w(std::move(out), 1 + 4 + address.size() + 4 + duplicate_id.size());
   w.u8(record::layout_v1);
-  w.str(d.address);
-  w.str(d.duplicate_id);
-  return std::move(w.bytes());
+  w.str(address);
+  w.str(duplicate_id);
+  out = std::move(w.bytes());
+}
+
+std::vector<std::uint8_t> encode(const DuplicateIdRecord& d) {
+  std::vector<std::uint8_t> out;
+  encode_duplicate_id_into(d.address, d.duplicate_id, out);
+  return out;
 }
 
 std::optional<DuplicateIdRecord> decode_duplicate_id(std::uint64_t id,
@@ -119,7 +126,18 @@ std::optional<std::uint64_t> decode_id_counter(std::span<const std::uint8_t> b) 
   return finish(r, v);
 }
 
-std::vector<std::uint8_t> encode_ref(std::uint64_t queue_id) { return encode_id_counter(queue_id); }
+RefBytes encode_ref_bytes(std::uint64_t queue_id) {
+  // The id counter's layout: a layout byte, then the id big-endian.
+  RefBytes out{};
+  out[0] = record::layout_v1;
+  for (std::size_t i = 0; i < 8; ++i) out[1 + i] = static_cast<std::uint8_t>(queue_id >> (56 - 8 * i));
+  return out;
+}
+
+std::vector<std::uint8_t> encode_ref(std::uint64_t queue_id) {
+  const auto b = encode_ref_bytes(queue_id);
+  return {b.begin(), b.end()};
+}
 
 std::optional<std::uint64_t> decode_ref(std::span<const std::uint8_t> b) {
   return decode_id_counter(b);

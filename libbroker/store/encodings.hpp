@@ -23,6 +23,7 @@
 //   RefRecord          v1 queue_id:u64
 //   DeliveryCountRecord v1 queue_id:u64 count:u32
 //   DuplicateIdRecord  v1 address:str id:str
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -100,9 +101,18 @@ std::vector<std::uint8_t> encode(const MessageRecord& r);
 // The same into `out` (cleared first): a caller that encodes message after message reuses one
 // buffer instead of allocating a body-sized one each time.
 void encode_into(const MessageRecord& r, std::vector<std::uint8_t>& out);
+// encode_into without the body's bytes (its length is the last field written): the journal
+// writes the body right after it (journal::Payload), so a stored message's body is copied once.
+void encode_head_into(const MessageRecord& r, std::vector<std::uint8_t>& out);
 std::vector<std::uint8_t> encode(const DuplicateIdRecord& r);
+// The same into `out` (cleared first), from views: a send's duplicate id is not copied.
+void encode_duplicate_id_into(std::string_view address, std::string_view duplicate_id,
+                              std::vector<std::uint8_t>& out);
 std::vector<std::uint8_t> encode_id_counter(std::uint64_t reserved_up_to);
 std::vector<std::uint8_t> encode_ref(std::uint64_t queue_id);
+// encode_ref's bytes in a fixed array (layout byte + queue id).
+using RefBytes = std::array<std::uint8_t, 9>;
+RefBytes encode_ref_bytes(std::uint64_t queue_id);
 std::vector<std::uint8_t> encode_delivery_count(std::uint64_t queue_id, std::uint32_t count);
 
 // Decoders return nullopt for a body of the wrong version or length; `id` is the journal

@@ -99,8 +99,12 @@ std::string_view body_type_name(BodyType t) {
   return "UNKNOWN";
 }
 
-void encode_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
-  std::size_t size = 1 + 8 + 4 + m.address.size() + 1 + 1 + 8 + 8 + 8 + 1 + 1 + 4 + 4 + m.body.size();
+namespace {
+
+// `body_room`: bytes to reserve for a body appended after the head.
+void write_message_head(const MessageRecord& m, std::vector<std::uint8_t>& out,
+                        std::size_t body_room) {
+  std::size_t size = 1 + 8 + 4 + m.address.size() + 1 + 1 + 8 + 8 + 8 + 1 + 1 + 4 + 4 + body_room;
   for (const auto& [k, v] : m.properties) size += 4 + k.size() + encoded_value_size(v);
   ByteWriter w(std::move(out), size);
   w.u8(record::layout_v2);
@@ -118,8 +122,20 @@ void encode_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
     w.str(k);
     write_typed_value(w, v);
   }
-  w.str(m.body);
+  w.u32(static_cast<std::uint32_t>(m.body.size()));
   out = std::move(w.bytes());
+}
+
+}  // namespace
+
+void encode_head_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
+  write_message_head(m, out, 0);
+}
+
+void encode_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
+  write_message_head(m, out, m.body.size());
+  const auto* body = reinterpret_cast<const std::uint8_t*>(m.body.data());
+  out.insert(out.end(), body, body + m.body.size());
 }
 
 std::vector<std::uint8_t> encode(const MessageRecord& m) {

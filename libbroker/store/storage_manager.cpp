@@ -15,6 +15,11 @@ constexpr std::string_view logger_name = "org.apache.activemq.artemis.core.serve
 
 std::span<const std::uint8_t> span_of(const std::vector<std::uint8_t>& v) { return {v.data(), v.size()}; }
 
+// The body's bytes, written by the journal right after the record head (encode_head_into).
+std::span<const std::uint8_t> body_of(const MessageRecord& m) {
+  return {reinterpret_cast<const std::uint8_t*>(m.body.data()), m.body.size()};
+}
+
 void ignore(std::error_code) {}
 
 }  // namespace
@@ -234,11 +239,13 @@ std::uint64_t StorageManager::store_message(const MessageRecord& m,
   auto note = [failed](std::error_code ec) {
     if (ec && !*failed) *failed = ec;
   };
-  encode_into(m, encode_buffer_);
-  messages_->append_add(m.id, record::message, span_of(encode_buffer_), journal::Sync::no, note);
-  for (auto q : queue_ids)
-    messages_->append_update(m.id, record::add_ref, span_of(encode_ref(q)), journal::Sync::no,
-                             note);
+  encode_head_into(m, encode_buffer_);
+  messages_->append_add(m.id, record::message, {span_of(encode_buffer_), body_of(m)},
+                        journal::Sync::no, note);
+  for (auto q : queue_ids) {
+    const auto ref = encode_ref_bytes(q);
+    messages_->append_update(m.id, record::add_ref, ref, journal::Sync::no, note);
+  }
   // One sync point after everything: group commit makes it cover every append before it.
   messages_->flush([failed, done = std::move(done)](std::error_code ec) {
     done(*failed ? *failed : ec);
@@ -250,13 +257,17 @@ std::uint64_t StorageManager::store_message_tx(std::uint64_t tx_id, const Messag
                                               std::span<const std::uint64_t> queue_ids,
                                               std::optional<std::string_view> duplicate_id) {
   if (!persistent() || queue_ids.empty()) return 0;
-  encode_into(m, encode_buffer_);
-  messages_->append_add_tx(tx_id, m.id, record::message, span_of(encode_buffer_));
-  for (auto q : queue_ids) messages_->append_update_tx(tx_id, m.id, record::add_ref, span_of(encode_ref(q)));
+  encode_head_into(m, encode_buffer_);
+  messages_->append_add_tx(tx_id, m.id, record::message, {span_of(encode_buffer_), body_of(m)});
+  for (auto q : queue_ids) {
+    const auto ref = encode_ref_bytes(q);
+    messages_->append_update_tx(tx_id, m.id, record::add_ref, ref);
+  }
   if (!duplicate_id) return 0;
   const std::uint64_t dup_id = next_id();
-  const DuplicateIdRecord d{dup_id, m.address, std::string(*duplicate_id)};
-  messages_->append_add_tx(tx_id, dup_id, record::duplicate_id, span_of(encode(d)));
+  // The journal has copied the message record: the buffer is free again.
+  encode_duplicate_id_into(m.address, *duplicate_id, encode_buffer_);
+  messages_->append_add_tx(tx_id, dup_id, record::duplicate_id, span_of(encode_buffer_));
   return dup_id;
 }
 
@@ -277,10 +288,13 @@ void StorageManager::ack(std::uint64_t message_id, std::uint64_t queue_id, bool 
   if (!persistent()) return;
   // Acks need no fdatasync of their own: a lost ack means a redelivery, never a lost message,
   // and the next synced append (or close) makes it durable.
-  if (last_ref) messages_->append_delete(message_id, journal::Sync::no, ignore);
-  else
-    messages_->append_update(message_id, record::ack_ref, span_of(encode_ref(queue_id)),
-                             journal::Sync::no, ignore);
+  // No completion either: nothing waits on an ack, and a failed write stops the server.
+  if (last_ref) {
+    messages_->append_delete(message_id, journal::Sync::no, {});
+  } else {
+    const auto ref = encode_ref_bytes(queue_id);
+    messages_->append_update(message_id, record::ack_ref, ref, journal::Sync::no, {});
+  }
 }
 
 void StorageManager::update_delivery_count(std::uint64_t message_id, std::uint64_t queue_id,

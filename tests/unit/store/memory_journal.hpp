@@ -55,9 +55,10 @@ class MemoryJournal : public journal::Journal {
     return {};
   }
 
-  void append_add(std::uint64_t id, std::uint8_t type, std::span<const std::uint8_t> data,
-                  journal::Sync, journal::Completion done) override {
-    push(MemoryDisk::Op::add, id, type, data, false);
+  void append_add(std::uint64_t id, std::uint8_t type, journal::Payload data, journal::Sync,
+                  journal::Completion done) override {
+    const auto bytes = joined(data);
+    push(MemoryDisk::Op::add, id, type, bytes, false);
     complete(std::move(done));
   }
   void append_update(std::uint64_t id, std::uint8_t type, std::span<const std::uint8_t> data,
@@ -70,8 +71,9 @@ class MemoryJournal : public journal::Journal {
     complete(std::move(done));
   }
   void append_add_tx(std::uint64_t tx, std::uint64_t id, std::uint8_t type,
-                     std::span<const std::uint8_t> data) override {
-    tx_[tx].push_back({MemoryDisk::Op::add, info(id, type, data, false)});
+                     journal::Payload data) override {
+    const auto bytes = joined(data);
+    tx_[tx].push_back({MemoryDisk::Op::add, info(id, type, bytes, false)});
   }
   void append_update_tx(std::uint64_t tx, std::uint64_t id, std::uint8_t type,
                         std::span<const std::uint8_t> data) override {
@@ -113,6 +115,11 @@ class MemoryJournal : public journal::Journal {
   static journal::RecordInfo info(std::uint64_t id, std::uint8_t type,
                                   std::span<const std::uint8_t> data, bool update) {
     return {id, type, std::vector<std::uint8_t>(data.begin(), data.end()), update};
+  }
+  static std::vector<std::uint8_t> joined(const journal::Payload& p) {
+    std::vector<std::uint8_t> out(p.head.begin(), p.head.end());
+    out.insert(out.end(), p.tail.begin(), p.tail.end());
+    return out;
   }
   void push(MemoryDisk::Op::Kind kind, std::uint64_t id, std::uint8_t type,
             std::span<const std::uint8_t> data, bool update) {
