@@ -2,6 +2,8 @@
 // completions. Consumers and settlement are in server_session_consume.cpp.
 #include "core/server_session.hpp"
 
+#include <charconv>
+
 #include <fmt/core.h>
 
 #include "core/address_settings.hpp"
@@ -154,7 +156,10 @@ SessionResult ServerSession::send(MessagePtr m, const Target& t, const std::stri
     return Refused{errc::address_full, fmt::format("Address {} is full", t.destination.address),
                    fmt::format("AMQ229102: Address \"{}\" is full. Message encode size = {}B",
                                t.destination.address, m->memory_size())};
-  m->record.properties.set(props::connection_id, std::to_string(options_.connection_id));
+  char cid[24];
+  const auto cid_end = std::to_chars(cid, cid + sizeof cid, options_.connection_id).ptr;
+  m->record.properties.set_text(props::connection_id,
+                                std::string_view(cid, static_cast<std::size_t>(cid_end - cid)));
   if (tx != nullptr) {
     auto it = transactions_.find(*tx);
     if (it == transactions_.end())

@@ -17,12 +17,22 @@ T load_scalar(std::string_view bytes) {
 // Lengths are varints (7 bits a byte, low bits first): nearly every key and value is shorter than
 // 128 bytes, so a length costs one byte instead of four.
 std::size_t load_length(const std::string& buf, std::size_t& at) {
+  if (const auto first = static_cast<std::uint8_t>(buf[at]); first < 0x80) {
+    ++at;
+    return first;
+  }
   std::size_t v = 0;
   for (int shift = 0;; shift += 7) {
     const auto byte = static_cast<std::uint8_t>(buf[at++]);
     v |= static_cast<std::size_t>(byte & 0x7f) << shift;
     if ((byte & 0x80) == 0) return v;
   }
+}
+
+std::size_t length_size(std::size_t v) {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
 }
 
 void store_length(std::string& buf, std::size_t v) {
@@ -149,10 +159,19 @@ Properties::Properties(std::initializer_list<std::pair<std::string_view, Propert
 }
 
 std::optional<std::pair<std::size_t, std::size_t>> Properties::locate(std::string_view key) const {
+  // A lookup reads only each entry's key length and value length: decoding every entry it
+  // passes made a lookup cost more than the rest of routing a message.
   for (std::size_t at = 0; at < buf_.size();) {
-    const auto d = decode_at(buf_, at);
-    if (d.key == key) return std::pair{at, d.next};
-    at = d.next;
+    const std::size_t start = at;
+    const auto klen = load_length(buf_, at);
+    const bool match =
+        klen == key.size() && std::memcmp(buf_.data() + at, key.data(), klen) == 0;
+    at += klen;
+    const auto type = static_cast<PropertyType>(static_cast<std::uint8_t>(buf_[at++]));
+    const int width = fixed_width(type);
+    const std::size_t value_size = width < 0 ? load_length(buf_, at) : static_cast<std::size_t>(width);
+    at += value_size;
+    if (match) return std::pair{start, at};
   }
   return std::nullopt;
 }
@@ -211,6 +230,33 @@ void Properties::set(std::string_view key, const PropertyValue& value) {
 bool Properties::emplace(std::string_view key, const PropertyValue& value) {
   if (locate(key)) return false;
   append(key, value);
+  return true;
+}
+
+std::size_t Properties::text_entry_size(std::size_t key_size, std::size_t text_size) {
+  return length_size(key_size) + key_size + 1 + length_size(text_size) + text_size;
+}
+
+void Properties::append_text(std::string_view key, std::string_view text) {
+  store_length(buf_, key.size());
+  buf_.append(key);
+  buf_.push_back(static_cast<char>(PropertyType::string));
+  store_length(buf_, text.size());
+  buf_.append(text);
+  ++count_;
+}
+
+void Properties::set_text(std::string_view key, std::string_view text) {
+  if (locate(key)) {
+    set(key, PropertyValue(std::string(text)));  // rare: keeps the key's place
+    return;
+  }
+  append_text(key, text);
+}
+
+bool Properties::emplace_text(std::string_view key, std::string_view text) {
+  if (locate(key)) return false;
+  append_text(key, text);
   return true;
 }
 

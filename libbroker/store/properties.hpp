@@ -90,10 +90,21 @@ class Properties {
   void set(std::string_view key, const PropertyValue& value);
   // Adds the key only when it is absent (the first of repeated headers wins); true if added.
   bool emplace(std::string_view key, const PropertyValue& value);
+  // set() and emplace() of a string value without building a PropertyValue (a copy of the
+  // text): how a protocol's text headers become properties.
+  void set_text(std::string_view key, std::string_view text);
+  bool emplace_text(std::string_view key, std::string_view text);
+  // Room for `bytes` of entries (see text_entry_size), so building a set grows it once.
+  void reserve(std::size_t bytes) { buf_.reserve(bytes); }
+  // Bytes a text entry takes in the buffer, for reserve().
+  static std::size_t text_entry_size(std::size_t key_size, std::size_t text_size);
   bool erase(std::string_view key);
   // Gives back spare capacity left by building the set one property at a time: called once a
   // message is complete (PostOffice, when it is routed; the decoder, when it is loaded).
-  void shrink_to_fit() { buf_.shrink_to_fit(); }
+  // A few spare bytes are not worth a reallocation and a copy.
+  void shrink_to_fit() {
+    if (buf_.capacity() - buf_.size() > 16) buf_.shrink_to_fit();
+  }
   // Bytes the properties occupy (for memory accounting).
   std::size_t byte_size() const { return buf_.size(); }
 
@@ -104,6 +115,7 @@ class Properties {
   // Where the entry holding `key` starts and ends in buf_; nullopt when absent.
   std::optional<std::pair<std::size_t, std::size_t>> locate(std::string_view key) const;
   void append(std::string_view key, const PropertyValue& value);
+  void append_text(std::string_view key, std::string_view text);
 
   std::string buf_;
   std::uint32_t count_ = 0;

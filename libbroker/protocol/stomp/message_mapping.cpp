@@ -9,15 +9,44 @@ namespace artemis::protocol::stomp_session {
 namespace {
 
 // SEND headers with a meaning of their own; every other header becomes a string property.
-constexpr std::array<std::string_view, 12> consumed_headers{
-    "destination", "destination-type", "persistent",          "priority",
-    "expires",     "content-length",   "transaction",         "receipt",
-    "content-type", "JMSXGroupID",     "AMQ_SCHEDULED_DELAY", "AMQ_SCHEDULED_TIME"};
+enum class SendHeader : std::uint8_t {
+  property,  // kept as a string property
+  dropped,   // a name the broker keeps for itself (never taken from a client)
+  destination, destination_type, persistent, priority, expires, content_length, transaction,
+  receipt, content_type, group_id, scheduled_delay, scheduled_time,
+  count_
+};
 
-bool consumed(std::string_view name) {
-  for (auto h : consumed_headers)
-    if (h == name) return true;
-  return false;
+static_assert(core::props::connection_id.size() == 9 && prefix_property.size() == 11 &&
+              core::props::group_id.size() == 13 && content_type_property.size() == 17);
+
+// One comparison per header in the common case: the length picks the only candidate names.
+SendHeader classify(std::string_view n) {
+  using H = SendHeader;
+  switch (n.size()) {
+    case 7:
+      if (n == "expires") return H::expires;
+      if (n == "receipt") return H::receipt;
+      break;
+    case 8: return n == "priority" ? H::priority : H::property;
+    case 9: return n == core::props::connection_id ? H::dropped : H::property;
+    case 10: return n == "persistent" ? H::persistent : H::property;
+    case 11:
+      if (n == "destination") return H::destination;
+      if (n == "transaction") return H::transaction;
+      if (n == "JMSXGroupID") return H::group_id;
+      if (n == prefix_property) return H::dropped;
+      break;
+    case 12: return n == "content-type" ? H::content_type : H::property;
+    case 13: return n == core::props::group_id ? H::dropped : H::property;
+    case 14: return n == "content-length" ? H::content_length : H::property;
+    case 16: return n == "destination-type" ? H::destination_type : H::property;
+    case 17: return n == content_type_property ? H::dropped : H::property;
+    case 18: return n == "AMQ_SCHEDULED_TIME" ? H::scheduled_time : H::property;
+    case 19: return n == "AMQ_SCHEDULED_DELAY" ? H::scheduled_delay : H::property;
+    default: break;
+  }
+  return H::property;
 }
 
 // Properties that stay inside the broker (or are rendered as their own header).
@@ -31,11 +60,38 @@ bool internal_property(std::string_view name) {
 std::optional<core::MessagePtr> message_from_send(codec::Frame& f, const std::string& prefix,
                                                   std::optional<core::RoutingType> routing_type,
                                                   std::int64_t now_ms, std::string& why) {
+  // One pass finds the headers with a meaning (the first occurrence wins, STOMP 1.2) and sizes
+  // the property set, so it is allocated once.
+  using store::Properties;
+  std::array<const std::string*, static_cast<std::size_t>(SendHeader::count_)> known{};
+  std::size_t room = Properties::text_entry_size(core::props::connection_id.size(), 8);
+  for (const auto& h : f.headers) {
+    const auto kind = classify(h.first);
+    if (kind == SendHeader::property) {
+      room += Properties::text_entry_size(h.first.size(), h.second.size());
+    } else {
+      auto& slot = known[static_cast<std::size_t>(kind)];
+      if (!slot) slot = &h.second;
+    }
+  }
+  auto header = [&](SendHeader h) { return known[static_cast<std::size_t>(h)]; };
+  auto non_negative = [&](SendHeader h, const char* what) -> std::optional<std::int64_t> {
+    const auto* text = header(h);
+    if (!text) return std::int64_t{-1};
+    const auto v = util::parse_int(*text);
+    if (!v || *v < 0) {
+      why = std::string(what) + ", got '" + *text + "'";
+      return std::nullopt;
+    }
+    return *v;
+  };
+
   auto m = std::make_shared<core::Message>();
   auto& r = m->record;
   r.timestamp = now_ms;
-  r.durable = f.header_or("persistent", "false") == "true";
-  if (const auto* p = f.header("priority")) {
+  const auto* persistent = header(SendHeader::persistent);
+  r.durable = persistent && *persistent == "true";
+  if (const auto* p = header(SendHeader::priority)) {
     const auto v = util::parse_int(*p);
     if (!v || *v < 0 || *v > 9) {
       why = "priority must be 0-9, got '" + *p + "'";
@@ -43,39 +99,32 @@ std::optional<core::MessagePtr> message_from_send(codec::Frame& f, const std::st
     }
     r.priority = static_cast<std::uint8_t>(*v);
   }
-  if (const auto* e = f.header("expires")) {
-    const auto v = util::parse_int(*e);
-    if (!v || *v < 0) {
-      why = "expires must be an epoch time in ms (0 = never), got '" + *e + "'";
-      return std::nullopt;
-    }
-    r.expiration = *v;
-  }
-  if (const auto* d = f.header("AMQ_SCHEDULED_DELAY")) {
-    const auto v = util::parse_int(*d);
-    if (!v || *v < 0) {
-      why = "AMQ_SCHEDULED_DELAY must be a delay in ms, got '" + *d + "'";
-      return std::nullopt;
-    }
-    r.scheduled = now_ms + *v;
-  }
-  if (const auto* t = f.header("AMQ_SCHEDULED_TIME")) {
-    const auto v = util::parse_int(*t);
-    if (!v || *v < 0) {
-      why = "AMQ_SCHEDULED_TIME must be an epoch time in ms, got '" + *t + "'";
-      return std::nullopt;
-    }
-    r.scheduled = *v;
-  }
+  const auto expires = non_negative(SendHeader::expires,
+                                    "expires must be an epoch time in ms (0 = never)");
+  if (!expires) return std::nullopt;
+  if (*expires >= 0) r.expiration = *expires;
+  const auto delay = non_negative(SendHeader::scheduled_delay,
+                                  "AMQ_SCHEDULED_DELAY must be a delay in ms");
+  if (!delay) return std::nullopt;
+  if (*delay >= 0) r.scheduled = now_ms + *delay;
+  const auto at = non_negative(SendHeader::scheduled_time,
+                               "AMQ_SCHEDULED_TIME must be an epoch time in ms");
+  if (!at) return std::nullopt;
+  if (*at >= 0) r.scheduled = *at;
   if (routing_type) r.routing_type = core::to_store(*routing_type);
-  r.type = f.header("content-length") ? store::BodyType::bytes : store::BodyType::text;
-  if (const auto* ct = f.header("content-type")) r.properties.set(content_type_property, *ct);
-  if (const auto* g = f.header("JMSXGroupID")) r.properties.set(core::props::group_id, *g);
-  if (!prefix.empty()) r.properties.set(prefix_property, prefix);
-  for (const auto& [k, v] : f.headers) {
-    if (consumed(k) || internal_property(k)) continue;
-    r.properties.emplace(k, v);  // first occurrence wins (STOMP 1.2 repeated headers)
-  }
+  r.type = header(SendHeader::content_length) ? store::BodyType::bytes : store::BodyType::text;
+
+  const auto* ct = header(SendHeader::content_type);
+  const auto* g = header(SendHeader::group_id);
+  if (ct) room += Properties::text_entry_size(content_type_property.size(), ct->size());
+  if (g) room += Properties::text_entry_size(core::props::group_id.size(), g->size());
+  if (!prefix.empty()) room += Properties::text_entry_size(prefix_property.size(), prefix.size());
+  r.properties.reserve(room);
+  if (ct) r.properties.set_text(content_type_property, *ct);
+  if (g) r.properties.set_text(core::props::group_id, *g);
+  if (!prefix.empty()) r.properties.set_text(prefix_property, prefix);
+  for (const auto& h : f.headers)
+    if (classify(h.first) == SendHeader::property) r.properties.emplace_text(h.first, h.second);
   r.body = std::move(f.body);  // the frame is done with: the decoder's copy becomes the message's
   return m;
 }
@@ -104,7 +153,7 @@ void encode_message(std::string& out, const core::MessageRef& ref, const Deliver
   out.reserve(out.size() + r.body.size() + 256 + r.properties.byte_size() * 2);
   codec::FrameWriter w(out, "MESSAGE", version);
   w.header("subscription", h.subscription);
-  w.header("message-id", h.ack_id);
+  w.header_plain("message-id", h.ack_id);  // numbers and a comma
   char number[24];
   if (const auto prefix = ref.message->property(prefix_property)) {
     std::string destination;
@@ -116,18 +165,19 @@ void encode_message(std::string& out, const core::MessageRef& ref, const Deliver
   }
   auto integer = [&](const char* name, std::int64_t v) {
     const auto end = std::to_chars(number, number + sizeof number, v).ptr;
-    w.header(name, std::string_view(number, static_cast<std::size_t>(end - number)));
+    w.header_plain(name, std::string_view(number, static_cast<std::size_t>(end - number)));
   };
   integer("expires", r.expiration);
-  w.header("redelivered", ref.delivery_count > 0 ? "true" : "false");
+  w.header_plain("redelivered", ref.delivery_count > 0 ? "true" : "false");
   integer("priority", r.priority);
-  w.header("persistent", r.durable ? "true" : "false");
+  w.header_plain("persistent", r.durable ? "true" : "false");
   integer("timestamp", r.timestamp);
   if (r.routing_type)
-    w.header("destination-type", *r.routing_type == store::RoutingType::anycast ? "ANYCAST" : "MULTICAST");
+    w.header_plain("destination-type",
+                   *r.routing_type == store::RoutingType::anycast ? "ANYCAST" : "MULTICAST");
   if (const auto ct = ref.message->property(content_type_property)) w.header("content-type", *ct);
   if (const auto g = ref.message->property(core::props::group_id)) w.header("JMSXGroupID", *g);
-  if (h.ack_header) w.header("ack", h.ack_id);
+  if (h.ack_header) w.header_plain("ack", h.ack_id);
   // STOMP headers are text: a typed property goes out rendered as a string; a null one has no
   // text at all and is left out.
   for (const auto& [k, v] : r.properties) {

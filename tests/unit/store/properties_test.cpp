@@ -106,3 +106,30 @@ TEST_CASE("store: properties hold keys and values longer than a one-byte length"
   for (const auto& [k, v] : p) key_sizes.push_back(k.size());
   CHECK(key_sizes == std::vector<std::size_t>{1, 200, 1});
 }
+
+TEST_CASE("store: text properties without a PropertyValue; text_entry_size is what one takes") {
+  Properties p;
+  const std::string long_key(130, 'k');
+  const std::string long_text(300, 't');
+  std::size_t expected = 0;
+  for (const auto& [k, v] : {std::pair<std::string_view, std::string_view>{"a", "1"},
+                             {long_key, "x"},
+                             {"b", long_text},
+                             {"", ""}}) {
+    const auto before = p.byte_size();
+    CHECK(p.emplace_text(k, v));
+    CHECK(p.byte_size() - before == Properties::text_entry_size(k.size(), v.size()));
+    expected += Properties::text_entry_size(k.size(), v.size());
+  }
+  CHECK(p.byte_size() == expected);
+  CHECK_FALSE(p.emplace_text("a", "other"));  // the first wins
+  CHECK(p.find("a")->text() == "1");
+  p.set_text("a", "replaced");  // keeps its place
+  p.set_text("c", "new");
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : p) keys.emplace_back(k);
+  CHECK(keys == std::vector<std::string>{"a", long_key, "b", "", "c"});
+  CHECK(p.find("a")->text() == "replaced");
+  CHECK(p.find("b")->text() == long_text);
+  CHECK(p.size() == 5);
+}
