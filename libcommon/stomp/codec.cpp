@@ -158,12 +158,35 @@ bool unescape(std::string_view in, Version v, std::string& out) {
 Decoder::Decoder(Limits limits) : limits_(limits) {}
 
 void Decoder::feed(std::string_view bytes) {
+  detach();
   if (error_) return;  // the stream is dead; do not grow the buffer any further
   compact();
   buffer_.append(bytes);
 }
 
+void Decoder::feed_borrowed(std::string_view bytes) {
+  detach();
+  if (error_) return;
+  if (pos_ < buffer_.size()) {  // a partial frame waits in the buffer: the bytes join it
+    feed(bytes);
+    return;
+  }
+  buffer_.clear();
+  pos_ = 0;
+  borrowed_ = bytes;
+  is_borrowed_ = true;
+}
+
+void Decoder::detach() {
+  if (!is_borrowed_) return;
+  is_borrowed_ = false;
+  buffer_.assign(borrowed_.substr(std::min(pos_, borrowed_.size())));
+  borrowed_ = {};
+  pos_ = 0;
+}
+
 void Decoder::compact() {
+  if (is_borrowed_) return;
   // Drop consumed bytes once they dominate, so the buffer holds at most one partial frame
   // plus whatever the last feed() brought.
   if (pos_ > 0 && (pos_ == buffer_.size() || pos_ >= 64 * 1024 || pos_ * 2 >= buffer_.size())) {
@@ -181,7 +204,7 @@ Decoder::Status Decoder::fail(errc e) {
 // buffer. The length limit is enforced while the line is still incomplete, so a peer cannot
 // make us buffer an endless line.
 bool Decoder::take_line(std::string_view& line, Status& status) {
-  const std::string_view avail = std::string_view(buffer_).substr(pos_);
+  const std::string_view avail = data().substr(pos_);
   const auto nl = avail.find('\n', scanned_);
   if (nl == std::string_view::npos) {
     scanned_ = avail.size();
@@ -208,7 +231,7 @@ bool Decoder::take_line(std::string_view& line, Status& status) {
 // Looks at the part of an unfinished command line not searched yet: a byte no command has
 // (other than a '\r' that may precede the '\n') fails the frame without waiting for the EOL.
 bool Decoder::bad_byte_in_command() const {
-  const std::string_view avail = std::string_view(buffer_).substr(pos_);
+  const std::string_view avail = data().substr(pos_);
   // From one byte back: a '\r' that ended the previous feed is judged by what follows it.
   for (std::size_t i = scanned_ > 0 ? scanned_ - 1 : 0; i < avail.size() && avail[i] != '\n'; ++i) {
     if (command_byte(avail[i])) continue;
@@ -276,7 +299,7 @@ Decoder::Status Decoder::start_body() {
 }
 
 Decoder::Status Decoder::read_body(Frame& out) {
-  const std::string_view avail = std::string_view(buffer_).substr(pos_);
+  const std::string_view avail = data().substr(pos_);
   std::size_t body_end = 0;
   if (has_length_) {
     if (avail.size() < body_length_ + 1) return Status::need_more;
@@ -311,18 +334,19 @@ Decoder::Status Decoder::next(Frame& out) {
   for (;;) {
     switch (state_) {
       case State::between_frames: {
-        if (pos_ >= buffer_.size()) {
+        const std::string_view bytes = data();
+        if (pos_ >= bytes.size()) {
           compact();
           return Status::need_more;
         }
-        const char c = buffer_[pos_];
+        const char c = bytes[pos_];
         if (c == '\n') {
           ++pos_;
           return Status::heartbeat;
         }
         if (c == '\r') {
-          if (pos_ + 1 >= buffer_.size()) return Status::need_more;
-          if (buffer_[pos_ + 1] != '\n') return fail(errc::bad_command);
+          if (pos_ + 1 >= bytes.size()) return Status::need_more;
+          if (bytes[pos_ + 1] != '\n') return fail(errc::bad_command);
           pos_ += 2;
           return Status::heartbeat;
         }

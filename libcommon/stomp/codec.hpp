@@ -62,11 +62,16 @@ class Decoder {
   Version version() const { return version_; }
 
   void feed(std::string_view bytes);
+  // feed() without the copy: the decoder reads `bytes` where they are, so frames that arrive
+  // whole are never copied into its buffer. They must stay valid until detach(), which keeps
+  // what is left of them (a partial frame); call it before the bytes go away.
+  void feed_borrowed(std::string_view bytes);
+  void detach();
   // frame: `out` holds the next frame. heartbeat: an EOL between frames was consumed.
   // error: the stream is unusable; error() says why (the caller sends ERROR and closes).
   Status next(Frame& out);
   std::error_code error() const { return error_; }
-  std::size_t buffered() const { return buffer_.size() - pos_; }
+  std::size_t buffered() const { return data().size() - pos_; }
 
  private:
   // Where the decoder is inside the current frame. Lines are consumed as soon as they are
@@ -81,11 +86,15 @@ class Decoder {
   Status start_body();
   Status read_body(Frame& out);
   void compact();
+  // The bytes being decoded: borrowed ones (feed_borrowed) or the buffer.
+  std::string_view data() const { return is_borrowed_ ? borrowed_ : std::string_view(buffer_); }
 
   Limits limits_;
   Version version_ = Version::v1_2;
   std::string buffer_;
-  std::size_t pos_ = 0;
+  std::string_view borrowed_;
+  bool is_borrowed_ = false;
+  std::size_t pos_ = 0;  // into data()
   std::error_code error_;
   State state_ = State::between_frames;
   Frame current_;                      // the frame being decoded
@@ -112,6 +121,9 @@ class FrameWriter {
  public:
   FrameWriter(std::string& out, std::string_view command, Version v);
   void header(std::string_view name, std::string_view value);
+  // A header the caller knows needs no escaping in any version (a fixed name with a number or
+  // a fixed word): written as it is.
+  void header_plain(std::string_view name, std::string_view value);
   // `content_length`: declare the body's length even when it holds no NUL byte.
   void body(std::string_view body, bool content_length);
 

@@ -2,6 +2,7 @@
 // decoder). Pure code, no shared state.
 #include <array>
 #include <bit>
+#include <cstring>
 #include <string>
 
 #if defined(__SSE2__)
@@ -39,18 +40,31 @@ const char* skip_plain(const char* it, const char* end, bool with_cr) {
   const __m128i colon = _mm_set1_epi8(':');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i cr = _mm_set1_epi8(with_cr ? '\r' : '\n');
-  for (; end - it >= 16; it += 16) {
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(it));
+  // Bit i set: byte i of the 16 is special.
+  const auto specials = [&](__m128i b) {
     const __m128i hit =
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, nl), _mm_cmpeq_epi8(b, colon)),
                      _mm_or_si128(_mm_cmpeq_epi8(b, backslash), _mm_cmpeq_epi8(b, cr)));
-    if (const int mask = _mm_movemask_epi8(hit); mask != 0)
-      return it + std::countr_zero(static_cast<unsigned>(mask));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+  };
+  for (; end - it >= 16; it += 16) {
+    if (const unsigned mask = specials(_mm_loadu_si128(reinterpret_cast<const __m128i*>(it))))
+      return it + std::countr_zero(mask);
   }
-#endif
+  if (it != end) {
+    // The short tail (most names and values are shorter than 16 bytes) in a zeroed copy: NUL
+    // is never special, and no read goes past `end`.
+    alignas(16) char tail[16] = {};
+    std::memcpy(tail, it, static_cast<std::size_t>(end - it));
+    const unsigned mask = specials(_mm_load_si128(reinterpret_cast<const __m128i*>(tail)));
+    return mask == 0 ? end : it + std::countr_zero(mask);
+  }
+  return end;
+#else
   const auto& special = with_cr ? kEscapes.v1_2 : kEscapes.v1_1;
   while (it != end && !special[static_cast<unsigned char>(*it)]) ++it;
   return it;
+#endif
 }
 
 // Appends `in` to `out` with the escapes of `v`.
@@ -151,6 +165,13 @@ void FrameWriter::header(std::string_view name, std::string_view value) {
     out_ += ':';
     escape_to(out_, value, version_);
   }
+  out_ += '\n';
+}
+
+void FrameWriter::header_plain(std::string_view name, std::string_view value) {
+  out_ += name;
+  out_ += ':';
+  out_ += value;
   out_ += '\n';
 }
 

@@ -62,7 +62,7 @@ const std::array<StompSession::Command, 11>& StompSession::commands() {
 void StompSession::on_bytes(std::string_view bytes) {
   if (closing_) return;
   last_read_ms_ = ctx_.scheduler.now_ms();
-  decoder_.feed(bytes);
+  decoder_.feed_borrowed(bytes);  // detached below, before the read buffer is reused
   codec::Frame frame;
   // Bounded by the bytes fed: every iteration consumes input or stops.
   while (!closing_) {
@@ -80,6 +80,7 @@ void StompSession::on_bytes(std::string_view bytes) {
     dispatch(frame);
     frame.clear();
   }
+  decoder_.detach();
 }
 
 void StompSession::dispatch(codec::Frame& f) {
@@ -120,18 +121,29 @@ void StompSession::send_frame(const codec::Frame& f) {
   if (closing_) return;
   encode_buffer_.clear();  // keeps its capacity: no allocation per frame
   codec::encode_to(encode_buffer_, f, version_);
+  send_encoded();
+}
+
+void StompSession::send_encoded() {
   conn_.send(encode_buffer_);
   if (encode_buffer_.capacity() > kKeptEncodeBytes) std::string().swap(encode_buffer_);  // after a large message
   last_write_ms_ = ctx_.scheduler.now_ms();
+}
+
+void StompSession::send_receipt(std::string_view receipt_id) {
+  if (closing_) return;
+  encode_buffer_.clear();
+  codec::FrameWriter w(encode_buffer_, "RECEIPT", version_);
+  w.header("receipt-id", receipt_id);
+  w.body({}, false);
+  send_encoded();
 }
 
 void StompSession::send_message(const core::MessageRef& ref, const DeliveryHeaders& h) {
   if (closing_) return;
   encode_buffer_.clear();
   encode_message(encode_buffer_, ref, h, version_);
-  conn_.send(encode_buffer_);
-  if (encode_buffer_.capacity() > kKeptEncodeBytes) std::string().swap(encode_buffer_);
-  last_write_ms_ = ctx_.scheduler.now_ms();
+  send_encoded();
 }
 
 void StompSession::close(net::CloseReason reason) {
@@ -183,10 +195,7 @@ void StompSession::flush_receipts() {
                      "message was not stored: " + *slot->error, false},
              &fake);
     } else if (!slot->id.empty()) {
-      codec::Frame receipt;
-      receipt.command = "RECEIPT";
-      receipt.add("receipt-id", slot->id);
-      send_frame(receipt);
+      send_receipt(slot->id);
     }
   }
   if (paused_for_receipts_ && receipts_.size() < kMaxPendingReceipts / 2) {

@@ -93,6 +93,9 @@ class StompSession : public net::ProtocolSession {
   void send_frame(const codec::Frame& f);
   // A MESSAGE frame, encoded straight from the core message (the per-delivery path).
   void send_message(const core::MessageRef& ref, const DeliveryHeaders& h);
+  void send_receipt(std::string_view receipt_id);
+  // Sends what encode_buffer_ holds.
+  void send_encoded();
   void close(net::CloseReason reason);
 
   Outcome on_connect(codec::Frame& f);

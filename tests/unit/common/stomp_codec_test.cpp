@@ -1,7 +1,9 @@
-// STOMP codec: every well-formed case is decoded twice, from one feed() and one byte at a time;
-// malformed input is a table of named violations, each expecting one precise errc.
+// STOMP codec: every well-formed case is decoded from one feed(), one byte at a time and from
+// borrowed chunks (feed_borrowed); malformed input is a table of named violations, each
+// expecting one precise errc.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -57,18 +59,43 @@ Decoded decode_bytewise(const std::string& bytes, Version v = Version::v1_2, Lim
   return out;
 }
 
-// Runs both ways and checks they agree; returns the whole-feed result.
+// feed_borrowed() in chunks of `chunk` bytes from one reused read buffer, scribbled over after
+// each detach(), as a connection's read buffer is by the next read.
+Decoded decode_borrowed(const std::string& bytes, std::size_t chunk, Version v, Limits limits) {
+  Decoder d(limits);
+  d.set_version(v);
+  Decoded out;
+  std::string read_buffer(chunk, '#');
+  for (std::size_t at = 0; at < bytes.size() && !out.error; at += chunk) {
+    const auto n = std::min(chunk, bytes.size() - at);
+    read_buffer.assign(bytes, at, n);
+    d.feed_borrowed(read_buffer);
+    drain(d, out);
+    d.detach();
+    read_buffer.assign(chunk, '#');
+  }
+  out.left = d.buffered();
+  return out;
+}
+
+void check_same(const Decoded& a, const Decoded& b) {
+  CHECK(a.error == b.error);
+  CHECK(a.heartbeats == b.heartbeats);
+  REQUIRE(a.frames.size() == b.frames.size());
+  for (std::size_t i = 0; i < a.frames.size(); ++i) {
+    CHECK(a.frames[i].command == b.frames[i].command);
+    CHECK(a.frames[i].headers == b.frames[i].headers);
+    CHECK(a.frames[i].body == b.frames[i].body);
+  }
+}
+
+// Runs every way (whole, byte by byte, borrowed in chunks) and checks they agree; returns the
+// whole-feed result.
 Decoded decode(const std::string& bytes, Version v = Version::v1_2, Limits limits = {}) {
   auto whole = decode_whole(bytes, v, limits);
-  auto split = decode_bytewise(bytes, v, limits);
-  CHECK(whole.error == split.error);
-  CHECK(whole.heartbeats == split.heartbeats);
-  REQUIRE(whole.frames.size() == split.frames.size());
-  for (std::size_t i = 0; i < whole.frames.size(); ++i) {
-    CHECK(whole.frames[i].command == split.frames[i].command);
-    CHECK(whole.frames[i].headers == split.frames[i].headers);
-    CHECK(whole.frames[i].body == split.frames[i].body);
-  }
+  check_same(whole, decode_bytewise(bytes, v, limits));
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{5}, std::size_t{64}, bytes.size() + 1})
+    check_same(whole, decode_borrowed(bytes, chunk, v, limits));
   return whole;
 }
 
