@@ -64,14 +64,16 @@ class Decoder {
   void feed(std::string_view bytes);
   // feed() without the copy: the decoder reads `bytes` where they are, so frames that arrive
   // whole are never copied into its buffer. They must stay valid until detach(), which keeps
-  // what is left of them (a partial frame); call it before the bytes go away.
+  // what is left of them (a partial frame); call it before the bytes go away. When a partial
+  // frame already waits in the buffer, only what completes it is copied there; decoding goes
+  // on in `bytes` once the buffered part is consumed.
   void feed_borrowed(std::string_view bytes);
   void detach();
   // frame: `out` holds the next frame. heartbeat: an EOL between frames was consumed.
   // error: the stream is unusable; error() says why (the caller sends ERROR and closes).
   Status next(Frame& out);
   std::error_code error() const { return error_; }
-  std::size_t buffered() const { return data().size() - pos_; }
+  std::size_t buffered() const { return data().size() - pos_ + pending_.size(); }
 
  private:
   // Where the decoder is inside the current frame. Lines are consumed as soon as they are
@@ -85,6 +87,10 @@ class Decoder {
   Status on_header_line(std::string_view line);
   Status start_body();
   Status read_body(Frame& out);
+  Status step(Frame& out);
+  // With bytes pending behind the buffer: decode from them in place once the buffer is used
+  // up, or else copy the next piece of them into the buffer. False when none are pending.
+  bool refill();
   void compact();
   // The bytes being decoded: borrowed ones (feed_borrowed) or the buffer.
   std::string_view data() const { return is_borrowed_ ? borrowed_ : std::string_view(buffer_); }
@@ -95,6 +101,11 @@ class Decoder {
   std::string_view borrowed_;
   bool is_borrowed_ = false;
   std::size_t pos_ = 0;  // into data()
+  // Borrowed bytes that follow the buffer's (feed_borrowed behind a partial frame): source_ is
+  // all of them; the buffer holds, from source_at_ on, a copy of those before pending_.
+  std::string_view source_;
+  std::string_view pending_;
+  std::size_t source_at_ = 0;
   std::error_code error_;
   State state_ = State::between_frames;
   Frame current_;                      // the frame being decoded
@@ -103,6 +114,11 @@ class Decoder {
   bool has_length_ = false;            // current_ declared content-length
   std::size_t body_length_ = 0;        // its value
 };
+
+namespace detail {
+// CONNECT and CONNECTED frames are never escaped, in either direction.
+bool never_escaped(std::string_view command);
+}  // namespace detail
 
 // STOMP "Value Encoding": decodes the escapes of `v` in a header name or value.
 // Returns false on an undefined escape (1.1+). Version 1.0 copies bytes as they are.

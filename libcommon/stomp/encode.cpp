@@ -12,11 +12,6 @@
 #include "stomp/codec.hpp"
 
 namespace artemis::stomp {
-namespace detail {
-// CONNECT and CONNECTED frames are never escaped (defined in codec.cpp, which decodes them).
-bool never_escaped(std::string_view command);
-}  // namespace detail
-
 namespace {
 
 // Which bytes need an escape, per version: a table lookup per byte instead of four compares,

@@ -16,7 +16,7 @@ cache=${ARTEMIS_FUZZ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/artemis-fuzz}
 
 case "$target" in
   stomp_codec)
-    sources="tests/fuzz/stomp_codec_fuzz.cpp libcommon/stomp/codec.cpp libcommon/stomp/encode.cpp"
+    sources="tests/fuzz/stomp_codec_fuzz.cpp libcommon/stomp/codec.cpp libcommon/stomp/decoder.cpp libcommon/stomp/encode.cpp"
     includes="-I$src/libcommon" libs= seeds=stomp max_len=4096 ;;
   selector)
     sources="tests/fuzz/selector_fuzz.cpp libbroker/core/filter.cpp libbroker/core/filter_lexer.cpp

@@ -196,6 +196,28 @@ TEST_CASE("stomp: several frames in one feed and a partial tail") {
   CHECK(r.left > 0);
 }
 
+TEST_CASE("stomp: a stream read in pieces that end mid-frame decodes as when fed whole") {
+  // Reads ending inside a frame are the rule on a busy connection: the partial frame is
+  // completed from the next read and decoding then goes on in that read's own bytes.
+  std::string stream;
+  for (int i = 0; i < 40; ++i) {
+    const std::string body(static_cast<std::size_t>(700 + 97 * i), static_cast<char>('a' + i % 26));
+    stream += "SEND\ndestination:/queue/q\nlong:" + std::string(static_cast<std::size_t>(31 * i), 'h');
+    stream += i % 2 == 0 ? "\ncontent-length:" + std::to_string(body.size()) + "\n\n" : "\n\n"s;
+    stream += body;
+    stream += '\0';
+    if (i % 7 == 0) stream += "\n";
+  }
+  const auto whole = decode_whole(stream);
+  REQUIRE(whole.frames.size() == 40);
+  for (std::size_t chunk : {std::size_t{700}, std::size_t{1500}, std::size_t{4096}, std::size_t{65536}}) {
+    CAPTURE(chunk);
+    const auto pieces = decode_borrowed(stream, chunk, Version::v1_2, {});
+    check_same(whole, pieces);
+    CHECK(pieces.left == 0);
+  }
+}
+
 TEST_CASE("stomp: content-length with spaces around the number is accepted") {
   auto r = decode("SEND\ncontent-length: 3 \n\nabc\0"s);
   REQUIRE(r.frames.size() == 1);
