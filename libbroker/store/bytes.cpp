@@ -65,10 +65,12 @@ std::uint64_t ByteReader::u64() {
   return v;
 }
 
-std::string ByteReader::str() {
+std::string ByteReader::str() { return std::string(str_view()); }
+
+std::string_view ByteReader::str_view() {
   const std::uint32_t n = u32();
   if (!take(n)) return {};
-  std::string s(reinterpret_cast<const char*>(in_.data() + pos_), n);
+  std::string_view s(reinterpret_cast<const char*>(in_.data() + pos_), n);
   pos_ += n;
   return s;
 }

@@ -41,6 +41,8 @@ class ByteReader {
   std::uint64_t u64();
   std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
   std::string str();
+  // str() without the copy: a view into the input (empty after a failed read).
+  std::string_view str_view();
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == in_.size(); }
 

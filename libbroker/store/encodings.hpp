@@ -1,6 +1,6 @@
 #pragma once
-// Fixed-layout record bodies. Every body starts with its layout version (record::layout_v1 or
-// layout_v2); fields are big-endian; strings are u32 length + bytes. These structs are the
+// Fixed-layout record bodies. Every body starts with its layout version (record::layout_v1,
+// v2 or v3); fields are big-endian; strings are u32 length + bytes. These structs are the
 // on-disk shape, kept apart from the core's in-memory types. Compatibility: a new field means a
 // new layout version with its own decoder; older bodies stay readable forever.
 //
@@ -9,7 +9,11 @@
 //                         (bit0 auto-created, bit1 has-filter, bit2 purge-on-no-consumers)
 //                         max_consumers:u32(two's complement) user:str
 //   IdCounterRecord    v1 reserved_up_to:u64
-//   MessageRecord      v2 id:u64 address:str flags:u8(bit0 durable) priority:u8 expiration:i64
+//   MessageRecord      v3 as v2 but nprops and the properties are one props:str, the
+//                         packed buffer of store::Properties ({key_len:varint key tag:u8
+//                         value}*, the tags below, scalars little-endian, string and bytes
+//                         values varint length + bytes); written by little-endian hosts
+//                      v2 id:u64 address:str flags:u8(bit0 durable) priority:u8 expiration:i64
 //                         timestamp:i64 scheduled:i64 body_type:u8 routing_type:u8(255 none)
 //                         nprops:u32 {key:str tag:u8 value}* body:str
 //                         tag/value (Artemis DataConstants numbers): 0 null (no bytes),

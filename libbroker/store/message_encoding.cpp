@@ -1,4 +1,5 @@
-// MessageRecord bodies: written as layout v2, read as v2 or v1 (encodings.hpp has both layouts).
+// MessageRecord bodies: written as layout v3 (v2 on a big-endian host), read as v3, v2 or v1
+// (encodings.hpp has the layouts).
 #include <bit>
 #include <ostream>
 
@@ -102,12 +103,20 @@ std::string_view body_type_name(BodyType t) {
 namespace {
 
 // `body_room`: bytes to reserve for a body appended after the head.
+// v3 copies the properties' packed buffer, whose scalars are in the host's order: only a
+// little-endian host writes it, so a journal reads the same on every host.
+constexpr bool kPackedProperties = std::endian::native == std::endian::little;
+
 void write_message_head(const MessageRecord& m, std::vector<std::uint8_t>& out,
                         std::size_t body_room) {
   std::size_t size = 1 + 8 + 4 + m.address.size() + 1 + 1 + 8 + 8 + 8 + 1 + 1 + 4 + 4 + body_room;
-  for (const auto& [k, v] : m.properties) size += 4 + k.size() + encoded_value_size(v);
+  if (kPackedProperties) {
+    size += m.properties.packed().size();
+  } else {
+    for (const auto& [k, v] : m.properties) size += 4 + k.size() + encoded_value_size(v);
+  }
   ByteWriter w(std::move(out), size);
-  w.u8(record::layout_v2);
+  w.u8(kPackedProperties ? record::layout_v3 : record::layout_v2);
   w.u64(m.id);
   w.str(m.address);
   w.u8(m.durable ? 1 : 0);
@@ -117,10 +126,14 @@ void write_message_head(const MessageRecord& m, std::vector<std::uint8_t>& out,
   w.i64(m.scheduled);
   w.u8(static_cast<std::uint8_t>(m.type));
   w.u8(m.routing_type ? static_cast<std::uint8_t>(*m.routing_type) : message_no_routing_type);
-  w.u32(static_cast<std::uint32_t>(m.properties.size()));
-  for (const auto& [k, v] : m.properties) {
-    w.str(k);
-    write_typed_value(w, v);
+  if (kPackedProperties) {
+    w.str(m.properties.packed());
+  } else {
+    w.u32(static_cast<std::uint32_t>(m.properties.size()));
+    for (const auto& [k, v] : m.properties) {
+      w.str(k);
+      write_typed_value(w, v);
+    }
   }
   w.u32(static_cast<std::uint32_t>(m.body.size()));
   out = std::move(w.bytes());
@@ -147,7 +160,7 @@ std::vector<std::uint8_t> encode(const MessageRecord& m) {
 std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
   ByteReader r(b);
   const auto layout = r.u8();
-  if (layout != record::layout_v1 && layout != record::layout_v2) return std::nullopt;
+  if (layout < record::layout_v1 || layout > record::layout_v3) return std::nullopt;
   MessageRecord m;
   m.id = r.u64();
   m.address = r.str();
@@ -161,6 +174,14 @@ std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
   m.type = static_cast<BodyType>(type);
   const auto rt = r.u8();
   if (rt <= 1) m.routing_type = static_cast<RoutingType>(rt);
+  if (layout == record::layout_v3) {
+    auto props = Properties::from_packed(r.str_view());
+    if (!props) return std::nullopt;
+    m.properties = std::move(*props);
+    m.body = r.str();
+    if (m.priority > 9 || !r.ok() || !r.at_end()) return std::nullopt;
+    return m;
+  }
   const auto nprops = r.u32();
   for (std::uint32_t i = 0; i < nprops && r.ok(); ++i) {
     auto k = r.str();

@@ -1,5 +1,7 @@
 #include "store/properties.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 #include <type_traits>
@@ -266,6 +268,66 @@ bool Properties::erase(std::string_view key) {
   buf_.erase(span->first, span->second - span->first);
   --count_;
   return true;
+}
+
+namespace {
+
+// load_length with bounds: false when the varint runs past `end` or beyond 64 bits.
+bool load_length_checked(std::string_view buf, std::size_t& at, std::size_t& out) {
+  std::uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (at >= buf.size()) return false;
+    const auto byte = static_cast<std::uint8_t>(buf[at++]);
+    v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      out = static_cast<std::size_t>(v);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool known_type(std::uint8_t tag) {
+  switch (static_cast<PropertyType>(tag)) {
+    case PropertyType::null:
+    case PropertyType::boolean:
+    case PropertyType::int8:
+    case PropertyType::binary:
+    case PropertyType::int16:
+    case PropertyType::int32:
+    case PropertyType::int64:
+    case PropertyType::float32:
+    case PropertyType::float64:
+    case PropertyType::string: return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Properties> Properties::from_packed(std::string_view bytes) {
+  Properties p;
+  p.buf_.assign(bytes);
+  std::size_t at = 0;
+  while (at < p.buf_.size()) {
+    std::size_t klen = 0;
+    if (!load_length_checked(p.buf_, at, klen) || klen > p.buf_.size() - at) return std::nullopt;
+    at += klen;
+    if (at >= p.buf_.size()) return std::nullopt;
+    const auto tag = static_cast<std::uint8_t>(p.buf_[at++]);
+    if (!known_type(tag)) return std::nullopt;
+    const int width = fixed_width(static_cast<PropertyType>(tag));
+    std::size_t len = static_cast<std::size_t>(width);
+    if (width < 0 && !load_length_checked(p.buf_, at, len)) return std::nullopt;
+    if (len > p.buf_.size() - at) return std::nullopt;
+    if constexpr (std::endian::native == std::endian::big) {
+      if (width > 1) std::reverse(p.buf_.begin() + static_cast<std::ptrdiff_t>(at),
+                                  p.buf_.begin() + static_cast<std::ptrdiff_t>(at + len));
+    }
+    at += len;
+    ++p.count_;
+  }
+  return p;
 }
 
 bool operator==(const Properties& a, const Properties& b) {

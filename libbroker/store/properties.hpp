@@ -107,6 +107,14 @@ class Properties {
   }
   // Bytes the properties occupy (for memory accounting).
   std::size_t byte_size() const { return buf_.size(); }
+  // The packed buffer as it is: a stored message record holds it verbatim (layout v3), so
+  // storing a message copies its properties instead of encoding them one by one.
+  std::string_view packed() const { return buf_; }
+  // Properties from a packed buffer written by a little-endian host (what packed() gives
+  // there), checked entry by entry so that damaged bytes are refused, never read out of
+  // bounds; a big-endian host turns the scalars around. nullopt when the bytes are no such
+  // buffer.
+  static std::optional<Properties> from_packed(std::string_view bytes);
 
   // Equal when they hold the same keys with equal values, in any order.
   friend bool operator==(const Properties& a, const Properties& b);

@@ -32,9 +32,11 @@ inline constexpr std::uint8_t delivery_count = 23;
 inline constexpr std::uint8_t duplicate_id = 24;
 
 // Layout version written as the first byte of every record body (encodings.hpp). Only the
-// message record has a v2 (typed properties, every body kind); v1 messages still decode.
+// message record has a v2 (typed properties, every body kind) and a v3 (the properties as
+// their packed buffer); v1 and v2 messages still decode.
 inline constexpr std::uint8_t layout_v1 = 1;
 inline constexpr std::uint8_t layout_v2 = 2;
+inline constexpr std::uint8_t layout_v3 = 3;
 
 std::string_view name(std::uint8_t type);
 

@@ -1,8 +1,9 @@
-// MessageRecord layouts: v2 keeps every property type and body kind; v1 journals (written before
-// v2, every property a string) still load.
+// MessageRecord layouts: v3 (the properties' packed buffer) and v2 keep every property type and
+// body kind; v2 and v1 journals (v1: every property a string) still load.
 #include <doctest/doctest.h>
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -67,33 +68,69 @@ std::vector<std::uint8_t> encode_v1(const MessageRecord& m) {
   return std::move(w.bytes());
 }
 
+// The v2 layout as the v2 broker wrote it (typed properties one by one), to produce its bytes.
+std::vector<std::uint8_t> encode_v2(const MessageRecord& m) {
+  ByteWriter w;
+  w.u8(record::layout_v2);
+  w.u64(m.id);
+  w.str(m.address);
+  w.u8(m.durable ? 1 : 0);
+  w.u8(m.priority);
+  w.i64(m.expiration);
+  w.i64(m.timestamp);
+  w.i64(m.scheduled);
+  w.u8(static_cast<std::uint8_t>(m.type));
+  w.u8(m.routing_type ? static_cast<std::uint8_t>(*m.routing_type) : 255);
+  w.u32(static_cast<std::uint32_t>(m.properties.size()));
+  for (const auto& [k, v] : m.properties) {
+    w.str(k);
+    const auto value = v.to_value();
+    w.u8(static_cast<std::uint8_t>(value.type()));
+    if (const auto* b = value.get_if<bool>()) w.u8(*b ? 1 : 0);
+    if (const auto* i = value.get_if<std::int8_t>()) w.u8(static_cast<std::uint8_t>(*i));
+    if (const auto* i = value.get_if<std::int16_t>()) w.u16(static_cast<std::uint16_t>(*i));
+    if (const auto* i = value.get_if<std::int32_t>()) w.u32(static_cast<std::uint32_t>(*i));
+    if (const auto* i = value.get_if<std::int64_t>()) w.i64(*i);
+    if (const auto* f = value.get_if<float>()) w.u32(std::bit_cast<std::uint32_t>(*f));
+    if (const auto* d = value.get_if<double>()) w.u64(std::bit_cast<std::uint64_t>(*d));
+    if (const auto* t = value.string_value()) w.str(*t);
+    if (const auto* b = value.get_if<Binary>()) w.str(b->data);
+  }
+  w.str(m.body);
+  return std::move(w.bytes());
+}
+
 }  // namespace
 
-TEST_CASE("store: a v2 message record keeps every property type") {
+TEST_CASE("store: v3 and v2 message records keep every property type") {
   const auto m = typed_message();
-  const auto bytes = encode(m);
-  REQUIRE(bytes.at(0) == record::layout_v2);
-  const auto back = decode_message(span_of_bytes(bytes));
-  REQUIRE(back.has_value());
-  CHECK(back->id == 42);
-  CHECK(back->address == "orders");
-  CHECK(back->durable);
-  CHECK(back->priority == 6);
-  CHECK(back->expiration == 5000);
-  CHECK(back->timestamp == 1700000000000);
-  CHECK(back->scheduled == 1700000001000);
-  CHECK(back->routing_type == RoutingType::multicast);
-  CHECK(back->body == m.body);
-  CHECK(back->properties == m.properties);
-  CHECK(back->properties.at("n").is_null());
-  CHECK(back->properties.at("b").type() == PropertyType::int8);
-  CHECK(*back->properties.at("s").get_if<std::int16_t>() == -30000);
-  CHECK(*back->properties.at("i").get_if<std::int32_t>() == -2000000000);
-  CHECK(back->properties.at("l").as_integer() == -9000000000000000000);
-  CHECK(*back->properties.at("fl").get_if<float>() == 1.5f);
-  CHECK(*back->properties.at("d").get_if<double>() == -2.25e300);
-  CHECK(*back->properties.at("str").string_value() == "héllo");
-  CHECK(back->properties.at("bin").get_if<Binary>()->data == std::string("\0\x01\xff", 3));
+  const auto v3 = encode(m);
+  REQUIRE(v3.at(0) == (std::endian::native == std::endian::little ? record::layout_v3 : record::layout_v2));
+  const auto v2 = encode_v2(m);
+  for (const auto* bytes : {&v3, &v2}) {
+    CAPTURE(bytes->at(0));
+    const auto back = decode_message(span_of_bytes(*bytes));
+    REQUIRE(back.has_value());
+    CHECK(back->id == 42);
+    CHECK(back->address == "orders");
+    CHECK(back->durable);
+    CHECK(back->priority == 6);
+    CHECK(back->expiration == 5000);
+    CHECK(back->timestamp == 1700000000000);
+    CHECK(back->scheduled == 1700000001000);
+    CHECK(back->routing_type == RoutingType::multicast);
+    CHECK(back->body == m.body);
+    CHECK(back->properties == m.properties);
+    CHECK(back->properties.at("n").is_null());
+    CHECK(back->properties.at("b").type() == PropertyType::int8);
+    CHECK(*back->properties.at("s").get_if<std::int16_t>() == -30000);
+    CHECK(*back->properties.at("i").get_if<std::int32_t>() == -2000000000);
+    CHECK(back->properties.at("l").as_integer() == -9000000000000000000);
+    CHECK(*back->properties.at("fl").get_if<float>() == 1.5f);
+    CHECK(*back->properties.at("d").get_if<double>() == -2.25e300);
+    CHECK(*back->properties.at("str").string_value() == "héllo");
+    CHECK(back->properties.at("bin").get_if<Binary>()->data == std::string("\0\x01\xff", 3));
+  }
 }
 
 TEST_CASE("store: a v2 message record keeps every body kind") {
@@ -115,7 +152,7 @@ TEST_CASE("store: a v2 message record keeps every body kind") {
 TEST_CASE("store: a v2 record with an unknown property tag or body kind does not decode") {
   MessageRecord m;
   m.properties = {{"k", PropertyValue(std::int32_t{1})}};
-  auto bytes = encode(m);
+  auto bytes = encode_v2(m);
   // The tag sits after the key: nprops:u32, then key "k" (4 + 1 bytes).
   const std::size_t props_at = 1 + 8 + 4 + 1 + 1 + 8 + 8 + 8 + 1 + 1;
   const std::size_t tag_at = props_at + 4 + 4 + 1;
@@ -128,6 +165,45 @@ TEST_CASE("store: a v2 record with an unknown property tag or body kind does not
   CHECK_FALSE(decode_message(span_of_bytes(bad_kind)).has_value());
   bytes.pop_back();
   CHECK_FALSE(decode_message(span_of_bytes(bytes)).has_value());
+}
+
+TEST_CASE("store: a v3 record with damaged properties does not decode, whatever the damage") {
+  MessageRecord m;
+  m.properties = {{"k", PropertyValue(std::int32_t{1})}, {"text", PropertyValue("abc")}};
+  const auto bytes = encode(m);
+  // props:str comes after the fixed fields: its u32 length, then key "k" (varint 1 + 1 byte).
+  const std::size_t props_at = 1 + 8 + 4 + 1 + 1 + 8 + 8 + 8 + 1 + 1;
+  const std::size_t packed_size = m.properties.packed().size();
+  const std::size_t tag_at = props_at + 4 + 1 + 1;
+  REQUIRE(bytes.at(tag_at) == static_cast<std::uint8_t>(PropertyType::int32));
+  auto bad_tag = bytes;
+  bad_tag[tag_at] = 11;
+  CHECK_FALSE(decode_message(span_of_bytes(bad_tag)).has_value());
+  auto endless_varint = bytes;  // a key length whose varint never ends inside the buffer
+  for (std::size_t i = props_at + 4; i < props_at + 4 + packed_size; ++i) endless_varint[i] = 0xff;
+  CHECK_FALSE(decode_message(span_of_bytes(endless_varint)).has_value());
+  // Every single damaged byte of the properties decodes to something or to nothing, never
+  // reads out of bounds (the sanitizers watch), and a value can never outgrow its buffer.
+  for (std::size_t i = props_at + 4; i < props_at + 4 + packed_size; ++i) {
+    for (std::uint8_t v : {std::uint8_t{0}, std::uint8_t{0x7f}, std::uint8_t{0x80}, std::uint8_t{0xff}}) {
+      auto damaged = bytes;
+      damaged[i] = v;
+      if (const auto back = decode_message(span_of_bytes(damaged)))
+        for (const auto& [k, value] : back->properties) CHECK(k.size() <= packed_size);
+    }
+  }
+  // A packed buffer that ends inside an entry: the length says less than the entries need.
+  const std::size_t first_entry = 1 + 1 + 1 + 4;  // "k" and its int32
+  for (std::size_t cut = 1; cut < packed_size; ++cut) {
+    CAPTURE(cut);
+    const auto p = Properties::from_packed(m.properties.packed().substr(0, cut));
+    if (cut == first_entry) {
+      REQUIRE(p.has_value());
+      CHECK(p->size() == 1);
+    } else {
+      CHECK_FALSE(p.has_value());
+    }
+  }
 }
 
 TEST_CASE("store: a v1 message record still decodes, every property as a string") {
@@ -147,10 +223,10 @@ TEST_CASE("store: a v1 message record still decodes, every property as a string"
   CHECK(back->properties == m.properties);
   CHECK(back->properties.at("count").type() == PropertyType::string);
   CHECK(back->body == m.body);
-  // Written again, the message becomes v2 with the same content.
-  const auto v2 = decode_message(span_of_bytes(encode(*back)));
-  REQUIRE(v2.has_value());
-  CHECK(v2->properties == m.properties);
+  // Written again, the message becomes v3 with the same content.
+  const auto v3 = decode_message(span_of_bytes(encode(*back)));
+  REQUIRE(v3.has_value());
+  CHECK(v3->properties == m.properties);
 }
 
 TEST_CASE("store: the checked-in v1 fixture decodes") {
