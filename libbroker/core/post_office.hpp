@@ -39,6 +39,12 @@ namespace artemis::core {
 
 using SendCompletion = std::function<void(std::error_code)>;
 
+// What the error a store completion of route() or route_transaction() got means to the sender:
+// a journal failure becomes storage_failed (message_too_large for a record no journal file can
+// hold); success and the core's own codes pass unchanged. route() hands the storage's codes
+// through as they are, so the completion it is given is not wrapped once more per message.
+std::error_code stored_error(std::error_code ec);
+
 struct AutoCreatePlan {
   bool create_address = false;              // needs createAddress
   bool add_routing_type = false;            // needs createAddress
@@ -108,7 +114,7 @@ class PostOffice : public QueueHost {
 
   // Sending is two steps so a message is visible to consumers only once it is durable:
   // route() picks the queues, remembers the duplicate id and writes the durable part; `stored`
-  // runs once that is on disk (at once when nothing had to be written, also for duplicates and
+  // (given the storage's error: see stored_error) runs once that is on disk (at once when nothing had to be written, also for duplicates and
   // no-route). Then exactly one of publish() (refs onto their queues) or discard() (the store
   // failed: forget the duplicate id, so a resend is not dropped) must follow. ServerSession
   // orders these per session. Assigns the message id when 0.

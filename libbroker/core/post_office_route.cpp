@@ -11,17 +11,13 @@
 
 namespace artemis::core {
 
-namespace {
-
-// What a failed store means to the sender: a journal refusing a record larger than its files is
-// the message's fault (the broker goes on); anything else is the disk's.
-std::error_code store_error(std::error_code ec) {
-  if (!ec) return {};
+std::error_code stored_error(std::error_code ec) {
+  if (!ec || ec.category() == core_category()) return ec;
+  // A journal refusing a record larger than its files is the message's fault (the broker goes
+  // on); anything else is the disk's.
   if (ec == journal::errc::record_too_large) return errc::message_too_large;
   return errc::storage_failed;
 }
-
-}  // namespace
 
 void PostOffice::select_queues(const Message& m, const Destination& d, RoutedMessage& out) {
   auto take = [&](Queue* q) {
@@ -149,9 +145,8 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
     return RouteStatus::routed;
   }
   // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
-  const auto dup = storage_.store_message(
-      m->record, out.durable_ids, duplicate_id_to_store(*m),
-      [stored = std::move(stored)](std::error_code ec) { stored(store_error(ec)); });
+  const auto dup = storage_.store_message(m->record, out.durable_ids, duplicate_id_to_store(*m),
+                                          std::move(stored));
   remember_duplicate(*m, dup);
   return RouteStatus::routed;
 }
@@ -185,6 +180,7 @@ RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion 
   auto r = std::make_shared<RoutedMessage>();
   const auto status = route(std::move(m), d, *r,
                             [this, alive = alive_, r, done = std::move(done)](std::error_code ec) {
+                              ec = stored_error(ec);
                               if (*alive) ec ? discard(*r) : publish(*r);
                               done(ec);
                             });
@@ -227,8 +223,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     stored({});
     return RouteStatus::routed;
   }
-  storage_.commit_tx(tx,
-                     [stored = std::move(stored)](std::error_code ec) { stored(store_error(ec)); });
+  storage_.commit_tx(tx, std::move(stored));
   return RouteStatus::routed;
 }
 

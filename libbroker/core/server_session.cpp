@@ -14,6 +14,11 @@ namespace artemis::core {
 // The session's completions in send order. Shared with the completions in flight, so a
 // message sent just before its session closed still reaches its queues once it is stored.
 struct ServerSession::CompletionQueue {
+  explicit CompletionQueue(PostOffice& post_office)
+      : po(post_office), po_alive(post_office.alive()) {}
+
+  PostOffice& po;
+  std::shared_ptr<const bool> po_alive;  // the queue may outlive the PostOffice (deactivation)
   std::deque<std::shared_ptr<Pending>> items;
   bool flushing = false;
 
@@ -23,7 +28,12 @@ struct ServerSession::CompletionQueue {
     while (!items.empty() && items.front()->done) {
       auto slot = std::move(items.front());
       items.pop_front();
-      if (slot->finish) slot->finish(slot->ec);
+      if (slot->is_send) {
+        if (*po_alive) slot->ec ? po.discard(slot->routed) : po.publish(slot->routed);
+        if (slot->sent) slot->sent(slot->ec);
+      } else if (slot->finish) {
+        slot->finish(slot->ec);
+      }
     }
     flushing = false;
   }
@@ -34,7 +44,7 @@ ServerSession::ServerSession(PostOffice& post_office, security::SecurityManager&
     : po_(post_office),
       security_(security),
       options_(std::move(options)),
-      completions_(std::make_shared<CompletionQueue>()) {}
+      completions_(std::make_shared<CompletionQueue>(post_office)) {}
 
 ServerSession::~ServerSession() {
   *alive_ = false;
@@ -133,10 +143,18 @@ std::shared_ptr<ServerSession::Pending> ServerSession::push_pending(
   return slot;
 }
 
+std::shared_ptr<ServerSession::Pending> ServerSession::push_send(Completion sent) {
+  auto slot = std::make_shared<Pending>();
+  slot->is_send = true;
+  slot->sent = std::move(sent);
+  completions_->items.push_back(slot);
+  return slot;
+}
+
 ServerSession::Completion ServerSession::completer(std::shared_ptr<Pending> slot) {
   return [queue = completions_, slot = std::move(slot)](std::error_code ec) {
     slot->done = true;
-    slot->ec = ec;
+    slot->ec = stored_error(ec);
     queue->flush();
   };
 }
@@ -172,14 +190,9 @@ SessionResult ServerSession::send(MessagePtr m, const Target& t, const std::stri
     after_pending([done = std::move(done)] { done({}); });
     return std::nullopt;
   }
-  auto routed = std::make_shared<RoutedMessage>();
   // Visible (or discarded) in session order, then confirmed.
-  auto slot = push_pending([&po = po_, po_alive = po_.alive(), routed,
-                            done = std::move(done)](std::error_code ec) {
-    if (*po_alive) ec ? po.discard(*routed) : po.publish(*routed);
-    done(ec);
-  });
-  po_.route(std::move(m), t.destination, *routed, completer(slot));
+  auto slot = push_send(std::move(done));
+  po_.route(std::move(m), t.destination, slot->routed, completer(slot));
   return std::nullopt;
 }
 

@@ -187,7 +187,12 @@ class ServerSession {
   struct Pending {
     bool done = false;
     std::error_code ec;
-    std::function<void(std::error_code)> finish;  // publish/discard, then the caller's done
+    // A send outside a transaction: `routed` is published (or discarded) here, then `sent`
+    // runs; one allocation per send instead of a closure around them.
+    bool is_send = false;
+    RoutedMessage routed;
+    Completion sent;
+    std::function<void(std::error_code)> finish;  // anything else: publish/discard, then done
   };
   struct CompletionQueue;
 
@@ -200,6 +205,7 @@ class ServerSession {
   static void apply_settled(PostOffice& po, std::vector<TxSettled>& settled);
   static void return_settled(PostOffice& po, std::vector<TxSettled>& settled);
   std::shared_ptr<Pending> push_pending(std::function<void(std::error_code)> finish);
+  std::shared_ptr<Pending> push_send(Completion sent);
   // The completion that marks `slot` done and runs every finished slot in order.
   Completion completer(std::shared_ptr<Pending> slot);
 

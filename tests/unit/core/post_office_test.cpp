@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "fixtures.hpp"
+#include "journal/errors.hpp"
 
 using namespace artemis;
 using namespace artemis::core;
@@ -224,4 +225,13 @@ TEST_CASE("core: a transaction routes at commit, is visible once published, and 
   CHECK(routed.empty());
   f.restart();
   CHECK(f.po->find_queue("q")->message_count() == 2);
+}
+
+TEST_CASE("post office: a store completion's error reads as the sender is told it") {
+  CHECK_FALSE(stored_error({}));
+  CHECK(stored_error(journal::errc::record_too_large) == errc::message_too_large);
+  CHECK(stored_error(journal::errc::io_error) == errc::storage_failed);
+  CHECK(stored_error(journal::errc::disk_full) == errc::storage_failed);
+  CHECK(stored_error(std::make_error_code(std::errc::io_error)) == errc::storage_failed);
+  CHECK(stored_error(errc::address_full) == errc::address_full);  // the core's own pass
 }
