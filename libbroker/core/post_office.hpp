@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <system_error>
 #include <unordered_map>
@@ -69,8 +70,10 @@ struct RoutedMessage {
   MessagePtr message;
   // The id of each queue: one may be deleted (unsubscribe, auto-delete) while the write is on
   // its way to disk, so they are looked up again at publish.
+  // The durable queues (those the message is written for) first: one vector per message.
   std::vector<std::uint64_t> queue_ids;
-  std::vector<std::uint64_t> durable_ids;
+  std::size_t durable_count = 0;
+  std::span<const std::uint64_t> durable_ids() const { return {queue_ids.data(), durable_count}; }
   bool settled = false;  // published or discarded
 };
 
@@ -153,7 +156,7 @@ class PostOffice : public QueueHost {
   void expire(Queue& queue, const MessageRef& ref) override;
 
  private:
-  // Fills out.queue_ids and out.durable_ids.
+  // Fills out.queue_ids and out.durable_count.
   void select_queues(const Message& m, const Destination& d, RoutedMessage& out);
   bool duplicate(const Message& m);
   void apply_expiry_delay(Message& m);

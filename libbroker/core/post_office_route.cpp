@@ -21,9 +21,12 @@ std::error_code stored_error(std::error_code ec) {
 
 void PostOffice::select_queues(const Message& m, const Destination& d, RoutedMessage& out) {
   auto take = [&](Queue* q) {
-    out.queue_ids.push_back(q->id());
-    if (m.durable() && q->durable() && !q->definition().temporary)
-      out.durable_ids.push_back(q->id());
+    if (m.durable() && q->durable() && !q->definition().temporary) {
+      out.queue_ids.insert(out.queue_ids.begin() + static_cast<std::ptrdiff_t>(out.durable_count), q->id());
+      ++out.durable_count;
+    } else {
+      out.queue_ids.push_back(q->id());
+    }
   };
   if (d.queue) {
     Queue* q = find_queue(*d.queue);
@@ -138,14 +141,14 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
   // Complete now, about to wait on queues: the property buffer, built one property at a time
   // by the protocol and the session, gives back its spare capacity.
   m->record.properties.shrink_to_fit();
-  m->durable_refs = static_cast<int>(out.durable_ids.size());
-  if (out.durable_ids.empty()) {
+  m->durable_refs = static_cast<int>(out.durable_count);
+  if (out.durable_count == 0) {
     remember_duplicate(*m, 0);
     stored({});
     return RouteStatus::routed;
   }
   // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
-  const auto dup = storage_.store_message(m->record, out.durable_ids, duplicate_id_to_store(*m),
+  const auto dup = storage_.store_message(m->record, out.durable_ids(), duplicate_id_to_store(*m),
                                           std::move(stored));
   remember_duplicate(*m, dup);
   return RouteStatus::routed;
@@ -155,14 +158,14 @@ void PostOffice::publish(RoutedMessage& r) {
   if (r.settled) return;
   r.settled = true;
   const MessagePtr& m = r.message;
-  for (const auto id : r.queue_ids) {
+  for (std::size_t i = 0; i < r.queue_ids.size(); ++i) {
+    const auto id = r.queue_ids[i];
     const auto it = queues_by_id_.find(id);
     if (it != queues_by_id_.end()) {
       Queue* q = it->second;
       account(m->record.address, static_cast<std::int64_t>(m->memory_size()));
       q->add(MessageRef{m, 0, m->record.scheduled, {}});
-    } else if (std::find(r.durable_ids.begin(), r.durable_ids.end(), id) != r.durable_ids.end() &&
-               m->durable_refs > 0) {
+    } else if (i < r.durable_count && m->durable_refs > 0) {
       // Its ref was written; the queue is gone, so is the ref.
       --m->durable_refs;
       storage_.ack(m->id(), id, m->durable_refs == 0);
@@ -210,11 +213,11 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     r.message = s.message;
     select_queues(*s.message, s.destination, r);
     s.message->record.properties.shrink_to_fit();
-    s.message->durable_refs = static_cast<int>(r.durable_ids.size());
+    s.message->durable_refs = static_cast<int>(r.durable_count);
     std::uint64_t dup = 0;
-    if (!r.durable_ids.empty()) {
+    if (r.durable_count > 0) {
       any_durable = true;
-      dup = storage_.store_message_tx(tx, s.message->record, r.durable_ids,
+      dup = storage_.store_message_tx(tx, s.message->record, r.durable_ids(),
                                       duplicate_id_to_store(*s.message));
     }
     remember_duplicate(*s.message, dup);
