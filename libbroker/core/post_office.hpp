@@ -117,10 +117,11 @@ class PostOffice : public QueueHost {
 
   // Sending is two steps so a message is visible to consumers only once it is durable:
   // route() picks the queues, remembers the duplicate id and writes the durable part; `stored`
-  // (given the storage's error: see stored_error) runs once that is on disk (at once when nothing had to be written, also for duplicates and
-  // no-route). Then exactly one of publish() (refs onto their queues) or discard() (the store
-  // failed: forget the duplicate id, so a resend is not dropped) must follow. ServerSession
-  // orders these per session. Assigns the message id when 0.
+  // (given the storage's error: see stored_error) runs once that is on disk (at once when
+  // nothing had to be written, also for duplicates and no-route). Then exactly one of
+  // publish() (refs onto their queues) or discard() (the store failed: forget the duplicate
+  // id, so a resend is not dropped) must follow. ServerSession orders these per session.
+  // Assigns the message id when 0.
   RouteStatus route(MessagePtr message, const Destination& d, RoutedMessage& out,
                     SendCompletion stored);
   // All or nothing in one journal transaction; a duplicate id in the batch ignores the whole
@@ -158,10 +159,13 @@ class PostOffice : public QueueHost {
  private:
   // Fills out.queue_ids and out.durable_count.
   void select_queues(const Message& m, const Destination& d, RoutedMessage& out);
-  bool duplicate(const Message& m);
+  // `id`: the message's duplicate id (_AMQ_DUPL_ID), looked up once by the caller.
+  bool duplicate(const Message& m, std::optional<std::string_view> id);
   void apply_expiry_delay(Message& m);
-  void remember_duplicate(const Message& m, std::uint64_t record_id);
-  std::optional<std::string_view> duplicate_id_to_store(const Message& m);
+  void remember_duplicate(const Message& m, std::optional<std::string_view> id,
+                          std::uint64_t record_id);
+  std::optional<std::string_view> duplicate_id_to_store(const Message& m,
+                                                        std::optional<std::string_view> id);
   void forget_duplicate(const Message& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target, bool expiry);
   void account(const std::string& address, std::int64_t delta);

@@ -67,23 +67,22 @@ void PostOffice::select_queues(const Message& m, const Destination& d, RoutedMes
   }
 }
 
-bool PostOffice::duplicate(const Message& m) {
-  const auto id = m.property(props::duplicate_id);
+bool PostOffice::duplicate(const Message& m, std::optional<std::string_view> id) {
   if (!id) return false;
   auto it = duplicates_.find(m.record.address);
   return it != duplicates_.end() && it->second.contains(*id);
 }
 
-std::optional<std::string_view> PostOffice::duplicate_id_to_store(const Message& m) {
-  const auto id = m.property(props::duplicate_id);
+std::optional<std::string_view> PostOffice::duplicate_id_to_store(
+    const Message& m, std::optional<std::string_view> id) {
   if (!id || !config_.persist_id_cache) return std::nullopt;
   return settings_for(m.record.address).id_cache_size > 0 ? id : std::nullopt;
 }
 
 // `record_id`: the journal record already written for it (0: none yet; a non-durable message's
 // id is then written on its own).
-void PostOffice::remember_duplicate(const Message& m, std::uint64_t record_id) {
-  const auto id = m.property(props::duplicate_id);
+void PostOffice::remember_duplicate(const Message& m, std::optional<std::string_view> id,
+                                    std::uint64_t record_id) {
   if (!id) return;
   const auto& s = settings_for(m.record.address);
   if (s.id_cache_size <= 0) return;
@@ -115,17 +114,20 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
   m->record.address = d.address;
   apply_expiry_delay(*m);
   out = RoutedMessage{m, {}, {}};
-  if (duplicate(*m)) {
+  // Complete now: the property buffer, built one property at a time by the protocol and the
+  // session, gives back its spare capacity (before dup_id points into it).
+  m->record.properties.shrink_to_fit();
+  const auto dup_id = m->property(props::duplicate_id);
+  if (duplicate(*m, dup_id)) {
     log_.log(log_codes::duplicate_message,
-             fmt::format("id={}, address={}, _AMQ_DUPL_ID={}", m->id(), d.address,
-                         *m->property(props::duplicate_id)));
+             fmt::format("id={}, address={}, _AMQ_DUPL_ID={}", m->id(), d.address, *dup_id));
     stored({});
     return RouteStatus::duplicate;
   }
   select_queues(*m, d, out);
   if (out.queue_ids.empty()) {
     const auto& s = settings_for(d.address);
-    remember_duplicate(*m, 0);
+    remember_duplicate(*m, dup_id, 0);
     if (s.send_to_dla_on_no_route && s.dead_letter_address && *s.dead_letter_address != d.address) {
       auto copy = std::make_shared<Message>(*m);
       copy->record.id = 0;
@@ -138,19 +140,16 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
     stored({});
     return RouteStatus::no_route;
   }
-  // Complete now, about to wait on queues: the property buffer, built one property at a time
-  // by the protocol and the session, gives back its spare capacity.
-  m->record.properties.shrink_to_fit();
   m->durable_refs = static_cast<int>(out.durable_count);
   if (out.durable_count == 0) {
-    remember_duplicate(*m, 0);
+    remember_duplicate(*m, dup_id, 0);
     stored({});
     return RouteStatus::routed;
   }
   // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
-  const auto dup = storage_.store_message(m->record, out.durable_ids(), duplicate_id_to_store(*m),
-                                          std::move(stored));
-  remember_duplicate(*m, dup);
+  const auto dup = storage_.store_message(m->record, out.durable_ids(),
+                                          duplicate_id_to_store(*m, dup_id), std::move(stored));
+  remember_duplicate(*m, dup_id, dup);
   return RouteStatus::routed;
 }
 
@@ -195,7 +194,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
   out.clear();
   for (auto& s : sends) {
     s.message->record.address = s.destination.address;
-    if (duplicate(*s.message)) {
+    if (duplicate(*s.message, s.message->property(props::duplicate_id))) {
       log_.log(log_codes::duplicate_message,
                fmt::format("transaction of {} messages ignored: address={}, _AMQ_DUPL_ID={}",
                            sends.size(), s.destination.address,
@@ -213,14 +212,15 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     r.message = s.message;
     select_queues(*s.message, s.destination, r);
     s.message->record.properties.shrink_to_fit();
+    const auto dup_id = s.message->property(props::duplicate_id);
     s.message->durable_refs = static_cast<int>(r.durable_count);
     std::uint64_t dup = 0;
     if (r.durable_count > 0) {
       any_durable = true;
       dup = storage_.store_message_tx(tx, s.message->record, r.durable_ids(),
-                                      duplicate_id_to_store(*s.message));
+                                      duplicate_id_to_store(*s.message, dup_id));
     }
-    remember_duplicate(*s.message, dup);
+    remember_duplicate(*s.message, dup_id, dup);
   }
   if (!any_durable) {
     stored({});

@@ -49,12 +49,6 @@ SendHeader classify(std::string_view n) {
   return H::property;
 }
 
-// Properties that stay inside the broker (or are rendered as their own header).
-bool internal_property(std::string_view name) {
-  return name == prefix_property || name == content_type_property ||
-         name == core::props::connection_id || name == core::props::group_id;
-}
-
 }  // namespace
 
 std::optional<core::MessagePtr> message_from_send(codec::Frame& f, const std::string& prefix,
@@ -138,10 +132,42 @@ constexpr std::array<std::string_view, 13> fixed_headers{
     "priority",     "persistent",       "timestamp",    "destination-type",
     "content-type", "JMSXGroupID",      "ack",          "content-length"};
 
-bool fixed(std::string_view name) {
+// What a property becomes in a MESSAGE frame.
+enum class Outgoing : std::uint8_t { header, skipped, prefix, content_type, group_id };
+
+// One comparison per property in the common case (as classify() for SEND): skipped are the
+// fixed headers and the connection id; the prefix, content type and group id are rendered as
+// their own headers.
+constexpr Outgoing classify_outgoing(std::string_view n) {
+  using O = Outgoing;
+  switch (n.size()) {
+    case 3: return n == "ack" ? O::skipped : O::header;
+    case 7: return n == "expires" ? O::skipped : O::header;
+    case 8: return n == "priority" ? O::skipped : O::header;
+    case 9: return n == "timestamp" || n == core::props::connection_id ? O::skipped : O::header;
+    case 10: return n == "message-id" || n == "persistent" ? O::skipped : O::header;
+    case 11:
+      if (n == "destination" || n == "redelivered" || n == "JMSXGroupID") return O::skipped;
+      return n == prefix_property ? O::prefix : O::header;
+    case 12: return n == "subscription" || n == "content-type" ? O::skipped : O::header;
+    case 13: return n == core::props::group_id ? O::group_id : O::header;
+    case 14: return n == "content-length" ? O::skipped : O::header;
+    case 16: return n == "destination-type" ? O::skipped : O::header;
+    case 17: return n == content_type_property ? O::content_type : O::header;
+    default: return O::header;
+  }
+}
+
+static_assert([] {
   for (auto h : fixed_headers)
-    if (h == name) return true;
-  return false;
+    if (classify_outgoing(h) != Outgoing::skipped) return false;
+  return true;
+}(), "every fixed MESSAGE header must be skipped as a property");
+
+// The text of a string property or the bytes of a binary one (Message::property's reading).
+std::optional<std::string_view> text_or_bytes(const store::PropertyView& v) {
+  if (auto t = v.text()) return t;
+  return v.binary();
 }
 
 }  // namespace
@@ -151,11 +177,21 @@ void encode_message(std::string& out, const core::MessageRef& ref, const Deliver
   const auto& r = ref.message->record;
   // One allocation for the frame: the body plus a generous guess at the headers.
   out.reserve(out.size() + r.body.size() + 256 + r.properties.byte_size() * 2);
+  // One pass for the properties rendered as headers of their own, instead of a lookup each.
+  std::optional<std::string_view> prefix, content_type, group_id;
+  for (const auto& [k, v] : r.properties) {
+    switch (classify_outgoing(k)) {
+      case Outgoing::prefix: prefix = text_or_bytes(v); break;
+      case Outgoing::content_type: content_type = text_or_bytes(v); break;
+      case Outgoing::group_id: group_id = text_or_bytes(v); break;
+      default: break;
+    }
+  }
   codec::FrameWriter w(out, "MESSAGE", version);
   w.header("subscription", h.subscription);
   w.header_plain("message-id", h.ack_id);  // numbers and a comma
   char number[24];
-  if (const auto prefix = ref.message->property(prefix_property)) {
+  if (prefix) {
     std::string destination;
     destination.reserve(prefix->size() + r.address.size());
     destination.append(*prefix).append(r.address);
@@ -175,13 +211,13 @@ void encode_message(std::string& out, const core::MessageRef& ref, const Deliver
   if (r.routing_type)
     w.header_plain("destination-type",
                    *r.routing_type == store::RoutingType::anycast ? "ANYCAST" : "MULTICAST");
-  if (const auto ct = ref.message->property(content_type_property)) w.header("content-type", *ct);
-  if (const auto g = ref.message->property(core::props::group_id)) w.header("JMSXGroupID", *g);
+  if (content_type) w.header("content-type", *content_type);
+  if (group_id) w.header("JMSXGroupID", *group_id);
   if (h.ack_header) w.header_plain("ack", h.ack_id);
   // STOMP headers are text: a typed property goes out rendered as a string; a null one has no
   // text at all and is left out.
   for (const auto& [k, v] : r.properties) {
-    if (v.is_null() || internal_property(k) || fixed(k)) continue;
+    if (v.is_null() || classify_outgoing(k) != Outgoing::header) continue;
     if (const auto text = v.text()) w.header(k, *text);
     else w.header(k, v.as_string());
   }
