@@ -30,10 +30,10 @@ struct ServerSession::CompletionQueue {
       items.pop_front();
       if (slot->is_send) {
         if (*po_alive) slot->ec ? po.discard(slot->routed) : po.publish(slot->routed);
-        if (slot->sent) slot->sent(slot->ec);
       } else if (slot->finish) {
         slot->finish(slot->ec);
       }
+      if (slot->sent) slot->sent(slot->ec);
     }
     flushing = false;
   }
@@ -48,6 +48,9 @@ ServerSession::ServerSession(PostOffice& post_office, security::SecurityManager&
 
 ServerSession::~ServerSession() {
   *alive_ = false;
+  // What is on its way to disk still reaches its queues, but the protocol session that asked
+  // hears nothing more: its completions may hold it without a guard.
+  for (auto& slot : completions_->items) slot->sent = nullptr;
   // Stop every consumer first: the deliveries one returns must not be dispatched to a sibling
   // that closes next (a second failed delivery counted, a write to a closing protocol).
   for (auto& [id, e] : consumers_)
@@ -159,6 +162,13 @@ ServerSession::Completion ServerSession::completer(std::shared_ptr<Pending> slot
   };
 }
 
+void ServerSession::push_done(Completion sent) {
+  auto slot = std::make_shared<Pending>();
+  slot->sent = std::move(sent);
+  completions_->items.push_back(slot);
+  completer(std::move(slot))({});
+}
+
 void ServerSession::after_pending(std::function<void()> fn) {
   auto slot = push_pending([fn = std::move(fn)](std::error_code) { fn(); });
   completer(slot)({});
@@ -187,7 +197,7 @@ SessionResult ServerSession::send(MessagePtr m, const Target& t, const std::stri
       return Refused{errc::transaction_too_large, "Transaction too large",
                      fmt::format("at most {} messages per transaction", kMaxWorkPerTransaction)};
     it->second.sends.push_back({std::move(m), t.destination});
-    after_pending([done = std::move(done)] { done({}); });
+    push_done(std::move(done));
     return std::nullopt;
   }
   // Visible (or discarded) in session order, then confirmed.
@@ -226,15 +236,14 @@ SessionResult ServerSession::commit(const std::string& tx, Completion done) {
   auto routed = std::make_shared<std::vector<RoutedMessage>>();
   // Sends become visible and settlements take effect only once the commit is durable, so an
   // acknowledgement never reaches the journal before the records it follows.
-  auto slot = push_pending([&po = po_, po_alive = po_.alive(), work, routed,
-                            done = std::move(done)](std::error_code ec) {
+  auto slot = push_pending([&po = po_, po_alive = po_.alive(), work, routed](std::error_code ec) {
     // May run after this session is gone (the completion queue outlives it).
     if (*po_alive) {
       for (auto& r : *routed) ec ? po.discard(r) : po.publish(r);
       ec ? return_settled(po, work->settled) : apply_settled(po, work->settled);
     }
-    done(ec);
   });
+  slot->sent = std::move(done);
   if (work->sends.empty()) completer(slot)({});
   else po_.route_transaction(std::move(work->sends), *routed, completer(slot));
   return std::nullopt;

@@ -129,7 +129,9 @@ class ServerSession {
   // --- producing ----------------------------------------------------------------------------
   // Authorises, auto-creates, applies address-full-policy FAIL, stamps the connection id, then
   // routes (or adds to transaction `tx`). `done` runs in session order once the message is
-  // durable (error: storage failed; the message left no trace). A refusal runs no `done`.
+  // durable (error: storage failed; the message left no trace). A refusal runs no `done`, and
+  // neither does a destroyed session (the message still reaches its queues): `done` may hold
+  // its protocol session without a guard. The same holds for commit().
   SessionResult send(MessagePtr message, const Target& target, const std::string* tx,
                      Completion done);
   // Address-full-policy BLOCK: true while any address this session sent to is over its limit;
@@ -187,12 +189,12 @@ class ServerSession {
   struct Pending {
     bool done = false;
     std::error_code ec;
-    // A send outside a transaction: `routed` is published (or discarded) here, then `sent`
-    // runs; one allocation per send instead of a closure around them.
+    // A send outside a transaction: `routed` is published (or discarded) here; one allocation
+    // per send instead of a closure around it.
     bool is_send = false;
     RoutedMessage routed;
-    Completion sent;
-    std::function<void(std::error_code)> finish;  // anything else: publish/discard, then done
+    std::function<void(std::error_code)> finish;  // a commit's publishing and settling
+    Completion sent;  // the caller's; dropped when the session is destroyed
   };
   struct CompletionQueue;
 
@@ -206,6 +208,8 @@ class ServerSession {
   static void return_settled(PostOffice& po, std::vector<TxSettled>& settled);
   std::shared_ptr<Pending> push_pending(std::function<void(std::error_code)> finish);
   std::shared_ptr<Pending> push_send(Completion sent);
+  // The caller's completion alone, in order behind every earlier send (a transacted send).
+  void push_done(Completion sent);
   // The completion that marks `slot` done and runs every finished slot in order.
   Completion completer(std::shared_ptr<Pending> slot);
 

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "core/broker_core.hpp"
+#include "util/assert.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::protocol::stomp_session {
@@ -152,25 +153,26 @@ void StompSession::close(net::CloseReason reason) {
   conn_.close(reason);
 }
 
-std::shared_ptr<StompSession::ReceiptSlot> StompSession::new_receipt(const codec::Frame& f) {
-  auto slot = std::make_shared<ReceiptSlot>();
-  if (const auto* r = f.header("receipt")) slot->id = *r;
-  return slot;
+std::uint64_t StompSession::new_receipt(const codec::Frame& f) {
+  auto& slot = receipts_.emplace_back();
+  if (const auto* r = f.header("receipt")) slot.id = *r;
+  return receipts_first_ + receipts_.size() - 1;
 }
 
-std::function<void(std::error_code)> StompSession::completion(
-    const std::shared_ptr<ReceiptSlot>& slot) {
-  return [this, alive = alive_, slot](std::error_code ec) {
-    slot->done = true;
-    if (ec) slot->error = ec.message();
-    slot->too_large = ec == core::errc::message_too_large;
-    if (*alive && slot->queued) flush_receipts();
-  };
+std::function<void(std::error_code)> StompSession::completion(std::uint64_t slot) {
+  return [this, slot](std::error_code ec) { complete_receipt(slot, ec); };
 }
 
-void StompSession::queue_receipt(std::shared_ptr<ReceiptSlot> slot) {
-  slot->queued = true;
-  receipts_.push_back(std::move(slot));
+void StompSession::complete_receipt(std::uint64_t n, std::error_code ec) {
+  auto& slot = receipts_[n - receipts_first_];
+  slot.done = true;
+  if (ec) slot.error = ec.message();
+  slot.too_large = ec == core::errc::message_too_large;
+  if (slot.queued) flush_receipts();
+}
+
+void StompSession::queue_receipt(std::uint64_t n) {
+  receipts_[n - receipts_first_].queued = true;
   if (receipts_.size() >= kMaxPendingReceipts && !paused_for_receipts_) {
     paused_for_receipts_ = true;
     conn_.pause_reading();
@@ -178,24 +180,31 @@ void StompSession::queue_receipt(std::shared_ptr<ReceiptSlot> slot) {
   flush_receipts();
 }
 
+void StompSession::drop_receipt(std::uint64_t n) {
+  // The refused frame's slot: the newest, never queued (flush stops before it) nor completed.
+  BROKER_ASSERT(n + 1 == receipts_first_ + receipts_.size(), "only the newest receipt is dropped");
+  receipts_.pop_back();
+}
+
 std::function<void(std::error_code)> StompSession::receipt_slot(const codec::Frame& f) {
-  auto slot = new_receipt(f);
+  const auto slot = new_receipt(f);
   queue_receipt(slot);
   return completion(slot);
 }
 
 void StompSession::flush_receipts() {
-  while (!receipts_.empty() && receipts_.front()->done) {
-    auto slot = receipts_.front();
+  while (!receipts_.empty() && receipts_.front().done && receipts_.front().queued) {
+    auto slot = std::move(receipts_.front());
     receipts_.pop_front();
-    if (slot->error) {
+    ++receipts_first_;
+    if (slot.error) {
       codec::Frame fake;
-      if (!slot->id.empty()) fake.add("receipt", slot->id);
-      refuse(Refusal{slot->too_large ? "Message too large" : "Storage failure",
-                     "message was not stored: " + *slot->error, false},
+      if (!slot.id.empty()) fake.add("receipt", slot.id);
+      refuse(Refusal{slot.too_large ? "Message too large" : "Storage failure",
+                     "message was not stored: " + *slot.error, false},
              &fake);
-    } else if (!slot->id.empty()) {
-      send_receipt(slot->id);
+    } else if (!slot.id.empty()) {
+      send_receipt(slot.id);
     }
   }
   if (paused_for_receipts_ && receipts_.size() < kMaxPendingReceipts / 2) {

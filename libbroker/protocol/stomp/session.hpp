@@ -7,8 +7,8 @@
 // and, when the Refusal says so, closes the connection. Decode errors take the same exit.
 //
 // Receipts go out in request order: a durable SEND's RECEIPT waits for its journal
-// completion, and later receipts queue behind it. Completions that arrive after the
-// connection closed are ignored (alive_ guard).
+// completion, and later receipts queue behind it. Once the connection closed the core calls
+// no completion (core_ is gone).
 //
 // Deviation from Artemis, on purpose: NACK returns the message to its queue (delivery count + 1,
 // so max-delivery-attempts dead-letters it); Artemis discards NACKed messages like ACKed ones.
@@ -118,12 +118,15 @@ class StompSession : public net::ProtocolSession {
   Outcome browse(const codec::Frame& f, const std::string& id, const core::Target& t);
   void remove_subscription(Subscription& s);
 
-  // Receipts, in order. A slot is queued when the frame succeeded; its completion may run
-  // before that (a non-durable send), queueing then flushes it.
-  struct ReceiptSlot;
-  std::shared_ptr<ReceiptSlot> new_receipt(const codec::Frame& f);
-  std::function<void(std::error_code)> completion(const std::shared_ptr<ReceiptSlot>& slot);
-  void queue_receipt(std::shared_ptr<ReceiptSlot> slot);
+  // Receipts, in order. new_receipt() appends a slot and returns its number; it is queued
+  // when the frame succeeded (dropped when it was refused); its completion may run before
+  // that (a non-durable send), queueing then flushes it. A completion holds the session and
+  // the slot's number only: the core calls none once core_ is gone, so it needs no guard.
+  std::uint64_t new_receipt(const codec::Frame& f);
+  std::function<void(std::error_code)> completion(std::uint64_t slot);
+  void complete_receipt(std::uint64_t slot, std::error_code ec);
+  void queue_receipt(std::uint64_t slot);
+  void drop_receipt(std::uint64_t slot);
   std::function<void(std::error_code)> receipt_slot(const codec::Frame& f);
   void flush_receipts();
   void start_heartbeats(std::int64_t send_ms, std::int64_t ttl_ms);
@@ -151,7 +154,8 @@ class StompSession : public net::ProtocolSession {
     bool too_large = false;
     std::optional<std::string> error;
   };
-  std::deque<std::shared_ptr<ReceiptSlot>> receipts_;
+  std::deque<ReceiptSlot> receipts_;
+  std::uint64_t receipts_first_ = 0;  // number of receipts_.front()
   bool paused_for_receipts_ = false;
   bool paused_for_address_ = false;
 

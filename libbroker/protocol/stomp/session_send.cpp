@@ -41,11 +41,17 @@ Outcome StompSession::on_send(codec::Frame& f) {
   // Every send outside a transaction takes a receipt slot, so receipts keep request order;
   // only durable ones wait for the disk.
   const bool slot_needed = tx == nullptr || f.header("receipt") != nullptr;
-  auto slot = new_receipt(f);
+  std::uint64_t slot = 0;
   std::function<void(std::error_code)> done = [](std::error_code) {};
-  if (slot_needed) done = completion(slot);
-  if (auto refused = core_->send(std::move(*m), t, tx, std::move(done))) return refusal(*refused);
-  if (slot_needed) queue_receipt(std::move(slot));
+  if (slot_needed) {
+    slot = new_receipt(f);
+    done = completion(slot);
+  }
+  if (auto refused = core_->send(std::move(*m), t, tx, std::move(done))) {
+    if (slot_needed) drop_receipt(slot);
+    return refusal(*refused);
+  }
+  if (slot_needed) queue_receipt(slot);
   if (!paused_for_address_ && core_->producer_blocked(t, [this] {
         paused_for_address_ = false;
         if (!paused_for_receipts_) conn_.resume_reading();
@@ -68,9 +74,12 @@ Outcome StompSession::on_begin(codec::Frame& f) {
 Outcome StompSession::on_commit(codec::Frame& f) {
   const auto* tx = f.header("transaction");
   if (tx == nullptr) return Refusal{"Transaction header is required", "COMMIT needs 'transaction'", false};
-  auto slot = new_receipt(f);
-  if (auto refused = core_->commit(*tx, completion(slot))) return refusal(*refused);
-  queue_receipt(std::move(slot));
+  const auto slot = new_receipt(f);
+  if (auto refused = core_->commit(*tx, completion(slot))) {
+    drop_receipt(slot);
+    return refusal(*refused);
+  }
+  queue_receipt(slot);
   return std::nullopt;
 }
 
