@@ -155,11 +155,12 @@ Decoder::Status Decoder::on_header_line(std::string_view line) {
   const auto colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return fail(errc::bad_header);
   const Version v = detail::never_escaped(current_.command) ? Version::v1_0 : version_;
-  std::string name;
-  std::string value;
-  if (!unescape(line.substr(0, colon), v, name) || !unescape(line.substr(colon + 1), v, value))
+  // Decoded in place: no temporaries to move in and destroy, per header of every frame.
+  auto& [name, value] = current_.headers.emplace_back();
+  if (!unescape(line.substr(0, colon), v, name) || !unescape(line.substr(colon + 1), v, value)) {
+    current_.headers.pop_back();
     return fail(errc::bad_escape);
-  current_.headers.emplace_back(std::move(name), std::move(value));
+  }
   return Status::need_more;
 }
 
