@@ -112,13 +112,15 @@ std::error_code make_error_code(errc e) { return {static_cast<int>(e), codec_cat
 
 
 bool unescape(std::string_view in, Version v, std::string& out) {
+  // Cleared, then appended to: append is a plain copy where assign goes through the general
+  // (overlap-aware) replace, and this runs for every header of every frame.
   out.clear();
   if (v == Version::v1_0) {
-    out.assign(in);
+    out.append(in);
     return true;
   }
   if (in.find('\\') == std::string_view::npos) {  // the common case: nothing escaped
-    out.assign(in);
+    out.append(in);
     return true;
   }
   out.reserve(in.size());
