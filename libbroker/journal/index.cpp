@@ -52,15 +52,31 @@ void Index::on_delete(std::uint64_t id, Loc loc) {
   kill_record(id, loc.seq);
 }
 
+Index::Tx& Index::tx_for(std::uint64_t tx_id) {
+  if (auto it = txs_.find(tx_id); it != txs_.end()) return it->second;
+  if (!spare_tx_) return txs_[tx_id];
+  spare_tx_.key() = tx_id;
+  return txs_.insert(std::move(spare_tx_)).position->second;
+}
+
+void Index::retire(std::unordered_map<std::uint64_t, Tx>::iterator tx) {
+  auto node = txs_.extract(tx);
+  if (spare_tx_ || node.mapped().ops.capacity() > 64) return;  // a big one is not kept
+  node.mapped().ops.clear();  // keeps its capacity
+  node.mapped().prepared = false;
+  node.mapped().prepare = {};
+  spare_tx_ = std::move(node);
+}
+
 void Index::on_tx_record(RecordType type, std::uint64_t tx_id, std::uint64_t id, Loc loc) {
   count_live(loc);  // live until the outcome
-  auto& ops = txs_[tx_id].ops;
+  auto& ops = tx_for(tx_id).ops;
   if (ops.empty()) ops.reserve(4);  // a send with a duplicate id: message, id, ref(s)
   ops.push_back(TxOp{type, id, loc});
 }
 
 void Index::on_prepare(std::uint64_t tx_id, Loc loc) {
-  auto& tx = txs_[tx_id];
+  auto& tx = tx_for(tx_id);
   if (tx.prepared) kill(tx.prepare, loc.seq);  // a second prepare supersedes the first
   tx.prepared = true;
   tx.prepare = loc;
@@ -96,7 +112,7 @@ void Index::on_commit(std::uint64_t tx_id, Loc loc) {
     }
   }
   if (it->second.prepared) kill(it->second.prepare, g);
-  txs_.erase(it);
+  retire(it);
 }
 
 void Index::on_rollback(std::uint64_t tx_id, Loc loc) {
@@ -105,7 +121,7 @@ void Index::on_rollback(std::uint64_t tx_id, Loc loc) {
   if (it == txs_.end()) return;
   for (const auto& op : it->second.ops) kill(op.loc, loc.seq);
   if (it->second.prepared) kill(it->second.prepare, loc.seq);
-  txs_.erase(it);
+  retire(it);
 }
 
 void Index::drop_unprepared() {

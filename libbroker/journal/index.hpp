@@ -123,10 +123,15 @@ class Index {
   void count_live(Loc loc);
   void kill(Loc loc, std::uint64_t protector);
   void kill_record(std::uint64_t id, std::uint64_t protector);
+  Tx& tx_for(std::uint64_t tx_id);
+  void retire(std::unordered_map<std::uint64_t, Tx>::iterator tx);
 
   std::map<std::uint64_t, FileAccount> files_;
   std::unordered_map<std::uint64_t, LocList> records_;  // add, then its updates
   std::unordered_map<std::uint64_t, Tx> txs_;
+  // An ended transaction's node, kept for the next one: every durable send is a transaction,
+  // so reusing it spares two allocations per message (the node and its ops vector).
+  std::unordered_map<std::uint64_t, Tx>::node_type spare_tx_;
 };
 
 }  // namespace artemis::journal
