@@ -28,13 +28,25 @@ void Index::kill_record(std::uint64_t id, std::uint64_t protector) {
   auto it = records_.find(id);
   if (it == records_.end()) return;
   it->second.for_each([&](const Loc& loc) { kill(loc, protector); });
-  records_.erase(it);
+  auto node = records_.extract(it);
+  if (spare_records_.size() < kMaxSpareRecords) {
+    node.mapped() = LocList{};
+    spare_records_.push_back(std::move(node));
+  }
+}
+
+LocList& Index::new_record(std::uint64_t id) {
+  if (spare_records_.empty()) return records_[id];
+  auto node = std::move(spare_records_.back());
+  spare_records_.pop_back();
+  node.key() = id;
+  return records_.insert(std::move(node)).position->second;
 }
 
 void Index::on_add(std::uint64_t id, Loc loc) {
   kill_record(id, loc.seq);  // an add of a live id replaces it
   count_live(loc);
-  records_[id].push_back(loc);
+  new_record(id).push_back(loc);
 }
 
 void Index::on_update(std::uint64_t id, Loc loc) {
@@ -96,7 +108,7 @@ void Index::on_commit(std::uint64_t tx_id, Loc loc) {
     switch (op.type) {
       case RecordType::add_tx:
         kill_record(op.id, op.loc.seq);
-        records_[op.id].push_back(op.loc);  // stays counted live
+        new_record(op.id).push_back(op.loc);  // stays counted live
         break;
       case RecordType::update_tx:
         if (auto r = records_.find(op.id); r != records_.end()) {

@@ -124,6 +124,8 @@ class Index {
   void kill(Loc loc, std::uint64_t protector);
   void kill_record(std::uint64_t id, std::uint64_t protector);
   Tx& tx_for(std::uint64_t tx_id);
+  // The entry of an id that has none (after kill_record), from a spare node when there is one.
+  LocList& new_record(std::uint64_t id);
   void retire(std::unordered_map<std::uint64_t, Tx>::iterator tx);
 
   std::map<std::uint64_t, FileAccount> files_;
@@ -132,6 +134,9 @@ class Index {
   // An ended transaction's node, kept for the next one: every durable send is a transaction,
   // so reusing it spares two allocations per message (the node and its ops vector).
   std::unordered_map<std::uint64_t, Tx>::node_type spare_tx_;
+  // Nodes of dead records, reused by new ones: messages come and go at the same pace.
+  std::vector<std::unordered_map<std::uint64_t, LocList>::node_type> spare_records_;
+  static constexpr std::size_t kMaxSpareRecords = 256;
 };
 
 }  // namespace artemis::journal
