@@ -14,11 +14,20 @@ std::uint64_t DuplicateIdCache::add(std::string_view id, std::uint64_t record_id
   }
   Entry& slot = ring_[next_];
   const std::uint64_t evicted = slot.record_id;
-  // The slot's id may have been removed (and even re-added elsewhere) since.
-  if (auto it = index_.find(slot.id); it != index_.end() && it->second == next_) index_.erase(it);
+  // The slot's id may have been removed (and even re-added elsewhere) since. Its index node
+  // is reused for the new id: a full cache then takes an id without an allocation.
+  decltype(index_)::node_type node;
+  if (auto it = index_.find(slot.id); it != index_.end() && it->second == next_)
+    node = index_.extract(it);
   slot.id.assign(id);
   slot.record_id = record_id;
-  index_.emplace(slot.id, next_);
+  if (node) {
+    node.key() = slot.id;  // after the assign: it may have moved the text
+    node.mapped() = next_;
+    index_.insert(std::move(node));
+  } else {
+    index_.emplace(slot.id, next_);
+  }
   next_ = (next_ + 1) % size_;
   return evicted;
 }
