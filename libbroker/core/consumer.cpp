@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/queue.hpp"
+#include "util/assert.hpp"
 
 namespace artemis::core {
 
@@ -34,35 +35,56 @@ void ServerConsumer::deliver(MessageRef ref) {
   if (options_.credit_mode == CreditMode::messages) --options_.credit_messages;
   delivering_bytes_ += static_cast<std::int64_t>(ref.message->memory_size());
   const std::uint64_t id = ref.message->id();
-  delivering_.push_back(std::move(ref));
+  if (spare_refs_.empty()) {
+    delivering_.push_back(std::move(ref));
+  } else {
+    delivering_.splice(delivering_.end(), spare_refs_, spare_refs_.begin());
+    delivering_.back() = std::move(ref);
+  }
   auto it = std::prev(delivering_.end());
   // A message id is delivered at most once per consumer at a time (it is on one queue once).
-  by_id_[id] = it;
+  if (spare_ids_.empty()) {
+    by_id_[id] = it;
+  } else {
+    auto node = std::move(spare_ids_.back());
+    spare_ids_.pop_back();
+    node.key() = id;
+    node.mapped() = it;
+    if (auto r = by_id_.insert(std::move(node)); !r.inserted) r.position->second = it;
+  }
   // The handler may settle it (auto-ack) before returning: hand it a copy.
   const MessageRef copy = *it;
   handler_.deliver(*this, copy);
 }
 
+MessageRef ServerConsumer::remove(ById::iterator found) {
+  const auto at = found->second;
+  MessageRef ref = std::move(*at);
+  if (spare_refs_.size() < kMaxSpare) spare_refs_.splice(spare_refs_.end(), delivering_, at);
+  else delivering_.erase(at);
+  auto node = by_id_.extract(found);
+  if (spare_ids_.size() < kMaxSpare) spare_ids_.push_back(std::move(node));
+  delivering_bytes_ -= static_cast<std::int64_t>(ref.message->memory_size());
+  return ref;
+}
+
 std::optional<MessageRef> ServerConsumer::take(std::uint64_t message_id) {
   auto found = by_id_.find(message_id);
   if (found == by_id_.end()) return std::nullopt;
-  MessageRef ref = std::move(*found->second);
-  delivering_.erase(found->second);
-  by_id_.erase(found);
-  delivering_bytes_ -= static_cast<std::int64_t>(ref.message->memory_size());
-  return ref;
+  return remove(found);
 }
 
 std::vector<MessageRef> ServerConsumer::take_up_to(std::uint64_t message_id) {
   std::vector<MessageRef> out;
   auto found = by_id_.find(message_id);
   if (found == by_id_.end()) return out;
-  const auto end = std::next(found->second);
-  for (auto it = delivering_.begin(); it != end;) {
-    by_id_.erase(it->message->id());
-    delivering_bytes_ -= static_cast<std::int64_t>(it->message->memory_size());
-    out.push_back(std::move(*it));
-    it = delivering_.erase(it);
+  // Oldest first, up to and including the named one.
+  const auto last = found->second;
+  for (bool done = false; !done;) {
+    done = delivering_.begin() == last;
+    const auto oldest = by_id_.find(delivering_.front().message->id());
+    BROKER_ASSERT(oldest != by_id_.end(), "consumer {}: a delivery missing from its index", id_);
+    out.push_back(remove(oldest));
   }
   return out;
 }

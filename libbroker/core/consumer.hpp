@@ -133,8 +133,16 @@ class ServerConsumer {
   Queue& queue_;
   ConsumerHandler& handler_;
   ConsumerOptions options_;
+  using ById = std::unordered_map<std::uint64_t, std::list<MessageRef>::iterator>;
   std::list<MessageRef> delivering_;  // in delivery order
-  std::unordered_map<std::uint64_t, std::list<MessageRef>::iterator> by_id_;
+  ById by_id_;
+  // Nodes of settled deliveries, reused by the next ones: a steady stream of deliveries and
+  // acknowledgements then allocates nothing here. At most kMaxSpare of each are kept.
+  static constexpr std::size_t kMaxSpare = 1024;
+  std::list<MessageRef> spare_refs_;
+  std::vector<ById::node_type> spare_ids_;
+  // Takes a delivery out of delivering_ and by_id_, keeping their nodes for reuse.
+  MessageRef remove(ById::iterator found);
   std::int64_t delivering_bytes_ = 0;
   bool stopped_ = false;
 };

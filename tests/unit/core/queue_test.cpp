@@ -245,3 +245,32 @@ TEST_CASE("core: log codes are unique") {
   std::set<int> ids;
   for (const auto* code : core::log_codes::all) CHECK(ids.insert(code->id).second);
 }
+
+TEST_CASE("core: a consumer's deliveries settle right through reused nodes, one by one and cumulatively") {
+  // More deliveries than the consumer keeps spare nodes for, settled out of order, so nodes go
+  // back and are taken again while others are still outstanding.
+  CoreFixture f;
+  f.start();
+  f.anycast_queue("q");
+  constexpr int kMessages = 3000;
+  for (int i = 0; i < kMessages; ++i) f.send("q", f.message(std::to_string(i)));
+  RecordingHandler h;
+  auto* c = f.po->find_queue("q")->add_consumer(h, {});
+  REQUIRE(h.got.size() == static_cast<std::size_t>(kMessages));
+  auto id = [&](int i) { return h.got[static_cast<std::size_t>(i)].message->id(); };
+  for (int i = 1; i < 1500; i += 3) CHECK(c->ack(id(i)));
+  CHECK_FALSE(c->ack(id(1)));           // settled already
+  CHECK(c->ack_up_to(id(999)));         // 0..999 except those acked above
+  CHECK_FALSE(c->ack(id(500)));
+  CHECK(c->cancel(id(1001)));           // back to the queue and delivered again
+  REQUIRE(h.got.size() == static_cast<std::size_t>(kMessages + 1));
+  CHECK(h.got.back().message->id() == id(1001));
+  CHECK(h.got.back().delivery_count == 1);
+  for (int i = 1002; i < 2000; ++i)
+    if (i >= 1500 || i % 3 != 1) CHECK(c->ack(id(i)));
+  CHECK(c->ack_up_to(h.got.back().message->id()));  // the rest, the redelivery last
+  CHECK_FALSE(c->ack_up_to(id(kMessages - 1)));
+  auto& q = *f.po->find_queue("q");
+  CHECK(q.message_count() == 0);
+  CHECK(q.messages_acknowledged() == static_cast<std::uint64_t>(kMessages));
+}
