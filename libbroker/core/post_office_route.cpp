@@ -22,7 +22,8 @@ std::error_code stored_error(std::error_code ec) {
 void PostOffice::select_queues(const Message& m, const Destination& d, RoutedMessage& out) {
   auto take = [&](Queue* q) {
     if (m.durable() && q->durable() && !q->definition().temporary) {
-      out.queue_ids.insert(out.queue_ids.begin() + static_cast<std::ptrdiff_t>(out.durable_count), q->id());
+      const auto at = out.queue_ids.begin() + static_cast<std::ptrdiff_t>(out.durable_count);
+      out.queue_ids.insert(at, q->id());
       ++out.durable_count;
     } else {
       out.queue_ids.push_back(q->id());

@@ -108,6 +108,8 @@ void encode_into(const MessageRecord& r, std::vector<std::uint8_t>& out);
 // encode_into without the body's bytes (its length is the last field written): the journal
 // writes the body right after it (journal::Payload), so a stored message's body is copied once.
 void encode_head_into(const MessageRecord& r, std::vector<std::uint8_t>& out);
+// Layout v2, what a big-endian host writes (and what this broker wrote before v3).
+std::vector<std::uint8_t> encode_v2(const MessageRecord& r);
 std::vector<std::uint8_t> encode(const DuplicateIdRecord& r);
 // The same into `out` (cleared first), from views: a send's duplicate id is not copied.
 void encode_duplicate_id_into(std::string_view address, std::string_view duplicate_id,

@@ -102,21 +102,22 @@ std::string_view body_type_name(BodyType t) {
 
 namespace {
 
-// `body_room`: bytes to reserve for a body appended after the head.
 // v3 copies the properties' packed buffer, whose scalars are in the host's order: only a
 // little-endian host writes it, so a journal reads the same on every host.
 constexpr bool kPackedProperties = std::endian::native == std::endian::little;
 
+// `body_room`: bytes to reserve for a body appended after the head. `packed`: layout v3,
+// else v2.
 void write_message_head(const MessageRecord& m, std::vector<std::uint8_t>& out,
-                        std::size_t body_room) {
+                        std::size_t body_room, bool packed = kPackedProperties) {
   std::size_t size = 1 + 8 + 4 + m.address.size() + 1 + 1 + 8 + 8 + 8 + 1 + 1 + 4 + 4 + body_room;
-  if (kPackedProperties) {
+  if (packed) {
     size += m.properties.packed().size();
   } else {
     for (const auto& [k, v] : m.properties) size += 4 + k.size() + encoded_value_size(v);
   }
   ByteWriter w(std::move(out), size);
-  w.u8(kPackedProperties ? record::layout_v3 : record::layout_v2);
+  w.u8(packed ? record::layout_v3 : record::layout_v2);
   w.u64(m.id);
   w.str(m.address);
   w.u8(m.durable ? 1 : 0);
@@ -126,7 +127,7 @@ void write_message_head(const MessageRecord& m, std::vector<std::uint8_t>& out,
   w.i64(m.scheduled);
   w.u8(static_cast<std::uint8_t>(m.type));
   w.u8(m.routing_type ? static_cast<std::uint8_t>(*m.routing_type) : message_no_routing_type);
-  if (kPackedProperties) {
+  if (packed) {
     w.str(m.properties.packed());
   } else {
     w.u32(static_cast<std::uint32_t>(m.properties.size()));
@@ -157,6 +158,14 @@ std::vector<std::uint8_t> encode(const MessageRecord& m) {
   return out;
 }
 
+std::vector<std::uint8_t> encode_v2(const MessageRecord& m) {
+  std::vector<std::uint8_t> out;
+  write_message_head(m, out, m.body.size(), false);
+  const auto* body = reinterpret_cast<const std::uint8_t*>(m.body.data());
+  out.insert(out.end(), body, body + m.body.size());
+  return out;
+}
+
 std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
   ByteReader r(b);
   const auto layout = r.u8();
@@ -178,22 +187,20 @@ std::optional<MessageRecord> decode_message(std::span<const std::uint8_t> b) {
     auto props = Properties::from_packed(r.str_view());
     if (!props) return std::nullopt;
     m.properties = std::move(*props);
-    m.body = r.str();
-    if (m.priority > 9 || !r.ok() || !r.at_end()) return std::nullopt;
-    return m;
-  }
-  const auto nprops = r.u32();
-  for (std::uint32_t i = 0; i < nprops && r.ok(); ++i) {
-    auto k = r.str();
-    if (layout == record::layout_v1) {
-      m.properties.emplace(k, PropertyValue(r.str()));
-      continue;
+  } else {
+    const auto nprops = r.u32();
+    for (std::uint32_t i = 0; i < nprops && r.ok(); ++i) {
+      auto k = r.str();
+      if (layout == record::layout_v1) {
+        m.properties.emplace(k, PropertyValue(r.str()));
+        continue;
+      }
+      auto v = read_typed_value(r);
+      if (!v) return std::nullopt;
+      m.properties.emplace(k, *v);
     }
-    auto v = read_typed_value(r);
-    if (!v) return std::nullopt;
-    m.properties.emplace(k, *v);
+    m.properties.shrink_to_fit();
   }
-  m.properties.shrink_to_fit();
   m.body = r.str();
   if (m.priority > 9 || !r.ok() || !r.at_end()) return std::nullopt;
   return m;

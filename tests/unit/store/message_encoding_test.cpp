@@ -68,38 +68,6 @@ std::vector<std::uint8_t> encode_v1(const MessageRecord& m) {
   return std::move(w.bytes());
 }
 
-// The v2 layout as the v2 broker wrote it (typed properties one by one), to produce its bytes.
-std::vector<std::uint8_t> encode_v2(const MessageRecord& m) {
-  ByteWriter w;
-  w.u8(record::layout_v2);
-  w.u64(m.id);
-  w.str(m.address);
-  w.u8(m.durable ? 1 : 0);
-  w.u8(m.priority);
-  w.i64(m.expiration);
-  w.i64(m.timestamp);
-  w.i64(m.scheduled);
-  w.u8(static_cast<std::uint8_t>(m.type));
-  w.u8(m.routing_type ? static_cast<std::uint8_t>(*m.routing_type) : 255);
-  w.u32(static_cast<std::uint32_t>(m.properties.size()));
-  for (const auto& [k, v] : m.properties) {
-    w.str(k);
-    const auto value = v.to_value();
-    w.u8(static_cast<std::uint8_t>(value.type()));
-    if (const auto* b = value.get_if<bool>()) w.u8(*b ? 1 : 0);
-    if (const auto* i = value.get_if<std::int8_t>()) w.u8(static_cast<std::uint8_t>(*i));
-    if (const auto* i = value.get_if<std::int16_t>()) w.u16(static_cast<std::uint16_t>(*i));
-    if (const auto* i = value.get_if<std::int32_t>()) w.u32(static_cast<std::uint32_t>(*i));
-    if (const auto* i = value.get_if<std::int64_t>()) w.i64(*i);
-    if (const auto* f = value.get_if<float>()) w.u32(std::bit_cast<std::uint32_t>(*f));
-    if (const auto* d = value.get_if<double>()) w.u64(std::bit_cast<std::uint64_t>(*d));
-    if (const auto* t = value.string_value()) w.str(*t);
-    if (const auto* b = value.get_if<Binary>()) w.str(b->data);
-  }
-  w.str(m.body);
-  return std::move(w.bytes());
-}
-
 }  // namespace
 
 TEST_CASE("store: v3 and v2 message records keep every property type") {
