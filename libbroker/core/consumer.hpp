@@ -112,6 +112,8 @@ class ServerConsumer {
   // Messages mode: grant more (AMQP flow); dispatches.
   void add_credit(std::int64_t messages);
   std::int64_t credit_messages() const { return options_.credit_messages; }
+  // Messages mode: the client took back what it had not used (an AMQP drain).
+  void clear_credit() { options_.credit_messages = 0; }
   // The handler became ready again (connection drained).
   void resume();
 

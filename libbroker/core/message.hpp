@@ -25,6 +25,8 @@ inline constexpr std::string_view orig_routing_type = "_AMQ_ORIG_ROUTING_TYPE";
 inline constexpr std::string_view actual_expiry = "_AMQ_ACTUAL_EXPIRY";
 inline constexpr std::string_view group_id = "_AMQ_GROUP_ID";
 inline constexpr std::string_view connection_id = "__AMQ_CID";
+// A protocol's content type (STOMP content-type, AMQP properties content-type).
+inline constexpr std::string_view content_type = "_AMQ_CONTENT_TYPE";
 }  // namespace props
 
 struct Message {

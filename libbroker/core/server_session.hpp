@@ -125,6 +125,11 @@ class ServerSession {
   // routing-type header/capability; the prefix wins), splits an FQQN.
   Target resolve(std::string_view name, std::optional<RoutingType> hint = std::nullopt) const;
   SessionResult check(security::Permission permission, const std::string& address);
+  // The send permission for a protocol that names its destination before sending (an AMQP
+  // link is refused at attach without it); send() still checks every message.
+  SessionResult check_send(const Target& target) {
+    return check(security::Permission::send, target.destination.address);
+  }
 
   // --- producing ----------------------------------------------------------------------------
   // Authorises, auto-creates, applies address-full-policy FAIL, stamps the connection id, then

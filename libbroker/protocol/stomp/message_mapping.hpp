@@ -16,7 +16,7 @@ namespace codec = artemis::stomp;  // the frame codec (libcommon), not this modu
 
 // Property keeping the acceptor prefix a STOMP client used, restored on delivery.
 inline constexpr std::string_view prefix_property = "_AMQ_PREFIX";
-inline constexpr std::string_view content_type_property = "_AMQ_CONTENT_TYPE";
+inline constexpr std::string_view content_type_property = core::props::content_type;
 
 // SEND -> message. `address` is the destination with any acceptor prefix stripped; `prefix`
 // the prefix that was stripped ("" if none). Fails (nullopt + why) on a bad priority, expires
