@@ -1,8 +1,10 @@
-// The broker's services: core::BrokerCore (store, post office) and the STOMP module on top.
+// The broker's services: core::BrokerCore (store, post office) and the STOMP and AMQP modules
+// on top.
 #include <fmt/core.h>
 
 #include "core/broker_core.hpp"
 #include "core/post_office.hpp"
+#include "protocol/amqp/amqp_module.hpp"
 #include "protocol/stomp/stomp_module.hpp"
 #include "server/services.hpp"
 #include "store/storage_manager.hpp"
@@ -19,6 +21,8 @@ class CoreServices final : public Services {
                                      ctx.config.cluster_user, ctx.config.cluster_password,
                                      ctx.on_backup_announce};
     stomp_ = protocol::stomp::make_stomp_module(std::move(m));
+    amqp_ = protocol::amqp::make_amqp_module(
+        {core_, ctx.security, ctx.scheduler, ctx.log, ctx.config.name, ARTEMIS_VERSION});
   }
   std::error_code start() override {
     if (auto ec = core_.start()) return ec;
@@ -26,7 +30,7 @@ class CoreServices final : public Services {
     return {};
   }
   void stop() override { core_.stop(); }
-  std::vector<net::ProtocolModule*> modules() override { return {stomp_.get()}; }
+  std::vector<net::ProtocolModule*> modules() override { return {stomp_.get(), amqp_.get()}; }
   void apply_address_settings(const std::vector<config::AddressSetting>& settings) override {
     core_.post_office().update_address_settings(settings);
   }
@@ -36,12 +40,13 @@ class CoreServices final : public Services {
   core::BrokerCore core_;
   std::function<void(std::error_code)> on_critical_io_error_;
   std::unique_ptr<net::ProtocolModule> stomp_;
+  std::unique_ptr<net::ProtocolModule> amqp_;
 };
 
 }  // namespace
 
 ServicesFactory core_services() {
-  return {{{"artemis-stomp-protocol", "STOMP"}},
+  return {{{"artemis-amqp-protocol", "AMQP"}, {"artemis-stomp-protocol", "STOMP"}},
           [](ServiceContext& ctx) -> std::unique_ptr<Services> {
             return std::make_unique<CoreServices>(ctx);
           }};

@@ -1,0 +1,50 @@
+#pragma once
+// The link state AmqpConnection keeps (internal to the AMQP module).
+#include <proton/link.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include "core/consumer.hpp"
+#include "core/server_session.hpp"
+#include "protocol/amqp/connection.hpp"
+
+namespace artemis::protocol::amqp {
+
+// The AMQP error condition for a refusal of the core (incoming.cpp).
+const char* condition_for(std::error_code ec);
+
+// A link the client sends on: the broker is its receiver.
+struct AmqpConnection::Incoming {
+  pn_link_t* link = nullptr;
+  core::Target target;
+  // No routing capability on the target: a message's annotations may pick the routing type.
+  bool capability = false;
+  // No target address: the anonymous relay, each message routed by its `to` (reference §7.2).
+  bool anonymous = false;
+  bool blocked = false;  // address-full-policy BLOCK: no credit until the address drains
+  // The transfer being received: its bytes are taken from Proton as they arrive, so a message
+  // of many frames is buffered once, here, and counted against the connection's limit.
+  std::string partial;
+};
+
+// A link the client receives on: a core consumer.
+struct AmqpConnection::Outgoing final : core::ConsumerHandler {
+  AmqpConnection* owner = nullptr;
+  pn_link_t* link = nullptr;
+  std::uint64_t consumer_id = 0;
+  core::ServerConsumer* consumer = nullptr;
+  bool presettled = false;  // the client asked for settled deliveries (at most once)
+  std::optional<std::string> durable_name;  // a durable subscription: removed by a close
+
+  bool ready(const core::ServerConsumer&) const override {
+    return !owner->closed_ && owner->conn_.pending_bytes() < kHighWaterBytes;
+  }
+  void deliver(core::ServerConsumer&, const core::MessageRef& ref) override {
+    owner->deliver(*this, ref);
+  }
+};
+
+}  // namespace artemis::protocol::amqp

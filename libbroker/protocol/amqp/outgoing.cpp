@@ -1,0 +1,142 @@
+// Links the client receives on (reference §7.3, §7.4): a core consumer per link, message
+// credit from the link's flow, deliveries out and dispositions back.
+#include <proton/delivery.h>
+#include <proton/disposition.h>
+#include <proton/link.h>
+#include <proton/terminus.h>
+
+#include <cstring>
+
+#include "protocol/amqp/links.hpp"
+#include "protocol/amqp/message_mapping.hpp"
+#include "protocol/amqp/terminus.hpp"
+
+namespace artemis::protocol::amqp {
+namespace {
+
+std::uint64_t message_id_of(pn_delivery_t* d) {
+  const pn_delivery_tag_t tag = pn_delivery_tag(d);
+  std::uint64_t id = 0;
+  if (tag.size == sizeof id) std::memcpy(&id, tag.start, sizeof id);
+  return id;
+}
+
+}  // namespace
+
+void AmqpConnection::open_outgoing(pn_link_t* link) {
+  pn_terminus_t* remote = pn_link_remote_source(link);
+  const char* address = pn_terminus_get_address(remote);
+  if (pn_terminus_is_dynamic(remote)) {
+    refuse_link(link, "amqp:not-implemented", "dynamic sources are not supported yet");
+    return;
+  }
+  if (address == nullptr || *address == '\0') {
+    refuse_link(link, "amqp:not-implemented",
+                "a link without a source address is not supported yet");
+    return;
+  }
+  if (pn_terminus_get_distribution_mode(remote) == PN_DIST_MODE_COPY) {
+    refuse_link(link, "amqp:not-implemented",
+                "browsing (distribution-mode copy) is not supported yet");
+    return;
+  }
+  core::ConsumerRequest request;
+  request.target = core_->resolve(address, routing_hint(pn_terminus_capabilities(remote)));
+  const SourceFilters filters = read_filters(pn_terminus_filter(remote));
+  request.selector = filters.selector;
+  request.no_local = filters.no_local;
+  // A durable terminus on a multicast address is a durable subscription named after the link
+  // (queue <container-id>.<link-name>).
+  if (pn_terminus_get_durability(remote) != PN_NONDURABLE)
+    request.durable_name = pn_link_name(link);
+  request.credit_mode = core::CreditMode::messages;
+  request.credit_messages = 0;  // granted by the link's flow (sync_credit)
+
+  auto out = std::make_unique<Outgoing>();
+  out->owner = this;
+  out->link = link;
+  out->presettled = pn_link_remote_snd_settle_mode(link) == PN_SND_SETTLED;
+  core::ConsumerInfo info;
+  if (auto refused = core_->create_consumer(request, *out, info)) {
+    refuse_link(link, condition_for(refused->code), refused->text);
+    return;
+  }
+  out->consumer_id = info.id;
+  out->consumer = core_->consumer(info.id);
+  if (request.durable_name && info.subscription) out->durable_name = request.durable_name;
+  pn_terminus_copy(pn_link_source(link), remote);
+  pn_terminus_copy(pn_link_target(link), pn_link_remote_target(link));
+  pn_link_set_snd_settle_mode(link, pn_link_remote_snd_settle_mode(link));
+  pn_link_open(link);
+  Outgoing& ref = *out;
+  outgoing_[link] = std::move(out);
+  sync_credit(ref);
+}
+
+void AmqpConnection::deliver(Outgoing& out, const core::MessageRef& ref) {
+  const std::uint64_t id = ref.message->id();
+  message_to_amqp(ref, ctx_.scheduler.now_ms(), message_);
+  if (!encode(message_, buffer_)) {
+    // Proton refused what it was given: nothing a client could receive. Dead-lettered rather
+    // than offered again and again.
+    core_->settle(out.consumer_id, id, core::Settlement{core::Outcome::rejected});
+    return;
+  }
+  char tag[sizeof id];
+  std::memcpy(tag, &id, sizeof id);
+  pn_delivery_t* d = pn_delivery(out.link, pn_dtag(tag, sizeof tag));
+  pn_link_send(out.link, buffer_.data(), buffer_.size());
+  pn_link_advance(out.link);
+  if (out.presettled) {
+    pn_delivery_settle(d);
+    out.consumer->ack(id);  // at most once: acknowledged as it is sent
+  }
+  if (running_)
+    again_ = true;
+  else
+    schedule_run();
+}
+
+void AmqpConnection::settled_by_client(Outgoing& out, pn_delivery_t* d) {
+  if (out.presettled || !pn_delivery_updated(d)) return;
+  core::Settlement how;
+  pn_disposition_t* remote = pn_delivery_remote(d);
+  switch (pn_delivery_remote_state(d)) {
+    case PN_ACCEPTED:
+      how.outcome = core::Outcome::accepted;
+      break;
+    case PN_RELEASED:
+      how.outcome = core::Outcome::released;
+      break;
+    case PN_REJECTED:
+      how.outcome = core::Outcome::rejected;
+      break;
+    case PN_MODIFIED:
+      how.outcome = core::Outcome::modified;
+      how.delivery_failed = pn_disposition_is_failed(remote);
+      how.undeliverable_here = pn_disposition_is_undeliverable(remote);
+      break;
+    case 0:  // settled without an outcome: taken as accepted
+      if (!pn_delivery_settled(d)) return;
+      break;
+    default:
+      return;  // `received`: progress only, no outcome yet
+  }
+  // An unknown delivery (its consumer was closed meanwhile) has nothing left to settle.
+  core_->settle(out.consumer_id, message_id_of(d), how);
+  pn_delivery_settle(d);
+}
+
+void AmqpConnection::sync_credit(Outgoing& out) {
+  if (out.consumer == nullptr) return;
+  const std::int64_t granted = pn_link_credit(out.link);
+  if (granted > out.consumer->credit_messages())
+    out.consumer->add_credit(granted - out.consumer->credit_messages());  // dispatches
+  if (pn_link_get_drain(out.link) && pn_link_credit(out.link) > 0) {
+    // Nothing more to send now: the unused credit goes back with a flow (reference §7.3).
+    pn_link_drained(out.link);
+    out.consumer->clear_credit();
+  }
+}
+
+}  // namespace artemis::protocol::amqp
