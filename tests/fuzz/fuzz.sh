@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds one libFuzzer target with clang++ (libFuzzer + ASan + UBSan) and runs it for a bounded
 # time over its seed corpus.
-#   fuzz.sh <target> <source-root> <work-dir> [seconds]      target: stomp_codec | selector
+#   fuzz.sh <target> <source-root> <work-dir> [seconds]
+#   target: stomp_codec | selector | amqp_message
 # The binary is cached by the hash of its preprocessed sources and flags, in
 # $ARTEMIS_FUZZ_CACHE (default ~/.cache/artemis-fuzz), so an unchanged fuzzer is not rebuilt by
 # every test run or every clean clone on the same machine. The corpus grows in <work-dir>; the
@@ -22,7 +23,14 @@ case "$target" in
     sources="tests/fuzz/selector_fuzz.cpp libbroker/core/filter.cpp libbroker/core/filter_lexer.cpp
              libbroker/core/filter_parser.cpp libbroker/core/filter_eval.cpp libcommon/util/strings.cpp"
     includes="-I$src/libcommon -I$src/libbroker" libs=-lfmt seeds=selector max_len=2048 ;;
-  *) echo "fuzz.sh: unknown target '$target' (stomp_codec, selector)" >&2; exit 2 ;;
+  amqp_message)
+    sources="tests/fuzz/amqp_message_fuzz.cpp libbroker/protocol/amqp/message_mapping.cpp
+             libbroker/core/message.cpp libbroker/core/filter.cpp libbroker/core/filter_lexer.cpp
+             libbroker/core/filter_parser.cpp libbroker/core/filter_eval.cpp
+             libbroker/store/properties.cpp libbroker/store/property_value.cpp
+             libcommon/util/strings.cpp"
+    includes="-I$src/libcommon -I$src/libbroker" libs="-lqpid-proton -lfmt" seeds=amqp max_len=4096 ;;
+  *) echo "fuzz.sh: unknown target '$target' (stomp_codec, selector, amqp_message)" >&2; exit 2 ;;
 esac
 flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 
