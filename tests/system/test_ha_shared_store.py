@@ -1,7 +1,7 @@
 """System tests of shared-store HA with real `artemis run` processes: the master/slave lab of
 shared/seed/master-slave-shared-store.md (create, hand edits of broker.xml, Ctrl-C failover,
-failback), a kill -9 crash, failover-on-shutdown=false, allow-failback=false, the slave started
-first and both started at once.
+failback), a kill -9 crash (with STOMP and with AMQP clients), failover-on-shutdown=false,
+allow-failback=false, the slave started first and both started at once.
 
 Every wait is bounded by a deadline. A check that something does NOT happen (the backup stays
 passive) watches for a bounded window that is many times the backup's 50 ms state poll.
@@ -17,6 +17,10 @@ import tempfile
 import threading
 import time
 import unittest
+
+from proton import Data, Message, symbol
+from proton.reactor import LinkOption
+from proton.utils import BlockingConnection
 
 from harness import (BASE_PORTS, RawStomp, StompClient, artemis_bin, frame, killed_after,
                      port_accepts, port_is_free, wait_for)
@@ -198,6 +202,43 @@ def receive_all(port, count, queue="ha.test", timeout=30.0):
         return [m.body for m in c.listener.wait_messages(count, timeout)]
 
 
+class QueueCapability(LinkOption):
+    """AMQP: the terminus names an ANYCAST queue (capability "queue")."""
+
+    def apply(self, link):
+        t = link.target if link.is_sender else link.source
+        t.capabilities.put_array(False, Data.SYMBOL)
+        t.capabilities.enter()
+        t.capabilities.put_symbol(symbol("queue"))
+        t.capabilities.exit()
+
+
+def amqp_send_durable(port, count, queue="ha.amqp", prefix="a"):
+    """Each send returns once the broker accepted it, i.e. once it is on disk."""
+    conn = BlockingConnection(f"amqp://127.0.0.1:{port}", user="admin", password="admin",
+                              timeout=30)
+    try:
+        sender = conn.create_sender(queue, options=QueueCapability())
+        for i in range(count):
+            sender.send(Message(body=f"{prefix}-{i}", durable=True), timeout=30)
+    finally:
+        conn.close()
+
+
+def amqp_receive_all(port, count, queue="ha.amqp"):
+    conn = BlockingConnection(f"amqp://127.0.0.1:{port}", user="admin", password="admin",
+                              timeout=30)
+    try:
+        receiver = conn.create_receiver(queue, credit=count, options=QueueCapability())
+        got = []
+        for _ in range(count):
+            got.append(receiver.receive(timeout=30).body)
+            receiver.accept()
+        return got
+    finally:
+        conn.close()
+
+
 def stays_passive(node, window=PASSIVE_WINDOW):
     """True if `node` neither logs AMQ221010 nor opens its port during the window."""
     deadline = time.monotonic() + window
@@ -364,6 +405,16 @@ class SharedStoreLab(unittest.TestCase):
         print(f"\nslave serving {1000 * (time.monotonic() - t0):.0f} ms after kill -9")
         self.assertEqual(sorted(receive_all(p.slave_port, 20)),
                          sorted(f"m-{i}" for i in range(20)))
+
+    def test_kill9_of_master_fails_over_amqp_messages(self):
+        p = self.pair()
+        p.master.start().wait_log("AMQ221007")
+        p.slave.start().wait_log("AMQ221109")
+        amqp_send_durable(p.master_port, 20)
+        p.master.kill()
+        p.slave.wait_log("AMQ221010")
+        wait_for(lambda: port_accepts(p.slave_port), 30, what="the slave's port")
+        self.assertEqual(amqp_receive_all(p.slave_port, 20), [f"a-{i}" for i in range(20)])
 
     def test_failover_on_shutdown_false_keeps_the_slave_passive(self):
         p = self.pair(master_fos=False)
