@@ -12,7 +12,7 @@ import uuid
 
 from proton import (ConnectionException, Data, Delivery, Message, Timeout, byte, float32, int32,
                     symbol)
-from proton.reactor import AtMostOnce, LinkOption, Selector
+from proton.reactor import AtMostOnce, Copy, LinkOption, Selector
 from proton.utils import BlockingConnection, SendException
 
 from harness import BrokerTestCase, StompClient
@@ -345,6 +345,22 @@ class AmqpTest(AmqpClientMixin, BrokerTestCase):
         sender.send(Message(body="fence"), timeout=TIMEOUT)
         self.assertEqual(self.receive_until(again, "fence"), [])
 
+
+    def test_browser_sees_waiting_messages_without_consuming_them(self):
+        queue = "amqp.browse"
+        conn = self.connect()
+        sender = conn.create_sender(queue, options=QUEUE)
+        bodies = [f"b{i}" for i in range(3)]
+        for body in bodies:
+            sender.send(Message(body=body, durable=True), timeout=TIMEOUT)
+        browser = conn.create_receiver(queue, options=[QUEUE, Copy(), Selector("true")])
+        # Browsed deliveries come settled: there is nothing to accept.
+        self.assertEqual(self.receive_bodies(browser, 3, accept=False), bodies)
+        with self.assertRaises(Timeout):
+            browser.receive(timeout=0.5)  # a snapshot: nothing more
+        browser.close()
+        receiver = conn.create_receiver(queue, options=QUEUE)
+        self.assertEqual(self.receive_bodies(receiver, 3), bodies)
 
     # Anonymous relay and refusals -----------------------------------------------------------
     def test_anonymous_relay_routes_each_message_by_its_to_address(self):

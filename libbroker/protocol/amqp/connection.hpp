@@ -87,6 +87,9 @@ class AmqpConnection final : public net::ProtocolSession {
 
   // outgoing.cpp: the client receives.
   void open_outgoing(pn_link_t* link);
+  void open_browser(pn_link_t* link, const core::Target& target, const std::string& selector);
+  // Encodes and sends `ref` on `link`; null when Proton refused to encode it.
+  pn_delivery_t* send_message(pn_link_t* link, const core::MessageRef& ref);
   void deliver(Outgoing& out, const core::MessageRef& ref);
   void settled_by_client(Outgoing& out, pn_delivery_t* d);
   void sync_credit(Outgoing& out);

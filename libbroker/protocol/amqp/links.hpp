@@ -3,6 +3,7 @@
 #include <proton/link.h>
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -38,6 +39,8 @@ struct AmqpConnection::Outgoing final : core::ConsumerHandler {
   core::ServerConsumer* consumer = nullptr;
   bool presettled = false;  // the client asked for settled deliveries (at most once)
   std::optional<std::string> durable_name;  // a durable subscription: removed by a close
+  bool browser = false;                     // distribution-mode copy: no consumer
+  std::deque<core::MessageRef> browse;      // a browser's snapshot, not sent yet
 
   bool ready(const core::ServerConsumer&) const override {
     return !owner->closed_ && owner->conn_.pending_bytes() < kHighWaterBytes;

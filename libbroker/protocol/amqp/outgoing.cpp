@@ -35,14 +35,13 @@ void AmqpConnection::open_outgoing(pn_link_t* link) {
                 "a link without a source address is not supported yet");
     return;
   }
-  if (pn_terminus_get_distribution_mode(remote) == PN_DIST_MODE_COPY) {
-    refuse_link(link, "amqp:not-implemented",
-                "browsing (distribution-mode copy) is not supported yet");
-    return;
-  }
   core::ConsumerRequest request;
   request.target = core_->resolve(address, routing_hint(pn_terminus_capabilities(remote)));
   const SourceFilters filters = read_filters(pn_terminus_filter(remote));
+  if (pn_terminus_get_distribution_mode(remote) == PN_DIST_MODE_COPY) {
+    open_browser(link, request.target, filters.selector);
+    return;
+  }
   request.selector = filters.selector;
   request.no_local = filters.no_local;
   // A durable terminus on a multicast address is a durable subscription named after the link
@@ -73,20 +72,50 @@ void AmqpConnection::open_outgoing(pn_link_t* link) {
   sync_credit(ref);
 }
 
-void AmqpConnection::deliver(Outgoing& out, const core::MessageRef& ref) {
+// A browser (distribution-mode copy, reference §7.3): the waiting messages that match, as
+// they are when it attaches, sent as its credit allows and settled as they go; nothing is
+// consumed.
+void AmqpConnection::open_browser(pn_link_t* link, const core::Target& target,
+                                  const std::string& selector) {
+  auto out = std::make_unique<Outgoing>();
+  out->owner = this;
+  out->link = link;
+  out->browser = true;
+  if (auto refused = core_->browse(
+          target, selector, [&](const core::MessageRef& ref) { out->browse.push_back(ref); })) {
+    refuse_link(link, condition_for(refused->code), refused->text);
+    return;
+  }
+  pn_terminus_copy(pn_link_source(link), pn_link_remote_source(link));
+  pn_terminus_copy(pn_link_target(link), pn_link_remote_target(link));
+  pn_link_set_snd_settle_mode(link, pn_link_remote_snd_settle_mode(link));
+  pn_link_open(link);
+  Outgoing& ref = *out;
+  outgoing_[link] = std::move(out);
+  sync_credit(ref);
+}
+
+pn_delivery_t* AmqpConnection::send_message(pn_link_t* link, const core::MessageRef& ref) {
   const std::uint64_t id = ref.message->id();
   message_to_amqp(ref, ctx_.scheduler.now_ms(), message_);
-  if (!encode(message_, buffer_)) {
+  if (!encode(message_, buffer_)) return nullptr;
+  char tag[sizeof id];
+  std::memcpy(tag, &id, sizeof id);
+  pn_delivery_t* d = pn_delivery(link, pn_dtag(tag, sizeof tag));
+  pn_link_send(link, buffer_.data(), buffer_.size());
+  pn_link_advance(link);
+  return d;
+}
+
+void AmqpConnection::deliver(Outgoing& out, const core::MessageRef& ref) {
+  const std::uint64_t id = ref.message->id();
+  pn_delivery_t* d = send_message(out.link, ref);
+  if (d == nullptr) {
     // Proton refused what it was given: nothing a client could receive. Dead-lettered rather
     // than offered again and again.
     core_->settle(out.consumer_id, id, core::Settlement{core::Outcome::rejected});
     return;
   }
-  char tag[sizeof id];
-  std::memcpy(tag, &id, sizeof id);
-  pn_delivery_t* d = pn_delivery(out.link, pn_dtag(tag, sizeof tag));
-  pn_link_send(out.link, buffer_.data(), buffer_.size());
-  pn_link_advance(out.link);
   if (out.presettled) {
     pn_delivery_settle(d);
     out.consumer->ack(id);  // at most once: acknowledged as it is sent
@@ -98,7 +127,7 @@ void AmqpConnection::deliver(Outgoing& out, const core::MessageRef& ref) {
 }
 
 void AmqpConnection::settled_by_client(Outgoing& out, pn_delivery_t* d) {
-  if (out.presettled || !pn_delivery_updated(d)) return;
+  if (out.presettled || out.browser || !pn_delivery_updated(d)) return;
   core::Settlement how;
   pn_disposition_t* remote = pn_delivery_remote(d);
   switch (pn_delivery_remote_state(d)) {
@@ -128,6 +157,19 @@ void AmqpConnection::settled_by_client(Outgoing& out, pn_delivery_t* d) {
 }
 
 void AmqpConnection::sync_credit(Outgoing& out) {
+  if (out.browser) {
+    // Bounded by the snapshot: each round sends one of it.
+    while (pn_link_credit(out.link) > 0 && !out.browse.empty()) {
+      if (pn_delivery_t* d = send_message(out.link, out.browse.front())) pn_delivery_settle(d);
+      out.browse.pop_front();
+    }
+    if (pn_link_get_drain(out.link) && pn_link_credit(out.link) > 0) pn_link_drained(out.link);
+    if (running_)
+      again_ = true;
+    else
+      schedule_run();
+    return;
+  }
   if (out.consumer == nullptr) return;
   const std::int64_t granted = pn_link_credit(out.link);
   if (granted > out.consumer->credit_messages())
