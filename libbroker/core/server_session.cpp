@@ -59,6 +59,7 @@ ServerSession::~ServerSession() {
   while (!consumers_.empty()) close_consumer(consumers_.begin()->first);
   for (auto& [name, tx] : transactions_) return_settled(po_, tx.settled);
   transactions_.clear();
+  while (!temporary_queues_.empty()) delete_temporary_queue(temporary_queues_.back());
 }
 
 SessionResult ServerSession::login(std::string_view user, std::string_view password) {

@@ -168,6 +168,13 @@ class ServerSession {
   SessionResult browse(const Target& target, const std::string& selector,
                        const std::function<void(const MessageRef&)>& visit);
 
+  // --- temporary queues ---------------------------------------------------------------------
+  // A queue for a protocol's dynamic node (an AMQP dynamic source or target): an ANYCAST address
+  // and queue of the same generated name, non-durable, needing createAddress and
+  // createNonDurableQueue. Deleted by delete_temporary_queue or with the session.
+  SessionResult create_temporary_queue(std::string& name);
+  void delete_temporary_queue(const std::string& name);
+
   // --- ordering -----------------------------------------------------------------------------
   // Runs `fn` once every earlier send/commit of the session completed (at once if none waits).
   void after_pending(std::function<void()> fn);
@@ -229,6 +236,7 @@ class ServerSession {
   std::map<std::uint64_t, ConsumerEntry> consumers_;
   std::uint64_t next_consumer_ = 1;
   std::map<std::string, Transaction> transactions_;
+  std::vector<std::string> temporary_queues_;  // create_temporary_queue's, not deleted yet
   std::shared_ptr<CompletionQueue> completions_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -1,6 +1,7 @@
-// ServerSession: consumers, subscription queues, settlement and browsing.
+// ServerSession: consumers, subscription queues, temporary queues, settlement and browsing.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -106,6 +107,35 @@ SessionResult ServerSession::create_consumer(const ConsumerRequest& r, ConsumerH
   out.subscription = subscription;
   consumers_[out.id] = ConsumerEntry{c, queue, q->id(), temporary};
   return std::nullopt;
+}
+
+SessionResult ServerSession::create_temporary_queue(std::string& name) {
+  name = util::Uuid::generate().to_string();
+  if (auto refused = check(security::Permission::create_address, name)) return refused;
+  if (auto refused = check(security::Permission::create_non_durable_queue, name)) return refused;
+  if (auto ec = po_.create_address(name, RoutingType::anycast, true))
+    return Refused{ec, "Could not create a temporary queue", ec.message()};
+  QueueDefinition def;
+  def.name = name;
+  def.address = name;
+  def.routing_type = RoutingType::anycast;
+  def.durable = false;
+  def.temporary = true;
+  def.user = subject_ ? subject_->user : "";
+  if (auto ec = po_.create_queue(std::move(def))) {
+    po_.delete_address(name);
+    return Refused{ec, "Could not create a temporary queue", ec.message()};
+  }
+  temporary_queues_.push_back(name);
+  return std::nullopt;
+}
+
+void ServerSession::delete_temporary_queue(const std::string& name) {
+  auto it = std::find(temporary_queues_.begin(), temporary_queues_.end(), name);
+  if (it == temporary_queues_.end()) return;
+  po_.delete_queue(name);
+  po_.delete_address(name);
+  temporary_queues_.erase(it);  // last: `name` may be this very element
 }
 
 ServerConsumer* ServerSession::consumer(std::uint64_t id) {

@@ -362,6 +362,23 @@ class AmqpTest(AmqpClientMixin, BrokerTestCase):
         receiver = conn.create_receiver(queue, options=QUEUE)
         self.assertEqual(self.receive_bodies(receiver, 3), bodies)
 
+    def test_request_reply_through_a_dynamic_reply_queue(self):
+        service_queue = "amqp.service"
+        client = self.connect()
+        replies = client.create_receiver(None, dynamic=True)
+        reply_to = replies.remote_source.address
+        self.assertTrue(reply_to, "the broker named the dynamic queue in its attach")
+        client.create_sender(service_queue, options=QUEUE).send(
+            Message(body="ping", reply_to=reply_to, correlation_id="c-1"), timeout=TIMEOUT)
+        # The service answers on a link to the reply address, as request/reply clients do.
+        service = self.connect()
+        request = service.create_receiver(service_queue, options=QUEUE).receive(timeout=TIMEOUT)
+        service.create_sender(request.reply_to, name="answer").send(
+            Message(body="pong", correlation_id=request.correlation_id), timeout=TIMEOUT)
+        answer = replies.receive(timeout=TIMEOUT)
+        replies.accept()
+        self.assertEqual((answer.body, answer.correlation_id), ("pong", "c-1"))
+
     # Anonymous relay and refusals -----------------------------------------------------------
     def test_anonymous_relay_routes_each_message_by_its_to_address(self):
         conn = self.connect()

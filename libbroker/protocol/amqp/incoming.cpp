@@ -35,15 +35,21 @@ void AmqpConnection::open_incoming(pn_link_t* link) {
                 "transactions (a coordinator link) are not supported yet");
     return;
   }
-  if (pn_terminus_is_dynamic(remote)) {
-    refuse_link(link, "amqp:not-implemented", "dynamic targets are not supported yet");
-    return;
-  }
   const char* address = pn_terminus_get_address(remote);
   auto in = std::make_unique<Incoming>();
   in->link = link;
-  in->anonymous = address == nullptr || *address == '\0';
-  if (!in->anonymous) {
+  if (pn_terminus_is_dynamic(remote)) {
+    // A dynamic target: a temporary queue, its name returned in the attach (reference §7.2).
+    if (auto refused = core_->create_temporary_queue(in->temporary_queue)) {
+      refuse_link(link, condition_for(refused->code), refused->text);
+      return;
+    }
+    in->target.destination.address = in->temporary_queue;
+    in->target.routing_type = core::RoutingType::anycast;
+    in->capability = true;
+  } else if (address == nullptr || *address == '\0') {
+    in->anonymous = true;
+  } else {
     const auto hint = routing_hint(pn_terminus_capabilities(remote));
     in->capability = hint.has_value();
     in->target = core_->resolve(address, hint);
@@ -53,6 +59,8 @@ void AmqpConnection::open_incoming(pn_link_t* link) {
     }
   }
   pn_terminus_copy(pn_link_target(link), remote);
+  if (!in->temporary_queue.empty())
+    pn_terminus_set_address(pn_link_target(link), in->temporary_queue.c_str());
   pn_terminus_copy(pn_link_source(link), pn_link_remote_source(link));
   pn_link_set_rcv_settle_mode(link, PN_RCV_FIRST);  // `second` is not supported (§7.4)
   pn_link_set_max_message_size(link, kMaxMessageBytes);

@@ -25,7 +25,8 @@ struct AmqpConnection::Incoming {
   bool capability = false;
   // No target address: the anonymous relay, each message routed by its `to` (reference §7.2).
   bool anonymous = false;
-  bool blocked = false;  // address-full-policy BLOCK: no credit until the address drains
+  std::string temporary_queue;  // a dynamic target's queue, deleted with the link
+  bool blocked = false;         // address-full-policy BLOCK: no credit until the address drains
   // The transfer being received: its bytes are taken from Proton as they arrive, so a message
   // of many frames is buffered once, here, and counted against the connection's limit.
   std::string partial;
@@ -39,6 +40,7 @@ struct AmqpConnection::Outgoing final : core::ConsumerHandler {
   core::ServerConsumer* consumer = nullptr;
   bool presettled = false;  // the client asked for settled deliveries (at most once)
   std::optional<std::string> durable_name;  // a durable subscription: removed by a close
+  std::string temporary_queue;              // a dynamic source's queue, deleted with the link
   bool browser = false;                     // distribution-mode copy: no consumer
   std::deque<core::MessageRef> browse;      // a browser's snapshot, not sent yet
 

@@ -25,11 +25,15 @@ std::uint64_t message_id_of(pn_delivery_t* d) {
 
 void AmqpConnection::open_outgoing(pn_link_t* link) {
   pn_terminus_t* remote = pn_link_remote_source(link);
-  const char* address = pn_terminus_get_address(remote);
+  std::string temporary;
   if (pn_terminus_is_dynamic(remote)) {
-    refuse_link(link, "amqp:not-implemented", "dynamic sources are not supported yet");
-    return;
+    // A dynamic source: a temporary queue to consume, its name returned in the attach (§7.3).
+    if (auto refused = core_->create_temporary_queue(temporary)) {
+      refuse_link(link, condition_for(refused->code), refused->text);
+      return;
+    }
   }
+  const char* address = temporary.empty() ? pn_terminus_get_address(remote) : temporary.c_str();
   if (address == nullptr || *address == '\0') {
     refuse_link(link, "amqp:not-implemented",
                 "a link without a source address is not supported yet");
@@ -55,8 +59,11 @@ void AmqpConnection::open_outgoing(pn_link_t* link) {
   out->owner = this;
   out->link = link;
   out->presettled = pn_link_remote_snd_settle_mode(link) == PN_SND_SETTLED;
+  out->temporary_queue = temporary;
+  if (!temporary.empty()) request.target.routing_type = core::RoutingType::anycast;
   core::ConsumerInfo info;
   if (auto refused = core_->create_consumer(request, *out, info)) {
+    if (!temporary.empty()) core_->delete_temporary_queue(temporary);
     refuse_link(link, condition_for(refused->code), refused->text);
     return;
   }
@@ -64,6 +71,7 @@ void AmqpConnection::open_outgoing(pn_link_t* link) {
   out->consumer = core_->consumer(info.id);
   if (request.durable_name && info.subscription) out->durable_name = request.durable_name;
   pn_terminus_copy(pn_link_source(link), remote);
+  if (!temporary.empty()) pn_terminus_set_address(pn_link_source(link), temporary.c_str());
   pn_terminus_copy(pn_link_target(link), pn_link_remote_target(link));
   pn_link_set_snd_settle_mode(link, pn_link_remote_snd_settle_mode(link));
   pn_link_open(link);

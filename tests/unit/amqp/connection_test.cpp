@@ -256,4 +256,28 @@ TEST_CASE("a wrong password ends the connection before any open") {
   CHECK(fx.server_conn.closed);
 }
 
+
+TEST_CASE("a dynamic source is a temporary queue named in the attach, deleted with its link") {
+  Fixture f;
+  pn_link_t* replies = pn_receiver(f.session, "replies");
+  pn_terminus_set_dynamic(pn_link_source(replies), true);
+  pn_link_open(replies);
+  REQUIRE(f.until([&] { return pn_link_state(replies) & PN_REMOTE_ACTIVE; }));
+  const char* named = pn_terminus_get_address(pn_link_remote_source(replies));
+  REQUIRE(named != nullptr);
+  const std::string queue = named;
+  REQUIRE(f.core->post_office().find_queue(queue) != nullptr);
+
+  pn_link_flow(replies, 1);
+  pn_link_t* sender = f.link(true, "to-replies", queue.c_str());
+  f.send(sender, "answer", false, 1);
+  REQUIRE(f.until([&] { return pn_link_current(replies) != nullptr; }));
+  CHECK(Fixture::receive(replies) == "answer");
+
+  pn_link_close(replies);
+  REQUIRE(f.until([&] { return pn_link_state(replies) & PN_REMOTE_CLOSED; }));
+  CHECK(f.core->post_office().find_queue(queue) == nullptr);
+  CHECK(f.core->post_office().find_address(queue) == nullptr);
+}
+
 }  // namespace artemis::testing

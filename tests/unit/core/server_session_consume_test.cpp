@@ -7,8 +7,8 @@
 using namespace artemis;
 using namespace artemis::core;
 using artemis::testing::RecordingHandler;
-using artemis::testing::SessionFixture;
 using artemis::testing::session_text;
+using artemis::testing::SessionFixture;
 
 namespace {
 
@@ -28,7 +28,9 @@ void ss_settings(config::BrokerConfig& c) {
   c.address_settings = {all, small, slow};
 }
 
-std::uint64_t ss_id(const RecordingHandler& h, std::size_t i) { return h.got.at(i).message->id(); }
+std::uint64_t ss_id(const RecordingHandler& h, std::size_t i) {
+  return h.got.at(i).message->id();
+}
 
 }  // namespace
 
@@ -105,9 +107,8 @@ TEST_CASE("session: a cumulative release keeps the messages' order") {
   REQUIRE(session_text(s->settle(c.id, ss_id(h, 2), how)) == "ok");
   CHECK(h.got.size() == 3);  // no credit left: they wait
   std::vector<std::string> waiting;
-  f.queue("orders").for_each_waiting([&](const MessageRef& ref) {
-    waiting.push_back(ref.message->record.body);
-  });
+  f.queue("orders").for_each_waiting(
+      [&](const MessageRef& ref) { waiting.push_back(ref.message->record.body); });
   CHECK(waiting == std::vector<std::string>{"1", "2", "3"});
 }
 
@@ -234,7 +235,7 @@ TEST_CASE("session: no-local skips messages sent on the same connection") {
   RecordingHandler sub, anycast;
   ConsumerRequest r;
   r.no_local = true;
-  f.consume(*mine, sub, "news", r);      // on a subscription queue: part of its filter
+  f.consume(*mine, sub, "news", r);        // on a subscription queue: part of its filter
   f.consume(*mine, anycast, "orders", r);  // on a shared queue: a consumer option
   for (auto* s : {mine.get(), theirs.get()}) {
     const std::string tag = s == mine.get() ? "mine" : "theirs";
@@ -296,11 +297,47 @@ TEST_CASE("session: browse sees waiting messages that match, and leaves them") {
   f.send("orders", red);
   f.send("orders", f.message("plain"));
   std::vector<std::string> seen;
-  REQUIRE(session_text(s->browse(s->resolve("orders"), "color = 'red'",
-                                 [&](const MessageRef& r) { seen.push_back(r.message->record.body); })) ==
-          "ok");
+  REQUIRE(session_text(s->browse(s->resolve("orders"), "color = 'red'", [&](const MessageRef& r) {
+            seen.push_back(r.message->record.body);
+          })) == "ok");
   CHECK(seen == std::vector<std::string>{"red"});
   CHECK(f.queue("orders").message_count() == 2);
   CHECK(s->browse(s->resolve("nowhere"), "", [](const MessageRef&) {})->code ==
         errc::queue_not_found);
+}
+
+TEST_CASE("session: a temporary queue is an anycast queue of its own name, gone with the session") {
+  SessionFixture f;
+  std::string name;
+  {
+    auto s = f.session();
+    REQUIRE(session_text(s->create_temporary_queue(name)) == "ok");
+    const Queue* q = f.po->find_queue(name);
+    REQUIRE(q != nullptr);
+    CHECK(q->address() == name);
+    REQUIRE(f.po->find_address(name) != nullptr);
+    CHECK(f.po->find_address(name)->anycast);
+
+    // Deleting it by name takes the queue and the address; a second one lives until the end.
+    s->delete_temporary_queue(name);
+    CHECK(f.po->find_queue(name) == nullptr);
+    CHECK(f.po->find_address(name) == nullptr);
+    REQUIRE(session_text(s->create_temporary_queue(name)) == "ok");
+  }
+  CHECK(f.po->find_queue(name) == nullptr);
+  CHECK(f.po->find_address(name) == nullptr);
+}
+
+TEST_CASE("session: a temporary queue needs createAddress and createNonDurableQueue") {
+  for (const auto p :
+       {security::Permission::create_address, security::Permission::create_non_durable_queue}) {
+    SessionFixture f;
+    f.security.denied.insert(p);
+    auto s = f.session();
+    std::string name;
+    const auto refused = s->create_temporary_queue(name);
+    REQUIRE(refused);
+    CHECK(refused->code == errc::unauthorized);
+    CHECK(f.po->find_address(name) == nullptr);
+  }
 }
