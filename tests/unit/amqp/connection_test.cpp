@@ -256,7 +256,6 @@ TEST_CASE("a wrong password ends the connection before any open") {
   CHECK(fx.server_conn.closed);
 }
 
-
 TEST_CASE("a dynamic source is a temporary queue named in the attach, deleted with its link") {
   Fixture f;
   pn_link_t* replies = pn_receiver(f.session, "replies");
