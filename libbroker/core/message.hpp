@@ -25,6 +25,12 @@ inline constexpr std::string_view orig_routing_type = "_AMQ_ORIG_ROUTING_TYPE";
 inline constexpr std::string_view actual_expiry = "_AMQ_ACTUAL_EXPIRY";
 inline constexpr std::string_view group_id = "_AMQ_GROUP_ID";
 inline constexpr std::string_view connection_id = "__AMQ_CID";
+// Properties named so are the broker's own (the connection id, a protocol's kept sections): no
+// protocol shows them to a client as properties or headers.
+inline constexpr std::string_view internal_prefix = "__AMQ";
+constexpr bool is_internal(std::string_view name) {
+  return name.starts_with(internal_prefix);
+}
 // A protocol's content type (STOMP content-type, AMQP properties content-type).
 inline constexpr std::string_view content_type = "_AMQ_CONTENT_TYPE";
 }  // namespace props

@@ -25,6 +25,7 @@ case "$target" in
     includes="-I$src/libcommon -I$src/libbroker" libs=-lfmt seeds=selector max_len=2048 ;;
   amqp_message)
     sources="tests/fuzz/amqp_message_fuzz.cpp libbroker/protocol/amqp/message_mapping.cpp
+             libbroker/protocol/amqp/sections.cpp libbroker/protocol/amqp/delivery_encoding.cpp
              libbroker/core/message.cpp libbroker/core/filter.cpp libbroker/core/filter_lexer.cpp
              libbroker/core/filter_parser.cpp libbroker/core/filter_eval.cpp
              libbroker/store/properties.cpp libbroker/store/property_value.cpp

@@ -10,8 +10,8 @@ MULTICAST address, so queue tests put the capability "queue" on their terminus a
 import unittest
 import uuid
 
-from proton import (ConnectionException, Data, Delivery, Message, Timeout, byte, float32, int32,
-                    symbol)
+from proton import (ConnectionException, Data, Delivery, Message, Timeout, byte, char, float32,
+                    int32, symbol, timestamp, ulong)
 from proton.reactor import AtMostOnce, Copy, LinkOption, Selector
 from proton.utils import BlockingConnection, SendException
 
@@ -177,6 +177,8 @@ class AmqpTest(AmqpClientMixin, BrokerTestCase):
         self.assertEqual(frame.headers.get("flag"), "true")
         self.assertEqual(frame.headers.get("persistent"), "true")
         self.assertEqual(frame.headers.get("destination"), queue)
+        # The sections the broker keeps for AMQP consumers are no STOMP headers.
+        self.assertEqual([h for h in frame.headers if h.startswith("__AMQ")], [])
 
     # 4 -------------------------------------------------------------------------------------
     def test_sasl_plain_wrong_password_is_refused_and_right_one_works(self):
@@ -397,16 +399,48 @@ class AmqpTest(AmqpClientMixin, BrokerTestCase):
             relay.send(Message(body="nowhere"), timeout=TIMEOUT)
         self.assertEqual(refused.exception.state, Delivery.REJECTED)
 
-    def test_a_body_the_broker_cannot_keep_is_rejected_and_the_link_goes_on(self):
+    def test_every_body_kind_and_typed_fields_come_back_as_sent(self):
         queue = "amqp.bodies"
         conn = self.connect()
         sender = conn.create_sender(queue, options=QUEUE)
-        with self.assertRaises(SendException) as refused:
-            sender.send(Message(body=[1, 2, 3]), timeout=TIMEOUT)  # an AmqpValue list
-        self.assertEqual(refused.exception.state, Delivery.REJECTED)
-        sender.send(Message(body="fine"), timeout=TIMEOUT)
+        sent = typed_messages()
+        for message in sent:
+            sender.send(message, timeout=TIMEOUT)
         receiver = conn.create_receiver(queue, options=QUEUE)
-        self.assertEqual(self.receive_bodies(receiver, 1), ["fine"])
+        for expected in sent:
+            got = receiver.receive(timeout=TIMEOUT)
+            receiver.accept()
+            assert_same_message(self, got, expected)
+
+
+def typed_messages():
+    """Messages with bodies and fields the broker must keep with their AMQP types: an
+    AmqpValue list and map, an AmqpSequence, a uuid message-id, an unsigned correlation-id,
+    message annotations and application properties of types a core property cannot hold."""
+    return [
+        Message(body=[1, "two", 3.0], durable=True),
+        Message(body={"sequence": 7, "nested": {"a": [True, None]}}, durable=True,
+                id=uuid.UUID("12345678-1234-5678-1234-567812345678")),
+        Message(body=[b"\x00\x01", "x"], inferred=True, durable=True,
+                correlation_id=ulong(2**64 - 1)),
+        Message(body="annotated", durable=True,
+                annotations={symbol("x-opt-custom"): "kept", symbol("x-n"): ulong(5)},
+                properties={"u": ulong(2**63 + 1), "c": char("z"),
+                            "t": timestamp(1_700_000_000_000), "s": symbol("sym")}),
+    ]
+
+
+def assert_same_message(case, got, expected):
+    case.assertEqual(got.body, expected.body)
+    case.assertEqual(type(got.body), type(expected.body))
+    case.assertEqual(got.inferred, expected.inferred)
+    case.assertEqual((got.id, type(got.id)), (expected.id, type(expected.id)))
+    case.assertEqual((got.correlation_id, type(got.correlation_id)),
+                     (expected.correlation_id, type(expected.correlation_id)))
+    case.assertEqual(got.annotations, expected.annotations)
+    for name, value in (expected.properties or {}).items():
+        case.assertEqual((got.properties[name], type(got.properties[name])),
+                         (value, type(value)))
 
 
 class AmqpRestartTest(AmqpClientMixin, BrokerTestCase):
@@ -460,6 +494,18 @@ class AmqpRestartTest(AmqpClientMixin, BrokerTestCase):
         durable, left = self.check_restart("amqp.restart.clean", self.broker.stop)
         # A clean stop loses nothing: neither a durable message nor an acceptance.
         self.assertEqual(left, durable[5:])
+
+    def test_typed_messages_survive_a_restart_as_sent(self):
+        queue = "amqp.restart.typed"
+        sent = typed_messages()
+        self.send_all(queue, sent)
+        self.broker.kill()
+        self.broker.start()
+        receiver = self.connect().create_receiver(queue, options=QUEUE)
+        for expected in sent:
+            got = receiver.receive(timeout=TIMEOUT)
+            receiver.accept()
+            assert_same_message(self, got, expected)
 
     def test_sigkill_keeps_accepted_durable_messages(self):
         durable, left = self.check_restart("amqp.restart.kill", self.broker.kill)

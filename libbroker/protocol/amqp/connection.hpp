@@ -8,7 +8,9 @@
 //     core sends, a durable one is accepted only once it is on disk; credit amqpCredits (1000)
 //     topped up below amqpLowCredits (300), none while address-full-policy BLOCK holds;
 //   - a link the client receives on (outgoing.cpp): a core consumer with message credit,
-//     dispositions become settlements (accepted, released, modified, rejected).
+//     dispositions become settlements (accepted, released, modified, rejected);
+//   - the transaction coordinator (transactions.cpp): core transactions declared and
+//     discharged, transfers and dispositions with a transactional state part of them.
 // One ServerSession serves every AMQP session of the connection (one login, one client id).
 //
 // Broker thread only. Proton calls back (SASL) only from inside run(); core completions and
@@ -82,8 +84,15 @@ class AmqpConnection final : public net::ProtocolSession {
   void transfer(Incoming& in, pn_delivery_t* d, std::string_view bytes);
   std::optional<core::Target> target_of(const Incoming& in);
   void top_up(Incoming& in);
-  void settle_transfer(pn_delivery_t* d, std::error_code ec);
+  void settle_transfer(pn_delivery_t* d, std::error_code ec, const std::string& tx = {},
+                       const char* failure = "amqp:internal-error");
   static void reject(pn_delivery_t* d, const char* condition, const std::string& description);
+
+  // transactions.cpp: the coordinator's declare and discharge.
+  void open_coordinator(pn_link_t* link);
+  void control(pn_delivery_t* d, std::string_view bytes);
+  // Answers a transactional transfer: accepted as part of `tx`, settled.
+  static void accept_in_transaction(pn_delivery_t* d, const std::string& tx);
 
   // outgoing.cpp: the client receives.
   void open_outgoing(pn_link_t* link);
@@ -113,6 +122,7 @@ class AmqpConnection final : public net::ProtocolSession {
   std::int64_t tick_at_ = 0;
   std::int64_t credits_ = 1000;
   std::int64_t low_credits_ = 300;
+  std::uint64_t transactions_declared_ = 0;  // names the next one
   std::unordered_map<pn_link_t*, std::unique_ptr<Incoming>> incoming_;
   std::unordered_map<pn_link_t*, std::unique_ptr<Outgoing>> outgoing_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -22,6 +22,8 @@ const char* condition_for(std::error_code ec) {
   if (ec == errc::address_full || ec == errc::max_consumers_reached)
     return "amqp:resource-limit-exceeded";
   if (ec == errc::subscription_in_use) return "amqp:resource-locked";
+  if (ec == errc::unknown_transaction) return "amqp:transaction:unknown-id";
+  if (ec == errc::transaction_too_large) return "amqp:resource-limit-exceeded";
   if (ec == errc::illegal_routing_type || ec == errc::invalid_name || ec == errc::bad_filter ||
       ec == errc::client_id_required || ec == errc::queue_on_other_address)
     return "amqp:invalid-field";
@@ -30,11 +32,7 @@ const char* condition_for(std::error_code ec) {
 
 void AmqpConnection::open_incoming(pn_link_t* link) {
   pn_terminus_t* remote = pn_link_remote_target(link);
-  if (pn_terminus_get_type(remote) == PN_COORDINATOR) {
-    refuse_link(link, "amqp:not-implemented",
-                "transactions (a coordinator link) are not supported yet");
-    return;
-  }
+  if (pn_terminus_get_type(remote) == PN_COORDINATOR) return open_coordinator(link);
   const char* address = pn_terminus_get_address(remote);
   auto in = std::make_unique<Incoming>();
   in->link = link;
@@ -113,10 +111,14 @@ void AmqpConnection::receive(Incoming& in, pn_delivery_t* d) {
                 "a message larger than " + std::to_string(kMaxMessageBytes) + " bytes");
   } else if (complete) {
     pn_link_advance(in.link);
-    if (pn_delivery_aborted(d))
+    if (pn_delivery_aborted(d)) {
       pn_delivery_settle(d);
-    else
+    } else if (in.coordinator) {
+      control(d, in.partial);
+      top_up(in);
+    } else {
       transfer(in, d, in.partial);
+    }
   }
   if (!within_limit || complete) {
     partial_bytes_ -= in.partial.size();
@@ -131,20 +133,21 @@ void AmqpConnection::transfer(Incoming& in, pn_delivery_t* d, std::string_view b
   const bool presettled = pn_delivery_settled(d);
   std::string why;
   std::optional<core::MessagePtr> m;
-  pn_message_clear(message_);  // decoding leaves sections the new message lacks as they were
-  // Proton asserts on an empty buffer (the process would abort): an empty transfer is refused
-  // here, like any other that is no message.
-  if (bytes.empty() || pn_message_decode(message_, bytes.data(), bytes.size()) != 0) {
-    reject(d, "amqp:decode-error", "the transfer is not an AMQP message");
-  } else if (m = message_from_amqp(message_, ctx_.scheduler.now_ms(), why); !m) {
-    reject(d, "amqp:not-implemented", why);
+  if (m = message_from_amqp(message_, bytes, ctx_.scheduler.now_ms(), why); !m) {
+    reject(d, "amqp:decode-error", why);
   } else if (const auto target = target_of(in); !target) {
     reject(d, "amqp:invalid-field", "a message sent on the anonymous relay needs a `to` address");
   } else {
     // A pre-settled transfer is at most once: nothing to answer, now or later.
+    // A transfer in a transaction (transactional state) is part of it (reference §7.4).
+    const std::string tx = transaction_of_transfer(d);
     core::ServerSession::Completion done = [](std::error_code) {};
-    if (!presettled) done = [this, d](std::error_code ec) { settle_transfer(d, ec); };
-    if (auto refused = core_->send(std::move(*m), *target, nullptr, std::move(done)))
+    if (!presettled && tx.empty())
+      done = [this, d](std::error_code ec) { settle_transfer(d, ec); };
+    else if (!presettled)
+      done = [this, d, tx](std::error_code ec) { settle_transfer(d, ec, tx); };
+    if (auto refused =
+            core_->send(std::move(*m), *target, tx.empty() ? nullptr : &tx, std::move(done)))
       reject(d, condition_for(refused->code), refused->text);
   }
   if (presettled) pn_delivery_settle(d);
@@ -170,11 +173,15 @@ void AmqpConnection::reject(pn_delivery_t* d, const char* condition,
   pn_delivery_settle(d);
 }
 
-// A send's completion: accepted once it is stored (and routed), rejected when the store failed.
-void AmqpConnection::settle_transfer(pn_delivery_t* d, std::error_code ec) {
+// A send's completion: accepted once it is stored (and routed), or in its transaction;
+// rejected when the store failed.
+void AmqpConnection::settle_transfer(pn_delivery_t* d, std::error_code ec, const std::string& tx,
+                                     const char* failure) {
   if (closed_) return;
   if (ec) {
-    reject(d, "amqp:internal-error", "the message could not be stored: " + ec.message());
+    reject(d, failure, "could not be stored: " + ec.message());
+  } else if (!tx.empty()) {
+    accept_in_transaction(d, tx);
   } else {
     pn_delivery_update(d, PN_ACCEPTED);
     pn_delivery_settle(d);

@@ -1,5 +1,6 @@
 #pragma once
 // The link state AmqpConnection keeps (internal to the AMQP module).
+#include <proton/delivery.h>
 #include <proton/link.h>
 
 #include <cstdint>
@@ -17,6 +18,14 @@ namespace artemis::protocol::amqp {
 // The AMQP error condition for a refusal of the core (incoming.cpp).
 const char* condition_for(std::error_code ec);
 
+// transactions.cpp. The transactional-state delivery state (AMQP 1.0 §4.5.5).
+inline constexpr std::uint64_t kTransactionalState = 0x34;
+// The transaction a transfer is part of; empty when none.
+std::string transaction_of_transfer(pn_delivery_t* d);
+// A consumer's transactional disposition: the transaction and the outcome; false when it
+// carries no outcome (yet).
+bool transactional_settlement(pn_delivery_t* d, std::string& tx, core::Settlement& how);
+
 // A link the client sends on: the broker is its receiver.
 struct AmqpConnection::Incoming {
   pn_link_t* link = nullptr;
@@ -27,6 +36,7 @@ struct AmqpConnection::Incoming {
   bool anonymous = false;
   std::string temporary_queue;  // a dynamic target's queue, deleted with the link
   bool blocked = false;         // address-full-policy BLOCK: no credit until the address drains
+  bool coordinator = false;     // the transaction coordinator: declare and discharge
   // The transfer being received: its bytes are taken from Proton as they arrive, so a message
   // of many frames is buffered once, here, and counted against the connection's limit.
   std::string partial;

@@ -6,6 +6,8 @@
 #include <array>
 #include <limits>
 
+#include "protocol/amqp/sections.hpp"
+
 namespace artemis::protocol::amqp {
 namespace {
 
@@ -15,13 +17,6 @@ using store::PropertyValue;
 
 std::string_view view(pn_bytes_t b) {
   return {b.start, b.size};
-}
-pn_bytes_t bytes_of(std::string_view s) {
-  return pn_bytes(s.size(), s.data());
-}
-
-const char* type_name(pn_type_t t) {
-  return pn_type_name(t);
 }
 
 // The scalar at the cursor as a property value; nullopt for a type no property can hold.
@@ -87,6 +82,8 @@ std::optional<PropertyValue> id_value(pn_atom_t a) {
   }
 }
 
+// The application properties a core property can hold, typed; the others (an unsigned long
+// above the signed range, a uuid, a char, a decimal) stay only in the kept section.
 bool read_application_properties(pn_data_t* d, store::Properties& out, std::string& why) {
   pn_data_rewind(d);
   if (!pn_data_next(d)) return true;
@@ -103,15 +100,10 @@ bool read_application_properties(pn_data_t* d, store::Properties& out, std::stri
       why = "application-properties keys must be strings";
       return false;
     }
-    const std::string key(view(kt == PN_STRING ? pn_data_get_string(d) : pn_data_get_symbol(d)));
+    const std::string_view key =
+        view(kt == PN_STRING ? pn_data_get_string(d) : pn_data_get_symbol(d));
     pn_data_next(d);
-    const auto v = scalar(d);
-    if (!v) {
-      why = "application property '" + key + "' has type " + type_name(pn_data_type(d)) +
-            ", which is not a simple type";
-      return false;
-    }
-    out.set(key, *v);
+    if (const auto v = scalar(d)) out.set(key, *v);
   }
   pn_data_exit(d);
   return true;
@@ -139,191 +131,173 @@ void read_annotations(pn_data_t* d, std::int64_t now_ms, store::MessageRecord& r
   pn_data_exit(d);
 }
 
-bool read_body(pn_message_t* in, store::MessageRecord& r, std::string& why) {
-  pn_data_t* d = pn_message_body(in);
-  pn_data_rewind(d);
-  if (!pn_data_next(d)) {
+// A single Data section is a bytes body and a single AmqpValue string a text body, as the AMQP
+// JMS mapping reads them; every other body is kept as it was encoded.
+void read_body(const Sections& s, store::MessageRecord& r) {
+  if (s.body.empty()) {
     r.type = store::BodyType::default_type;
-    return true;
-  }
-  switch (pn_data_type(d)) {
-    case PN_BINARY:
-      r.type = store::BodyType::bytes;
-      r.body.assign(view(pn_data_get_binary(d)));
-      return true;
-    case PN_STRING:
-      r.type = store::BodyType::text;
-      r.body.assign(view(pn_data_get_string(d)));
-      return true;
-    case PN_NULL:
-      r.type = store::BodyType::default_type;
-      return true;
-    default:
-      why = std::string("a body of type ") + type_name(pn_data_type(d)) +
-            " is not supported yet (send a Data section or an AmqpValue string)";
-      return false;
-  }
-}
-
-void put_id(pn_message_t* out, std::optional<store::PropertyView> v, std::uint64_t fallback,
-            int (*set)(pn_message_t*, pn_msgid_t)) {
-  pn_atom_t a{};
-  if (v && v->type() == PropertyType::string) {
-    a.type = PN_STRING;
-    a.u.as_bytes = bytes_of(*v->text());
-  } else if (v && v->type() == PropertyType::binary) {
-    a.type = PN_BINARY;
-    a.u.as_bytes = bytes_of(*v->binary());
-  } else if (v && v->as_integer()) {
-    a.type = PN_ULONG;
-    a.u.as_ulong = static_cast<std::uint64_t>(*v->as_integer());
-  } else if (fallback != 0) {
-    a.type = PN_ULONG;
-    a.u.as_ulong = fallback;
-  } else {
     return;
   }
-  set(out, a);
-}
-
-void put_scalar(pn_data_t* d, const store::PropertyView& v) {
-  switch (v.type()) {
-    case PropertyType::null:
-      pn_data_put_null(d);
-      break;
-    case PropertyType::boolean:
-      pn_data_put_bool(d, *v.as_bool());
-      break;
-    case PropertyType::int8:
-      pn_data_put_byte(d, static_cast<int8_t>(*v.as_integer()));
-      break;
-    case PropertyType::int16:
-      pn_data_put_short(d, static_cast<int16_t>(*v.as_integer()));
-      break;
-    case PropertyType::int32:
-      pn_data_put_int(d, static_cast<int32_t>(*v.as_integer()));
-      break;
-    case PropertyType::int64:
-      pn_data_put_long(d, *v.as_integer());
-      break;
-    case PropertyType::float32:
-      pn_data_put_float(d, *v.float32());
-      break;
-    case PropertyType::float64:
-      pn_data_put_double(d, *v.as_floating());
-      break;
-    case PropertyType::string:
-      pn_data_put_string(d, bytes_of(*v.text()));
-      break;
-    case PropertyType::binary:
-      pn_data_put_binary(d, bytes_of(*v.binary()));
-      break;
+  if (s.body_sections == 1) {
+    bool is_string = false;
+    const auto value = section_value(s.body);
+    const auto payload = value ? binary_or_string(*value, is_string) : std::nullopt;
+    if (payload && s.body_kind == Section::data && !is_string) {
+      r.type = store::BodyType::bytes;
+      r.body.assign(*payload);
+      return;
+    }
+    if (payload && s.body_kind == Section::amqp_value && is_string) {
+      r.type = store::BodyType::text;
+      r.body.assign(*payload);
+      return;
+    }
   }
+  r.type = store::BodyType::amqp;
+  r.body.assign(s.body);
 }
 
-// Properties that are fields of the AMQP message, or the broker's own bookkeeping: not
-// application properties.
-bool mapped_elsewhere(std::string_view name) {
-  static constexpr std::array<std::string_view, 8> names{kMessageId,
-                                                         kCorrelationId,
-                                                         kReplyTo,
-                                                         kSubject,
-                                                         core::props::group_id,
-                                                         core::props::content_type,
-                                                         core::props::connection_id,
-                                                         "_AMQ_PREFIX"};
-  return std::find(names.begin(), names.end(), name) != names.end();
+// The message annotations, properties and application properties sections: adjacent in the
+// message, so one span.
+std::string_view kept_span(const Sections& s) {
+  const std::string_view parts[] = {s.message_annotations, s.properties, s.application_properties};
+  const char* begin = nullptr;
+  const char* end = nullptr;
+  for (const auto part : parts) {
+    if (part.empty()) continue;
+    if (begin == nullptr) begin = part.data();
+    end = part.data() + part.size();
+  }
+  if (begin == nullptr) return {};
+  return std::string_view(begin, static_cast<std::size_t>(end - begin));
 }
 
-std::string text_of(const store::Properties& p, std::string_view name) {
-  const auto v = p.find(name);
-  const auto t = v ? v->text() : std::nullopt;
-  return t ? std::string(*t) : std::string();
+// Decodes the value `section` holds into `into` (cleared first). False when Proton reads it
+// otherwise than the section's bounds say: what the broker keeps and what it reads must agree.
+bool decode_section(std::string_view section, pn_data_t* into) {
+  pn_data_clear(into);
+  if (section.empty()) return true;
+  const auto value = section_value(section);
+  if (!value) return false;
+  const ssize_t used = pn_data_decode(into, value->data(), value->size());
+  pn_data_rewind(into);
+  return used == static_cast<ssize_t>(value->size());
+}
+
+// A string or symbol field, else nothing.
+std::optional<std::string_view> text_field(pn_data_t* d) {
+  if (pn_data_type(d) == PN_STRING) return view(pn_data_get_string(d));
+  if (pn_data_type(d) == PN_SYMBOL) return view(pn_data_get_symbol(d));
+  return std::nullopt;
+}
+
+// The header's list: durable, priority, ttl (first-acquirer and delivery-count are the
+// broker's to set). Absent fields keep their defaults.
+void read_header(pn_data_t* d, std::int64_t now_ms, store::MessageRecord& r) {
+  if (!pn_data_next(d) || pn_data_type(d) != PN_LIST || !pn_data_enter(d)) return;
+  if (pn_data_next(d) && pn_data_type(d) == PN_BOOL) r.durable = pn_data_get_bool(d);
+  if (pn_data_next(d) && pn_data_type(d) == PN_UBYTE)
+    r.priority = std::min<std::uint8_t>(pn_data_get_ubyte(d), 9);
+  if (pn_data_next(d) && pn_data_type(d) == PN_UINT && pn_data_get_uint(d) > 0)
+    r.expiration = now_ms + pn_data_get_uint(d);
+}
+
+// The properties section's list (AMQP 1.0 §3.2.4), by position: what selectors, groups and
+// other protocols read. `to` goes to `out`'s address, where routing looks for it.
+void read_properties(pn_data_t* d, pn_message_t* out, store::MessageRecord& r) {
+  if (!pn_data_next(d) || pn_data_type(d) != PN_LIST || !pn_data_enter(d)) return;
+  enum Field {
+    id,
+    user_id,
+    to,
+    subject,
+    reply_to,
+    correlation_id,
+    content_type,
+    encoding,
+    expiry_time,
+    creation_time,
+    group_id,
+    count
+  };
+  for (int f = 0; f < count && pn_data_next(d); ++f) {
+    const auto text = text_field(d);
+    switch (f) {
+      case id:
+      case correlation_id:
+        if (auto v = id_value(pn_data_get_atom(d)))
+          r.properties.set(f == id ? kMessageId : kCorrelationId, *v);
+        break;
+      case to:
+        if (text && !text->empty()) pn_message_set_address(out, std::string(*text).c_str());
+        break;
+      case subject:
+      case reply_to:
+      case content_type:
+      case group_id:
+        if (text && !text->empty())
+          r.properties.set_text(f == subject        ? kSubject
+                                : f == reply_to     ? kReplyTo
+                                : f == content_type ? core::props::content_type
+                                                    : core::props::group_id,
+                                *text);
+        break;
+      case expiry_time:
+        if (pn_data_type(d) == PN_TIMESTAMP && pn_data_get_timestamp(d) > 0)
+          r.expiration = pn_data_get_timestamp(d);
+        break;
+      case creation_time:
+        if (pn_data_type(d) == PN_TIMESTAMP && pn_data_get_timestamp(d) > 0)
+          r.timestamp = pn_data_get_timestamp(d);
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 }  // namespace
 
-std::optional<core::MessagePtr> message_from_amqp(pn_message_t* in, std::int64_t now_ms,
-                                                  std::string& why) {
+std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::string_view encoded,
+                                                  std::int64_t now_ms, std::string& why) {
+  if (encoded.empty()) {
+    why = "an empty transfer is no message";
+    return std::nullopt;
+  }
+  const auto sections = split_sections(encoded, why);
+  if (!sections) return std::nullopt;
+  pn_message_clear(scratch);
+  pn_data_t* fields = pn_message_body(scratch);  // the header's and properties' lists, in turn
+  pn_data_t* annotations = pn_message_annotations(scratch);
+  pn_data_t* application = pn_message_properties(scratch);
+  if (!decode_section(sections->message_annotations, annotations) ||
+      !decode_section(sections->application_properties, application)) {
+    why = "a section of the message does not decode";
+    return std::nullopt;
+  }
   auto m = std::make_shared<core::Message>();
   auto& r = m->record;
-  r.durable = pn_message_is_durable(in);
-  r.priority = std::min<std::uint8_t>(pn_message_get_priority(in), 9);
-  const auto created = pn_message_get_creation_time(in);
-  r.timestamp = created > 0 ? created : now_ms;
-  if (const auto ttl = pn_message_get_ttl(in); ttl > 0) r.expiration = now_ms + ttl;
-  if (const auto at = pn_message_get_expiry_time(in); at > 0) r.expiration = at;
-  if (!read_body(in, r, why)) return std::nullopt;
-  if (!read_application_properties(pn_message_properties(in), r.properties, why))
+  r.timestamp = now_ms;
+  if (!decode_section(sections->header, fields)) {
+    why = "the header does not decode";
     return std::nullopt;
-  read_annotations(pn_message_annotations(in), now_ms, r);
-
-  if (auto id = id_value(pn_message_get_id(in))) r.properties.set(kMessageId, *id);
-  if (auto id = id_value(pn_message_get_correlation_id(in))) r.properties.set(kCorrelationId, *id);
-  const std::pair<std::string_view, const char*> texts[] = {
-      {kReplyTo, pn_message_get_reply_to(in)},
-      {kSubject, pn_message_get_subject(in)},
-      {core::props::group_id, pn_message_get_group_id(in)},
-      {core::props::content_type, pn_message_get_content_type(in)},
-  };
-  for (const auto& [name, value] : texts)
-    if (value != nullptr && *value != '\0') r.properties.set_text(name, value);
+  }
+  read_header(fields, now_ms, r);
+  if (!decode_section(sections->properties, fields)) {
+    why = "the properties section does not decode";
+    return std::nullopt;
+  }
+  read_properties(fields, scratch, r);
+  pn_data_clear(fields);
+  read_body(*sections, r);
+  if (!read_application_properties(application, r.properties, why)) return std::nullopt;
+  read_annotations(annotations, now_ms, r);
+  if (const auto kept = kept_span(*sections); !kept.empty())
+    r.properties.set(kSections, PropertyValue{Binary{std::string(kept)}});
+  if (!sections->footer.empty())
+    r.properties.set(kFooter, PropertyValue{Binary{std::string(sections->footer)}});
   r.properties.shrink_to_fit();
   return m;
-}
-
-void message_to_amqp(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* out) {
-  pn_message_clear(out);
-  const auto& r = ref.message->record;
-  pn_message_set_durable(out, r.durable);
-  pn_message_set_priority(out, r.priority);
-  if (r.expiration > 0) {
-    pn_message_set_expiry_time(out, r.expiration);
-    const auto left =
-        std::clamp<std::int64_t>(r.expiration - now_ms, 1, std::numeric_limits<pn_millis_t>::max());
-    pn_message_set_ttl(out, static_cast<pn_millis_t>(left));
-  }
-  pn_message_set_delivery_count(out, ref.delivery_count);
-  if (r.timestamp > 0) pn_message_set_creation_time(out, r.timestamp);
-  pn_message_set_address(out, r.address.c_str());
-  put_id(out, r.properties.find(kMessageId), r.id, pn_message_set_id);
-  put_id(out, r.properties.find(kCorrelationId), 0, pn_message_set_correlation_id);
-  if (auto s = text_of(r.properties, kReplyTo); !s.empty()) pn_message_set_reply_to(out, s.c_str());
-  if (auto s = text_of(r.properties, kSubject); !s.empty()) pn_message_set_subject(out, s.c_str());
-  if (auto s = text_of(r.properties, core::props::group_id); !s.empty())
-    pn_message_set_group_id(out, s.c_str());
-  if (auto s = text_of(r.properties, core::props::content_type); !s.empty())
-    pn_message_set_content_type(out, s.c_str());
-
-  // No application-properties section at all when there is nothing to put in it.
-  const bool any = std::any_of(r.properties.begin(), r.properties.end(),
-                               [](const auto& p) { return !mapped_elsewhere(p.first); });
-  if (any) {
-    pn_data_t* props = pn_message_properties(out);
-    pn_data_put_map(props);
-    pn_data_enter(props);
-    for (const auto& [name, value] : r.properties) {
-      if (mapped_elsewhere(name)) continue;
-      pn_data_put_string(props, bytes_of(name));
-      put_scalar(props, value);
-    }
-    pn_data_exit(props);
-  }
-
-  pn_data_t* body = pn_message_body(out);
-  switch (r.type) {
-    case store::BodyType::text:
-      pn_data_put_string(body, bytes_of(r.body));
-      break;
-    case store::BodyType::default_type:
-      if (r.body.empty()) break;
-      [[fallthrough]];
-    default:
-      // A Data section (Proton writes an "inferred" binary body as Data, not AmqpValue).
-      pn_message_set_inferred(out, true);
-      pn_data_put_binary(body, bytes_of(r.body));
-      break;
-  }
 }
 
 bool encode(pn_message_t* msg, std::string& out) {

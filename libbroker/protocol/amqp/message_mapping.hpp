@@ -1,12 +1,15 @@
 #pragma once
 // AMQP 1.0 messages <-> core messages (reference/addressing-protocols.md §7.5). Pure functions
-// over Qpid Proton's pn_message_t: no session state, no I/O. Broker thread.
+// over Qpid Proton's pn_message_t and the encoded bytes: no session state, no I/O. Broker thread.
 //
-// The core message carries what every protocol reads: header fields, application properties
-// (typed), the body as bytes (a Data section) or text (an AmqpValue string), as the AMQP JMS
-// mapping converts them. The AMQP properties section is kept in properties of its own
-// (`kMessageId` ...), so an AMQP consumer gets back what an AMQP producer sent and a STOMP
-// consumer sees them as headers. Message annotations other than the scheduling ones are not kept.
+// An AMQP message is kept as it was sent: its message annotations, properties and application
+// properties sections verbatim in one internal property (kSections), its footer in another, a
+// Data or AmqpValue-string body as the core's bytes/text body and any other body (a map, a
+// list, an AmqpSequence, several Data sections) verbatim as an `amqp` body. An AMQP consumer
+// gets those bytes back behind a header the broker writes (durable, priority, ttl, delivery
+// count). What the rest of the broker reads (selectors, STOMP, duplicate ids, groups) is also
+// decoded into typed properties: the header fields, the properties section's fields
+// (`kMessageId` ...) and every application property a core property can hold.
 #include <proton/message.h>
 
 #include <cstdint>
@@ -19,20 +22,26 @@
 
 namespace artemis::protocol::amqp {
 
+// The sections kept verbatim (internal properties: no protocol shows them).
+inline constexpr std::string_view kSections = "__AMQ_AMQP_SECTIONS";
+inline constexpr std::string_view kFooter = "__AMQ_AMQP_FOOTER";
 // Properties that hold the AMQP properties section's fields.
 inline constexpr std::string_view kMessageId = "_AMQ_AMQP_MESSAGE_ID";
 inline constexpr std::string_view kCorrelationId = "correlation-id";
 inline constexpr std::string_view kReplyTo = "reply-to";
 inline constexpr std::string_view kSubject = "subject";
 
-// A decoded transfer -> core message. nullopt (and `why`) when the message uses what this
-// broker cannot keep: a body other than Data / AmqpValue(string, binary, null), a non-scalar
-// application property.
-std::optional<core::MessagePtr> message_from_amqp(pn_message_t* in, std::int64_t now_ms,
-                                                  std::string& why);
+// A transfer's bytes -> core message; nullopt (and `why`) when they are no well-formed AMQP
+// message. Each section is decoded within the bounds sections.hpp finds, so what is kept and
+// what is read agree. `scratch` is the caller's: afterwards its address is the message's `to`
+// and its annotations and properties are the message's (routing reads them).
+std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::string_view encoded,
+                                                  std::int64_t now_ms, std::string& why);
 
-// The AMQP message a consumer receives for `ref` (cleared first).
-void message_to_amqp(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* out);
+// The encoded AMQP message a consumer receives for `ref`, into `out` (cleared first). `scratch`
+// is a message the caller reuses for a message of another protocol. False if Proton refuses it.
+bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
+                     std::string& out);
 
 // Encodes `msg` into `out` (resized to the encoding). False if Proton refuses it.
 bool encode(pn_message_t* msg, std::string& out);

@@ -105,8 +105,7 @@ void AmqpConnection::open_browser(pn_link_t* link, const core::Target& target,
 
 pn_delivery_t* AmqpConnection::send_message(pn_link_t* link, const core::MessageRef& ref) {
   const std::uint64_t id = ref.message->id();
-  message_to_amqp(ref, ctx_.scheduler.now_ms(), message_);
-  if (!encode(message_, buffer_)) return nullptr;
+  if (!encode_delivery(ref, ctx_.scheduler.now_ms(), message_, buffer_)) return nullptr;
   char tag[sizeof id];
   std::memcpy(tag, &id, sizeof id);
   pn_delivery_t* d = pn_delivery(link, pn_dtag(tag, sizeof tag));
@@ -156,6 +155,17 @@ void AmqpConnection::settled_by_client(Outgoing& out, pn_delivery_t* d) {
     case 0:  // settled without an outcome: taken as accepted
       if (!pn_delivery_settled(d)) return;
       break;
+    case kTransactionalState: {
+      std::string tx;
+      if (!transactional_settlement(d, tx, how)) return;
+      if (auto refused = core_->settle(out.consumer_id, message_id_of(d), how, &tx)) {
+        // Not settled: the client learns why, and the delivery goes back with the link.
+        refuse_link(out.link, condition_for(refused->code), refused->text);
+        return;
+      }
+      pn_delivery_settle(d);
+      return;
+    }
     default:
       return;  // `received`: progress only, no outcome yet
   }

@@ -17,19 +17,19 @@ enum class SendHeader : std::uint8_t {
   count_
 };
 
-static_assert(core::props::connection_id.size() == 9 && prefix_property.size() == 11 &&
-              core::props::group_id.size() == 13 && content_type_property.size() == 17);
+static_assert(prefix_property.size() == 11 && core::props::group_id.size() == 13 &&
+              content_type_property.size() == 17);
 
 // One comparison per header in the common case: the length picks the only candidate names.
 SendHeader classify(std::string_view n) {
   using H = SendHeader;
+  if (core::props::is_internal(n)) return H::dropped;  // a client cannot set the broker's own
   switch (n.size()) {
     case 7:
       if (n == "expires") return H::expires;
       if (n == "receipt") return H::receipt;
       break;
     case 8: return n == "priority" ? H::priority : H::property;
-    case 9: return n == core::props::connection_id ? H::dropped : H::property;
     case 10: return n == "persistent" ? H::persistent : H::property;
     case 11:
       if (n == "destination") return H::destination;
@@ -136,15 +136,16 @@ constexpr std::array<std::string_view, 13> fixed_headers{
 enum class Outgoing : std::uint8_t { header, skipped, prefix, content_type, group_id };
 
 // One comparison per property in the common case (as classify() for SEND): skipped are the
-// fixed headers and the connection id; the prefix, content type and group id are rendered as
-// their own headers.
+// fixed headers and the broker's internal properties; the prefix, content type and group id
+// are rendered as their own headers.
 constexpr Outgoing classify_outgoing(std::string_view n) {
   using O = Outgoing;
+  if (core::props::is_internal(n)) return O::skipped;  // the connection id, AMQP's sections
   switch (n.size()) {
     case 3: return n == "ack" ? O::skipped : O::header;
     case 7: return n == "expires" ? O::skipped : O::header;
     case 8: return n == "priority" ? O::skipped : O::header;
-    case 9: return n == "timestamp" || n == core::props::connection_id ? O::skipped : O::header;
+    case 9: return n == "timestamp" ? O::skipped : O::header;
     case 10: return n == "message-id" || n == "persistent" ? O::skipped : O::header;
     case 11:
       if (n == "destination" || n == "redelivered" || n == "JMSXGroupID") return O::skipped;
