@@ -70,6 +70,12 @@ struct ConsumerRequest {
   // Subscription on a MULTICAST address: durable with a name (queue <client-id>.<name>),
   // otherwise a temporary queue with a generated name.
   std::optional<std::string> durable_name;
+  // A shared non-durable subscription: queue <client-id>.<name>:shared-volatile, made by its
+  // first consumer and deleted when its last one leaves.
+  std::optional<std::string> shared_volatile_name;
+  // A global subscription (with either name): named without the client id, ":global"
+  // appended to a volatile one, so consumers of any client share it.
+  bool global = false;
   bool no_local = false;
   CreditMode credit_mode = CreditMode::bytes;
   std::int64_t window_bytes = -1;    // bytes mode
@@ -162,8 +168,12 @@ class ServerSession {
   // Settles one delivery (or, cumulative, every earlier one too), now or in transaction `tx`.
   SessionResult settle(std::uint64_t consumer_id, std::uint64_t message_id, Settlement how,
                        const std::string* tx = nullptr);
-  // Removes the durable subscription <client-id>.<name> (deleteDurableQueue), when unused.
-  SessionResult delete_durable_subscription(const std::string& name);
+  // Removes the durable subscription <client-id>.<name> (or, global, <name>;
+  // deleteDurableQueue), when unused.
+  SessionResult delete_durable_subscription(const std::string& name, bool global = false);
+  // The address of the durable subscription <client-id>.<name> (global: <name>); nullopt when
+  // there is none or the session may not consume from it.
+  std::optional<std::string> durable_subscription_address(const std::string& name, bool global);
   // Browse permission, then visits the waiting messages that match, highest priority first.
   SessionResult browse(const Target& target, const std::string& selector,
                        const std::function<void(const MessageRef&)>& visit);

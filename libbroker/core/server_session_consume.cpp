@@ -45,20 +45,26 @@ SessionResult ServerSession::subscription_queue(const ConsumerRequest& r, std::s
   std::string why;
   def.filter = parse_selector(selector, why);
   if (!def.filter && !why.empty()) return Refused{errc::bad_filter, "Invalid selector", why};
-  if (r.durable_name) {
-    if (client_id_.empty())
+  const auto& named = r.durable_name ? r.durable_name : r.shared_volatile_name;
+  if (named) {
+    if (client_id_.empty() && !r.global)
       return Refused{errc::client_id_required, "Missing client-id",
-                     "a durable subscription needs a client id"};
-    queue = client_id_ + "." + *r.durable_name;
+                     "a named subscription needs a client id"};
+    queue = r.global ? *named : client_id_ + "." + *named;
+    if (!r.durable_name) queue += r.global ? ":shared-volatile:global" : ":shared-volatile";
+    // A shared volatile queue goes with its last consumer, whichever session made it.
+    temporary = !r.durable_name;
     if (Queue* existing = po_.find_queue(queue)) {
       if (existing->address() != def.address)
-        return Refused{errc::subscription_in_use, "Durable subscription name in use",
+        return Refused{errc::subscription_in_use, "Subscription name in use",
                        fmt::format("queue {} is bound to address {}", queue, existing->address())};
       return std::nullopt;
     }
-    if (auto refused = check(security::Permission::create_durable_queue, def.address))
+    if (auto refused = check(r.durable_name ? security::Permission::create_durable_queue
+                                            : security::Permission::create_non_durable_queue,
+                             def.address))
       return refused;
-    def.durable = true;
+    def.durable = r.durable_name.has_value();
   } else {
     if (auto refused = check(security::Permission::create_non_durable_queue, def.address))
       return refused;
@@ -98,7 +104,7 @@ SessionResult ServerSession::create_consumer(const ConsumerRequest& r, ConsumerH
   }
   ServerConsumer* c = q->add_consumer(handler, std::move(opts));
   if (c == nullptr) {
-    if (temporary) po_.delete_queue(queue);
+    if (temporary && q->consumer_count() == 0) po_.delete_queue(queue);
     return Refused{errc::max_consumers_reached, "Too many consumers",
                    fmt::format("queue {} has reached its max-consumers", queue)};
   }
@@ -150,8 +156,11 @@ void ServerSession::close_consumer(std::uint64_t id) {
   consumers_.erase(it);
   if (Queue* q = po_.find_queue(e.queue); q != nullptr && q->id() == e.queue_id)
     q->remove_consumer(*e.consumer);
-  // A session's temporary queue goes with it, whatever the user may delete (as in Artemis).
-  if (e.temporary_queue) po_.delete_queue(e.queue);
+  // A session's temporary queue goes with it, whatever the user may delete (as in Artemis); a
+  // shared volatile one with its last consumer.
+  if (!e.temporary_queue) return;
+  if (Queue* q = po_.find_queue(e.queue); q != nullptr && q->consumer_count() == 0)
+    po_.delete_queue(e.queue);
 }
 
 void ServerSession::apply(Queue& queue, MessageRef ref, const Settlement& how,
@@ -245,11 +254,11 @@ SessionResult ServerSession::settle(std::uint64_t consumer_id, std::uint64_t mes
   return std::nullopt;
 }
 
-SessionResult ServerSession::delete_durable_subscription(const std::string& name) {
-  if (client_id_.empty())
+SessionResult ServerSession::delete_durable_subscription(const std::string& name, bool global) {
+  if (client_id_.empty() && !global)
     return Refused{errc::client_id_required, "Missing client-id",
                    "removing a durable subscription needs a client id"};
-  const std::string queue = client_id_ + "." + name;
+  const std::string queue = global ? name : client_id_ + "." + name;
   Queue* q = po_.find_queue(queue);
   if (q == nullptr) return std::nullopt;
   if (q->consumer_count() != 0)
@@ -259,6 +268,15 @@ SessionResult ServerSession::delete_durable_subscription(const std::string& name
     return refused;
   po_.delete_queue(queue);
   return std::nullopt;
+}
+
+std::optional<std::string> ServerSession::durable_subscription_address(const std::string& name,
+                                                                       bool global) {
+  if (client_id_.empty() && !global) return std::nullopt;
+  const Queue* q = po_.find_queue(global ? name : client_id_ + "." + name);
+  if (q == nullptr || !q->durable()) return std::nullopt;
+  if (check(security::Permission::consume, q->address())) return std::nullopt;
+  return q->address();
 }
 
 SessionResult ServerSession::browse(const Target& t, const std::string& selector,

@@ -7,13 +7,14 @@ Addressing follows Artemis: a link without a routing capability to a new name au
 MULTICAST address, so queue tests put the capability "queue" on their terminus and topic tests
 "topic"."""
 
+import time
 import unittest
 import uuid
 
 from proton import (ConnectionException, Data, Delivery, Message, Timeout, byte, char, float32,
                     int32, symbol, timestamp, ulong)
-from proton.reactor import AtMostOnce, Copy, LinkOption, Selector
-from proton.utils import BlockingConnection, SendException
+from proton.reactor import AtMostOnce, Container, Copy, DurableSubscription, LinkOption, Selector
+from proton.utils import BlockingConnection, LinkDetached, SendException
 
 from harness import BrokerTestCase, StompClient
 
@@ -36,8 +37,25 @@ class Capability(LinkOption):
         t.capabilities.exit()
 
 
+class Capabilities(Capability):
+    """Puts several symbol capabilities on the receiver's source."""
+
+    def __init__(self, *names):
+        self.names = names
+
+    def apply(self, link):
+        t = link.target if link.is_sender else link.source
+        t.capabilities.put_array(False, Data.SYMBOL)
+        t.capabilities.enter()
+        for name in self.names:
+            t.capabilities.put_symbol(symbol(name))
+        t.capabilities.exit()
+
+
 QUEUE = Capability("queue")
 TOPIC = Capability("topic")
+SHARED_TOPIC = Capabilities("topic", "shared")
+GLOBAL_TOPIC = Capabilities("topic", "shared", "global")
 
 
 def close_quietly(connection):
@@ -398,6 +416,55 @@ class AmqpTest(AmqpClientMixin, BrokerTestCase):
         with self.assertRaises(SendException) as refused:
             relay.send(Message(body="nowhere"), timeout=TIMEOUT)
         self.assertEqual(refused.exception.state, Delivery.REJECTED)
+
+    # Subscriptions ---------------------------------------------------------------------------
+    def connect_as(self, container_id):
+        container = Container()
+        container.container_id = container_id
+        return self.connect(container=container)
+
+    def test_durable_subscription_outlives_its_connection_and_reattaches_without_source(self):
+        topic = "amqp.sub.news"
+        first = self.connect_as("app-1")
+        first.create_receiver(topic, name="audit", options=[TOPIC, DurableSubscription()])
+        first.close()  # the link is detached, not closed: the subscription stays
+        sender = self.connect().create_sender(topic, options=TOPIC)
+        for body in ("while-away-1", "while-away-2"):
+            sender.send(Message(body=body, durable=True), timeout=TIMEOUT)
+        # The same container re-attaches by link name alone; the broker says where it is.
+        again = self.connect_as("app-1")
+        receiver = again.create_receiver(None, name="audit")
+        self.assertEqual(receiver.link.remote_source.address, topic)
+        self.assertEqual(self.receive_bodies(receiver, 2), ["while-away-1", "while-away-2"])
+        receiver.close()  # closing the link ends the subscription
+        with self.assertRaises((LinkDetached, ConnectionException)):
+            self.connect_as("app-1").create_receiver(None, name="audit")
+
+    def test_shared_and_global_subscriptions_split_the_messages(self):
+        topic = "amqp.sub.shared"
+        app = self.connect_as("app-2")
+        one = app.create_receiver(topic, name="workers", options=[SHARED_TOPIC], credit=5)
+        two = app.create_receiver(topic, name="workers|2", options=[SHARED_TOPIC], credit=5)
+        g1 = self.connect_as("node-a").create_receiver(
+            topic, name="everyone", options=[GLOBAL_TOPIC], credit=5)
+        g2 = self.connect_as("node-b").create_receiver(
+            topic, name="everyone", options=[GLOBAL_TOPIC], credit=5)
+        sender = self.connect().create_sender(topic, options=TOPIC)
+        sent = [f"m{i}" for i in range(6)]
+        for body in sent:
+            sender.send(Message(body=body), timeout=TIMEOUT)
+        # Each subscription gets every message once, spread over its receivers.
+        for pair in ((one, two), (g1, g2)):
+            got = []
+            deadline = time.monotonic() + TIMEOUT
+            while len(got) < len(sent) and time.monotonic() < deadline:
+                for receiver in pair:
+                    try:
+                        got.append(receiver.receive(timeout=0.05).body)
+                        receiver.accept()
+                    except Timeout:
+                        pass
+            self.assertEqual(sorted(got), sent)
 
     def test_every_body_kind_and_typed_fields_come_back_as_sent(self):
         queue = "amqp.bodies"

@@ -298,11 +298,12 @@ void AmqpConnection::forget_link(pn_link_t* link, bool closed) {
   std::string temporary;
   if (auto it = outgoing_.find(link); it != outgoing_.end()) {
     const auto name = it->second->durable_name;
+    const bool global = it->second->global;
     temporary = it->second->temporary_queue;
     if (core_ && it->second->consumer != nullptr) core_->close_consumer(it->second->consumer_id);
     outgoing_.erase(it);
     // Closing (not only detaching) a durable subscription's link ends the subscription.
-    if (core_ && closed && name) core_->delete_durable_subscription(*name);
+    if (core_ && closed && name) core_->delete_durable_subscription(*name, global);
   } else if (auto in = incoming_.find(link); in != incoming_.end()) {
     temporary = in->second->temporary_queue;
     incoming_.erase(in);

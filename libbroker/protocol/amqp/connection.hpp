@@ -17,6 +17,7 @@
 // deliveries may come at any time and only queue output or a run().
 #include <proton/connection_driver.h>
 #include <proton/message.h>
+#include <proton/terminus.h>
 
 #include <cstdint>
 #include <memory>
@@ -97,6 +98,7 @@ class AmqpConnection final : public net::ProtocolSession {
   // outgoing.cpp: the client receives.
   void open_outgoing(pn_link_t* link);
   void open_browser(pn_link_t* link, const core::Target& target, const std::string& selector);
+  static void describe_subscription(pn_terminus_t* source, const std::string& address);
   // Encodes and sends `ref` on `link`; null when Proton refused to encode it.
   pn_delivery_t* send_message(pn_link_t* link, const core::MessageRef& ref);
   void deliver(Outgoing& out, const core::MessageRef& ref);

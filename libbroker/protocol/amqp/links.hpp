@@ -50,6 +50,7 @@ struct AmqpConnection::Outgoing final : core::ConsumerHandler {
   core::ServerConsumer* consumer = nullptr;
   bool presettled = false;  // the client asked for settled deliveries (at most once)
   std::optional<std::string> durable_name;  // a durable subscription: removed by a close
+  bool global = false;                      // ... named without the container id
   std::string temporary_queue;              // a dynamic source's queue, deleted with the link
   bool browser = false;                     // distribution-mode copy: no consumer
   std::deque<core::MessageRef> browse;      // a browser's snapshot, not sent yet

@@ -33,14 +33,28 @@ void AmqpConnection::open_outgoing(pn_link_t* link) {
       return;
     }
   }
+  pn_data_t* capabilities = pn_terminus_capabilities(remote);
+  const bool shared = has_capability(capabilities, "shared");
+  core::ConsumerRequest request;
+  // A shared subscription is named after the link name up to its first '|' (clients tell
+  // their links to one subscription apart after it); `global` drops the container id.
+  std::string name = pn_link_name(link);
+  if (shared) name = name.substr(0, name.find('|'));
+  request.global = shared && has_capability(capabilities, "global");
+  std::string found;  // the address of an existing durable subscription
   const char* address = temporary.empty() ? pn_terminus_get_address(remote) : temporary.c_str();
   if (address == nullptr || *address == '\0') {
-    refuse_link(link, "amqp:not-implemented",
-                "a link without a source address is not supported yet");
-    return;
+    // No source: the client re-attaches to its durable subscription by link name (§7.3).
+    auto existing = core_->durable_subscription_address(name, request.global);
+    if (!existing) {
+      refuse_link(link, "amqp:not-found", "no durable subscription named " + name);
+      return;
+    }
+    found = std::move(*existing);
+    address = found.c_str();
   }
-  core::ConsumerRequest request;
-  request.target = core_->resolve(address, routing_hint(pn_terminus_capabilities(remote)));
+  request.target = core_->resolve(
+      address, found.empty() ? routing_hint(capabilities) : core::RoutingType::multicast);
   const SourceFilters filters = read_filters(pn_terminus_filter(remote));
   if (pn_terminus_get_distribution_mode(remote) == PN_DIST_MODE_COPY) {
     open_browser(link, request.target, filters.selector);
@@ -48,10 +62,12 @@ void AmqpConnection::open_outgoing(pn_link_t* link) {
   }
   request.selector = filters.selector;
   request.no_local = filters.no_local;
-  // A durable terminus on a multicast address is a durable subscription named after the link
-  // (queue <container-id>.<link-name>).
-  if (pn_terminus_get_durability(remote) != PN_NONDURABLE)
-    request.durable_name = pn_link_name(link);
+  // On a multicast address a durable terminus is a durable subscription (queue
+  // <container-id>.<name>), a shared one without durability a shared volatile subscription.
+  if (!found.empty() || pn_terminus_get_durability(remote) != PN_NONDURABLE)
+    request.durable_name = name;
+  else if (shared)
+    request.shared_volatile_name = name;
   request.credit_mode = core::CreditMode::messages;
   request.credit_messages = 0;  // granted by the link's flow (sync_credit)
 
@@ -70,7 +86,9 @@ void AmqpConnection::open_outgoing(pn_link_t* link) {
   out->consumer_id = info.id;
   out->consumer = core_->consumer(info.id);
   if (request.durable_name && info.subscription) out->durable_name = request.durable_name;
+  out->global = request.global;
   pn_terminus_copy(pn_link_source(link), remote);
+  if (!found.empty()) describe_subscription(pn_link_source(link), found);
   if (!temporary.empty()) pn_terminus_set_address(pn_link_source(link), temporary.c_str());
   pn_terminus_copy(pn_link_target(link), pn_link_remote_target(link));
   pn_link_set_snd_settle_mode(link, pn_link_remote_snd_settle_mode(link));
@@ -78,6 +96,21 @@ void AmqpConnection::open_outgoing(pn_link_t* link) {
   Outgoing& ref = *out;
   outgoing_[link] = std::move(out);
   sync_credit(ref);
+}
+
+// The source a re-attach without one gets back: the subscription's address, durable, as a
+// topic.
+void AmqpConnection::describe_subscription(pn_terminus_t* source, const std::string& address) {
+  pn_terminus_set_type(source, PN_SOURCE);
+  pn_terminus_set_address(source, address.c_str());
+  pn_terminus_set_durability(source, PN_DELIVERIES);
+  pn_terminus_set_expiry_policy(source, PN_EXPIRE_NEVER);
+  pn_data_t* caps = pn_terminus_capabilities(source);
+  pn_data_clear(caps);
+  pn_data_put_array(caps, false, PN_SYMBOL);
+  pn_data_enter(caps);
+  pn_data_put_symbol(caps, pn_bytes(5, "topic"));
+  pn_data_exit(caps);
 }
 
 // A browser (distribution-mode copy, reference §7.3): the waiting messages that match, as

@@ -227,6 +227,56 @@ TEST_CASE("session: a durable subscription needs a client id and is named <clien
   CHECK(f.po->find_queue("c1.sub") == nullptr);
 }
 
+TEST_CASE("session: a shared volatile subscription is shared, and goes with its last consumer") {
+  SessionFixture f;
+  REQUIRE_FALSE(f.po->create_address("news", RoutingType::multicast, false));
+  auto one = f.session(1);
+  auto two = f.session(2);
+  one->set_client_id("app");
+  two->set_client_id("app");
+  ConsumerRequest r;
+  r.target = one->resolve("news");
+  r.shared_volatile_name = "feed";
+  RecordingHandler h1, h2;
+  const auto c1 = f.consume(*one, h1, "news", r);
+  const auto c2 = f.consume(*two, h2, "news", r);
+  CHECK(c1.queue == "app.feed:shared-volatile");
+  CHECK(c2.queue == c1.queue);
+  CHECK(!f.queue(c1.queue).durable());
+  for (const char* body : {"a", "b"})
+    REQUIRE(session_text(f.send(*one, "news", f.message(body))) == "ok");
+  // One queue, two consumers: each message goes to one of them.
+  CHECK(h1.got.size() + h2.got.size() == 2);
+  one->close_consumer(c1.id);
+  CHECK(f.po->find_queue(c1.queue) != nullptr);  // the other consumer still uses it
+  two.reset();
+  CHECK(f.po->find_queue(c1.queue) == nullptr);
+}
+
+TEST_CASE("session: a global subscription is named without the client id") {
+  SessionFixture f;
+  REQUIRE_FALSE(f.po->create_address("news", RoutingType::multicast, false));
+  auto s = f.session();  // no client id needed
+  ConsumerRequest r;
+  r.target = s->resolve("news");
+  r.global = true;
+  RecordingHandler h;
+  SUBCASE("durable") {
+    r.durable_name = "audit";
+    const auto c = f.consume(*s, h, "news", r);
+    CHECK(c.queue == "audit");
+    CHECK(f.queue("audit").durable());
+    s->close_consumer(c.id);
+    CHECK(session_text(s->delete_durable_subscription("audit", true)) == "ok");
+    CHECK(f.po->find_queue("audit") == nullptr);
+  }
+  SUBCASE("volatile") {
+    r.shared_volatile_name = "audit";
+    const auto c = f.consume(*s, h, "news", r);
+    CHECK(c.queue == "audit:shared-volatile:global");
+  }
+}
+
 TEST_CASE("session: no-local skips messages sent on the same connection") {
   SessionFixture f;
   REQUIRE_FALSE(f.po->create_address("news", RoutingType::multicast, false));
