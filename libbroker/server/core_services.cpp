@@ -21,8 +21,15 @@ class CoreServices final : public Services {
                                      ctx.config.cluster_user, ctx.config.cluster_password,
                                      ctx.on_backup_announce};
     stomp_ = protocol::stomp::make_stomp_module(std::move(m));
-    amqp_ = protocol::amqp::make_amqp_module(
-        {core_, ctx.security, ctx.scheduler, ctx.log, ctx.config.name, ARTEMIS_VERSION});
+    auto failover_servers = [headers = ctx.connected_headers]() -> std::string {
+      if (!headers) return {};
+      for (auto& [name, value] : headers())
+        if (name == "failover-servers") return value;
+      return {};
+    };
+    amqp_ = protocol::amqp::make_amqp_module({core_, ctx.security, ctx.scheduler, ctx.log,
+                                              ctx.config.name, ARTEMIS_VERSION,
+                                              std::move(failover_servers)});
   }
   std::error_code start() override {
     if (auto ec = core_.start()) return ec;

@@ -225,6 +225,16 @@ def amqp_send_durable(port, count, queue="ha.amqp", prefix="a"):
         conn.close()
 
 
+def amqp_failover_list(port):
+    """The `failover-server-list` of the broker's open frame (how Qpid JMS learns a backup)."""
+    conn = BlockingConnection(f"amqp://127.0.0.1:{port}", user="admin", password="admin",
+                              timeout=30)
+    try:
+        return (conn.conn.remote_properties or {}).get(symbol("failover-server-list"))
+    finally:
+        conn.close()
+
+
 def amqp_receive_all(port, count, queue="ha.amqp"):
     conn = BlockingConnection(f"amqp://127.0.0.1:{port}", user="admin", password="admin",
                               timeout=30)
@@ -410,6 +420,10 @@ class SharedStoreLab(unittest.TestCase):
         p = self.pair()
         p.master.start().wait_log("AMQ221007")
         p.slave.start().wait_log("AMQ221109")
+        p.slave.wait_log("AMQ221031")  # announced: AMQP clients are told where it is
+        self.assertEqual(amqp_failover_list(p.master_port),
+                         [{symbol("network-host"): "localhost", symbol("hostname"): "localhost",
+                           symbol("port"): p.slave_port, symbol("scheme"): "amqp"}])
         amqp_send_durable(p.master_port, 20)
         p.master.kill()
         p.slave.wait_log("AMQ221010")

@@ -18,6 +18,7 @@
 
 #include "core/broker_core.hpp"
 #include "protocol/amqp/links.hpp"
+#include "uri/uri.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::protocol::amqp {
@@ -268,8 +269,42 @@ void AmqpConnection::on_remote_open(pn_connection_t* c) {
   pn_data_put_string(props, pn_bytes(23, "apache-activemq-artemis"));
   pn_data_put_symbol(props, pn_bytes(7, "version"));
   pn_data_put_string(props, pn_bytes(ctx_.version.size(), ctx_.version.data()));
+  if (ctx_.failover_servers) put_failover_servers(props, ctx_.failover_servers());
   pn_data_exit(props);
   pn_connection_open(c);
+}
+
+// `failover-server-list`: a list of maps {network-host, hostname, port, scheme} as Artemis
+// announces its backups to AMQP clients.
+void AmqpConnection::put_failover_servers(pn_data_t* props, const std::string& urls) {
+  if (urls.empty()) return;
+  const auto parsed = uri::parse("(" + urls + ")");
+  if (!parsed.value) return;
+  auto symbol = [&](std::string_view s) {
+    pn_data_put_symbol(props, pn_bytes(s.size(), s.data()));
+  };
+  auto string = [&](std::string_view s) {
+    pn_data_put_string(props, pn_bytes(s.size(), s.data()));
+  };
+  symbol("failover-server-list");
+  pn_data_put_list(props);
+  pn_data_enter(props);
+  for (const auto& e : parsed.value->endpoints) {
+    const auto ssl = e.params.find("sslEnabled");
+    const bool tls = ssl != e.params.end() && ssl->second == "true";
+    pn_data_put_map(props);
+    pn_data_enter(props);
+    symbol("network-host");
+    string(e.host);
+    symbol("hostname");
+    string(e.host);
+    symbol("port");
+    pn_data_put_int(props, e.port);
+    symbol("scheme");
+    string(tls ? "amqps" : "amqp");
+    pn_data_exit(props);
+  }
+  pn_data_exit(props);
 }
 
 void AmqpConnection::on_link_open(pn_link_t* link) {

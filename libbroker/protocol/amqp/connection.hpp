@@ -67,6 +67,7 @@ class AmqpConnection final : public net::ProtocolSession {
   void arm_tick();
 
   void on_remote_open(pn_connection_t* c);
+  static void put_failover_servers(pn_data_t* props, const std::string& urls);
   void on_link_open(pn_link_t* link);
   // `closed`: detached with close=true (a durable subscription goes too), else only detached.
   void on_link_closed(pn_link_t* link, bool closed);
