@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <thread>
 
-#include "client/session.hpp"
+#include "client/amqp_session.hpp"
+#include "client/stomp_session.hpp"
 
 namespace artemis::client {
 
@@ -40,20 +41,19 @@ std::vector<Server> Connection::candidates() const {
   return out;
 }
 
-void Connection::learn(const StompLink& link) {
-  const auto servers = link.advertised_servers();
+void Connection::learn(const std::vector<Server>& servers) {
   if (servers.empty()) return;
   std::lock_guard lock(mutex_);
   for (const auto& s : servers)
     if (std::find(advertised_.begin(), advertised_.end(), s) == advertised_.end()) advertised_.push_back(s);
 }
 
-std::unique_ptr<StompLink> Connection::try_all(const std::vector<Server>& servers, std::string& errors) {
+std::optional<Server> Connection::try_all(const std::vector<Server>& servers, const Opener& open,
+                                          std::string& errors) {
   for (const auto& s : servers) {
     try {
-      auto link = StompLink::open(s, link_options_);
-      learn(*link);
-      return link;
+      open(s);
+      return s;
     } catch (const ClientError& e) {
       // Wrong credentials will not get better by retrying another server of the same cluster.
       if (e.kind() == ErrorKind::auth_failed) throw;
@@ -61,16 +61,16 @@ std::unique_ptr<StompLink> Connection::try_all(const std::vector<Server>& server
       errors += e.what();
     }
   }
-  return nullptr;
+  return std::nullopt;
 }
 
-std::unique_ptr<StompLink> Connection::open_initial() {
+Server Connection::open_initial(const Opener& open) {
   const auto& u = options_.url;
   std::string errors;
   for (int attempt = 0; u.initial_connect_attempts < 0 || attempt < u.initial_connect_attempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(u.retry_delay_ms(attempt - 1)));
     errors.clear();
-    if (auto link = try_all(u.servers, errors)) return link;
+    if (auto server = try_all(u.servers, open, errors)) return *server;
   }
   throw ClientError(ErrorKind::connect_failed,
                     fmt::format("AMQ219007: Cannot connect to server(s). Tried with all available "
@@ -78,7 +78,7 @@ std::unique_ptr<StompLink> Connection::open_initial() {
                                 errors));
 }
 
-std::unique_ptr<StompLink> Connection::reconnect(const Server& lost, const std::string& reason) {
+Server Connection::reconnect(const Server& lost, const std::string& reason, const Opener& open) {
   const auto& u = options_.url;
   const int attempts = u.effective_reconnect_attempts();
   notify(fmt::format("Connection to {} lost ({}); failing over", lost.to_string(), reason));
@@ -90,9 +90,9 @@ std::unique_ptr<StompLink> Connection::reconnect(const Server& lost, const std::
     // The server that just failed goes last: its backup is the likelier survivor.
     auto servers = candidates();
     std::stable_partition(servers.begin(), servers.end(), [&](const Server& s) { return !(s == lost); });
-    if (auto link = try_all(servers, errors)) {
-      notify(fmt::format("Reconnected to {}", link->server().to_string()));
-      return link;
+    if (auto server = try_all(servers, open, errors)) {
+      notify(fmt::format("Reconnected to {}", server->to_string()));
+      return *server;
     }
   }
   throw ClientError(ErrorKind::connection_lost,
@@ -101,13 +101,36 @@ std::unique_ptr<StompLink> Connection::reconnect(const Server& lost, const std::
                                 lost.to_string(), reason, attempts, errors));
 }
 
+std::unique_ptr<StompLink> Connection::open_initial() {
+  std::unique_ptr<StompLink> link;
+  open_initial([&](const Server& s) {
+    link = StompLink::open(s, link_options_);
+    learn(link->advertised_servers());
+  });
+  return link;
+}
+
+std::unique_ptr<StompLink> Connection::reconnect(const Server& lost, const std::string& reason) {
+  std::unique_ptr<StompLink> link;
+  reconnect(lost, reason, [&](const Server& s) {
+    link = StompLink::open(s, link_options_);
+    learn(link->advertised_servers());
+  });
+  return link;
+}
+
 void Connection::probe() {
+  if (options_.protocol == Protocol::amqp) {
+    AmqpSession(*this, Transacted::no).close();
+    return;
+  }
   auto link = open_initial();
   link->close(std::chrono::milliseconds(2000));
 }
 
 std::unique_ptr<Session> Connection::create_session(Transacted transacted) {
-  return std::make_unique<Session>(*this, transacted);
+  if (options_.protocol == Protocol::amqp) return std::make_unique<AmqpSession>(*this, transacted);
+  return std::make_unique<StompSession>(*this, transacted);
 }
 
 }  // namespace artemis::client

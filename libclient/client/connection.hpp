@@ -1,14 +1,16 @@
 #pragma once
-// Connection: what every session of one client shares — the URL, credentials, client id and
-// the servers learnt from the brokers (CONNECTED `failover-servers`). It opens STOMP links:
-// the initial connect (initialConnectAttempts) and reconnects after a loss (reconnectAttempts,
-// retryInterval, retryIntervalMultiplier, maxRetryInterval).
+// Connection: what every session of one client shares — the protocol, URL, credentials,
+// client id and the servers learnt from the brokers (STOMP CONNECTED `failover-servers`, AMQP
+// `failover-server-list`). It runs the attempts to open a link: the initial connect
+// (initialConnectAttempts) and reconnects after a loss (reconnectAttempts, retryInterval,
+// retryIntervalMultiplier, maxRetryInterval).
 //
-// Each Session owns its own STOMP link (one TCP connection): a session is used by one thread,
-// so sessions never contend for a socket. Connection methods are thread-safe.
+// Each Session owns its own link (one TCP connection): a session is used by one thread, so
+// sessions never contend for a socket. Connection methods are thread-safe.
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,8 @@ namespace artemis::client {
 class Session;
 enum class Transacted { no, yes };
 
+enum class Protocol { stomp, amqp };
+
 struct ConnectionOptions {
   ClientUrl url;
   std::string user;       // overrides the URL's user=
@@ -28,6 +32,7 @@ struct ConnectionOptions {
   // Failover notices ("connection to X lost ...; reconnected to Y"). Called from session
   // threads, possibly concurrently; may be empty.
   std::function<void(const std::string&)> on_event;
+  Protocol protocol = Protocol::stomp;
 };
 
 class Connection {
@@ -41,20 +46,28 @@ class Connection {
 
   const ClientUrl& url() const { return options_.url; }
   const std::string& client_id() const { return link_options_.client_id; }
+  const LinkOptions& link_options() const { return link_options_; }
 
-  // Used by sessions. open_initial: the first link (throws connect_failed after
-  // initialConnectAttempts). reconnect: after `lost` broke; throws connection_lost when the
-  // attempts are exhausted, auth_failed at once.
+  // Used by sessions. `open` opens a link to one server (throwing ClientError when it cannot).
+  // open_initial: the first link (throws connect_failed after initialConnectAttempts).
+  // reconnect: after `lost` broke; throws connection_lost when the attempts are exhausted,
+  // auth_failed at once. Both return the server `open` succeeded with.
+  using Opener = std::function<void(const Server&)>;
+  Server open_initial(const Opener& open);
+  Server reconnect(const Server& lost, const std::string& reason, const Opener& open);
+  // The same for a STOMP link.
   std::unique_ptr<StompLink> open_initial();
   std::unique_ptr<StompLink> reconnect(const Server& lost, const std::string& reason);
   void notify(const std::string& text) const;
+  // Records servers a broker announced (for later reconnects).
+  void learn(const std::vector<Server>& servers);
 
   // Servers to try, advertised backups first, without duplicates.
   std::vector<Server> candidates() const;
 
  private:
-  void learn(const StompLink& link);
-  std::unique_ptr<StompLink> try_all(const std::vector<Server>& servers, std::string& errors);
+  std::optional<Server> try_all(const std::vector<Server>& servers, const Opener& open,
+                                std::string& errors);
 
   ConnectionOptions options_;
   LinkOptions link_options_;

@@ -19,6 +19,7 @@ CLI_TIMEOUT = 180
 
 class ClientCommandsTest(harness.BrokerTestCase):
     create_args = ("--no-web",)
+    protocol_args = ()  # what the client commands are given to pick a protocol
 
     @classmethod
     def setUpClass(cls):
@@ -172,8 +173,8 @@ class ClientCommandsTest(harness.BrokerTestCase):
             other.start()
             first, second = other.port(), self.broker.port()
             url = f"(tcp://127.0.0.1:{first},tcp://127.0.0.1:{second})?ha=true&retryInterval=100"
-            argv = [harness.artemis_bin(), "producer", "--url", url, "--user", "admin", "--password",
-                    "admin", "--message-count", 200, "--sleep", 5, "--destination", q, "--verbose"]
+            argv = [harness.artemis_bin(), "producer", *self.protocol_args, "--url", url, "--user",
+                    "admin", "--password", "admin", "--message-count", 200, "--sleep", 5, "--destination", q, "--verbose"]
             proc = subprocess.Popen([str(a) for a in argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     text=True, stdin=subprocess.DEVNULL)
             try:
@@ -230,6 +231,21 @@ class ClientCommandsTest(harness.BrokerTestCase):
         result = self.cli("producer", "--no-such-option", check=False)
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("--no-such-option", result.stderr)
+
+
+
+class AmqpClientCommandsTest(ClientCommandsTest):
+    """Every test above again with --protocol amqp: the same commands and output lines over AMQP
+    1.0 on the all-protocols acceptor (transactions on a coordinator link, browsing with
+    distribution-mode copy, failover to the next server of the list), and the messages readable
+    by Debian's STOMP client where a test checks them that way."""
+
+    protocol_args = ("--protocol", "amqp")
+
+    def cli(self, command, *args, **kwargs):
+        if command in ("producer", "consumer", "browser"):
+            args = (*self.protocol_args, *args)
+        return super().cli(command, *args, **kwargs)
 
 
 if __name__ == "__main__":
