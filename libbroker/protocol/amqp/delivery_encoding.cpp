@@ -164,6 +164,38 @@ void append_with_broker_annotations(std::string& out, std::string_view kept,
   if (!ok) out += kept;  // sections Proton cannot re-read go out as they came in
 }
 
+// Whether the kept sections end with the application properties (they are last of the three).
+bool kept_application_properties(std::string_view kept) {
+  std::string why;
+  const auto s = split_sections(kept, why);
+  return s && !s->application_properties.empty();
+}
+
+// The application properties section written from the typed properties, if there are any.
+void append_application_properties(std::string& out, const store::Properties& p, pn_data_t* d) {
+  const bool any =
+      std::any_of(p.begin(), p.end(), [](const auto& e) { return !is_reserved_property(e.first); });
+  if (!any) return;
+  pn_data_clear(d);
+  pn_data_put_described(d);
+  pn_data_enter(d);
+  pn_data_put_ulong(d, static_cast<std::uint64_t>(Section::application_properties));
+  pn_data_put_map(d);
+  pn_data_enter(d);
+  for (const auto& [name, value] : p) {
+    if (is_reserved_property(name)) continue;
+    pn_data_put_string(d, data_bytes(name));
+    put_scalar(d, value);
+  }
+  pn_data_exit(d);
+  pn_data_exit(d);
+  const std::size_t at = out.size();
+  out.resize(at + pn_data_encoded_size(d));
+  const ssize_t n = pn_data_encode(d, out.data() + at, out.size() - at);
+  out.resize(n > 0 ? at + static_cast<std::size_t>(n) : at);
+  pn_data_clear(d);
+}
+
 std::optional<std::uint32_t> ttl_left(const store::MessageRecord& r, std::int64_t now_ms) {
   if (r.expiration <= 0) return std::nullopt;
   return static_cast<std::uint32_t>(
@@ -243,6 +275,8 @@ bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
     append_with_broker_annotations(out, sections, r.properties);
   else
     out += sections;
+  if (!kept_application_properties(sections))
+    append_application_properties(out, r.properties, pn_message_properties(scratch));
   switch (r.type) {
     case store::BodyType::amqp:
       out += r.body;

@@ -84,7 +84,18 @@ std::optional<PropertyValue> id_value(pn_atom_t a) {
 
 // The application properties a core property can hold, typed; the others (an unsigned long
 // above the signed range, a uuid, a char, a decimal) stay only in the kept section.
-bool read_application_properties(pn_data_t* d, store::Properties& out, std::string& why) {
+bool set_by_broker(std::string_view key) {
+  static constexpr std::array<std::string_view, 6> names{
+      core::props::orig_address,      core::props::orig_queue,    core::props::orig_message_id,
+      core::props::orig_routing_type, core::props::actual_expiry, "_AMQ_PREFIX"};
+  return core::props::is_internal(key) || std::find(names.begin(), names.end(), key) != names.end();
+}
+
+// `exact`: every property came out as it went in (a string key, a type a core property holds
+// as it is, no key twice, no reserved name), so the section can be written again from them.
+bool read_application_properties(pn_data_t* d, store::Properties& out, bool& exact,
+                                 std::string& why) {
+  exact = true;
   pn_data_rewind(d);
   if (!pn_data_next(d)) return true;
   if (pn_data_type(d) != PN_MAP) {
@@ -103,6 +114,13 @@ bool read_application_properties(pn_data_t* d, store::Properties& out, std::stri
     const std::string_view key =
         view(kt == PN_STRING ? pn_data_get_string(d) : pn_data_get_symbol(d));
     pn_data_next(d);
+    const auto t = pn_data_type(d);
+    exact = exact && kt == PN_STRING && !is_reserved_property(key) && !out.contains(key) &&
+            (t == PN_NULL || t == PN_BOOL || t == PN_BYTE || t == PN_SHORT || t == PN_INT ||
+             t == PN_LONG || t == PN_FLOAT || t == PN_DOUBLE || t == PN_STRING || t == PN_BINARY);
+    // What only the broker sets (a dead-letter's origin, internal properties) a producer
+    // cannot set: such a property stays in the kept section only.
+    if (set_by_broker(key)) continue;
     if (const auto v = scalar(d)) out.set(key, *v);
   }
   pn_data_exit(d);
@@ -157,10 +175,12 @@ void read_body(const Sections& s, store::MessageRecord& r) {
   r.body.assign(s.body);
 }
 
-// The message annotations, properties and application properties sections: adjacent in the
-// message, so one span.
-std::string_view kept_span(const Sections& s) {
-  const std::string_view parts[] = {s.message_annotations, s.properties, s.application_properties};
+// The message annotations, properties and (unless the typed properties hold them exactly)
+// application properties sections: adjacent in the message, so one span.
+std::string_view kept_span(const Sections& s, bool application_properties) {
+  const std::string_view parts[] = {
+      s.message_annotations, s.properties,
+      application_properties ? s.application_properties : std::string_view{}};
   const char* begin = nullptr;
   const char* end = nullptr;
   for (const auto part : parts) {
@@ -290,14 +310,33 @@ std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::st
   read_properties(fields, scratch, r);
   pn_data_clear(fields);
   read_body(*sections, r);
-  if (!read_application_properties(application, r.properties, why)) return std::nullopt;
+  bool exact = false;
+  if (!read_application_properties(application, r.properties, exact, why)) return std::nullopt;
   read_annotations(annotations, now_ms, r);
-  if (const auto kept = kept_span(*sections); !kept.empty())
+  // Exact typed properties are not kept twice: a consumer gets the section written from them.
+  if (const auto kept = kept_span(*sections, !exact); !kept.empty())
     r.properties.set(kSections, PropertyValue{Binary{std::string(kept)}});
   if (!sections->footer.empty())
     r.properties.set(kFooter, PropertyValue{Binary{std::string(sections->footer)}});
   r.properties.shrink_to_fit();
   return m;
+}
+
+bool is_reserved_property(std::string_view name) {
+  static constexpr std::array<std::string_view, 12> reserved{kMessageId,
+                                                             kCorrelationId,
+                                                             kReplyTo,
+                                                             kSubject,
+                                                             core::props::group_id,
+                                                             core::props::content_type,
+                                                             "_AMQ_PREFIX",
+                                                             core::props::orig_address,
+                                                             core::props::orig_queue,
+                                                             core::props::orig_message_id,
+                                                             core::props::orig_routing_type,
+                                                             core::props::actual_expiry};
+  return core::props::is_internal(name) ||
+         std::find(reserved.begin(), reserved.end(), name) != reserved.end();
 }
 
 bool encode(pn_message_t* msg, std::string& out) {

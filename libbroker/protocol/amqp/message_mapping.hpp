@@ -3,7 +3,9 @@
 // over Qpid Proton's pn_message_t and the encoded bytes: no session state, no I/O. Broker thread.
 //
 // An AMQP message is kept as it was sent: its message annotations, properties and application
-// properties sections verbatim in one internal property (kSections), its footer in another, a
+// properties sections verbatim in one internal property (kSections; the application
+// properties only when the typed properties cannot write them again exactly: a symbol key, an
+// unsigned or other AMQP-only type), its footer in another, a
 // Data or AmqpValue-string body as the core's bytes/text body and any other body (a map, a
 // list, an AmqpSequence, several Data sections) verbatim as an `amqp` body. An AMQP consumer
 // gets those bytes back behind a header the broker writes (durable, priority, ttl, delivery
@@ -42,6 +44,10 @@ std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::st
 // is a message the caller reuses for a message of another protocol. False if Proton refuses it.
 bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
                      std::string& out);
+
+// Core properties that are no application property of an AMQP message: the properties
+// section's fields, the broker's own, and what a dead-lettered message carries as annotations.
+bool is_reserved_property(std::string_view name);
 
 // Encodes `msg` into `out` (resized to the encoding). False if Proton refuses it.
 bool encode(pn_message_t* msg, std::string& out);

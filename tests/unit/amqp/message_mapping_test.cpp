@@ -319,3 +319,44 @@ TEST_CASE("a STOMP-born message (text, string properties) reaches AMQP as a stri
   REQUIRE(pn_data_next(body));
   CHECK(pn_data_type(body) == PN_STRING);
 }
+
+TEST_CASE("application properties the typed copy holds exactly are kept once, and go out alike") {
+  Msg in;
+  pn_data_t* props = pn_message_properties(in.m);
+  pn_data_put_map(props);
+  pn_data_enter(props);
+  put_property(props, "count");
+  pn_data_put_int(props, 3);
+  put_property(props, "tiny");
+  pn_data_put_byte(props, -2);
+  put_property(props, "_AMQ_DUPL_ID");
+  pn_data_put_string(props, b("d-1"));
+  pn_data_exit(props);
+  pn_message_set_subject(in.m, "s");
+  pn_data_put_string(pn_message_body(in.m), b("x"));
+  const auto m = to_core(in.m);
+  const auto kept = m->record.properties.find(amqp::kSections);
+  REQUIRE(kept);
+  std::string why;
+  const auto sections = amqp::split_sections(*kept->binary(), why);
+  REQUIRE(sections);
+  CHECK(sections->application_properties.empty());  // not stored twice
+  CHECK(!sections->properties.empty());
+
+  Msg got;
+  deliver(m, 0, got.m);
+  CHECK(std::string(pn_message_get_subject(got.m)) == "s");
+  pn_data_t* gp = pn_message_properties(got.m);
+  pn_data_rewind(gp);
+  REQUIRE(pn_data_next(gp));
+  REQUIRE(pn_data_get_map(gp) == 6);
+  pn_data_enter(gp);
+  REQUIRE(pn_data_next(gp));
+  CHECK(std::string(pn_data_get_string(gp).start, pn_data_get_string(gp).size) == "count");
+  REQUIRE(pn_data_next(gp));
+  CHECK(pn_data_type(gp) == PN_INT);
+  REQUIRE(pn_data_next(gp));
+  REQUIRE(pn_data_next(gp));
+  CHECK(pn_data_type(gp) == PN_BYTE);
+  CHECK(pn_data_get_byte(gp) == -2);
+}
