@@ -124,8 +124,11 @@ void AmqpSession::on_delivery(pn_delivery_t* d) {
   if (pn_link_is_sender(l)) {
     const auto state = pn_delivery_remote_state(d);
     if (!pn_delivery_updated(d) || state == 0 || d == control_) return;
-    auto it = std::find_if(pending_.begin(), pending_.end(),
-                           [d](const Pending& p) { return p.delivery == d; });
+    // Outcomes come in sending order as a rule: the oldest pending send first.
+    auto it = !pending_.empty() && pending_.front().delivery == d
+                  ? pending_.begin()
+                  : std::find_if(pending_.begin(), pending_.end(),
+                                 [d](const Pending& p) { return p.delivery == d; });
     if (state != PN_ACCEPTED && state != kTransactionalState) {
       error_ = fmt::format(
           "{}: send to '{}' refused: {}", link_->server().to_string(),
