@@ -67,7 +67,7 @@ std::unique_ptr<AmqpLink> AmqpLink::open(const Server& server, const LinkOptions
   try {
     opened = link->run_until(
         [&] { return (pn_connection_state(d.connection) & PN_REMOTE_ACTIVE) != 0; }, deadline);
-  } catch (const LinkLost&) {
+  } catch (const ClientError&) {
     // Told apart below: a refused login, a refused open, or no AMQP at all.
   }
   if (pn_sasl_outcome(sasl) == PN_SASL_AUTH)
@@ -113,6 +113,13 @@ bool AmqpLink::run_until(const std::function<bool()>& done, Clock::time_point de
     if (done && done()) return true;
     if (pn_connection_driver_finished(&driver_) ||
         (pn_connection_state(driver_.connection) & PN_REMOTE_CLOSED)) {
+      // A broker that closes with an error other than a forced close (shutdown, failover)
+      // refused something: no reconnect would change that.
+      pn_condition_t* c = pn_connection_remote_condition(driver_.connection);
+      const char* name = pn_condition_is_set(c) ? pn_condition_get_name(c) : nullptr;
+      if (name != nullptr && std::string_view(name) != "amqp:connection:forced")
+        throw ClientError(ErrorKind::broker_error,
+                          fmt::format("{}: {}", server_.to_string(), condition_text()));
       const auto why = condition_text();
       lost(why.empty() ? "the connection was closed" : why);
     }
