@@ -21,7 +21,7 @@ std::int64_t epoch_ms() {
       .count();
 }
 
-std::string text_of(pn_condition_t* c) {
+std::string condition_description(pn_condition_t* c) {
   if (c == nullptr || !pn_condition_is_set(c)) return {};
   const char* name = pn_condition_get_name(c);
   const char* description = pn_condition_get_description(c);
@@ -84,8 +84,8 @@ std::unique_ptr<AmqpLink> AmqpLink::open(const Server& server, const LinkOptions
 }
 
 std::string AmqpLink::condition_text() const {
-  auto text = text_of(pn_connection_remote_condition(driver_.connection));
-  if (text.empty()) text = text_of(pn_transport_condition(driver_.transport));
+  auto text = condition_description(pn_connection_remote_condition(driver_.connection));
+  if (text.empty()) text = condition_description(pn_transport_condition(driver_.transport));
   if (text.empty()) text = socket_error_;
   return text;
 }

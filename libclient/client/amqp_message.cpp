@@ -8,11 +8,11 @@
 namespace artemis::client {
 namespace {
 
-pn_bytes_t bytes_of(const std::string& s) {
+pn_bytes_t message_bytes(const std::string& s) {
   return pn_bytes(s.size(), s.data());
 }
 
-std::string text_of(pn_bytes_t b) {
+std::string bytes_text(pn_bytes_t b) {
   return {b.start, b.size};
 }
 
@@ -21,11 +21,11 @@ std::string text_of(pn_bytes_t b) {
 std::string scalar_text(pn_data_t* d) {
   switch (pn_data_type(d)) {
     case PN_STRING:
-      return text_of(pn_data_get_string(d));
+      return bytes_text(pn_data_get_string(d));
     case PN_SYMBOL:
-      return text_of(pn_data_get_symbol(d));
+      return bytes_text(pn_data_get_symbol(d));
     case PN_BINARY:
-      return text_of(pn_data_get_binary(d));
+      return bytes_text(pn_data_get_binary(d));
     case PN_BOOL:
       return pn_data_get_bool(d) ? "true" : "false";
     case PN_INT:
@@ -67,7 +67,7 @@ std::string id_text(pn_atom_t a) {
   switch (a.type) {
     case PN_STRING:
     case PN_BINARY:
-      return text_of(a.u.as_bytes);
+      return bytes_text(a.u.as_bytes);
     case PN_ULONG:
       return std::to_string(a.u.as_ulong);
     case PN_UUID: {
@@ -104,17 +104,17 @@ bool encode_amqp(const Message& m, std::int64_t now_ms, pn_message_t* msg, std::
     pn_data_put_map(props);
     pn_data_enter(props);
     for (const auto& [k, v] : m.properties) {
-      pn_data_put_string(props, bytes_of(k));
-      pn_data_put_string(props, bytes_of(v));
+      pn_data_put_string(props, message_bytes(k));
+      pn_data_put_string(props, message_bytes(v));
     }
     pn_data_exit(props);
   }
   pn_data_t* body = pn_message_body(msg);
   if (m.type == BodyType::bytes) {
     pn_message_set_inferred(msg, true);  // a Data section
-    pn_data_put_binary(body, bytes_of(m.body));
+    pn_data_put_binary(body, message_bytes(m.body));
   } else {
-    pn_data_put_string(body, bytes_of(m.body));
+    pn_data_put_string(body, message_bytes(m.body));
   }
   out.resize(std::max<std::size_t>(out.capacity(), 256 + m.body.size()));
   return encode_message(msg, out);
