@@ -5,7 +5,10 @@
 const rhea = require('rhea');
 const [port, username, password, address, count] = process.argv.slice(2);
 const total = Number(count);
-const deadline = setTimeout(() => { console.error('receive.js: deadline'); process.exit(2); }, 30000);
+const deadline = setTimeout(() => {
+  console.error('receive.js: deadline');
+  process.exit(2);
+}, 30000);
 const container = rhea.create_container({ id: 'rhea-receiver' });
 let received = 0;
 container.on('message', (context) => {

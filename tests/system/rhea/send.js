@@ -5,7 +5,10 @@
 const rhea = require('rhea');
 const [port, username, password, address, count, prefix] = process.argv.slice(2);
 const total = Number(count);
-const deadline = setTimeout(() => { console.error('send.js: deadline'); process.exit(2); }, 30000);
+const deadline = setTimeout(() => {
+  console.error('send.js: deadline');
+  process.exit(2);
+}, 30000);
 const container = rhea.create_container({ id: 'rhea-sender' });
 let sent = 0;
 let accepted = 0;
