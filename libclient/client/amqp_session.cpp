@@ -39,7 +39,6 @@ AmqpSession::AmqpSession(Connection& connection, Transacted transacted)
 
 AmqpSession::~AmqpSession() {
   close();
-  pn_message_free(scratch_);
 }
 
 void AmqpSession::open_link(const Server& server) {
@@ -154,7 +153,7 @@ void AmqpSession::on_delivery(pn_delivery_t* d) {
   }
   const bool settled = pn_delivery_settled(d);  // pre-settled: nothing to acknowledge
   if (settled) pn_delivery_settle(d);
-  r->second.queue.emplace_back(decode_amqp(bytes, r->second.destination.name, scratch_),
+  r->second.queue.emplace_back(decode_amqp(bytes, r->second.destination.name, scratch_.get()),
                                settled ? nullptr : d);
   ++r->second.received_since_drain;
 }
@@ -187,7 +186,7 @@ pn_delivery_t* AmqpSession::transmit(pn_link_t* sender, const Message& message, 
         ErrorKind::broker_error,
         fmt::format("{}: producer closed by the broker: {}", link_->server().to_string(),
                     condition_of(pn_link_remote_condition(sender), "link closed")));
-  if (!encode_amqp(message, wall_ms(), scratch_, bytes_))
+  if (!encode_amqp(message, wall_ms(), scratch_.get(), bytes_))
     throw ClientError(ErrorKind::invalid_argument, "the message cannot be encoded as AMQP");
   ++tags_;
   pn_delivery_t* d =

@@ -92,7 +92,11 @@ class AmqpSession final : public Session {
   Transacted transacted_;
   std::string container_id_;
   std::unique_ptr<AmqpLink> link_;
-  pn_message_t* scratch_ = nullptr;
+  // Freed by its own deleter: the constructor may throw after making it (no broker reachable).
+  struct MessageFree {
+    void operator()(pn_message_t* m) const { pn_message_free(m); }
+  };
+  std::unique_ptr<pn_message_t, MessageFree> scratch_;
   std::string bytes_;
   std::uint64_t tags_ = 0;
   int failovers_ = 0;

@@ -33,8 +33,8 @@ pn_delivery_t* AmqpSession::control(std::uint64_t code,
     throw ClientError(ErrorKind::broker_error,
                       fmt::format("{}: transactions refused: {}", link_->server().to_string(),
                                   condition_of(pn_link_remote_condition(c), "no coordinator")));
-  pn_message_clear(scratch_);
-  pn_data_t* body = pn_message_body(scratch_);
+  pn_message_clear(scratch_.get());
+  pn_data_t* body = pn_message_body(scratch_.get());
   pn_data_put_described(body);
   pn_data_enter(body);
   pn_data_put_ulong(body, code);
@@ -43,7 +43,7 @@ pn_delivery_t* AmqpSession::control(std::uint64_t code,
   fields(body);
   pn_data_exit(body);
   pn_data_exit(body);
-  if (!encode_message(scratch_, bytes_))
+  if (!encode_message(scratch_.get(), bytes_))
     throw ClientError(ErrorKind::invalid_argument, "cannot encode a transaction control message");
   ++tags_;
   pn_delivery_t* d = pn_delivery(c, pn_dtag(reinterpret_cast<const char*>(&tags_), sizeof tags_));
