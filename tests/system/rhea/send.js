@@ -1,9 +1,11 @@
-// Sends COUNT durable messages "<prefix>-<i>" (application property n = i) to a queue with rhea,
-// then exits 0 once the broker accepted every one; 1 on a refusal, 2 at the deadline.
-//   node send.js PORT USER PASSWORD ADDRESS COUNT PREFIX
+// Sends COUNT messages "<prefix>-<i>" (application property n = i) to a queue with rhea, durable
+// unless DURABILITY is "transient", then exits 0 once the broker accepted every one; 1 on a
+// refusal, 2 at the deadline.
+//   node send.js PORT USER PASSWORD ADDRESS COUNT PREFIX [durable|transient]
 'use strict';
 const rhea = require('rhea');
-const [port, username, password, address, count, prefix] = process.argv.slice(2);
+const [port, username, password, address, count, prefix, durability] = process.argv.slice(2);
+const durable = durability !== 'transient';
 const total = Number(count);
 const deadline = setTimeout(() => {
   console.error('send.js: deadline');
@@ -14,8 +16,7 @@ let sent = 0;
 let accepted = 0;
 container.on('sendable', (context) => {
   while (context.sender.sendable() && sent < total) {
-    context.sender.send({ body: `${prefix}-${sent}`, durable: true,
-                          application_properties: { n: sent } });
+    context.sender.send({body: `${prefix}-${sent}`, durable, application_properties: {n: sent}});
     sent += 1;
   }
 });
