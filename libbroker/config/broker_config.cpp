@@ -60,6 +60,13 @@ const TransportConfig* BrokerConfig::find_acceptor(std::string_view n) const {
   return nullptr;
 }
 
+std::int64_t effective_global_max_size(const BrokerConfig& c, std::uint64_t memory) {
+  if (c.global_max_size > 0) return c.global_max_size;
+  // available_memory() stays far below 2^57, so the product cannot overflow.
+  return static_cast<std::int64_t>(memory * static_cast<std::uint64_t>(c.global_max_size_percent) /
+                                   100);
+}
+
 std::optional<std::string> client_url_for(const BrokerConfig& c, std::string_view acceptor_name) {
   const TransportConfig* t = c.find_acceptor(acceptor_name);
   if (t == nullptr) t = c.find_connector(acceptor_name);

@@ -187,7 +187,9 @@ struct BrokerConfig {
   std::filesystem::path node_manager_lock_directory;  // defaults to journal_directory
   JournalConfig journal;
   int max_redelivery_records = 10;
-  std::int64_t global_max_size = -1;
+  std::int64_t global_max_size = -1;  // -1: global_max_size_percent of the memory
+  // global-max-size-percent-of-jvm-max-memory: here a share of the memory the process may use.
+  int global_max_size_percent = 50;
   std::int64_t global_max_messages = -1;
   int max_disk_usage = 90;
   // Bytes that must stay usable on each data file system; -1 off. Set, it replaces
@@ -227,5 +229,8 @@ std::ostream& operator<<(std::ostream& os, const TransportConfig& t);
 // `acceptor_name`, else the connector of that name; a wildcard host (0.0.0.0, ::) becomes
 // localhost. Result "tcp://host:port"; nullopt when neither exists.
 std::optional<std::string> client_url_for(const BrokerConfig& c, std::string_view acceptor_name);
+
+// global-max-size in bytes: as configured, or global_max_size_percent of `memory` when -1.
+std::int64_t effective_global_max_size(const BrokerConfig& c, std::uint64_t memory);
 
 }  // namespace artemis::config

@@ -32,6 +32,7 @@ void path(P& p, N n, std::filesystem::path& dst) {
 
 constexpr Bounds percent{0, 100};
 constexpr Bounds disk_percent{-1, 100};
+constexpr Bounds positive_percent{1, 100};
 constexpr Bounds at_least_two{2, std::numeric_limits<std::int32_t>::max()};
 constexpr Bounds minus_one_or_positive{1, std::numeric_limits<std::int64_t>::max(), true};
 constexpr Bounds min_journal_file{1024};
@@ -94,6 +95,11 @@ const std::array kCoreOptions{
                [](P& p, N n, C& c) { set(c.max_redelivery_records, p.int32(n, non_negative)); }},
     CoreOption{"global-max-size", "bytes held in memory before paging (-1 = half the memory)",
                [](P& p, N n, C& c) { set(c.global_max_size, p.byte_size(n, minus_one_or_positive)); }},
+    CoreOption{"global-max-size-percent-of-jvm-max-memory",
+               "percentage of the memory global-max-size is when it is -1 (default 50)",
+               [](P& p, N n, C& c) {
+                 set(c.global_max_size_percent, p.int32(n, positive_percent));
+               }},
     CoreOption{"global-max-messages", "messages held in memory before paging (-1 = no limit)",
                [](P& p, N n, C& c) { set(c.global_max_messages, p.integer(n, minus_one_or_more)); }},
     CoreOption{"max-disk-usage", "disk use percentage that blocks producers (-1 = off)",

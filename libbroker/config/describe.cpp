@@ -5,6 +5,8 @@
 #include <optional>
 #include <sstream>
 
+#include "util/memory.hpp"
+
 namespace artemis::config {
 namespace {
 
@@ -192,7 +194,8 @@ ConfigNode describe(const BrokerConfig& c) {
            leaf("large-messages-directory", c.large_messages_directory),
            leaf("node-manager-lock-directory", c.node_manager_lock_directory), journal(c.journal),
            leaf("max-redelivery-records", c.max_redelivery_records),
-           leaf("global-max-size", c.global_max_size),
+           // What the broker will use: -1 means a share of the memory (Artemis: of the heap).
+           leaf("global-max-size", effective_global_max_size(c, util::available_memory())),
            leaf("global-max-messages", c.global_max_messages),
            leaf("max-disk-usage", c.max_disk_usage), leaf("min-disk-free", c.min_disk_free),
            leaf("disk-scan-period", c.disk_scan_period_ms),

@@ -53,6 +53,11 @@ std::vector<BadCase> bad_cases() {
        4, "<persistence-enabled>: 'yes' is not true or false", errc::invalid_value},
       {"percentage above 100", doc("<max-disk-usage>150</max-disk-usage>"), 4,
        "<max-disk-usage>: '150' is too large (at most 100)", errc::out_of_range},
+      {"no memory at all for messages",
+       doc("<global-max-size-percent-of-jvm-max-memory>0</"
+           "global-max-size-percent-of-jvm-max-memory>"),
+       4, "<global-max-size-percent-of-jvm-max-memory>: '0' is too small (at least 1)",
+       errc::out_of_range},
       // Artemis: -1 or greater than zero (Validators.MINUS_ONE_OR_GT_ZERO).
       {"min-disk-free of zero", doc("<min-disk-free>0</min-disk-free>"), 4,
        "<min-disk-free>: '0' is too small (at least 1, or -1 for no limit)", errc::out_of_range},

@@ -219,6 +219,7 @@ TEST_CASE("config: wildcard syntax and scalar core options are read") {
     <journal-lock-acquisition-timeout>30000</journal-lock-acquisition-timeout>
     <global-max-size>512M</global-max-size>
     <global-max-messages>100000</global-max-messages>
+    <global-max-size-percent-of-jvm-max-memory>25</global-max-size-percent-of-jvm-max-memory>
     <max-disk-usage>-1</max-disk-usage>
     <min-disk-free>2GB</min-disk-free>
     <message-expiry-scan-period>-1</message-expiry-scan-period>
@@ -244,6 +245,8 @@ TEST_CASE("config: wildcard syntax and scalar core options are read") {
   CHECK(c.journal.lock_acquisition_timeout_ms == 30000);
   CHECK(c.global_max_size == 512LL * 1024 * 1024);
   CHECK(c.global_max_messages == 100000);
+  CHECK(c.global_max_size_percent == 25);
+  CHECK(effective_global_max_size(c, 1000) == 512LL * 1024 * 1024);  // set: taken as it is
   CHECK(c.max_disk_usage == -1);
   CHECK(c.min_disk_free == 2LL * 1024 * 1024 * 1024);
   CHECK(c.message_expiry_scan_period_ms == -1);
@@ -298,4 +301,12 @@ TEST_CASE("config: protocols= is upper-cased and unknown protocols are flagged")
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0].line == 5);
   CHECK(r.warnings[0].message.find("protocol 'GOPHER' is unknown") != std::string::npos);
+}
+
+TEST_CASE("config: global-max-size -1 is a share of the memory") {
+  BrokerConfig c;
+  CHECK(c.global_max_size == -1);
+  CHECK(effective_global_max_size(c, 8'000'000'001) == 4'000'000'000);  // half by default
+  c.global_max_size_percent = 25;
+  CHECK(effective_global_max_size(c, 1000) == 250);
 }
