@@ -7,6 +7,7 @@
 #include "journal/journal.hpp"
 #include "store/storage_manager.hpp"
 #include "util/assert.hpp"
+#include "util/memory.hpp"
 
 namespace artemis::core {
 namespace {
@@ -83,6 +84,12 @@ std::error_code BrokerCore::start() {
   }
   impl_->post_office =
       std::make_unique<PostOffice>(c, *impl_->storage, impl_->scheduler, impl_->log);
+  if (c.global_max_size <= 0) {
+    const auto memory = util::available_memory();
+    const auto bytes = config::effective_global_max_size(c, memory);
+    impl_->log.log(log_codes::global_max_size_default, c.global_max_size_percent, memory, bytes);
+    impl_->post_office->set_global_max_size(bytes);
+  }
   impl_->post_office->load(state);
   impl_->post_office->deploy(c.addresses);
   impl_->post_office->start();

@@ -23,14 +23,19 @@ inline constexpr util::LogCode no_dead_letter_address{
 inline constexpr util::LogCode no_expiry_address{
     222146, util::Level::warn, server_logger,
     "Message {} has expired. No bindings for Expiry Address {} so dropping it"};
+// `{}` after the address: PostOffice::limits_text, the sizes and limits as Artemis prints them.
 inline constexpr util::LogCode address_full_blocking{
-    222183, util::Level::warn, server_logger,
-    "Blocking message production on address '{}'; size is currently: {} bytes; max-size-bytes "
-    "on address: {}, global-size is currently: {} bytes; max-global-size: {} bytes"};
+    222183, util::Level::warn, server_logger, "Blocking message production on address '{}'; {}"};
 inline constexpr util::LogCode address_unblocked{
-    221046, util::Level::info, server_logger,
-    "Unblocking message production on address '{}'; size is currently: {} bytes; max-size-bytes "
-    "on address: {}"};
+    221046, util::Level::info, server_logger, "Unblocking message production on address '{}'; {}"};
+inline constexpr util::LogCode address_full_dropping{
+    222039, util::Level::warn, server_logger,
+    "Messages sent to address '{}' are being dropped; {}"};
+// Artemis takes half of the JVM's maximum heap; without a JVM it is a share of the memory.
+inline constexpr util::LogCode global_max_size_default{
+    221057, util::Level::info, server_logger,
+    "Global Max Size is being adjusted to {}% of the memory available to the broker ({} bytes). "
+    "being defined as {}"};
 // Artemis logs it per address when a send meets a full disk (PagingStoreImpl).
 inline constexpr util::LogCode disk_full_blocking{
     222212, util::Level::warn, server_logger,
@@ -42,9 +47,9 @@ inline constexpr util::LogCode auto_remove_queue{
 inline constexpr util::LogCode auto_remove_address{224113, util::Level::info, server_logger,
                                                    "Auto removing address {}"};
 
-inline constexpr std::array all{&deploy_queue,           &deploy_address,    &duplicate_message,
-                                &no_dead_letter_address, &no_expiry_address, &address_full_blocking,
-                                &address_unblocked,      &disk_full_blocking, &auto_remove_queue,
-                                &auto_remove_address};
+inline constexpr std::array all{
+    &deploy_queue,      &deploy_address,        &duplicate_message,     &no_dead_letter_address,
+    &no_expiry_address, &address_full_blocking, &address_unblocked,     &disk_full_blocking,
+    &auto_remove_queue, &auto_remove_address,   &address_full_dropping, &global_max_size_default};
 
 }  // namespace artemis::core::log_codes

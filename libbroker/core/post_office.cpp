@@ -36,7 +36,8 @@ PostOffice::PostOffice(const config::BrokerConfig& config, store::StorageManager
       log_(log),
       settings_(config.address_settings, to_match(config.wildcards), config.id_cache_size),
       wildcards_(to_match(config.wildcards)),
-      auto_deleter_(*this, scheduler, log, config.address_queue_scan_period_ms) {}
+      auto_deleter_(*this, scheduler, log, config.address_queue_scan_period_ms),
+      global_max_size_(config.global_max_size) {}
 
 PostOffice::~PostOffice() {
   *alive_ = false;
@@ -228,7 +229,8 @@ void PostOffice::load(store::LoadedState& state) {
       continue;
     }
     for (auto& [q, count] : targets) {
-      account(q->address(), static_cast<std::int64_t>(m->memory_size()));
+      // Counted where removed() uncounts it: the address it was sent to.
+      account(m->record.address, static_cast<std::int64_t>(m->memory_size()), 1);
       MessageRef ref{m, count, m->record.scheduled, {}};
       q->add(std::move(ref));
     }
@@ -314,7 +316,7 @@ void PostOffice::stop() {
 
 void PostOffice::removed(Queue& queue, const MessageRef& ref) {
   Message& m = *ref.message;
-  account(m.record.address, -static_cast<std::int64_t>(m.memory_size()));
+  account(m.record.address, -static_cast<std::int64_t>(m.memory_size()), -1);
   if (m.durable() && queue.durable() && !queue.definition().temporary && m.durable_refs > 0) {
     --m.durable_refs;
     storage_.ack(m.id(), queue.id(), m.durable_refs == 0);

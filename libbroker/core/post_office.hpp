@@ -136,17 +136,29 @@ class PostOffice : public QueueHost {
   // False once the PostOffice is gone: completions that outlive it check this.
   std::shared_ptr<const bool> alive() const { return alive_; }
 
-  // Producer flow control (address-full-policy BLOCK): true while the address is over its
-  // max-size-bytes. `when_unblocked` runs once when it drops below.
+  // Memory limits (reference §5.9). A message in memory weighs its memory_size() once per
+  // queue it is in, counted for the address it was sent to and for the whole broker. An
+  // address is full at its max-size-bytes / max-size-messages or when the broker is at
+  // global-max-size / global-max-messages; its address-full-policy then applies:
+  //   BLOCK: blocked() is true and producers wait; `when_unblocked` runs once it is not.
+  //   PAGE:  the same as BLOCK for now, since nothing pages yet: producers wait rather than
+  //          memory growing until the kernel stops the broker.
+  //   FAIL:  admit() says fail; DROP: admit() says drop (logged once per episode, counted).
   bool blocked(const std::string& address);
   void when_unblocked(const std::string& address, std::function<void()> fn);
+  enum class Admission { accept, fail, drop };
+  Admission admit(const std::string& address);
+  // "size=… bytes (… messages); maxSize=…; globalSize=…; globalMaxSize=…;" as Artemis words it.
+  std::string limits_text(const std::string& address);
+  // The global-max-size the broker resolved (config -1: a share of the memory); -1: none.
+  void set_global_max_size(std::int64_t bytes) { global_max_size_ = bytes; }
+  std::int64_t global_size_bytes() const { return global_use_.bytes; }
+  std::int64_t global_size_messages() const { return global_use_.messages; }
   // The disk is full (server/DiskMonitor: max-disk-usage, or no room for the next journal
   // file): while set every address is blocked, as Artemis blocks every paging store; clearing
-  // it runs the waiters of the addresses that are not also over their max-size-bytes.
+  // it runs the waiters of the addresses that are not also full.
   void set_disk_full(bool full);
   bool disk_full() const { return disk_full_; }
-  // FAIL policy: true when a send of `bytes` to the address must be refused.
-  bool must_fail(const std::string& address);
 
   // QueueHost
   util::Scheduler& scheduler() override { return scheduler_; }
@@ -168,7 +180,10 @@ class PostOffice : public QueueHost {
                                                         std::optional<std::string_view> id);
   void forget_duplicate(const Message& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target, bool expiry);
-  void account(const std::string& address, std::int64_t delta);
+  void account(const std::string& address, std::int64_t bytes, std::int64_t messages);
+  bool over_limit(const std::string& address, const ResolvedAddressSettings& s);
+  // Ends the episodes of addresses no longer full: logs, then runs their producers' waiters.
+  void release_limited();
   void reap();
   Queue* restore_queue(const store::QueueRecord& r);
 
@@ -192,6 +207,14 @@ class PostOffice : public QueueHost {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards late completions
   bool stopped_ = false;
   bool disk_full_ = false;
+  struct MemoryUse {
+    std::int64_t bytes = 0;
+    std::int64_t messages = 0;
+  } global_use_;
+  std::int64_t global_max_size_;
+  // Addresses found full by a producer (BLOCK/PAGE blocked, DROP dropping), logged once each
+  // until they are not full any more.
+  std::map<std::string, config::AddressFullPolicy, std::less<>> full_episodes_;
   std::set<std::string, std::less<>> disk_full_logged_;  // AMQ222212 once per address and episode
 };
 

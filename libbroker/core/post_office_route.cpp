@@ -1,5 +1,5 @@
 // PostOffice routing: queue selection (reference §1.1), duplicate detection (§5.8),
-// durable writes before confirmation, transactions, and address size limits (§5.9).
+// durable writes before confirmation and transactions. Address limits: post_office_limits.cpp.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -163,7 +163,7 @@ void PostOffice::publish(RoutedMessage& r) {
     const auto it = queues_by_id_.find(id);
     if (it != queues_by_id_.end()) {
       Queue* q = it->second;
-      account(m->record.address, static_cast<std::int64_t>(m->memory_size()));
+      account(m->record.address, static_cast<std::int64_t>(m->memory_size()), 1);
       q->add(MessageRef{m, 0, m->record.scheduled, {}});
     } else if (i < r.durable_count && m->durable_refs > 0) {
       // Its ref was written; the queue is gone, so is the ref.
@@ -229,75 +229,6 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
   }
   storage_.commit_tx(tx, std::move(stored));
   return RouteStatus::routed;
-}
-
-void PostOffice::account(const std::string& address, std::int64_t delta) {
-  Address* a = find_address(address);
-  if (a == nullptr) return;
-  a->size_bytes += delta;
-  const auto& s = settings_for(address);
-  if (s.address_full_policy != config::AddressFullPolicy::block || s.max_size_bytes <= 0) {
-    if (a->blocked) a->blocked = false;
-    return;
-  }
-  if (!a->blocked && a->size_bytes >= s.max_size_bytes) {
-    a->blocked = true;
-    log_.log(log_codes::address_full_blocking, address, a->size_bytes, s.max_size_bytes,
-             a->size_bytes, config_.global_max_size);
-  } else if (a->blocked && a->size_bytes < s.max_size_bytes) {
-    a->blocked = false;
-    log_.log(log_codes::address_unblocked, address, a->size_bytes, s.max_size_bytes);
-    if (disk_full_) return;  // its waiters run when the disk has room again
-    auto it = unblock_waiters_.find(address);
-    if (it != unblock_waiters_.end()) {
-      auto waiters = std::move(it->second);
-      unblock_waiters_.erase(it);
-      for (auto& fn : waiters) fn();
-    }
-  }
-}
-
-bool PostOffice::blocked(const std::string& address) {
-  if (disk_full_) {
-    if (disk_full_logged_.insert(address).second) log_.log(log_codes::disk_full_blocking, address);
-    return true;
-  }
-  Address* a = find_address(address);
-  return a != nullptr && a->blocked;
-}
-
-void PostOffice::set_disk_full(bool full) {
-  if (full == disk_full_) return;
-  disk_full_ = full;
-  if (full) return;
-  disk_full_logged_.clear();
-  std::vector<std::function<void()>> ready;
-  for (auto it = unblock_waiters_.begin(); it != unblock_waiters_.end();) {
-    const Address* a = find_address(it->first);
-    if (a != nullptr && a->blocked) {
-      ++it;  // still over its max-size-bytes: account() runs these
-      continue;
-    }
-    for (auto& fn : it->second) ready.push_back(std::move(fn));
-    it = unblock_waiters_.erase(it);
-  }
-  for (auto& fn : ready) fn();
-}
-
-void PostOffice::when_unblocked(const std::string& address, std::function<void()> fn) {
-  if (!blocked(address)) {
-    fn();
-    return;
-  }
-  unblock_waiters_[address].push_back(std::move(fn));
-}
-
-bool PostOffice::must_fail(const std::string& address) {
-  Address* a = find_address(address);
-  if (a == nullptr) return false;
-  const auto& s = settings_for(address);
-  return s.address_full_policy == config::AddressFullPolicy::fail && s.max_size_bytes > 0 &&
-         a->size_bytes >= s.max_size_bytes;
 }
 
 }  // namespace artemis::core

@@ -181,10 +181,17 @@ SessionResult ServerSession::send(MessagePtr m, const Target& t, const std::stri
                                   Completion done) {
   if (auto r = check(security::Permission::send, t.destination.to_string())) return r;
   if (auto r = ensure_exists(t)) return r;
-  if (po_.must_fail(t.destination.address))
-    return Refused{errc::address_full, fmt::format("Address {} is full", t.destination.address),
-                   fmt::format("AMQ229102: Address \"{}\" is full. Message encode size = {}B",
-                               t.destination.address, m->memory_size())};
+  switch (po_.admit(t.destination.address)) {
+    case PostOffice::Admission::accept:
+      break;
+    case PostOffice::Admission::fail:
+      return Refused{errc::address_full, fmt::format("Address {} is full", t.destination.address),
+                     fmt::format("AMQ229102: Address \"{}\" is full. {}", t.destination.address,
+                                 po_.limits_text(t.destination.address))};
+    case PostOffice::Admission::drop:  // accepted as far as the producer can tell
+      push_done(std::move(done));
+      return std::nullopt;
+  }
   char cid[24];
   const auto cid_end = std::to_chars(cid, cid + sizeof cid, options_.connection_id).ptr;
   m->record.properties.set_text(props::connection_id,
