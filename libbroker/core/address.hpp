@@ -18,7 +18,7 @@ struct Address {
   std::vector<std::string> queues;   // bound queue names, binding order
   std::size_t anycast_next = 0;      // round-robin over the anycast group
   std::int64_t size_bytes = 0;       // memory held by messages routed here (address limits)
-  std::int64_t size_messages = 0;    // and their number (a message counts once per queue)
+  std::int64_t size_messages = 0;    // and their number (once however many queues hold one)
   std::int64_t dropped_messages = 0;  // refused silently under address-full-policy DROP
   std::int64_t created_ms = 0;       // auto-delete with skip-usage-check counts from here
   std::int64_t binding_removed_ms = -1;  // last queue removed; -1: none yet (never used)

@@ -39,6 +39,9 @@ struct Message {
   store::MessageRecord record;
   // Durable queues still holding this message; the journal record is deleted at zero.
   int durable_refs = 0;
+  // Queues holding it in memory: it weighs on its address's and the broker's limits once,
+  // however many queues hold it (PostOffice::hold / release).
+  int memory_refs = 0;
 
   std::uint64_t id() const { return record.id; }
   bool durable() const { return record.durable; }

@@ -229,8 +229,7 @@ void PostOffice::load(store::LoadedState& state) {
       continue;
     }
     for (auto& [q, count] : targets) {
-      // Counted where removed() uncounts it: the address it was sent to.
-      account(m->record.address, static_cast<std::int64_t>(m->memory_size()), 1);
+      hold(*m);
       MessageRef ref{m, count, m->record.scheduled, {}};
       q->add(std::move(ref));
     }
@@ -316,7 +315,7 @@ void PostOffice::stop() {
 
 void PostOffice::removed(Queue& queue, const MessageRef& ref) {
   Message& m = *ref.message;
-  account(m.record.address, -static_cast<std::int64_t>(m.memory_size()), -1);
+  release(m);
   if (m.durable() && queue.durable() && !queue.definition().temporary && m.durable_refs > 0) {
     --m.durable_refs;
     storage_.ack(m.id(), queue.id(), m.durable_refs == 0);

@@ -136,8 +136,8 @@ class PostOffice : public QueueHost {
   // False once the PostOffice is gone: completions that outlive it check this.
   std::shared_ptr<const bool> alive() const { return alive_; }
 
-  // Memory limits (reference §5.9). A message in memory weighs its memory_size() once per
-  // queue it is in, counted for the address it was sent to and for the whole broker. An
+  // Memory limits (reference §5.9). A message in memory weighs its memory_size() once however
+  // many queues hold it, counted for the address it was sent to and for the whole broker. An
   // address is full at its max-size-bytes / max-size-messages or when the broker is at
   // global-max-size / global-max-messages; its address-full-policy then applies:
   //   BLOCK: blocked() is true and producers wait; `when_unblocked` runs once it is not.
@@ -180,6 +180,9 @@ class PostOffice : public QueueHost {
                                                         std::optional<std::string_view> id);
   void forget_duplicate(const Message& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target, bool expiry);
+  // A queue takes / lets go of a message in memory; the first and the last count (account).
+  void hold(Message& m);
+  void release(Message& m);
   void account(const std::string& address, std::int64_t bytes, std::int64_t messages);
   bool over_limit(const std::string& address, const ResolvedAddressSettings& s);
   // Ends the episodes of addresses no longer full: logs, then runs their producers' waiters.

@@ -9,6 +9,16 @@ namespace artemis::core {
 
 using config::AddressFullPolicy;
 
+void PostOffice::hold(Message& m) {
+  if (m.memory_refs++ == 0)
+    account(m.record.address, static_cast<std::int64_t>(m.memory_size()), 1);
+}
+
+void PostOffice::release(Message& m) {
+  if (--m.memory_refs == 0)
+    account(m.record.address, -static_cast<std::int64_t>(m.memory_size()), -1);
+}
+
 void PostOffice::account(const std::string& address, std::int64_t bytes, std::int64_t messages) {
   global_use_.bytes += bytes;
   global_use_.messages += messages;

@@ -163,7 +163,7 @@ void PostOffice::publish(RoutedMessage& r) {
     const auto it = queues_by_id_.find(id);
     if (it != queues_by_id_.end()) {
       Queue* q = it->second;
-      account(m->record.address, static_cast<std::int64_t>(m->memory_size()), 1);
+      hold(*m);
       q->add(MessageRef{m, 0, m->record.scheduled, {}});
     } else if (i < r.durable_count && m->durable_refs > 0) {
       // Its ref was written; the queue is gone, so is the ref.

@@ -115,3 +115,30 @@ TEST_CASE("limits: global-max-size refuses a FAIL address, and the weights retur
   CHECK(f.po->find_address("failing")->size_bytes == 0);
   CHECK(session_text(f.send(*s, "failing", f.message("c"))) == "ok");
 }
+
+TEST_CASE("limits: a message weighs once however many queues hold it") {
+  SessionFixture f;
+  REQUIRE_FALSE(f.po->create_address("news", RoutingType::multicast, false));
+  for (const char* name : {"news.a", "news.b", "news.c"}) {
+    QueueDefinition d;
+    d.name = name;
+    d.address = "news";
+    d.routing_type = RoutingType::multicast;
+    REQUIRE_FALSE(f.po->create_queue(d));
+  }
+  auto s = f.session();
+  REQUIRE(session_text(f.send(*s, "news", f.message("headline"))) == "ok");
+  const auto weight = f.po->global_size_bytes();
+  CHECK(weight > 0);
+  CHECK(f.po->global_size_messages() == 1);
+  CHECK(f.po->find_address("news")->size_messages == 1);
+  RecordingHandler h;
+  for (const char* name : {"news.a", "news.b", "news.c"}) {
+    CHECK(f.po->global_size_bytes() == weight);  // still held by a queue
+    const auto c = f.consume(*s, h, std::string("news::") + name);
+    REQUIRE(session_text(s->settle(c.id, h.got.back().message->id(), {})) == "ok");
+  }
+  CHECK(f.po->global_size_bytes() == 0);
+  CHECK(f.po->global_size_messages() == 0);
+  CHECK(f.po->find_address("news")->size_bytes == 0);
+}
