@@ -130,6 +130,9 @@ bool Broker::activate() {
     return false;
   }
   disk_monitor_ = std::move(monitor);
+  trimmer_ = std::make_unique<MemoryTrimmer>(
+      MemoryTrimmerOptions{}, scheduler_, [svc = services.get()] { return svc->message_memory(); });
+  trimmer_->start();  // after the load: what it used goes back
   services_ = std::move(services);
   acceptors_ = std::move(acceptors);
   // A backup taking over is announced by the activation (AMQ221010).
@@ -144,6 +147,7 @@ bool Broker::activate() {
 void Broker::deactivate() {
   if (!is_active()) return;
   disk_monitor_.reset();
+  trimmer_.reset();
   // Connections first: sessions release consumers and transactions while the core still runs.
   acceptors_->close(net::CloseReason::server_shutdown);
   acceptors_.reset();

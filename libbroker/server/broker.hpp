@@ -14,7 +14,6 @@
 // which any thread may call, and the activation's own thread inside ha::Activation.
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -30,9 +29,10 @@
 #include "net/acceptor.hpp"
 #include "net/asio_scheduler.hpp"
 #include "security/properties_security_manager.hpp"
-#include "server/config_reload.hpp"
 #include "server/acceptor_set.hpp"
+#include "server/config_reload.hpp"
 #include "server/disk_monitor.hpp"
+#include "server/memory_trimmer.hpp"
 #include "server/services.hpp"
 #include "util/log.hpp"
 
@@ -98,6 +98,7 @@ class Broker {
   std::unique_ptr<Services> services_;        // non-null while active
   std::unique_ptr<AcceptorSet> acceptors_;    // non-null while active
   std::unique_ptr<DiskMonitor> disk_monitor_;  // max-disk-usage; non-null while active
+  std::unique_ptr<MemoryTrimmer> trimmer_;     // non-null while active
   // The HA node: activation state machine, backups announced to us, our own announcements.
   std::unique_ptr<ha::SharedStoreNode> ha_;
   std::function<void(ha::Phase)> phase_listener_;

@@ -42,6 +42,7 @@ class CoreServices final : public Services {
     core_.post_office().update_address_settings(settings);
   }
   void set_disk_full(bool full) override { core_.post_office().set_disk_full(full); }
+  std::int64_t message_memory() override { return core_.post_office().global_size_bytes(); }
 
  private:
   core::BrokerCore core_;

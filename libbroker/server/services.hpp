@@ -48,6 +48,8 @@ class Services {
   virtual void apply_address_settings(const std::vector<config::AddressSetting>&) {}
   // The DiskMonitor's verdict: while full every producer is blocked, consumers keep draining.
   virtual void set_disk_full(bool) {}
+  // Bytes of messages held in memory now (what global-max-size limits).
+  virtual std::int64_t message_memory() { return 0; }
 };
 
 struct ServicesFactory {
