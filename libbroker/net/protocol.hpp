@@ -47,6 +47,9 @@ class Connection {
   // Stops/resumes reading from the socket (producer flow control).
   virtual void pause_reading() = 0;
   virtual void resume_reading() = 0;
+  // The name the client gave itself (an AMQP container id, a STOMP client-id): the
+  // connection's log lines carry it from then on, so they can be told apart.
+  virtual void set_client_id(std::string_view) {}
 };
 
 class ProtocolSession {

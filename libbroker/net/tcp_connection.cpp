@@ -47,8 +47,16 @@ void TcpConnection::log(util::Level level, fmt::format_string<Args...> f, Args&&
   if (!log_.enabled(level)) return;
   // Every connection line starts with the peer and the connection id.
   log_.write(level, kLogger,
-             fmt::format("{} - cid:{}: {}", remote_, id_,
+             fmt::format("{} - cid:{}{}: {}", remote_, id_, client_id_,
                          fmt::format(f, std::forward<Args>(args)...)));
+}
+
+void TcpConnection::set_client_id(std::string_view client_id) {
+  // Bounded and printable: it comes from the client.
+  client_id_ = " (";
+  for (const char c : client_id.substr(0, 128))
+    client_id_ += static_cast<unsigned char>(c) >= 0x20 && c != 0x7f ? c : '?';
+  client_id_ += ')';
 }
 
 void TcpConnection::start() {

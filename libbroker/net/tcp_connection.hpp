@@ -44,6 +44,7 @@ class TcpConnection final : public Connection,
   // Connection
   std::uint64_t id() const override { return id_; }
   std::string remote_address() const override { return remote_; }
+  void set_client_id(std::string_view client_id) override;
   const config::TransportConfig& acceptor() const override { return acceptor_; }
   void send(std::string_view bytes) override;
   std::size_t pending_bytes() const override { return pending_bytes_; }
@@ -71,6 +72,7 @@ class TcpConnection final : public Connection,
   asio::ip::tcp::socket socket_;
   const std::uint64_t id_;
   const std::string remote_;
+  std::string client_id_;  // set_client_id, as it appears in log lines
   const config::TransportConfig& acceptor_;
   const std::vector<ProtocolModule*> modules_;
   const ConnectionLimits limits_;

@@ -50,7 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   {
     std::string why;
     const std::string_view sent(reinterpret_cast<const char*>(data), size);
-    if (auto m = amqp::message_from_amqp(in, sent, kNow, why)) {
+    // Either way of reading a duplicate id (amqpDuplicateDetection), picked by the input.
+    const bool duplicate_detection = size % 2 == 0;
+    if (auto m = amqp::message_from_amqp(in, sent, kNow, duplicate_detection, why)) {
       (*m)->record.id = 7;
       (*m)->record.address = "fuzz";
       core::MessageRef ref;
@@ -60,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(pn_message_decode(back, bytes.data(), bytes.size()) == 0,
               "the encoded message does not decode");
       std::string again_why;
-      auto again = amqp::message_from_amqp(back, bytes, kNow, again_why);
+      auto again = amqp::message_from_amqp(back, bytes, kNow, duplicate_detection, again_why);
       require(again.has_value(), "the message sent to consumers is refused when sent back");
       const auto& a = (*m)->record;
       const auto& b = (*again)->record;

@@ -7,6 +7,8 @@ Addressing follows Artemis: a link without a routing capability to a new name au
 MULTICAST address, so queue tests put the capability "queue" on their terminus and topic tests
 "topic"."""
 
+import os
+import re
 import time
 import unittest
 import uuid
@@ -16,7 +18,7 @@ from proton import (ConnectionException, Data, Delivery, Message, Timeout, byte,
 from proton.reactor import AtMostOnce, Container, Copy, DurableSubscription, LinkOption, Selector
 from proton.utils import BlockingConnection, LinkDetached, SendException
 
-from harness import BrokerTestCase, StompClient
+from harness import BrokerTestCase, StompClient, wait_for
 
 ANYCAST = {"destination-type": "ANYCAST"}
 SUB_ANYCAST = {"subscription-type": "ANYCAST"}
@@ -98,6 +100,18 @@ class AmqpClientMixin:
 
 class AmqpTest(AmqpClientMixin, BrokerTestCase):
     require_login = True
+
+    @classmethod
+    def prepare_broker(cls):
+        # The dedicated acceptor ignores _AMQ_DUPL_ID; the all-protocols one keeps the default.
+        path = os.path.join(cls.broker.dir, "etc", "broker.xml")
+        with open(path) as f:
+            xml = f.read()
+        amqp = re.search(r'<acceptor name="amqp">[^<]*</acceptor>', xml).group(0)
+        assert "amqpDuplicateDetection=true" in amqp
+        with open(path, "w") as f:
+            f.write(xml.replace(amqp, amqp.replace("amqpDuplicateDetection=true",
+                                                   "amqpDuplicateDetection=false")))
 
     def client(self, **kwargs):
         s = StompClient(self.broker.stomp_port, **kwargs)
@@ -416,6 +430,26 @@ class AmqpTest(AmqpClientMixin, BrokerTestCase):
         with self.assertRaises(SendException) as refused:
             relay.send(Message(body="nowhere"), timeout=TIMEOUT)
         self.assertEqual(refused.exception.state, Delivery.REJECTED)
+
+    def test_duplicate_id_is_honoured_unless_the_acceptor_turns_it_off(self):
+        for acceptor, expected in (("artemis", ["first"]), ("amqp", ["first", "second"])):
+            with self.subTest(acceptor=acceptor):
+                queue = f"amqp.dupl.{acceptor}"
+                conn = self.connect(acceptor)
+                sender = conn.create_sender(queue, options=QUEUE)
+                for body in ("first", "second"):
+                    delivery = sender.send(
+                        Message(body=body, durable=True, properties={"_AMQ_DUPL_ID": "d-1"}),
+                        timeout=TIMEOUT)
+                    self.assertEqual(delivery.remote_state, Delivery.ACCEPTED)
+                sender.send(Message(body="fence"), timeout=TIMEOUT)
+                receiver = conn.create_receiver(queue, options=QUEUE)
+                self.assertEqual(self.receive_until(receiver, "fence"), expected)
+
+    def test_connection_log_lines_carry_the_container_id(self):
+        self.connect_as("log-named-app").close()
+        wait_for(lambda: "(log-named-app): closing" in self.broker.log_text(), TIMEOUT,
+                 what="a log line naming the container")
 
     # Subscriptions ---------------------------------------------------------------------------
     def connect_as(self, container_id):

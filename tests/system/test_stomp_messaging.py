@@ -55,6 +55,9 @@ class StompMessagingTest(BrokerTestCase):
                        **{"durable-subscription-name": "sub1"})
         got = back.listener.wait_messages(5)
         self.assertEqual(bodies(got), [f"e{i}" for i in range(5)])
+        # The client-id names the connection in its log lines.
+        wait_for(lambda: "(durable-c1): closing" in self.broker.log_text(), 15,
+                 what="a log line naming the client-id")
 
     def test_transaction_commit_and_abort(self):
         consumer = self.client()

@@ -63,6 +63,8 @@ AmqpConnection::AmqpConnection(net::Connection& connection, ModuleContext& conte
   const auto& acceptor = conn_.acceptor();
   credits_ = std::max<std::int64_t>(1, param_int(acceptor, "amqpCredits", 1000));
   low_credits_ = std::clamp<std::int64_t>(param_int(acceptor, "amqpLowCredits", 300), 0, credits_);
+  if (auto it = acceptor.params.find("amqpDuplicateDetection"); it != acceptor.params.end())
+    duplicate_detection_ = util::parse_bool(it->second).value_or(true);
   core::SessionOptions options;
   options.connection_id = conn_.id();
   options.remote_address = conn_.remote_address();
@@ -254,8 +256,10 @@ void AmqpConnection::on_remote_open(pn_connection_t* c) {
     }
     authenticated_ = true;
   }
-  if (const char* container = pn_connection_remote_container(c); container && *container)
+  if (const char* container = pn_connection_remote_container(c); container && *container) {
     core_->set_client_id(container);
+    conn_.set_client_id(container);
+  }
   pn_connection_set_container(c, ctx_.container_id.c_str());
   pn_data_t* offered = pn_connection_offered_capabilities(c);
   pn_data_put_array(offered, false, PN_SYMBOL);

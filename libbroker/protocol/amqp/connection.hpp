@@ -125,6 +125,7 @@ class AmqpConnection final : public net::ProtocolSession {
   std::int64_t tick_at_ = 0;
   std::int64_t credits_ = 1000;
   std::int64_t low_credits_ = 300;
+  bool duplicate_detection_ = true;          // amqpDuplicateDetection
   std::uint64_t transactions_declared_ = 0;  // names the next one
   std::unordered_map<pn_link_t*, std::unique_ptr<Incoming>> incoming_;
   std::unordered_map<pn_link_t*, std::unique_ptr<Outgoing>> outgoing_;

@@ -132,8 +132,9 @@ void AmqpConnection::transfer(Incoming& in, pn_delivery_t* d, std::string_view b
   pn_link_t* link = in.link;
   const bool presettled = pn_delivery_settled(d);
   std::string why;
-  std::optional<core::MessagePtr> m;
-  if (m = message_from_amqp(message_, bytes, ctx_.scheduler.now_ms(), why); !m) {
+  std::optional<core::MessagePtr> m =
+      message_from_amqp(message_, bytes, ctx_.scheduler.now_ms(), duplicate_detection_, why);
+  if (!m) {
     reject(d, "amqp:decode-error", why);
   } else if (const auto target = target_of(in); !target) {
     reject(d, "amqp:invalid-field", "a message sent on the anonymous relay needs a `to` address");

@@ -93,8 +93,8 @@ bool set_by_broker(std::string_view key) {
 
 // `exact`: every property came out as it went in (a string key, a type a core property holds
 // as it is, no key twice, no reserved name), so the section can be written again from them.
-bool read_application_properties(pn_data_t* d, store::Properties& out, bool& exact,
-                                 std::string& why) {
+bool read_application_properties(pn_data_t* d, bool duplicate_detection, store::Properties& out,
+                                 bool& exact, std::string& why) {
   exact = true;
   pn_data_rewind(d);
   if (!pn_data_next(d)) return true;
@@ -119,8 +119,13 @@ bool read_application_properties(pn_data_t* d, store::Properties& out, bool& exa
             (t == PN_NULL || t == PN_BOOL || t == PN_BYTE || t == PN_SHORT || t == PN_INT ||
              t == PN_LONG || t == PN_FLOAT || t == PN_DOUBLE || t == PN_STRING || t == PN_BINARY);
     // What only the broker sets (a dead-letter's origin, internal properties) a producer
-    // cannot set: such a property stays in the kept section only.
+    // cannot set: such a property stays in the kept section only. So does a duplicate id
+    // where the acceptor turns duplicate detection off (amqpDuplicateDetection=false).
     if (set_by_broker(key)) continue;
+    if (!duplicate_detection && key == core::props::duplicate_id) {
+      exact = false;
+      continue;
+    }
     if (const auto v = scalar(d)) out.set(key, *v);
   }
   pn_data_exit(d);
@@ -279,7 +284,8 @@ void read_properties(pn_data_t* d, pn_message_t* out, store::MessageRecord& r) {
 }  // namespace
 
 std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::string_view encoded,
-                                                  std::int64_t now_ms, std::string& why) {
+                                                  std::int64_t now_ms, bool duplicate_detection,
+                                                  std::string& why) {
   if (encoded.empty()) {
     why = "an empty transfer is no message";
     return std::nullopt;
@@ -311,7 +317,8 @@ std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::st
   pn_data_clear(fields);
   read_body(*sections, r);
   bool exact = false;
-  if (!read_application_properties(application, r.properties, exact, why)) return std::nullopt;
+  if (!read_application_properties(application, duplicate_detection, r.properties, exact, why))
+    return std::nullopt;
   read_annotations(annotations, now_ms, r);
   // Exact typed properties are not kept twice: a consumer gets the section written from them.
   if (const auto kept = kept_span(*sections, !exact); !kept.empty())

@@ -37,8 +37,11 @@ inline constexpr std::string_view kSubject = "subject";
 // message. Each section is decoded within the bounds sections.hpp finds, so what is kept and
 // what is read agree. `scratch` is the caller's: afterwards its address is the message's `to`
 // and its annotations and properties are the message's (routing reads them).
+// `duplicate_detection` false: an application property _AMQ_DUPL_ID is kept for consumers but
+// is no duplicate id to the broker (acceptor parameter amqpDuplicateDetection).
 std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::string_view encoded,
-                                                  std::int64_t now_ms, std::string& why);
+                                                  std::int64_t now_ms, bool duplicate_detection,
+                                                  std::string& why);
 
 // The encoded AMQP message a consumer receives for `ref`, into `out` (cleared first). `scratch`
 // is a message the caller reuses for a message of another protocol. False if Proton refuses it.

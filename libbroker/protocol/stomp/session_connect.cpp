@@ -64,7 +64,10 @@ Outcome StompSession::on_connect(codec::Frame& f) {
     return Refusal{"Security Error occurred: " + refused->text, refused->text, true,
                    net::CloseReason::auth_failed};
   }
-  if (const auto* cid = f.header("client-id")) core_->set_client_id(*cid);
+  if (const auto* cid = f.header("client-id")) {
+    core_->set_client_id(*cid);
+    conn_.set_client_id(*cid);
+  }
 
   // Heart-beats (§6.1): cx = what the client promises to send, cy = what it wants from us.
   std::int64_t cx = 0, cy = 0;

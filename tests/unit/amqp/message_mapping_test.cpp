@@ -24,13 +24,14 @@ pn_bytes_t b(std::string_view s) {
   return pn_bytes(s.size(), s.data());
 }
 
-core::MessagePtr to_core(pn_message_t* in, std::int64_t now = 1000) {
+core::MessagePtr to_core(pn_message_t* in, std::int64_t now = 1000,
+                         bool duplicate_detection = true) {
   std::string bytes;
   REQUIRE(amqp::encode(in, bytes));
   Msg received;
   REQUIRE(pn_message_decode(received.m, bytes.data(), bytes.size()) == 0);
   std::string why;
-  auto m = amqp::message_from_amqp(received.m, bytes, now, why);
+  auto m = amqp::message_from_amqp(received.m, bytes, now, duplicate_detection, why);
   REQUIRE_MESSAGE(m.has_value(), why);
   (*m)->record.id = 42;
   (*m)->record.address = "orders";
@@ -273,10 +274,10 @@ TEST_CASE("bytes that are no AMQP message are refused with the reason") {
   Msg decoded;
   REQUIRE(pn_message_decode(decoded.m, bytes.data(), bytes.size()) == 0);
   std::string why;
-  CHECK(!amqp::message_from_amqp(decoded.m, bytes + bytes, 0, why));  // two AmqpValue bodies
+  CHECK(!amqp::message_from_amqp(decoded.m, bytes + bytes, 0, true, why));  // two AmqpValue bodies
   CHECK(why.find("out of order") != std::string::npos);
   why.clear();
-  CHECK(!amqp::message_from_amqp(decoded.m, bytes.substr(0, bytes.size() - 1), 0, why));
+  CHECK(!amqp::message_from_amqp(decoded.m, bytes.substr(0, bytes.size() - 1), 0, true, why));
   CHECK(!why.empty());
 }
 
@@ -359,4 +360,32 @@ TEST_CASE("application properties the typed copy holds exactly are kept once, an
   REQUIRE(pn_data_next(gp));
   CHECK(pn_data_type(gp) == PN_BYTE);
   CHECK(pn_data_get_byte(gp) == -2);
+}
+
+TEST_CASE(
+    "amqpDuplicateDetection=false: _AMQ_DUPL_ID is no duplicate id, and still reaches "
+    "the consumer") {
+  Msg in;
+  pn_data_t* props = pn_message_properties(in.m);
+  pn_data_put_map(props);
+  pn_data_enter(props);
+  put_property(props, "_AMQ_DUPL_ID");
+  pn_data_put_string(props, b("d-1"));
+  pn_data_exit(props);
+  pn_data_put_string(pn_message_body(in.m), b("x"));
+  CHECK(to_core(in.m)->property(core::props::duplicate_id) == "d-1");
+  const auto m = to_core(in.m, 1000, false);
+  CHECK_FALSE(m->property(core::props::duplicate_id));
+
+  Msg got;
+  deliver(m, 0, got.m);
+  pn_data_t* gp = pn_message_properties(got.m);
+  pn_data_rewind(gp);
+  REQUIRE(pn_data_next(gp));
+  REQUIRE(pn_data_get_map(gp) == 2);
+  pn_data_enter(gp);
+  REQUIRE(pn_data_next(gp));
+  CHECK(std::string(pn_data_get_string(gp).start, pn_data_get_string(gp).size) == "_AMQ_DUPL_ID");
+  REQUIRE(pn_data_next(gp));
+  CHECK(std::string(pn_data_get_string(gp).start, pn_data_get_string(gp).size) == "d-1");
 }
