@@ -3,7 +3,9 @@ ERROR frame or a clean close of that connection, never a crash or a hang, while 
 client on another connection keeps being served. One test method per case (generated from
 CASES below) so a report names the input that failed."""
 
+import os
 import random
+import re
 import socket
 import time
 import unittest
@@ -228,6 +230,34 @@ def _make_case(name):
 
 for _name in CASES:
     setattr(StompMalformedInputTest, f"test_{_name}", _make_case(_name))
+
+
+class StompFrameLimitTest(BrokerTestCase):
+    """stompMaxFrameSize on the acceptor: a larger frame is answered with an ERROR naming the
+    limit, which the client gets to read although it is still writing the frame."""
+
+    @classmethod
+    def prepare_broker(cls):
+        path = os.path.join(cls.broker.dir, "etc", "broker.xml")
+        with open(path) as f:
+            xml = f.read()
+        acceptor = re.search(r'<acceptor name="artemis">[^<]*</acceptor>', xml).group(0)
+        with open(path, "w") as f:
+            f.write(xml.replace(acceptor, acceptor.replace("</acceptor>",
+                                                           ";stompMaxFrameSize=1M</acceptor>")))
+
+    def test_a_frame_over_the_limit_gets_an_error_naming_it(self):
+        anycast = {"destination-type": "ANYCAST"}
+        with StompClient(self.broker.stomp_port) as client:
+            client.send("limits.frame", "x" * (8 << 20), receipt="r-big", **anycast)
+            error = client.listener.wait_error(timeout=OUTCOME_TIMEOUT)
+            self.assertEqual(error.headers.get("message"), "Frame too large")
+            self.assertIn("at most 1048576 bytes (parameter stompMaxFrameSize of acceptor "
+                          "'artemis')", error.body)
+        with StompClient(self.broker.stomp_port) as client:
+            client.send_wait("limits.frame", "y" * 1_000_000, **anycast)
+            client.subscribe("limits.frame", "s", **{"subscription-type": "ANYCAST"})
+            self.assertEqual(len(client.listener.wait_messages(1)[0].body), 1_000_000)
 
 
 if __name__ == "__main__":

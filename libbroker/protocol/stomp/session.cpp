@@ -23,10 +23,27 @@ std::vector<std::string> prefix_list(const config::TransportConfig& t, const cha
   return out;
 }
 
+// How long the bytes of a frame over the limit are read and dropped before the connection
+// closes: the client is most likely still writing it, and closing at once would reset the
+// connection before it reads the ERROR that says why.
+constexpr std::chrono::milliseconds kDiscardBeforeClose{2000};
+
+// The acceptor parameter stompMaxFrameSize (bytes, "10M" style), else the codec's default.
+codec::Limits frame_limits(const config::TransportConfig& acceptor) {
+  codec::Limits limits;
+  if (auto it = acceptor.params.find("stompMaxFrameSize"); it != acceptor.params.end())
+    if (const auto bytes = util::parse_byte_size(it->second); bytes && *bytes > 0)
+      limits.max_frame_size = static_cast<std::size_t>(*bytes);
+  return limits;
+}
+
 }  // namespace
 
 StompSession::StompSession(net::Connection& connection, ModuleContext& context)
-    : conn_(connection), ctx_(context) {
+    : conn_(connection),
+      ctx_(context),
+      decoder_(frame_limits(connection.acceptor())),
+      max_frame_size_(frame_limits(connection.acceptor()).max_frame_size) {
   last_read_ms_ = ctx_.scheduler.now_ms();
   core::SessionOptions options;
   options.connection_id = conn_.id();
@@ -41,6 +58,7 @@ StompSession::~StompSession() {
   *alive_ = false;
   if (send_timer_ != 0) ctx_.scheduler.cancel(send_timer_);
   if (ttl_timer_ != 0) ctx_.scheduler.cancel(ttl_timer_);
+  if (discard_timer_ != 0) ctx_.scheduler.cancel(discard_timer_);
 }
 
 const std::array<StompSession::Command, 11>& StompSession::commands() {
@@ -61,7 +79,7 @@ const std::array<StompSession::Command, 11>& StompSession::commands() {
 }
 
 void StompSession::on_bytes(std::string_view bytes) {
-  if (closing_) return;
+  if (closing_ || discarding_) return;
   last_read_ms_ = ctx_.scheduler.now_ms();
   decoder_.feed_borrowed(bytes);  // detached below, before the read buffer is reused
   codec::Frame frame;
@@ -72,6 +90,10 @@ void StompSession::on_bytes(std::string_view bytes) {
     if (status == codec::Decoder::Status::heartbeat) continue;
     if (status == codec::Decoder::Status::error) {
       const auto ec = decoder_.error();
+      if (ec == artemis::stomp::errc::frame_too_large) {
+        refuse_oversize_frame();
+        break;
+      }
       Refusal r{"Invalid STOMP frame", ec.message(), true,
                 ec == artemis::stomp::errc::frame_too_large ? net::CloseReason::frame_too_large
                                                             : net::CloseReason::protocol_error};
@@ -82,6 +104,20 @@ void StompSession::on_bytes(std::string_view bytes) {
     frame.clear();
   }
   decoder_.detach();
+}
+
+void StompSession::refuse_oversize_frame() {
+  refuse(Refusal{"Frame too large",
+                 fmt::format("a frame may hold at most {} bytes (parameter stompMaxFrameSize of "
+                             "acceptor '{}')",
+                             max_frame_size_, conn_.acceptor().name),
+                 false},
+         nullptr);
+  discarding_ = true;
+  discard_timer_ = ctx_.scheduler.schedule_after(kDiscardBeforeClose, [this] {
+    discard_timer_ = 0;
+    close(net::CloseReason::frame_too_large);
+  });
 }
 
 void StompSession::dispatch(codec::Frame& f) {

@@ -129,6 +129,8 @@ class StompSession : public net::ProtocolSession {
   void drop_receipt(std::uint64_t slot);
   std::function<void(std::error_code)> receipt_slot(const codec::Frame& f);
   void flush_receipts();
+  // ERROR naming the limit, then the rest of the frame is dropped for a while before the close.
+  void refuse_oversize_frame();
   void start_heartbeats(std::int64_t send_ms, std::int64_t ttl_ms);
   void on_send_tick();
   void on_ttl_tick();
@@ -136,6 +138,10 @@ class StompSession : public net::ProtocolSession {
   net::Connection& conn_;
   ModuleContext& ctx_;
   codec::Decoder decoder_;
+  std::size_t max_frame_size_;  // stompMaxFrameSize
+  // A frame over the limit was refused: what follows is read and dropped until the close.
+  bool discarding_ = false;
+  util::Scheduler::TimerId discard_timer_ = 0;
   codec::Version version_ = codec::Version::v1_0;
   bool connected_ = false;
   bool closing_ = false;

@@ -61,6 +61,33 @@ TEST_CASE("stomp: bad login, unsupported version and frames before CONNECT close
   }
 }
 
+TEST_CASE("stomp: a frame over stompMaxFrameSize gets an ERROR naming the limit, then a close") {
+  StompFixture fx;
+  testing::FakeConnection conn(7);
+  conn.acceptor_.name = "artemis";
+  conn.acceptor_.params["stompMaxFrameSize"] = "1K";
+  auto s = fx.module->create_session(conn);
+  s->on_bytes(std::string("CONNECT\nlogin:admin\npasscode:admin\n\n\0", 37));
+  REQUIRE(conn.frames().size() == 1);
+  s->on_bytes("SEND\ndestination:q\ncontent-length:4096\n\n" + std::string(1000, 'x'));
+  auto fs = conn.frames();
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].command == "ERROR");
+  CHECK(*fs[0].header("message") == "Frame too large");
+  CHECK(fs[0].body.find("at most 1024 bytes") != std::string::npos);
+  CHECK(fs[0].body.find("stompMaxFrameSize of acceptor 'artemis'") != std::string::npos);
+  // The rest of the frame is dropped, not read as frames, while the client may read the ERROR.
+  CHECK_FALSE(conn.closed);
+  s->on_bytes(std::string(3096, 'x') + std::string("\0SEND\ndestination:q\n\nx\0", 23));
+  CHECK(conn.frames().empty());
+  fx.scheduler.advance(1999);
+  CHECK_FALSE(conn.closed);
+  fx.scheduler.advance(1);
+  CHECK(conn.closed);
+  CHECK(conn.reason == net::CloseReason::frame_too_large);
+  s->on_closed(conn.reason);
+}
+
 TEST_CASE("stomp: anycast send and receive, frames split byte by byte") {
   StompFixture fx;
   auto c = fx.connect();
