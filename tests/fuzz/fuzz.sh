@@ -2,7 +2,7 @@
 # Builds one libFuzzer target with clang++ (libFuzzer + ASan + UBSan) and runs it for a bounded
 # time over its seed corpus.
 #   fuzz.sh <target> <source-root> <work-dir> [seconds]
-#   target: stomp_codec | selector | amqp_message
+#   target: stomp_codec | selector | amqp_message | mqtt_codec
 # The binary is cached by the hash of its preprocessed sources and flags, in
 # $ARTEMIS_FUZZ_CACHE (default ~/.cache/artemis-fuzz), so an unchanged fuzzer is not rebuilt by
 # every test run or every clean clone on the same machine. The corpus grows in <work-dir>; the
@@ -23,6 +23,10 @@ case "$target" in
     sources="tests/fuzz/selector_fuzz.cpp libbroker/core/filter.cpp libbroker/core/filter_lexer.cpp
              libbroker/core/filter_parser.cpp libbroker/core/filter_eval.cpp libcommon/util/strings.cpp"
     includes="-I$src/libcommon -I$src/libbroker" libs=-lfmt seeds=selector max_len=2048 ;;
+  mqtt_codec)
+    sources="tests/fuzz/mqtt_codec_fuzz.cpp libcommon/mqtt/decode.cpp libcommon/mqtt/encode.cpp
+             libcommon/mqtt/errors.cpp libcommon/mqtt/properties.cpp libcommon/mqtt/wire.cpp"
+    includes="-I$src/libcommon" libs=-lfmt seeds=mqtt max_len=4096 ;;
   amqp_message)
     sources="tests/fuzz/amqp_message_fuzz.cpp libbroker/protocol/amqp/message_mapping.cpp
              libbroker/protocol/amqp/sections.cpp libbroker/protocol/amqp/delivery_encoding.cpp
@@ -31,7 +35,7 @@ case "$target" in
              libbroker/store/properties.cpp libbroker/store/property_value.cpp
              libcommon/util/strings.cpp"
     includes="-I$src/libcommon -I$src/libbroker" libs="-lqpid-proton -lfmt" seeds=amqp max_len=4096 ;;
-  *) echo "fuzz.sh: unknown target '$target' (stomp_codec, selector, amqp_message)" >&2; exit 2 ;;
+  *) echo "fuzz.sh: unknown target '$target' (stomp_codec, selector, amqp_message, mqtt_codec)" >&2; exit 2 ;;
 esac
 flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 
