@@ -1,10 +1,11 @@
-// The broker's services: core::BrokerCore (store, post office) and the STOMP and AMQP modules
-// on top.
+// The broker's services: core::BrokerCore (store, post office) and the STOMP, AMQP and MQTT
+// modules on top.
 #include <fmt/core.h>
 
 #include "core/broker_core.hpp"
 #include "core/post_office.hpp"
 #include "protocol/amqp/amqp_module.hpp"
+#include "protocol/mqtt/mqtt_module.hpp"
 #include "protocol/stomp/stomp_module.hpp"
 #include "server/services.hpp"
 #include "store/storage_manager.hpp"
@@ -30,6 +31,7 @@ class CoreServices final : public Services {
     amqp_ = protocol::amqp::make_amqp_module({core_, ctx.security, ctx.scheduler, ctx.log,
                                               ctx.config.name, ARTEMIS_VERSION,
                                               std::move(failover_servers)});
+    mqtt_ = protocol::mqtt::make_mqtt_module({core_, ctx.security, ctx.scheduler, ctx.log});
   }
   std::error_code start() override {
     if (auto ec = core_.start()) return ec;
@@ -37,7 +39,9 @@ class CoreServices final : public Services {
     return {};
   }
   void stop() override { core_.stop(); }
-  std::vector<net::ProtocolModule*> modules() override { return {stomp_.get(), amqp_.get()}; }
+  std::vector<net::ProtocolModule*> modules() override {
+    return {stomp_.get(), amqp_.get(), mqtt_.get()};
+  }
   void apply_address_settings(const std::vector<config::AddressSetting>& settings) override {
     core_.post_office().update_address_settings(settings);
   }
@@ -49,12 +53,15 @@ class CoreServices final : public Services {
   std::function<void(std::error_code)> on_critical_io_error_;
   std::unique_ptr<net::ProtocolModule> stomp_;
   std::unique_ptr<net::ProtocolModule> amqp_;
+  std::unique_ptr<net::ProtocolModule> mqtt_;
 };
 
 }  // namespace
 
 ServicesFactory core_services() {
-  return {{{"artemis-amqp-protocol", "AMQP"}, {"artemis-stomp-protocol", "STOMP"}},
+  return {{{"artemis-amqp-protocol", "AMQP"},
+           {"artemis-stomp-protocol", "STOMP"},
+           {"artemis-mqtt-protocol", "MQTT"}},
           [](ServiceContext& ctx) -> std::unique_ptr<Services> {
             return std::make_unique<CoreServices>(ctx);
           }};

@@ -1,0 +1,89 @@
+#include "protocol/mqtt/message_mapping.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "protocol/mqtt/topics.hpp"
+
+namespace artemis::protocol::mqtt {
+
+namespace {
+
+constexpr std::string_view kQos = "mqtt.qos.level";
+constexpr std::string_view kPayloadFormat = "mqtt.payload.format.indicator";
+constexpr std::string_view kResponseTopic = "mqtt.response.topic";
+constexpr std::string_view kCorrelationData = "mqtt.correlation.data";
+constexpr std::string_view kContentType = "mqtt.content.type";
+constexpr std::string_view kUserProperty = "mqtt.ordered.user.property.";
+
+}  // namespace
+
+core::MessagePtr message_from_publish(const artemis::mqtt::Publish& p, std::int64_t now_ms) {
+  auto m = std::make_shared<core::Message>();
+  auto& r = m->record;
+  r.body = p.payload;
+  r.type = store::BodyType::bytes;
+  r.durable = p.qos > 0;
+  r.timestamp = now_ms;
+  r.properties.set(kQos, static_cast<std::int32_t>(p.qos));
+  const auto& props = p.properties;
+  if (props.message_expiry_interval)
+    r.expiration = now_ms + static_cast<std::int64_t>(*props.message_expiry_interval) * 1000;
+  if (props.payload_format_indicator)
+    r.properties.set(kPayloadFormat, static_cast<std::int32_t>(*props.payload_format_indicator));
+  if (props.response_topic) r.properties.set_text(kResponseTopic, *props.response_topic);
+  if (props.correlation_data)
+    r.properties.set(kCorrelationData, store::Binary{*props.correlation_data});
+  if (props.content_type) r.properties.set_text(kContentType, *props.content_type);
+  for (std::size_t i = 0; i < props.user_properties.size(); ++i) {
+    const auto& [key, value] = props.user_properties[i];
+    r.properties.set_text(fmt::format("{}{}.{}", kUserProperty, i, key), value);
+  }
+  return m;
+}
+
+std::uint8_t published_qos(const core::Message& m) {
+  if (const auto v = m.record.properties.find(kQos))
+    if (const auto q = v->as_integer(); q && *q >= 0 && *q <= 2)
+      return static_cast<std::uint8_t>(*q);
+  return 2;
+}
+
+void publish_from_message(const core::Message& m, bool v5, std::int64_t now_ms,
+                          artemis::mqtt::Publish& out) {
+  const auto& r = m.record;
+  out.topic = topic_of_address(r.address);
+  out.payload = r.body;
+  if (!v5) return;
+  auto& props = out.properties;
+  if (r.expiration != 0)
+    props.message_expiry_interval =
+        static_cast<std::uint32_t>(std::max<std::int64_t>(1, (r.expiration - now_ms + 999) / 1000));
+  // User properties come back in the order they were sent: by their number.
+  std::map<std::size_t, std::pair<std::string, std::string>> user;
+  for (const auto& [key, value] : r.properties) {
+    if (key == kPayloadFormat) {
+      if (const auto v = value.as_integer(); v && (*v == 0 || *v == 1))
+        props.payload_format_indicator = static_cast<std::uint8_t>(*v);
+    } else if (key == kResponseTopic) {
+      if (const auto t = value.text()) props.response_topic = std::string(*t);
+    } else if (key == kCorrelationData) {
+      if (const auto b = value.binary()) props.correlation_data = std::string(*b);
+    } else if (key == kContentType) {
+      if (const auto t = value.text()) props.content_type = std::string(*t);
+    } else if (key.starts_with(kUserProperty)) {
+      const auto rest = key.substr(kUserProperty.size());
+      std::size_t n = 0;
+      const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
+      if (ec != std::errc() || end == rest.data() + rest.size() || *end != '.') continue;
+      const auto name = rest.substr(static_cast<std::size_t>(end - rest.data()) + 1);
+      if (const auto t = value.text()) user[n] = {std::string(name), std::string(*t)};
+    }
+  }
+  for (auto& [n, kv] : user) props.user_properties.push_back(std::move(kv));
+}
+
+}  // namespace artemis::protocol::mqtt

@@ -1,0 +1,47 @@
+#pragma once
+// The MQTT protocol module (3.1, 3.1.1 and 5): detection (a CONNECT naming MQTT or MQIsdp)
+// and one MqttSession per connection, on the codec in libcommon/mqtt and the core's
+// ServerSession.
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/message.hpp"
+#include "mqtt/packets.hpp"
+#include "net/protocol.hpp"
+#include "security/security_manager.hpp"
+#include "util/log.hpp"
+#include "util/scheduler.hpp"
+
+namespace artemis::core {
+class BrokerCore;
+}
+
+namespace artemis::protocol::mqtt {
+
+class MqttSession;
+
+// What the sessions of one activation share. Broker thread only.
+struct SharedState {
+  // The connected session of each client id: a newcomer with the same id takes over.
+  std::unordered_map<std::string, MqttSession*> connected;
+  // The subscriptions of sessions that outlive their connection (3.x clean session 0, 5 with
+  // a session expiry interval), by client id; their queues are durable and keep the backlog.
+  std::unordered_map<std::string, std::vector<artemis::mqtt::Subscription>> sessions;
+  // The retained message of each address (reference §8.5), by address.
+  std::map<std::string, core::MessagePtr, std::less<>> retained;
+};
+
+struct ModuleContext {
+  core::BrokerCore& core;
+  security::SecurityManager& security;
+  util::Scheduler& scheduler;
+  const util::Logger& log;
+  std::shared_ptr<SharedState> shared = std::make_shared<SharedState>();
+};
+
+std::unique_ptr<net::ProtocolModule> make_mqtt_module(ModuleContext context);
+
+}  // namespace artemis::protocol::mqtt

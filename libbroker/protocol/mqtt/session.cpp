@@ -1,0 +1,304 @@
+// MqttSession core: byte intake, CONNECT/CONNACK (reference §8.1), keep-alive, DISCONNECT,
+// wills (§8.5), take-over by a newer connection of the same client id, and teardown.
+#include "protocol/mqtt/session.hpp"
+
+#include <fmt/core.h>
+
+#include "core/broker_core.hpp"
+#include "protocol/mqtt/message_mapping.hpp"
+#include "protocol/mqtt/reason_codes.hpp"
+#include "protocol/mqtt/topics.hpp"
+#include "util/strings.hpp"
+#include "util/uuid.hpp"
+
+namespace artemis::protocol::mqtt {
+
+namespace {
+
+std::int64_t param_int(const config::TransportConfig& t, const char* name, std::int64_t fallback) {
+  auto it = t.params.find(name);
+  if (it == t.params.end()) return fallback;
+  return util::parse_int(it->second).value_or(fallback);
+}
+
+}  // namespace
+
+MqttSession::MqttSession(net::Connection& connection, ModuleContext& context)
+    : conn_(connection), ctx_(context) {
+  last_read_ms_ = ctx_.scheduler.now_ms();
+  // maximumPacketSize: the largest packet a client may send (-1 or absent: MQTT's limit).
+  if (const auto max = param_int(conn_.acceptor(), "maximumPacketSize", -1); max > 0)
+    decoder_.set_limits({static_cast<std::uint32_t>(std::min<std::int64_t>(max, UINT32_MAX))});
+  core::SessionOptions options;
+  options.connection_id = conn_.id();
+  options.remote_address = conn_.remote_address();
+  core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,
+                                                std::move(options));
+}
+
+MqttSession::~MqttSession() {
+  if (keep_alive_timer_ != 0) ctx_.scheduler.cancel(keep_alive_timer_);
+}
+
+bool MqttSession::send(const wire::Packet& packet) {
+  if (closing_) return true;
+  encode_buffer_.clear();
+  if (!wire::encode(packet, version_, encode_buffer_)) {
+    // Only a message from another protocol can be too large for MQTT's fields (a topic over
+    // 64 KiB); it is not sent, and says so.
+    ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
+                   "{} - cid:{}: a packet does not fit MQTT's fields and is not sent",
+                   conn_.remote_address(), conn_.id());
+    return false;
+  }
+  conn_.send(encode_buffer_);
+  return true;
+}
+
+void MqttSession::on_bytes(std::string_view bytes) {
+  if (closing_) return;
+  last_read_ms_ = ctx_.scheduler.now_ms();
+  decoder_.feed(bytes);
+  wire::Packet packet;
+  while (!closing_) {
+    const auto status = decoder_.next(packet);
+    if (status == wire::Decoder::Status::need_more) break;
+    if (status == wire::Decoder::Status::error) {
+      const auto code = static_cast<std::uint8_t>(decoder_.error().value());
+      if (!connected_ && decoder_.error() == wire::errc::unsupported_protocol_version) {
+        refuse_connect(0x01, reason::unsupported_protocol_version, decoder_.why(),
+                       net::CloseReason::protocol_error);
+        return;
+      }
+      fail(code, decoder_.why());
+      return;
+    }
+    dispatch(packet);
+  }
+}
+
+void MqttSession::dispatch(wire::Packet& packet) {
+  if (!connected_ && !std::holds_alternative<wire::Connect>(packet)) {
+    fail(reason::protocol_error, "the first packet must be CONNECT");
+    return;
+  }
+  std::visit(
+      [this](auto& p) {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, wire::Connect>) {
+          if (connected_)
+            fail(reason::protocol_error, "a second CONNECT on one connection");
+          else
+            on_connect(p);
+        } else if constexpr (std::is_same_v<T, wire::Publish>) {
+          on_publish(p);
+        } else if constexpr (std::is_same_v<T, wire::PubAck>) {
+          if (p.type == wire::PacketType::pubrel)
+            on_pubrel(p);
+          else
+            on_ack(p);
+        } else if constexpr (std::is_same_v<T, wire::Subscribe>) {
+          on_subscribe(p);
+        } else if constexpr (std::is_same_v<T, wire::Unsubscribe>) {
+          on_unsubscribe(p);
+        } else if constexpr (std::is_same_v<T, wire::PingReq>) {
+          send(wire::PingResp{});
+        } else if constexpr (std::is_same_v<T, wire::Disconnect>) {
+          on_disconnect(p);
+        } else if constexpr (std::is_same_v<T, wire::Auth>) {
+          fail(reason::bad_authentication_method, "no enhanced authentication method is supported");
+        } else {
+          fail(reason::protocol_error, "a packet only the server sends");
+        }
+      },
+      packet);
+}
+
+void MqttSession::refuse_connect(std::uint8_t v3_code, std::uint8_t v5_code, std::string why,
+                                 net::CloseReason reason) {
+  ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
+                 "{} - cid:{}: CONNECT refused: {}", conn_.remote_address(), conn_.id(), why);
+  wire::ConnAck ack;
+  ack.reason = v5() ? v5_code : v3_code;
+  if (v5()) ack.properties.reason_string = std::move(why);
+  send(ack);
+  closing_ = true;
+  conn_.close(reason);
+}
+
+void MqttSession::on_connect(wire::Connect& c) {
+  version_ = c.version;
+  decoder_.set_version(version_);
+  // 3.1 allows client ids of at most 23 bytes; longer ones pass, as in Artemis.
+  const bool assigned = c.client_id.empty();
+  if (assigned && !c.clean_start && !v5()) {
+    refuse_connect(0x02, reason::client_id_not_valid, "an empty client id needs a clean session",
+                   net::CloseReason::protocol_error);
+    return;
+  }
+  if (auto refused = core_->login(c.username.value_or(""), c.password.value_or(""))) {
+    refuse_connect(0x04, reason::bad_user_name_or_password, refused->text,
+                   net::CloseReason::auth_failed);
+    return;
+  }
+  client_id_ = assigned ? util::Uuid::generate().to_string() : c.client_id;
+  core_->set_client_id(client_id_);
+  conn_.set_client_id(client_id_);
+  clean_start_ = c.clean_start;
+  session_expiry_ = c.properties.session_expiry_interval.value_or(0);
+  if (c.properties.receive_maximum)
+    in_flight_limit_ = std::min<std::uint16_t>(*c.properties.receive_maximum, kMaxInFlight);
+  will_ = std::move(c.will);
+  keep_alive_s_ = c.keep_alive;
+
+  auto& shared = *ctx_.shared;
+  if (auto it = shared.connected.find(client_id_); it != shared.connected.end())
+    it->second->taken_over();
+  shared.connected[client_id_] = this;
+  connected_ = true;
+
+  // A session that outlives its connection comes back unless the client starts clean.
+  std::vector<wire::Subscription> saved;
+  bool present = false;
+  if (auto it = shared.sessions.find(client_id_); it != shared.sessions.end()) {
+    if (clean_start_) {
+      for (const auto& s : it->second)
+        core_->delete_durable_subscription(address_of_topic(s.filter));
+    } else {
+      saved = it->second;
+      present = true;
+    }
+    shared.sessions.erase(it);
+  }
+  wire::ConnAck ack;
+  ack.session_present = present;
+  if (v5()) {
+    if (assigned) ack.properties.assigned_client_identifier = client_id_;
+    ack.properties.receive_maximum = kMaxInFlight;
+    ack.properties.topic_alias_maximum = 0;
+    ack.properties.shared_subscription_available = 0;
+  }
+  send(ack);
+  for (const auto& s : saved) subscribe_one(s, std::nullopt);
+  start_subscriptions();
+  arm_keep_alive();
+}
+
+bool MqttSession::persistent() const {
+  return v5() ? session_expiry_ > 0 : !clean_start_;
+}
+
+void MqttSession::arm_keep_alive() {
+  if (keep_alive_s_ == 0) return;
+  // MQTT 3.1.2.10: one and a half keep-alive periods of silence end the connection.
+  const auto limit_ms = static_cast<std::int64_t>(keep_alive_s_) * 1500;
+  keep_alive_timer_ =
+      ctx_.scheduler.schedule_after(std::chrono::milliseconds(limit_ms / 3), [this, limit_ms] {
+        keep_alive_timer_ = 0;
+        if (closing_) return;
+        if (ctx_.scheduler.now_ms() - last_read_ms_ >= limit_ms) {
+          fail(reason::keep_alive_timeout, "keep-alive timeout");
+          return;
+        }
+        arm_keep_alive();
+      });
+}
+
+void MqttSession::on_disconnect(const wire::Disconnect& d) {
+  // 5: reason 0x04 asks for the will; Artemis does not act on it, nor does this broker.
+  clean_disconnect_ = true;
+  if (v5() && d.properties.session_expiry_interval)
+    session_expiry_ = *d.properties.session_expiry_interval;
+  closing_ = true;
+  conn_.close(net::CloseReason::session_closed);
+}
+
+void MqttSession::fail(std::uint8_t reason, std::string why) {
+  if (closing_) return;
+  ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
+                 "{} - cid:{}: {}", conn_.remote_address(), conn_.id(), why);
+  if (connected_ && v5()) {
+    wire::Disconnect d;
+    d.reason = reason;
+    d.properties.reason_string = std::move(why);
+    send(d);
+  }
+  closing_ = true;
+  conn_.close(reason == reason::keep_alive_timeout ? net::CloseReason::ttl_expired
+                                                   : net::CloseReason::protocol_error);
+}
+
+void MqttSession::taken_over() {
+  if (v5()) {
+    wire::Disconnect d;
+    d.reason = reason::session_taken_over;
+    send(d);
+  }
+  clean_disconnect_ = true;  // no will: the client is still there
+  // Now, not when the close completes: the newcomer reads what this session leaves.
+  end_session();
+  closing_ = true;
+  conn_.close(net::CloseReason::session_closed);
+}
+
+void MqttSession::end_session() {
+  if (ended_ || !connected_) return;
+  ended_ = true;
+  auto& shared = *ctx_.shared;
+  if (auto it = shared.connected.find(client_id_);
+      it != shared.connected.end() && it->second == this)
+    shared.connected.erase(it);
+  if (persistent()) {
+    auto& saved = shared.sessions[client_id_];
+    saved.clear();
+    for (const auto& [filter, sub] : subscriptions_) saved.push_back(sub->options);
+  }
+  // Unacknowledged deliveries go back to their queues; a session that ends with its
+  // connection had temporary subscription queues, which go with their consumers.
+  for (const auto& [filter, sub] : subscriptions_) core_->close_consumer(sub->consumer_id);
+  subscriptions_.clear();
+  outbound_.clear();
+}
+
+void MqttSession::publish_will() {
+  if (!will_) return;
+  wire::Publish p;
+  p.topic = will_->topic;
+  p.payload = will_->payload;
+  p.qos = will_->qos;
+  p.retain = will_->retain;
+  p.properties = will_->properties;
+  p.properties.will_delay_interval.reset();
+  auto m = message_from_publish(p, ctx_.scheduler.now_ms());
+  const auto address = address_of_topic(p.topic);
+  m->record.address = address;  // also the retained copy's, which is not routed
+  if (p.retain) {
+    if (p.payload.empty())
+      ctx_.shared->retained.erase(address);
+    else
+      ctx_.shared->retained[address] = std::make_shared<core::Message>(*m);
+  }
+  const auto target = core_->resolve(address, core::RoutingType::multicast);
+  if (auto refused = core_->send(std::move(m), target, nullptr, [](std::error_code) {}))
+    ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
+                   "{} - cid:{}: the will to {} is refused: {}", conn_.remote_address(), conn_.id(),
+                   p.topic, refused->detail);
+  will_.reset();
+}
+
+void MqttSession::on_closed(net::CloseReason) {
+  closing_ = true;
+  if (keep_alive_timer_ != 0) ctx_.scheduler.cancel(keep_alive_timer_);
+  keep_alive_timer_ = 0;
+  if (connected_ && !clean_disconnect_) publish_will();
+  end_session();
+  core_.reset();
+}
+
+void MqttSession::on_writable() {
+  if (closing_) return;
+  for (auto& [filter, sub] : subscriptions_)
+    if (auto* c = core_->consumer(sub->consumer_id); c != nullptr && sub->ready(*c)) c->resume();
+}
+
+}  // namespace artemis::protocol::mqtt

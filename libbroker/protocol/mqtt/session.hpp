@@ -1,0 +1,124 @@
+#pragma once
+// MqttSession: one MQTT connection (reference §8) mapped onto a core ServerSession.
+//   session.cpp            CONNECT/CONNACK, keep-alive, DISCONNECT, wills, take-over, teardown
+//   session_publish.cpp    PUBLISH from the client (QoS 0/1/2, retained) and its acks
+//   session_subscribe.cpp  SUBSCRIBE/UNSUBSCRIBE, deliveries and their acks
+// Broker thread only.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "core/consumer.hpp"
+#include "core/server_session.hpp"
+#include "mqtt/codec.hpp"
+#include "protocol/mqtt/mqtt_module.hpp"
+
+namespace artemis::protocol::mqtt {
+
+namespace wire = artemis::mqtt;
+
+class MqttSession;
+
+// One topic filter of the client: a core consumer on its subscription queue.
+struct Subscription : core::ConsumerHandler {
+  MqttSession* session = nullptr;
+  wire::Subscription options;
+  std::optional<std::uint32_t> identifier;  // 5: sent back with every delivery
+  std::uint64_t consumer_id = 0;
+  bool started = false;  // deliveries wait for the SUBACK
+  bool ready(const core::ServerConsumer&) const override;
+  void deliver(core::ServerConsumer& consumer, const core::MessageRef& ref) override;
+};
+
+class MqttSession : public net::ProtocolSession {
+ public:
+  // Bytes queued on the connection above which deliveries wait (on_writable resumes them).
+  static constexpr std::size_t kHighWaterBytes = 1 << 20;
+  // Deliveries at QoS 1 and 2 awaiting their ack, per connection, unless the client's Receive
+  // Maximum says fewer (Artemis: defaultMaximumInFlightPublishMessages).
+  static constexpr std::uint16_t kMaxInFlight = 100;
+
+  MqttSession(net::Connection& connection, ModuleContext& context);
+  ~MqttSession() override;
+
+  void on_bytes(std::string_view bytes) override;
+  void on_writable() override;
+  void on_closed(net::CloseReason reason) override;
+
+  // Another connection took this client id: end without the will, 5 says why.
+  void taken_over();
+
+ private:
+  friend struct Subscription;
+
+  // A delivery at QoS 1 or 2 until its last ack (a retained copy has no consumer: id 0).
+  struct Outbound {
+    std::uint64_t consumer_id = 0;
+    std::uint64_t message_id = 0;
+    std::uint8_t qos = 0;
+    bool released = false;  // QoS 2: PUBREC came, PUBREL sent, awaiting PUBCOMP
+  };
+
+  void dispatch(wire::Packet& packet);
+  void on_connect(wire::Connect& c);
+  void refuse_connect(std::uint8_t v3_code, std::uint8_t v5_code, std::string why,
+                      net::CloseReason reason);
+  void on_publish(wire::Publish& p);
+  void on_pubrel(const wire::PubAck& a);
+  void on_ack(const wire::PubAck& a);
+  void on_subscribe(const wire::Subscribe& s);
+  void on_unsubscribe(const wire::Unsubscribe& u);
+  void on_disconnect(const wire::Disconnect& d);
+  // Protocol violation: 5 gets a DISCONNECT with the reason first; then the connection closes.
+  void fail(std::uint8_t reason, std::string why);
+  // False when the packet does not fit MQTT's fields (logged; nothing sent).
+  bool send(const wire::Packet& packet);
+  void publish_will();
+  // Once: leaves the connected set, saves a persistent session's subscriptions, closes the
+  // consumers (their unacknowledged deliveries go back).
+  void end_session();
+  void arm_keep_alive();
+  // A subscription's consumer, made or made again (a persistent session coming back).
+  // The reason code for the SUBACK; the subscription waits for start_subscriptions().
+  std::uint8_t subscribe_one(const wire::Subscription& s, std::optional<std::uint32_t> id);
+  void start_subscriptions();
+  void send_retained(const Subscription& sub);
+  void deliver(Subscription& sub, core::ServerConsumer& c, const core::MessageRef& ref);
+  bool can_deliver() const;
+  void settle(const Outbound& o);
+  std::uint16_t next_packet_id();
+  bool persistent() const;
+  bool v5() const { return version_ == wire::Version::v5; }
+
+  net::Connection& conn_;
+  ModuleContext& ctx_;
+  wire::Decoder decoder_;
+  wire::Version version_ = wire::Version::v3_1_1;
+  std::unique_ptr<core::ServerSession> core_;
+  bool connected_ = false;
+  bool closing_ = false;
+  bool clean_disconnect_ = false;
+  bool ended_ = false;
+  bool paused_for_address_ = false;
+  std::string client_id_;
+  bool clean_start_ = true;
+  std::uint32_t session_expiry_ = 0;  // 5: seconds the session outlives the connection
+  std::optional<wire::Will> will_;
+  std::uint16_t keep_alive_s_ = 0;
+  std::int64_t last_read_ms_ = 0;
+  util::Scheduler::TimerId keep_alive_timer_ = 0;
+  std::uint16_t in_flight_limit_ = kMaxInFlight;
+
+  std::map<std::string, std::unique_ptr<Subscription>> subscriptions_;  // by topic filter
+  // QoS 2 publishes received and answered with PUBREC, until their PUBREL.
+  std::set<std::uint16_t> qos2_received_;
+  std::unordered_map<std::uint16_t, Outbound> outbound_;  // by packet id
+  std::uint16_t last_packet_id_ = 0;
+  std::string encode_buffer_;
+};
+
+}  // namespace artemis::protocol::mqtt

@@ -1,0 +1,93 @@
+// PUBLISH from the client (reference §8.4, §8.5): QoS 0 fire and forget, QoS 1 PUBACK once the
+// message is durable, QoS 2 PUBREC once durable and PUBCOMP on PUBREL, a repeated QoS 2 packet
+// id not routed twice; RETAIN keeps the message for later subscribers. Permissions, address
+// creation and limits are the core ServerSession's.
+#include "core/broker_core.hpp"
+#include "protocol/mqtt/message_mapping.hpp"
+#include "protocol/mqtt/reason_codes.hpp"
+#include "protocol/mqtt/session.hpp"
+#include "protocol/mqtt/topics.hpp"
+
+namespace artemis::protocol::mqtt {
+
+namespace {
+
+// What a refused send answers in an MQTT 5 PUBACK or PUBREC.
+std::uint8_t publish_refusal_reason(const core::Refused& r) {
+  if (r.code == core::errc::unauthorized) return reason::not_authorized;
+  if (r.code == core::errc::address_full) return reason::quota_exceeded;
+  return reason::unspecified_error;
+}
+
+}  // namespace
+
+void MqttSession::on_publish(wire::Publish& p) {
+  if (p.properties.topic_alias) {
+    fail(reason::topic_alias_invalid, "topic aliases are not accepted (Topic Alias Maximum 0)");
+    return;
+  }
+  if (p.qos == 2 && qos2_received_.count(p.packet_id)) {
+    send(wire::PubAck{wire::PacketType::pubrec, p.packet_id, 0, {}});  // routed already
+    return;
+  }
+  const auto address = address_of_topic(p.topic);
+  const auto target = core_->resolve(address, core::RoutingType::multicast);
+  auto m = message_from_publish(p, ctx_.scheduler.now_ms());
+  m->record.address = address;  // also the retained copy's, which is not routed
+  const bool retain = p.retain;
+  auto retained = retain && !p.payload.empty() ? std::make_shared<core::Message>(*m) : nullptr;
+  const auto qos = p.qos;
+  const auto id = p.packet_id;
+  auto done = [this, qos, id](std::error_code ec) {
+    if (qos == 0) return;
+    wire::PubAck ack{qos == 1 ? wire::PacketType::puback : wire::PacketType::pubrec, id, 0, {}};
+    if (ec) {
+      ack.reason = reason::unspecified_error;
+      if (qos == 2) qos2_received_.erase(id);
+    }
+    if (!ec || v5())
+      send(ack);
+    else
+      fail(reason::unspecified_error, "the message could not be stored: " + ec.message());
+  };
+  if (qos == 2) qos2_received_.insert(id);
+  if (auto refused = core_->send(std::move(m), target, nullptr, std::move(done))) {
+    if (qos == 2) qos2_received_.erase(id);
+    // 5 answers in the ack and keeps the connection; 3.x has no way to say no but closing.
+    if (v5() && qos > 0) {
+      const auto type = qos == 1 ? wire::PacketType::puback : wire::PacketType::pubrec;
+      wire::PubAck ack{type, id, publish_refusal_reason(*refused), {}};
+      ack.properties.reason_string = refused->detail.empty() ? refused->text : refused->detail;
+      send(ack);
+    } else {
+      fail(publish_refusal_reason(*refused),
+           "PUBLISH to " + p.topic +
+               " refused: " + (refused->detail.empty() ? refused->text : refused->detail));
+    }
+    return;
+  }
+  if (retain) {
+    // The newest retained message of an address replaces the one before; an empty one ends it.
+    if (retained)
+      ctx_.shared->retained[address] = std::move(retained);
+    else
+      ctx_.shared->retained.erase(address);
+  }
+  if (!paused_for_address_ && core_->producer_blocked(target, [this] {
+        paused_for_address_ = false;
+        conn_.resume_reading();
+      })) {
+    paused_for_address_ = true;  // address-full-policy BLOCK: stop reading until it drains
+    conn_.pause_reading();
+  }
+}
+
+void MqttSession::on_pubrel(const wire::PubAck& a) {
+  const bool known = qos2_received_.erase(a.packet_id) > 0;
+  wire::PubAck comp{wire::PacketType::pubcomp, a.packet_id, 0, {}};
+  if (!known && v5()) comp.reason = reason::packet_id_not_found;
+  // After the PUBRECs the session sent so far, so a PUBCOMP never overtakes its PUBREC.
+  core_->after_pending([this, comp] { send(comp); });
+}
+
+}  // namespace artemis::protocol::mqtt

@@ -1,0 +1,186 @@
+// SUBSCRIBE and UNSUBSCRIBE (reference §8.3) and deliveries (§8.4): each topic filter is a core
+// consumer on its subscription queue, `<client-id>.<address>` and durable for a session that
+// outlives its connection, temporary otherwise. A delivery goes at the lower of the
+// subscription's and the message's QoS; QoS 1 and 2 deliveries are settled by PUBACK and
+// PUBREC (PUBREL/PUBCOMP then end the exchange), at most kMaxInFlight (or the client's Receive
+// Maximum) at a time.
+#include <algorithm>
+
+#include "core/broker_core.hpp"
+#include "protocol/mqtt/message_mapping.hpp"
+#include "protocol/mqtt/reason_codes.hpp"
+#include "protocol/mqtt/session.hpp"
+#include "protocol/mqtt/topics.hpp"
+
+namespace artemis::protocol::mqtt {
+
+bool Subscription::ready(const core::ServerConsumer&) const {
+  return started && session->can_deliver();
+}
+
+void Subscription::deliver(core::ServerConsumer& consumer, const core::MessageRef& ref) {
+  session->deliver(*this, consumer, ref);
+}
+
+bool MqttSession::can_deliver() const {
+  return !closing_ && outbound_.size() < in_flight_limit_ &&
+         conn_.pending_bytes() < kHighWaterBytes;
+}
+
+std::uint16_t MqttSession::next_packet_id() {
+  // Bounded: at most in_flight_limit_ (<= 100) of the 65,535 ids are in use.
+  do {
+    last_packet_id_ =
+        static_cast<std::uint16_t>(last_packet_id_ == 65535 ? 1 : last_packet_id_ + 1);
+  } while (outbound_.count(last_packet_id_) != 0);
+  return last_packet_id_;
+}
+
+void MqttSession::deliver(Subscription& sub, core::ServerConsumer& c, const core::MessageRef& ref) {
+  wire::Publish p;
+  publish_from_message(*ref.message, v5(), ctx_.scheduler.now_ms(), p);
+  p.qos = std::min(sub.options.qos, published_qos(*ref.message));
+  if (v5() && sub.identifier) p.properties.subscription_identifiers = {*sub.identifier};
+  if (p.qos > 0) {
+    p.packet_id = next_packet_id();
+    p.dup = ref.delivery_count > 0;
+    outbound_[p.packet_id] = Outbound{c.id(), ref.message->id(), p.qos, false};
+  }
+  if (!send(p) && p.qos > 0) {
+    outbound_.erase(p.packet_id);  // it can never be acknowledged: consumed, as at QoS 0
+    c.ack(ref.message->id());
+  }
+  if (p.qos == 0) c.ack(ref.message->id());
+}
+
+std::uint8_t MqttSession::subscribe_one(const wire::Subscription& s,
+                                        std::optional<std::uint32_t> id) {
+  if (!valid_filter(s.filter))
+    return v5() ? reason::topic_filter_invalid : reason::unspecified_error;
+  if (s.filter.starts_with("$share/"))
+    return v5() ? reason::shared_subscriptions_not_supported : reason::unspecified_error;
+  // A second SUBSCRIBE to the same filter replaces the first (MQTT 3.8.4).
+  if (auto it = subscriptions_.find(s.filter); it != subscriptions_.end()) {
+    core_->close_consumer(it->second->consumer_id);
+    subscriptions_.erase(it);
+  }
+  const auto address = address_of_topic(s.filter);
+  auto sub = std::make_unique<Subscription>();
+  sub->session = this;
+  sub->options = s;
+  sub->identifier = id;
+  core::ConsumerRequest req;
+  req.target = core_->resolve(address, core::RoutingType::multicast);
+  if (persistent()) req.durable_name = address;
+  req.no_local = s.no_local;
+  req.credit_mode = core::CreditMode::bytes;
+  req.window_bytes = -1;  // ready() holds deliveries back instead
+  core::ConsumerInfo info;
+  if (auto refused = core_->create_consumer(req, *sub, info)) {
+    ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
+                   "{} - cid:{}: SUBSCRIBE to {} refused: {}", conn_.remote_address(), conn_.id(),
+                   s.filter, refused->detail.empty() ? refused->text : refused->detail);
+    return v5() && refused->code == core::errc::unauthorized ? reason::not_authorized
+                                                             : reason::unspecified_error;
+  }
+  sub->consumer_id = info.id;
+  subscriptions_[s.filter] = std::move(sub);
+  return s.qos;
+}
+
+void MqttSession::start_subscriptions() {
+  for (auto& [filter, sub] : subscriptions_) {
+    if (sub->started) continue;
+    sub->started = true;
+    if (auto* c = core_->consumer(sub->consumer_id)) c->resume();
+  }
+}
+
+void MqttSession::send_retained(const Subscription& sub) {
+  for (const auto& [address, message] : ctx_.shared->retained) {
+    const auto topic = topic_of_address(address);
+    if (!filter_matches(sub.options.filter, topic)) continue;
+    wire::Publish p;
+    publish_from_message(*message, v5(), ctx_.scheduler.now_ms(), p);
+    p.retain = true;
+    p.qos = std::min(sub.options.qos, published_qos(*message));
+    if (p.qos > 0) {
+      p.packet_id = next_packet_id();
+      outbound_[p.packet_id] = Outbound{0, 0, p.qos, false};
+    }
+    send(p);
+  }
+}
+
+void MqttSession::on_subscribe(const wire::Subscribe& s) {
+  wire::SubAck ack;
+  ack.packet_id = s.packet_id;
+  std::optional<std::uint32_t> id;
+  if (!s.properties.subscription_identifiers.empty()) id = s.properties.subscription_identifiers[0];
+  std::vector<std::string> fresh;  // subscriptions that get the retained messages
+  for (const auto& sub : s.subscriptions) {
+    const bool existed = subscriptions_.count(sub.filter) != 0;
+    const auto reason = subscribe_one(sub, id);
+    ack.reasons.push_back(reason);
+    const bool wants = sub.retain_handling == 0 || (sub.retain_handling == 1 && !existed);
+    if (reason <= 2 && wants) fresh.push_back(sub.filter);
+  }
+  send(ack);
+  for (const auto& filter : fresh)
+    if (auto it = subscriptions_.find(filter); it != subscriptions_.end())
+      send_retained(*it->second);
+  start_subscriptions();
+}
+
+void MqttSession::on_unsubscribe(const wire::Unsubscribe& u) {
+  wire::UnsubAck ack;
+  ack.packet_id = u.packet_id;
+  for (const auto& filter : u.filters) {
+    auto it = subscriptions_.find(filter);
+    if (it == subscriptions_.end()) {
+      ack.reasons.push_back(reason::no_subscription_existed);
+      continue;
+    }
+    core_->close_consumer(it->second->consumer_id);
+    subscriptions_.erase(it);
+    // A durable subscription queue ends with the subscription.
+    if (persistent()) core_->delete_durable_subscription(address_of_topic(filter));
+    ack.reasons.push_back(0);
+  }
+  send(ack);
+}
+
+void MqttSession::settle(const Outbound& o) {
+  if (o.consumer_id != 0) core_->settle(o.consumer_id, o.message_id, {});
+}
+
+void MqttSession::on_ack(const wire::PubAck& a) {
+  auto it = outbound_.find(a.packet_id);
+  if (it == outbound_.end()) return;  // a late or repeated ack: nothing waits for it
+  auto& o = it->second;
+  switch (a.type) {
+    case wire::PacketType::puback:
+      settle(o);
+      outbound_.erase(it);
+      break;
+    case wire::PacketType::pubrec:
+      // The client has the message: it is consumed here (a 5 reason >= 0x80 refuses it, which
+      // ends the exchange all the same).
+      if (!o.released) settle(o);
+      o.released = true;
+      if (v5() && a.reason >= 0x80) {
+        outbound_.erase(it);
+        break;
+      }
+      send(wire::PubAck{wire::PacketType::pubrel, a.packet_id, 0, {}});
+      return;  // the packet id stays in use until PUBCOMP
+    case wire::PacketType::pubcomp:
+      outbound_.erase(it);
+      break;
+    default:
+      return;
+  }
+  on_writable();  // a slot is free again
+}
+
+}  // namespace artemis::protocol::mqtt

@@ -1,0 +1,71 @@
+#include "protocol/mqtt/topics.hpp"
+
+#include <vector>
+
+namespace artemis::protocol::mqtt {
+
+std::string address_of_topic(std::string_view topic) {
+  std::string out(topic);
+  for (char& c : out) {
+    if (c == '/')
+      c = '.';
+    else if (c == '+')
+      c = '*';
+  }
+  return out;
+}
+
+std::string topic_of_address(std::string_view address) {
+  std::string out(address);
+  for (char& c : out) {
+    if (c == '.')
+      c = '/';
+    else if (c == '*')
+      c = '+';
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string_view> levels(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (;;) {
+    const auto slash = s.find('/', start);
+    out.push_back(
+        s.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) return out;
+    start = slash + 1;
+  }
+}
+
+}  // namespace
+
+bool valid_filter(std::string_view filter) {
+  if (filter.empty()) return false;
+  const auto parts = levels(filter);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto level = parts[i];
+    if (level.find_first_of("+#") == std::string_view::npos) continue;
+    if (level.size() != 1) return false;
+    if (level == "#" && i + 1 != parts.size()) return false;
+  }
+  return true;
+}
+
+bool filter_matches(std::string_view filter, std::string_view topic) {
+  if (!topic.empty() && topic[0] == '$' && !filter.empty() &&
+      (filter[0] == '+' || filter[0] == '#'))
+    return false;
+  const auto f = levels(filter);
+  const auto t = levels(topic);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == "#") return true;  // also the parent level: `a/#` matches `a`
+    if (i >= t.size()) return false;
+    if (f[i] != "+" && f[i] != t[i]) return false;
+  }
+  return f.size() == t.size();
+}
+
+}  // namespace artemis::protocol::mqtt

@@ -1,0 +1,21 @@
+#pragma once
+// MQTT topic names and filters <-> the broker's addresses (reference §8.2): `/` is the word
+// delimiter `.`, `+` is `*`, `#` stays `#`. So `sport/tennis/+` subscribes to `sport.tennis.*`
+// and receives what a STOMP or AMQP client sends to `sport.tennis.x`; a message sent to
+// `a.b` by another protocol reaches an MQTT subscriber as topic `a/b`.
+#include <string>
+#include <string_view>
+
+namespace artemis::protocol::mqtt {
+
+std::string address_of_topic(std::string_view topic);
+std::string topic_of_address(std::string_view address);
+
+// A topic filter's syntax: `#` only as the last level, `+` and `#` only as whole levels.
+bool valid_filter(std::string_view filter);
+
+// Whether topic name `topic` matches topic filter `filter` (MQTT 4.7): a filter starting with
+// a wildcard does not match a topic starting with `$`.
+bool filter_matches(std::string_view filter, std::string_view topic);
+
+}  // namespace artemis::protocol::mqtt
