@@ -5,6 +5,7 @@ messages while the client is away, wrong passwords, and interop with STOMP both 
 Every wait is bounded."""
 
 import queue
+import socket
 import subprocess
 import threading
 import time
@@ -204,6 +205,38 @@ class MqttTest(BrokerTestCase):
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
                 self.assertNotEqual(result.returncode, 0)
                 self.assertRegex(result.stdout.lower(), "bad user name or password|not authori")
+
+    def test_malformed_packets_close_the_connection_and_nothing_else(self):
+        body = bytes([0, 4]) + b"MQTT" + bytes([4, 0xc2, 0, 30, 0, 4]) + b"evil" \
+            + bytes([0, 5]) + b"admin" + bytes([0, 5]) + b"admin"
+        connect = bytes([0x10, len(body)]) + body
+        hostile = {
+            "qos 3": bytes([0x36, 5, 0, 1, 0x61, 0, 1]),
+            "wildcard topic": bytes([0x30, 3, 0, 1, 0x23]),
+            "reserved flags": bytes([0x81, 6, 0, 1, 0, 1, 0x61, 0]),
+            "second connect": connect,
+            "length of five bytes": bytes([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]),
+            "bad utf-8": bytes([0x30, 4, 0, 2, 0xc3, 0x28]),
+        }
+        healthy = self.paho_client()
+        self.subscribe(healthy, "mqtt/hostile/alive", 0)
+        for name, packet in hostile.items():
+            with self.subTest(name):
+                with socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT) as s:
+                    s.sendall(connect)
+                    self.assertEqual(s.recv(4), bytes([0x20, 2, 0, 0]))  # CONNACK accepted
+                    s.sendall(packet)
+                    deadline = time.monotonic() + TIMEOUT
+                    while time.monotonic() < deadline:  # bounded: EOF or a reset ends it
+                        try:
+                            if not s.recv(4096):
+                                break
+                        except ConnectionResetError:
+                            break
+                    else:
+                        self.fail(f"{name}: the connection stayed open")
+                healthy.publish("mqtt/hostile/alive", name, qos=0)
+                self.assertEqual(healthy.got.get(timeout=TIMEOUT).payload.decode(), name)
 
     def test_a_second_connection_with_the_same_client_id_takes_over(self):
         first = self.paho_client(client_id="same-id", version=paho.MQTTv5)
