@@ -2,6 +2,7 @@
 // and decode in 3.1.1 and 5 (whole and byte by byte), and what each malformed packet is.
 #include <doctest/doctest.h>
 
+#include <ostream>  // doctest prints std::error_code
 #include <string>
 #include <vector>
 
