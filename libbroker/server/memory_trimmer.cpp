@@ -47,9 +47,10 @@ void MemoryTrimmer::arm() {
 void MemoryTrimmer::check() {
   const auto in_use = usage_();
   high_ = std::max(high_, in_use);
-  // Half of a smaller backlog is worth it too, so the last of a drain goes back as well; less
-  // than min_release / 32 is not worth a walk through the heap.
-  const auto worth = std::max(options_.min_release / 32, std::min(options_.min_release, high_ / 2));
+  // Half of a smaller backlog is worth it too, so the last of a drain goes back as well. Less
+  // than min_release / 2 is not: a trim walks the heap, and the pages it gives back fault in
+  // again when a busy broker's few in-flight megabytes come and go every second.
+  const auto worth = std::max(options_.min_release / 2, std::min(options_.min_release, high_ / 2));
   if (high_ - in_use >= worth) trim(in_use);
 }
 

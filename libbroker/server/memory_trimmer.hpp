@@ -3,7 +3,7 @@
 // keeps what the broker freed for reuse, so a broker that once held 500 MB of messages would
 // keep that much resident for good. Every period it compares the bytes of messages held in
 // memory (core::PostOffice's global size) with the most seen since the last trim; when they
-// have fallen by `min_release`, or by half of a smaller high mark (at least min_release / 32),
+// have fallen by `min_release`, or by half of a smaller high mark (at least min_release / 2),
 // it asks the allocator to return its free pages (malloc_trim). Once at start as well, for
 // what loading the journal used.
 //

@@ -36,7 +36,7 @@ TEST_CASE("memory trimmer: trims after a drain, not while the backlog grows or h
   CHECK(trims == 4);
   in_use = 8;
   scheduler.advance(1000);
-  in_use = 0;  // all of it gone, but less than min_release / 32 (10): not worth a walk
+  in_use = 0;  // all of it gone, but less than min_release / 2 (160): not worth a walk
   scheduler.advance(1000);
   CHECK(trims == 4);
   trimmer.stop();
