@@ -2,13 +2,11 @@
 // The MQTT protocol module (3.1, 3.1.1 and 5): detection (a CONNECT naming MQTT or MQIsdp)
 // and one MqttSession per connection, on the codec in libcommon/mqtt and the core's
 // ServerSession.
-#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "core/message.hpp"
 #include "mqtt/packets.hpp"
 #include "net/protocol.hpp"
 #include "security/security_manager.hpp"
@@ -29,9 +27,9 @@ struct SharedState {
   std::unordered_map<std::string, MqttSession*> connected;
   // The subscriptions of sessions that outlive their connection (3.x clean session 0, 5 with
   // a session expiry interval), by client id; their queues are durable and keep the backlog.
+  // A cache of what DurableSlots keeps across restarts (a reconnect right after a disconnect
+  // need not wait for the slot's store).
   std::unordered_map<std::string, std::vector<artemis::mqtt::Subscription>> sessions;
-  // The retained message of each address (reference §8.5), by address.
-  std::map<std::string, core::MessagePtr, std::less<>> retained;
 };
 
 struct ModuleContext {

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "core/broker_core.hpp"
+#include "protocol/mqtt/durable_slots.hpp"
 #include "protocol/mqtt/message_mapping.hpp"
 #include "protocol/mqtt/reason_codes.hpp"
 #include "protocol/mqtt/topics.hpp"
@@ -158,17 +159,16 @@ void MqttSession::on_connect(wire::Connect& c) {
   connected_ = true;
 
   // A session that outlives its connection comes back unless the client starts clean.
-  std::vector<wire::Subscription> saved;
   bool present = false;
-  if (auto it = shared.sessions.find(client_id_); it != shared.sessions.end()) {
+  auto saved = saved_subscriptions();
+  if (saved) {
     if (clean_start_) {
-      for (const auto& s : it->second)
-        core_->delete_durable_subscription(address_of_topic(s.filter));
+      for (const auto& s : *saved) core_->delete_durable_subscription(address_of_topic(s.filter));
+      save_subscriptions({});
+      saved.reset();
     } else {
-      saved = it->second;
       present = true;
     }
-    shared.sessions.erase(it);
   }
   wire::ConnAck ack;
   ack.session_present = present;
@@ -179,9 +179,41 @@ void MqttSession::on_connect(wire::Connect& c) {
     ack.properties.shared_subscription_available = 0;
   }
   send(ack);
-  for (const auto& s : saved) subscribe_one(s, std::nullopt);
+  if (saved)
+    for (const auto& s : *saved) subscribe_one(s, std::nullopt);
   start_subscriptions();
   arm_keep_alive();
+}
+
+std::optional<std::vector<wire::Subscription>> MqttSession::saved_subscriptions() {
+  if (auto it = ctx_.shared->sessions.find(client_id_); it != ctx_.shared->sessions.end())
+    return it->second;
+  // After a restart only the slot knows: a SUBSCRIBE packet listing them (MQTT 5 options).
+  const auto m =
+      DurableSlots(ctx_.core.post_office()).get(std::string(kSessionPrefix) + client_id_);
+  if (!m) return std::nullopt;
+  wire::Decoder d;
+  d.set_version(wire::Version::v5);
+  d.feed(m->record.body);
+  wire::Packet p;
+  if (d.next(p) != wire::Decoder::Status::packet || !std::holds_alternative<wire::Subscribe>(p))
+    return std::nullopt;
+  return std::get<wire::Subscribe>(p).subscriptions;
+}
+
+void MqttSession::save_subscriptions(std::vector<wire::Subscription> list) {
+  DurableSlots slots(ctx_.core.post_office());
+  const auto slot = std::string(kSessionPrefix) + client_id_;
+  if (list.empty()) {
+    ctx_.shared->sessions.erase(client_id_);
+    slots.clear(slot);
+    return;
+  }
+  core::Message m;
+  m.record.type = store::BodyType::bytes;
+  if (!wire::encode(wire::Subscribe{1, list, {}}, wire::Version::v5, m.record.body)) return;
+  ctx_.shared->sessions[client_id_] = std::move(list);
+  slots.put(slot, m);
 }
 
 bool MqttSession::persistent() const {
@@ -248,11 +280,10 @@ void MqttSession::end_session() {
   if (auto it = shared.connected.find(client_id_);
       it != shared.connected.end() && it->second == this)
     shared.connected.erase(it);
-  if (persistent()) {
-    auto& saved = shared.sessions[client_id_];
-    saved.clear();
-    for (const auto& [filter, sub] : subscriptions_) saved.push_back(sub->options);
-  }
+  std::vector<wire::Subscription> list;
+  if (persistent())
+    for (const auto& [filter, sub] : subscriptions_) list.push_back(sub->options);
+  save_subscriptions(std::move(list));
   // Unacknowledged deliveries go back to their queues; a session that ends with its
   // connection had temporary subscription queues, which go with their consumers.
   for (const auto& [filter, sub] : subscriptions_) core_->close_consumer(sub->consumer_id);
@@ -271,13 +302,8 @@ void MqttSession::publish_will() {
   p.properties.will_delay_interval.reset();
   auto m = message_from_publish(p, ctx_.scheduler.now_ms());
   const auto address = address_of_topic(p.topic);
-  m->record.address = address;  // also the retained copy's, which is not routed
-  if (p.retain) {
-    if (p.payload.empty())
-      ctx_.shared->retained.erase(address);
-    else
-      ctx_.shared->retained[address] = std::make_shared<core::Message>(*m);
-  }
+  m->record.address = address;
+  if (p.retain) keep_retained(address, p.payload.empty() ? nullptr : m.get());
   const auto target = core_->resolve(address, core::RoutingType::multicast);
   if (auto refused = core_->send(std::move(m), target, nullptr, [](std::error_code) {}))
     ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",

@@ -87,11 +87,17 @@ class MqttSession : public net::ProtocolSession {
   std::uint8_t subscribe_one(const wire::Subscription& s, std::optional<std::uint32_t> id);
   void start_subscriptions();
   void send_retained(const Subscription& sub);
+  // Retained message of `address` := m (null: none any more).
+  void keep_retained(const std::string& address, const core::Message* m);
   void deliver(Subscription& sub, core::ServerConsumer& c, const core::MessageRef& ref);
   bool can_deliver() const;
   void settle(const Outbound& o);
   std::uint16_t next_packet_id();
   bool persistent() const;
+  // A persistent session's subscriptions, from the cache or, after a restart, its slot.
+  std::optional<std::vector<wire::Subscription>> saved_subscriptions();
+  // Keeps `list` for the client id (empty: forgets the session).
+  void save_subscriptions(std::vector<wire::Subscription> list);
   bool v5() const { return version_ == wire::Version::v5; }
 
   net::Connection& conn_;

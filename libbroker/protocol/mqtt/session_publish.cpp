@@ -3,6 +3,7 @@
 // id not routed twice; RETAIN keeps the message for later subscribers. Permissions, address
 // creation and limits are the core ServerSession's.
 #include "core/broker_core.hpp"
+#include "protocol/mqtt/durable_slots.hpp"
 #include "protocol/mqtt/message_mapping.hpp"
 #include "protocol/mqtt/reason_codes.hpp"
 #include "protocol/mqtt/session.hpp"
@@ -32,12 +33,31 @@ void MqttSession::on_publish(wire::Publish& p) {
   }
   const auto address = address_of_topic(p.topic);
   const auto target = core_->resolve(address, core::RoutingType::multicast);
-  auto m = message_from_publish(p, ctx_.scheduler.now_ms());
-  m->record.address = address;  // also the retained copy's, which is not routed
-  const bool retain = p.retain;
-  auto retained = retain && !p.payload.empty() ? std::make_shared<core::Message>(*m) : nullptr;
   const auto qos = p.qos;
   const auto id = p.packet_id;
+  // 5 answers a refusal in the ack and keeps the connection; 3.x can only close.
+  const auto refuse = [&](const core::Refused& refused) {
+    const auto& why = refused.detail.empty() ? refused.text : refused.detail;
+    if (v5() && qos > 0) {
+      const auto type = qos == 1 ? wire::PacketType::puback : wire::PacketType::pubrec;
+      wire::PubAck ack{type, id, publish_refusal_reason(refused), {}};
+      ack.properties.reason_string = why;
+      send(ack);
+    } else {
+      fail(publish_refusal_reason(refused), "PUBLISH to " + p.topic + " refused: " + why);
+    }
+  };
+  auto m = message_from_publish(p, ctx_.scheduler.now_ms());
+  m->record.address = address;
+  if (p.retain) {
+    if (auto refused = core_->check_send(target)) {
+      refuse(*refused);
+      return;
+    }
+    // Stored before the message is routed: the journal completes in order, so the ack below
+    // means the retained copy is on disk too.
+    keep_retained(address, p.payload.empty() ? nullptr : m.get());
+  }
   auto done = [this, qos, id](std::error_code ec) {
     if (qos == 0) return;
     wire::PubAck ack{qos == 1 ? wire::PacketType::puback : wire::PacketType::pubrec, id, 0, {}};
@@ -53,25 +73,8 @@ void MqttSession::on_publish(wire::Publish& p) {
   if (qos == 2) qos2_received_.insert(id);
   if (auto refused = core_->send(std::move(m), target, nullptr, std::move(done))) {
     if (qos == 2) qos2_received_.erase(id);
-    // 5 answers in the ack and keeps the connection; 3.x has no way to say no but closing.
-    if (v5() && qos > 0) {
-      const auto type = qos == 1 ? wire::PacketType::puback : wire::PacketType::pubrec;
-      wire::PubAck ack{type, id, publish_refusal_reason(*refused), {}};
-      ack.properties.reason_string = refused->detail.empty() ? refused->text : refused->detail;
-      send(ack);
-    } else {
-      fail(publish_refusal_reason(*refused),
-           "PUBLISH to " + p.topic +
-               " refused: " + (refused->detail.empty() ? refused->text : refused->detail));
-    }
+    refuse(*refused);
     return;
-  }
-  if (retain) {
-    // The newest retained message of an address replaces the one before; an empty one ends it.
-    if (retained)
-      ctx_.shared->retained[address] = std::move(retained);
-    else
-      ctx_.shared->retained.erase(address);
   }
   if (!paused_for_address_ && core_->producer_blocked(target, [this] {
         paused_for_address_ = false;
@@ -80,6 +83,16 @@ void MqttSession::on_publish(wire::Publish& p) {
     paused_for_address_ = true;  // address-full-policy BLOCK: stop reading until it drains
     conn_.pause_reading();
   }
+}
+
+void MqttSession::keep_retained(const std::string& address, const core::Message* m) {
+  // The newest retained message of an address replaces the one before; an empty one ends it.
+  DurableSlots slots(ctx_.core.post_office());
+  const auto slot = std::string(kRetainPrefix) + address;
+  if (m != nullptr)
+    slots.put(slot, *m);
+  else
+    slots.clear(slot);
 }
 
 void MqttSession::on_pubrel(const wire::PubAck& a) {

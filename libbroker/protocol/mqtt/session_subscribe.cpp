@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/broker_core.hpp"
+#include "protocol/mqtt/durable_slots.hpp"
 #include "protocol/mqtt/message_mapping.hpp"
 #include "protocol/mqtt/reason_codes.hpp"
 #include "protocol/mqtt/session.hpp"
@@ -97,11 +98,13 @@ void MqttSession::start_subscriptions() {
 }
 
 void MqttSession::send_retained(const Subscription& sub) {
-  for (const auto& [address, message] : ctx_.shared->retained) {
-    const auto topic = topic_of_address(address);
-    if (!filter_matches(sub.options.filter, topic)) continue;
+  DurableSlots slots(ctx_.core.post_office());
+  slots.each(kRetainPrefix, [&](std::string_view slot, const core::MessagePtr& message) {
+    const auto topic = topic_of_address(slot.substr(kRetainPrefix.size()));
+    if (!filter_matches(sub.options.filter, topic)) return;
     wire::Publish p;
     publish_from_message(*message, v5(), ctx_.scheduler.now_ms(), p);
+    p.topic = topic;  // the message sits on its slot's address
     p.retain = true;
     p.qos = std::min(sub.options.qos, published_qos(*message));
     if (p.qos > 0) {
@@ -109,7 +112,7 @@ void MqttSession::send_retained(const Subscription& sub) {
       outbound_[p.packet_id] = Outbound{0, 0, p.qos, false};
     }
     send(p);
-  }
+  });
 }
 
 void MqttSession::on_subscribe(const wire::Subscribe& s) {
