@@ -10,6 +10,7 @@ binary comes from the ARTEMIS_BIN environment variable (ctest sets it).
 import contextlib
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -129,6 +130,22 @@ class Instance:
     def stomp_port(self):
         """STOMP on the all-protocols acceptor (the one the lab uses)."""
         return self.port("artemis")
+
+    def edit_broker_xml(self, transform):
+        """Rewrites etc/broker.xml as transform(text) returns it (before a start)."""
+        path = os.path.join(self.dir, "etc", "broker.xml")
+        with open(path) as f:
+            xml = f.read()
+        with open(path, "w") as f:
+            f.write(transform(xml))
+
+    def edit_acceptor(self, name, transform):
+        """Rewrites the URL of acceptor `name` as transform(url) returns it."""
+        def edit(xml):
+            match = re.search(rf'(<acceptor name="{re.escape(name)}">)([^<]*)(</acceptor>)', xml)
+            assert match, f"no acceptor {name} in broker.xml"
+            return xml[:match.start(2)] + transform(match.group(2)) + xml[match.end(2):]
+        self.edit_broker_xml(edit)
 
     def log_text(self):
         try:

@@ -27,12 +27,10 @@ LIMITED = """
 
 
 def add_address_settings(instance, xml):
-    path = os.path.join(instance.dir, "etc", "broker.xml")
-    with open(path) as f:
-        text = f.read()
-    assert text.count("<address-settings>") == 1
-    with open(path, "w") as f:
-        f.write(text.replace("<address-settings>", "<address-settings>" + xml, 1))
+    def edit(text):
+        assert text.count("<address-settings>") == 1
+        return text.replace("<address-settings>", "<address-settings>" + xml, 1)
+    instance.edit_broker_xml(edit)
 
 
 class AddressFullPolicyTest(unittest.TestCase):

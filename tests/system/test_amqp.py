@@ -7,8 +7,6 @@ Addressing follows Artemis: a link without a routing capability to a new name au
 MULTICAST address, so queue tests put the capability "queue" on their terminus and topic tests
 "topic"."""
 
-import os
-import re
 import time
 import unittest
 import uuid
@@ -104,14 +102,10 @@ class AmqpTest(AmqpClientMixin, BrokerTestCase):
     @classmethod
     def prepare_broker(cls):
         # The dedicated acceptor ignores _AMQ_DUPL_ID; the all-protocols one keeps the default.
-        path = os.path.join(cls.broker.dir, "etc", "broker.xml")
-        with open(path) as f:
-            xml = f.read()
-        amqp = re.search(r'<acceptor name="amqp">[^<]*</acceptor>', xml).group(0)
-        assert "amqpDuplicateDetection=true" in amqp
-        with open(path, "w") as f:
-            f.write(xml.replace(amqp, amqp.replace("amqpDuplicateDetection=true",
-                                                   "amqpDuplicateDetection=false")))
+        def no_duplicate_detection(url):
+            assert "amqpDuplicateDetection=true" in url
+            return url.replace("amqpDuplicateDetection=true", "amqpDuplicateDetection=false")
+        cls.broker.edit_acceptor("amqp", no_duplicate_detection)
 
     def client(self, **kwargs):
         s = StompClient(self.broker.stomp_port, **kwargs)
