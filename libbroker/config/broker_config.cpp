@@ -60,6 +60,21 @@ const TransportConfig* BrokerConfig::find_acceptor(std::string_view n) const {
   return nullptr;
 }
 
+std::int64_t TransportConfig::param_int(const std::string& name, std::int64_t fallback) const {
+  const auto it = params.find(name);
+  if (it == params.end()) return fallback;
+  return util::parse_int(it->second).value_or(fallback);
+}
+
+std::vector<std::string> TransportConfig::param_list(const std::string& name) const {
+  std::vector<std::string> out;
+  const auto it = params.find(name);
+  if (it == params.end()) return out;
+  for (const auto& item : util::split(it->second, ','))
+    if (!util::trim(item).empty()) out.emplace_back(util::trim(item));
+  return out;
+}
+
 std::int64_t effective_global_max_size(const BrokerConfig& c, std::uint64_t memory) {
   if (c.global_max_size > 0) return c.global_max_size;
   // available_memory() stays far below 2^57, so the product cannot overflow.

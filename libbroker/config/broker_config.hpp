@@ -36,6 +36,11 @@ struct TransportConfig {
   std::map<std::string, std::string> params;  // tcpSendBufferSize, protocols, anycastPrefix, ...
   std::vector<std::string> protocols;         // upper-case, from protocols=; empty = all
   int line = 0;                               // line in broker.xml, for messages
+
+  // Parameter `name` as a number; `fallback` when absent or not a number.
+  std::int64_t param_int(const std::string& name, std::int64_t fallback) const;
+  // Parameter `name` as a comma list, each item trimmed, empty ones dropped; {} when absent.
+  std::vector<std::string> param_list(const std::string& name) const;
 };
 
 struct JournalConfig {

@@ -15,9 +15,18 @@ Detect match_prefix(std::string_view bytes, std::string_view magic) {
   return magic.starts_with(bytes) ? Detect::need_more : Detect::no;
 }
 
+// OpenWire: a 4-byte size prefix, the WireFormatInfo type byte (1), then "Act" of "ActiveMQ".
+Detect match_openwire(std::string_view b) {
+  if (b.size() < 4) return Detect::need_more;
+  const std::string_view rest = b.substr(4);
+  return match_prefix(rest, std::string_view("\001Act", 4));
+}
+
+}  // namespace
+
 // MQTT CONNECT: 0x10, remaining length as 1-4 varint bytes, then the protocol name as a
 // two-byte length (4 "MQTT" for 3.1.1/5, 6 "MQIsdp" for 3.1) followed by "MQ".
-Detect match_mqtt(std::string_view b) {
+ProtocolModule::Detect detect_mqtt_connect(std::string_view b) {
   if (b.empty()) return Detect::need_more;
   if (static_cast<unsigned char>(b[0]) != 0x10) return Detect::no;
   std::size_t i = 1;
@@ -40,15 +49,6 @@ Detect match_mqtt(std::string_view b) {
   return Detect::yes;
 }
 
-// OpenWire: a 4-byte size prefix, the WireFormatInfo type byte (1), then "Act" of "ActiveMQ".
-Detect match_openwire(std::string_view b) {
-  if (b.size() < 4) return Detect::need_more;
-  const std::string_view rest = b.substr(4);
-  return match_prefix(rest, std::string_view("\x01" "Act", 4));
-}
-
-}  // namespace
-
 ForeignDetect identify_foreign(std::string_view b) {
   struct Probe {
     std::string_view name;
@@ -58,9 +58,10 @@ ForeignDetect identify_foreign(std::string_view b) {
       {"AMQP", [](std::string_view s) { return match_prefix(s, "AMQP"); }},
       {"CORE", [](std::string_view s) { return match_prefix(s, "ARTEMIS"); }},
       {"HORNETQ", [](std::string_view s) { return match_prefix(s, "HORNETQ"); }},
-      {"MQTT", match_mqtt},
+      {"MQTT", detect_mqtt_connect},
       {"OPENWIRE", match_openwire},
-      {"HTTP", [](std::string_view s) {
+      {"HTTP",
+       [](std::string_view s) {
          for (std::string_view m : {"GET ", "POST ", "PUT ", "HEAD ", "OPTIONS ", "PATCH ",
                                     "DELETE ", "TRACE "}) {
            const auto d = match_prefix(s, m);

@@ -25,6 +25,10 @@ struct ForeignDetect {
 };
 ForeignDetect identify_foreign(std::string_view first_bytes);
 
+// An MQTT CONNECT (0x10, its remaining length, protocol name MQTT or MQIsdp): the MQTT module
+// answers with it, and identify_foreign names MQTT with it where no module speaks it.
+ProtocolModule::Detect detect_mqtt_connect(std::string_view first_bytes);
+
 struct Detection {
   enum class Outcome { module, need_more, foreign, unknown };
   Outcome outcome = Outcome::unknown;

@@ -59,6 +59,7 @@ class Decoder {
 
   explicit Decoder(Limits limits = {});
   void set_version(Version v) { version_ = v; }
+  const Limits& limits() const { return limits_; }
   Version version() const { return version_; }
 
   void feed(std::string_view bytes);

@@ -27,25 +27,10 @@ void install_sasl(pn_transport_t* transport, AmqpConnection& connection);  // sa
 
 namespace {
 
-std::vector<std::string> param_list(const config::TransportConfig& t, const char* name) {
-  std::vector<std::string> out;
-  auto it = t.params.find(name);
-  if (it == t.params.end()) return out;
-  for (auto& p : util::split(it->second, ','))
-    if (!util::trim(p).empty()) out.emplace_back(util::trim(p));
-  return out;
-}
-
-std::int64_t param_int(const config::TransportConfig& t, const char* name, std::int64_t fallback) {
-  auto it = t.params.find(name);
-  if (it == t.params.end()) return fallback;
-  return util::parse_int(it->second).value_or(fallback);
-}
-
 // The mechanisms offered: PLAIN then ANONYMOUS (reference §4.4), or those of saslMechanisms
 // that this broker implements, in the order given.
 std::string offered_mechanisms(const config::TransportConfig& t) {
-  auto listed = param_list(t, "saslMechanisms");
+  auto listed = t.param_list("saslMechanisms");
   if (listed.empty()) listed = {"PLAIN", "ANONYMOUS"};
   std::string out;
   for (const auto& m : listed) {
@@ -61,15 +46,15 @@ std::string offered_mechanisms(const config::TransportConfig& t) {
 AmqpConnection::AmqpConnection(net::Connection& connection, ModuleContext& context)
     : conn_(connection), ctx_(context), mechanisms_(offered_mechanisms(connection.acceptor())) {
   const auto& acceptor = conn_.acceptor();
-  credits_ = std::max<std::int64_t>(1, param_int(acceptor, "amqpCredits", 1000));
-  low_credits_ = std::clamp<std::int64_t>(param_int(acceptor, "amqpLowCredits", 300), 0, credits_);
+  credits_ = std::max<std::int64_t>(1, acceptor.param_int("amqpCredits", 1000));
+  low_credits_ = std::clamp<std::int64_t>(acceptor.param_int("amqpLowCredits", 300), 0, credits_);
   if (auto it = acceptor.params.find("amqpDuplicateDetection"); it != acceptor.params.end())
     duplicate_detection_ = util::parse_bool(it->second).value_or(true);
   core::SessionOptions options;
   options.connection_id = conn_.id();
   options.remote_address = conn_.remote_address();
-  options.anycast_prefixes = param_list(acceptor, "anycastPrefix");
-  options.multicast_prefixes = param_list(acceptor, "multicastPrefix");
+  options.anycast_prefixes = acceptor.param_list("anycastPrefix");
+  options.multicast_prefixes = acceptor.param_list("multicastPrefix");
   core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,
                                                 std::move(options));
 
@@ -78,11 +63,11 @@ AmqpConnection::AmqpConnection(net::Connection& connection, ModuleContext& conte
   // The largest frame accepted (and announced): a client may not make us buffer more per frame.
   pn_transport_set_max_frame(transport,
                              static_cast<std::uint32_t>(std::clamp<std::int64_t>(
-                                 param_int(acceptor, "maxFrameSize", 131072), 512, 1 << 24)));
+                                 acceptor.param_int("maxFrameSize", 131072), 512, 1 << 24)));
   // A client silent for this long is closed (amqpIdleTimeout, 0 = never); Proton announces half
   // of it so the client's heart-beats come in time (reference §7.1). It covers the SASL
   // exchange too: a client that stalls there does not hold the connection forever.
-  if (const auto idle = param_int(acceptor, "amqpIdleTimeout", 60000); idle > 0)
+  if (const auto idle = acceptor.param_int("amqpIdleTimeout", 60000); idle > 0)
     pn_transport_set_idle_timeout(transport, static_cast<pn_millis_t>(std::min<std::int64_t>(
                                                  idle, std::numeric_limits<pn_millis_t>::max())));
   // A client may skip SASL; it is then logged in anonymously when it opens (on_remote_open).
@@ -94,7 +79,7 @@ AmqpConnection::AmqpConnection(net::Connection& connection, ModuleContext& conte
   message_ = pn_message();
   // Proton's idle timer starts with the AMQP open: the SASL exchange and the open must come
   // within the acceptor's handshake-timeout (seconds, 0 = none), or the connection is closed.
-  if (const auto limit = param_int(acceptor, "handshake-timeout", 10); limit > 0) {
+  if (const auto limit = acceptor.param_int("handshake-timeout", 10); limit > 0) {
     open_timer_ = ctx_.scheduler.schedule_after(std::chrono::seconds(limit), [this] {
       open_timer_ = 0;
       if (opened_ || closed_) return;

@@ -16,14 +16,14 @@ core::MessagePtr newest(const core::Queue& q) {
 
 }  // namespace
 
-void DurableSlots::put(const std::string& name, const core::Message& m) {
+bool DurableSlots::put(const std::string& name, const core::Message& m) {
   core::Queue* q = po_.find_queue(name);
   if (q == nullptr) {
-    if (po_.create_address(name, core::RoutingType::anycast, false)) return;
+    if (po_.create_address(name, core::RoutingType::anycast, false)) return false;
     core::QueueDefinition d;
     d.name = name;
     d.address = name;
-    if (po_.create_queue(d, &q) || q == nullptr) return;
+    if (po_.create_queue(d, &q) || q == nullptr) return false;
   }
   q->purge();
   auto copy = std::make_shared<core::Message>();
@@ -32,6 +32,7 @@ void DurableSlots::put(const std::string& name, const core::Message& m) {
   copy->record.durable = true;
   copy->record.address = name;
   po_.send(std::move(copy), core::Destination{name, name}, [](std::error_code) {});
+  return true;
 }
 
 void DurableSlots::clear(const std::string& name) {

@@ -23,8 +23,9 @@ class DurableSlots {
  public:
   explicit DurableSlots(core::PostOffice& post_office) : po_(post_office) {}
 
-  // Replaces what slot `name` holds with a durable copy of `m` (visible once on disk).
-  void put(const std::string& name, const core::Message& m);
+  // Replaces what slot `name` holds with a durable copy of `m` (visible once on disk). False
+  // when the slot's address or queue cannot be made.
+  [[nodiscard]] bool put(const std::string& name, const core::Message& m);
   void clear(const std::string& name);
   // The newest message of slot `name`; null when it holds none.
   core::MessagePtr get(std::string_view name);

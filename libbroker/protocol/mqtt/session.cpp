@@ -9,26 +9,15 @@
 #include "protocol/mqtt/message_mapping.hpp"
 #include "protocol/mqtt/reason_codes.hpp"
 #include "protocol/mqtt/topics.hpp"
-#include "util/strings.hpp"
 #include "util/uuid.hpp"
 
 namespace artemis::protocol::mqtt {
-
-namespace {
-
-std::int64_t param_int(const config::TransportConfig& t, const char* name, std::int64_t fallback) {
-  auto it = t.params.find(name);
-  if (it == t.params.end()) return fallback;
-  return util::parse_int(it->second).value_or(fallback);
-}
-
-}  // namespace
 
 MqttSession::MqttSession(net::Connection& connection, ModuleContext& context)
     : conn_(connection), ctx_(context) {
   last_read_ms_ = ctx_.scheduler.now_ms();
   // maximumPacketSize: the largest packet a client may send (-1 or absent: MQTT's limit).
-  if (const auto max = param_int(conn_.acceptor(), "maximumPacketSize", -1); max > 0)
+  if (const auto max = conn_.acceptor().param_int("maximumPacketSize", -1); max > 0)
     decoder_.set_limits({static_cast<std::uint32_t>(std::min<std::int64_t>(max, UINT32_MAX))});
   core::SessionOptions options;
   options.connection_id = conn_.id();
@@ -47,9 +36,7 @@ bool MqttSession::send(const wire::Packet& packet) {
   if (!wire::encode(packet, version_, encode_buffer_)) {
     // Only a message from another protocol can be too large for MQTT's fields (a topic over
     // 64 KiB); it is not sent, and says so.
-    ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
-                   "{} - cid:{}: a packet does not fit MQTT's fields and is not sent",
-                   conn_.remote_address(), conn_.id());
+    warn("a packet does not fit MQTT's fields and is not sent");
     return false;
   }
   conn_.send(encode_buffer_);
@@ -117,8 +104,7 @@ void MqttSession::dispatch(wire::Packet& packet) {
 
 void MqttSession::refuse_connect(std::uint8_t v3_code, std::uint8_t v5_code, std::string why,
                                  net::CloseReason reason) {
-  ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
-                 "{} - cid:{}: CONNECT refused: {}", conn_.remote_address(), conn_.id(), why);
+  warn("CONNECT refused: {}", why);
   wire::ConnAck ack;
   ack.reason = v5() ? v5_code : v3_code;
   if (v5()) ack.properties.reason_string = std::move(why);
@@ -213,7 +199,8 @@ void MqttSession::save_subscriptions(std::vector<wire::Subscription> list) {
   m.record.type = store::BodyType::bytes;
   if (!wire::encode(wire::Subscribe{1, list, {}}, wire::Version::v5, m.record.body)) return;
   ctx_.shared->sessions[client_id_] = std::move(list);
-  slots.put(slot, m);
+  if (!slots.put(slot, m))
+    warn("the session of {} cannot be kept: queue {} cannot be made", client_id_, slot);
 }
 
 bool MqttSession::persistent() const {
@@ -247,8 +234,7 @@ void MqttSession::on_disconnect(const wire::Disconnect& d) {
 
 void MqttSession::fail(std::uint8_t reason, std::string why) {
   if (closing_) return;
-  ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
-                 "{} - cid:{}: {}", conn_.remote_address(), conn_.id(), why);
+  warn("{}", why);
   if (connected_ && v5()) {
     wire::Disconnect d;
     d.reason = reason;
@@ -306,9 +292,7 @@ void MqttSession::publish_will() {
   if (p.retain) keep_retained(address, p.payload.empty() ? nullptr : m.get());
   const auto target = core_->resolve(address, core::RoutingType::multicast);
   if (auto refused = core_->send(std::move(m), target, nullptr, [](std::error_code) {}))
-    ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
-                   "{} - cid:{}: the will to {} is refused: {}", conn_.remote_address(), conn_.id(),
-                   p.topic, refused->detail);
+    warn("the will to {} is refused: {}", p.topic, refused->detail);
   will_.reset();
 }
 

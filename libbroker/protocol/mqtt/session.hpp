@@ -4,6 +4,8 @@
 //   session_publish.cpp    PUBLISH from the client (QoS 0/1/2, retained) and its acks
 //   session_subscribe.cpp  SUBSCRIBE/UNSUBSCRIBE, deliveries and their acks
 // Broker thread only.
+#include <fmt/core.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -99,6 +101,13 @@ class MqttSession : public net::ProtocolSession {
   // Keeps `list` for the client id (empty: forgets the session).
   void save_subscriptions(std::vector<wire::Subscription> list);
   bool v5() const { return version_ == wire::Version::v5; }
+  // A warning about this connection, in the connection log's "peer - cid:N: …" form.
+  template <class... Args>
+  void warn(fmt::format_string<Args...> f, Args&&... args) const {
+    ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
+                   "{} - cid:{}: {}", conn_.remote_address(), conn_.id(),
+                   fmt::format(f, std::forward<Args>(args)...));
+  }
 
   net::Connection& conn_;
   ModuleContext& ctx_;

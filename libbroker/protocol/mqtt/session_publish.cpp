@@ -89,10 +89,10 @@ void MqttSession::keep_retained(const std::string& address, const core::Message*
   // The newest retained message of an address replaces the one before; an empty one ends it.
   DurableSlots slots(ctx_.core.post_office());
   const auto slot = std::string(kRetainPrefix) + address;
-  if (m != nullptr)
-    slots.put(slot, *m);
-  else
+  if (m == nullptr)
     slots.clear(slot);
+  else if (!slots.put(slot, *m))
+    warn("the retained message of {} cannot be kept: queue {} cannot be made", address, slot);
 }
 
 void MqttSession::on_pubrel(const wire::PubAck& a) {

@@ -78,9 +78,8 @@ std::uint8_t MqttSession::subscribe_one(const wire::Subscription& s,
   req.window_bytes = -1;  // ready() holds deliveries back instead
   core::ConsumerInfo info;
   if (auto refused = core_->create_consumer(req, *sub, info)) {
-    ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.mqtt",
-                   "{} - cid:{}: SUBSCRIBE to {} refused: {}", conn_.remote_address(), conn_.id(),
-                   s.filter, refused->detail.empty() ? refused->text : refused->detail);
+    warn("SUBSCRIBE to {} refused: {}", s.filter,
+         refused->detail.empty() ? refused->text : refused->detail);
     return v5() && refused->code == core::errc::unauthorized ? reason::not_authorized
                                                              : reason::unspecified_error;
   }

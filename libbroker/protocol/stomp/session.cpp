@@ -14,15 +14,6 @@ namespace artemis::protocol::stomp_session {
 namespace {
 constexpr std::size_t kKeptEncodeBytes = 64u << 10;  // encode buffer memory kept between frames
 
-std::vector<std::string> prefix_list(const config::TransportConfig& t, const char* name) {
-  std::vector<std::string> out;
-  auto it = t.params.find(name);
-  if (it == t.params.end()) return out;
-  for (auto& p : util::split(it->second, ','))
-    if (!util::trim(p).empty()) out.emplace_back(util::trim(p));
-  return out;
-}
-
 // How long the bytes of a frame over the limit are read and dropped before the connection
 // closes: the client is most likely still writing it, and closing at once would reset the
 // connection before it reads the ERROR that says why.
@@ -40,16 +31,13 @@ codec::Limits frame_limits(const config::TransportConfig& acceptor) {
 }  // namespace
 
 StompSession::StompSession(net::Connection& connection, ModuleContext& context)
-    : conn_(connection),
-      ctx_(context),
-      decoder_(frame_limits(connection.acceptor())),
-      max_frame_size_(frame_limits(connection.acceptor()).max_frame_size) {
+    : conn_(connection), ctx_(context), decoder_(frame_limits(connection.acceptor())) {
   last_read_ms_ = ctx_.scheduler.now_ms();
   core::SessionOptions options;
   options.connection_id = conn_.id();
   options.remote_address = conn_.remote_address();
-  options.anycast_prefixes = prefix_list(conn_.acceptor(), "anycastPrefix");
-  options.multicast_prefixes = prefix_list(conn_.acceptor(), "multicastPrefix");
+  options.anycast_prefixes = conn_.acceptor().param_list("anycastPrefix");
+  options.multicast_prefixes = conn_.acceptor().param_list("multicastPrefix");
   core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,
                                                 std::move(options));
 }
@@ -110,7 +98,7 @@ void StompSession::refuse_oversize_frame() {
   refuse(Refusal{"Frame too large",
                  fmt::format("a frame may hold at most {} bytes (parameter stompMaxFrameSize of "
                              "acceptor '{}')",
-                             max_frame_size_, conn_.acceptor().name),
+                             decoder_.limits().max_frame_size, conn_.acceptor().name),
                  false},
          nullptr);
   discarding_ = true;

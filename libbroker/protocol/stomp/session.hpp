@@ -138,7 +138,6 @@ class StompSession : public net::ProtocolSession {
   net::Connection& conn_;
   ModuleContext& ctx_;
   codec::Decoder decoder_;
-  std::size_t max_frame_size_;  // stompMaxFrameSize
   // A frame over the limit was refused: what follows is read and dropped until the close.
   bool discarding_ = false;
   util::Scheduler::TimerId discard_timer_ = 0;

@@ -26,12 +26,6 @@ std::optional<codec::Version> negotiate(const std::string* accept) {
   return best;
 }
 
-std::int64_t param_int(const config::TransportConfig& t, const char* name, std::int64_t fallback) {
-  auto it = t.params.find(name);
-  if (it == t.params.end()) return fallback;
-  return util::parse_int(it->second).value_or(fallback);
-}
-
 }  // namespace
 
 Outcome StompSession::on_connect(codec::Frame& f) {
@@ -94,14 +88,14 @@ Outcome StompSession::on_connect(codec::Frame& f) {
   }();
   if (cx > 0) {
     ttl = static_cast<std::int64_t>(std::llround(static_cast<double>(cx) * modifier));
-    const auto min_ttl = param_int(acceptor, "connectionTtlMin", 1000);
-    const auto max_ttl = param_int(acceptor, "connectionTtlMax", -1);
+    const auto min_ttl = acceptor.param_int("connectionTtlMin", 1000);
+    const auto max_ttl = acceptor.param_int("connectionTtlMax", -1);
     ttl = std::max(ttl, min_ttl);
     if (max_ttl > 0) ttl = std::min(ttl, max_ttl);
     expect_ms = static_cast<std::int64_t>(static_cast<double>(ttl) / modifier);
   } else {
     const auto override_ms = ctx_.core.config().connection_ttl_override_ms;
-    ttl = override_ms > 0 ? override_ms : param_int(acceptor, "connectionTtl", 60000);
+    ttl = override_ms > 0 ? override_ms : acceptor.param_int("connectionTtl", 60000);
   }
 
   codec::Frame ok;
