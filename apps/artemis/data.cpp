@@ -1,7 +1,8 @@
 // `artemis data print` (cli.md §5.6): both journals, human-readable, with per-queue message
-// counts. Directories come from the instance's etc/broker.xml unless --bindings / --journal
-// are given. Refuses while <instance>/lock/cli.lock is held (a broker runs) unless --f.
-// The other `data` tools (exp, imp, recover, compact, decode, encode) are not provided.
+// counts, then the paging stores (their pages, and per queue the paged messages to consume).
+// Directories come from the instance's etc/broker.xml unless --bindings / --journal are given.
+// Refuses while <instance>/lock/cli.lock is held (a broker runs) unless --f. The other `data` tools
+// (exp, imp, recover, compact, decode, encode) are not provided.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "config/loader.hpp"
 #include "journal/journal.hpp"
 #include "store/journal_printer.hpp"
+#include "store/page_printer.hpp"
 #include "util/log.hpp"
 
 namespace artemis::cli {
@@ -28,6 +30,8 @@ struct DataPrintOptions {
   bool skip_journal = false;
   bool safe = false;
   bool reclaimed = false;
+  bool skip_pages = false;
+  bool pages = false;
   int max_pages = -1;
 };
 
@@ -64,7 +68,7 @@ std::error_code load_journal(journal::Options options, journal::LoadResult& out,
 }
 
 int print(const Context& ctx, const DataPrintOptions& o) {
-  fs::path bindings_dir = o.bindings, journal_dir = o.journal;
+  fs::path bindings_dir = o.bindings, journal_dir = o.journal, paging_dir = o.paging;
   std::int64_t file_size = 10 * 1024 * 1024;
   if (!ctx.instance) {
     std::cerr << "Warning: You are running a data tool outside of any broker instance. Pass "
@@ -86,6 +90,7 @@ int print(const Context& ctx, const DataPrintOptions& o) {
     }
     if (bindings_dir.empty()) bindings_dir = loaded.config.bindings_directory;
     if (journal_dir.empty()) journal_dir = loaded.config.journal_directory;
+    if (paging_dir.empty()) paging_dir = loaded.config.paging_directory;
     file_size = loaded.config.journal.file_size;
   }
   for (const auto& [dir, skip] : {std::pair{bindings_dir, o.skip_bindings}, std::pair{journal_dir, o.skip_journal}}) {
@@ -122,6 +127,9 @@ int print(const Context& ctx, const DataPrintOptions& o) {
   }
   store::print_journals(o.skip_bindings ? nullptr : &bindings,
                         o.skip_journal ? nullptr : &messages, std::cout);
+  if (!o.skip_pages && !paging_dir.empty())
+    store::print_paging(paging_dir, o.skip_bindings ? nullptr : &bindings,
+                        o.skip_journal ? nullptr : &messages, {o.pages, o.max_pages}, std::cout);
   return 0;
 }
 
@@ -134,14 +142,16 @@ void register_data(CLI::App& app, Context& ctx) {
   auto* p = data->add_subcommand("print", "print the bindings and message journals");
   p->add_option("--bindings", opts->bindings, "the bindings directory (default: from broker.xml)");
   p->add_option("--journal", opts->journal, "the journal directory (default: from broker.xml)");
-  p->add_option("--paging", opts->paging, "the paging directory (paging is not printed)");
+  p->add_option("--paging", opts->paging, "the paging directory (default: from broker.xml)");
   p->add_option("--large-messages", opts->large_messages, "the large-messages directory");
   p->add_flag("--f", opts->force, "print even while a broker holds the instance lock");
   p->add_flag("--skip-bindings", opts->skip_bindings, "do not print the bindings journal");
   p->add_flag("--skip-journal", opts->skip_journal, "do not print the message journal");
   p->add_flag("--safe", opts->safe, "accepted for compatibility (message bodies are never printed)");
   p->add_flag("--reclaimed", opts->reclaimed, "accepted for compatibility");
-  p->add_option("--max-pages", opts->max_pages, "accepted for compatibility");
+  p->add_option("--max-pages", opts->max_pages, "page files listed per address with --pages");
+  p->add_flag("--pages", opts->pages, "list every record of every page file");
+  p->add_flag("--skip-pages", opts->skip_pages, "do not print the paging stores");
   p->callback([&ctx, opts] { ctx.exit_code = print(ctx, *opts); });
 }
 

@@ -66,6 +66,7 @@ struct MessageRef {
   std::int64_t not_before = 0;       // scheduled delivery / redelivery delay (epoch ms)
   // Never offered again to the consumers that refused it ("undeliverable here").
   RefusedBy refused_by;
+  PagePosition page;  // set when it came from a page file: its ack goes to the page cursor
 };
 
 // Implemented by the protocol side of a session.

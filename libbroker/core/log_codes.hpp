@@ -31,6 +31,10 @@ inline constexpr util::LogCode address_unblocked{
 inline constexpr util::LogCode address_full_dropping{
     222039, util::Level::warn, server_logger,
     "Messages sent to address '{}' are being dropped; {}"};
+inline constexpr util::LogCode paging_started{222038, util::Level::warn, server_logger,
+                                              "Starting paging on address '{}'; {}"};
+inline constexpr util::LogCode paging_stopped{224108, util::Level::info, server_logger,
+                                              "Stopped paging on address '{}'; {}"};
 // Artemis takes half of the JVM's maximum heap; without a JVM it is a share of the memory.
 inline constexpr util::LogCode global_max_size_default{
     221057, util::Level::info, server_logger,
@@ -50,6 +54,7 @@ inline constexpr util::LogCode auto_remove_address{224113, util::Level::info, se
 inline constexpr std::array all{
     &deploy_queue,      &deploy_address,        &duplicate_message,     &no_dead_letter_address,
     &no_expiry_address, &address_full_blocking, &address_unblocked,     &disk_full_blocking,
-    &auto_remove_queue, &auto_remove_address,   &address_full_dropping, &global_max_size_default};
+    &auto_remove_queue, &auto_remove_address,   &address_full_dropping, &global_max_size_default,
+    &paging_started,    &paging_stopped};
 
 }  // namespace artemis::core::log_codes

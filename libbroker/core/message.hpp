@@ -59,6 +59,14 @@ struct Message {
 
 using MessagePtr = std::shared_ptr<Message>;
 
+// Where a message read back from a page file sits: page number (from 1) and index in the file.
+// A reference with page 0 was routed to its queue in memory.
+struct PagePosition {
+  std::uint32_t page = 0;
+  std::uint32_t index = 0;
+  bool paged() const { return page != 0; }
+};
+
 std::optional<RoutingType> to_core(std::optional<store::RoutingType> rt);
 store::RoutingType to_store(RoutingType rt);
 

@@ -135,8 +135,10 @@ std::error_code PostOffice::delete_queue(const std::string& name) {
     std::erase(a->queues, name);
     a->binding_removed_ms = scheduler_.now_ms();
   }
-  queues_by_id_.erase(q.id());
+  const auto id = q.id();
+  queues_by_id_.erase(id);
   queues_.erase(it);
+  for (auto& [address, ps] : paging_) ps->queue_deleted(id);
   return {};
 }
 
@@ -234,6 +236,7 @@ void PostOffice::load(store::LoadedState& state) {
       q->add(std::move(ref));
     }
   }
+  load_paging(state);
   for (const auto& d : state.duplicate_ids) {
     auto& cache = duplicates_.try_emplace(d.address, settings_for(d.address).id_cache_size)
                       .first->second;
@@ -315,6 +318,11 @@ void PostOffice::stop() {
 
 void PostOffice::removed(Queue& queue, const MessageRef& ref) {
   Message& m = *ref.message;
+  if (ref.page.paged()) {
+    // Read back from a page: neither held in memory's account nor in the journal.
+    if (PagingStore* ps = find_paging(m.record.address)) ps->acked(queue.id(), ref);
+    return;
+  }
   release(m);
   if (m.durable() && queue.durable() && !queue.definition().temporary && m.durable_refs > 0) {
     --m.durable_refs;
@@ -324,6 +332,8 @@ void PostOffice::removed(Queue& queue, const MessageRef& ref) {
 
 void PostOffice::delivery_count_changed(Queue& queue, const MessageRef& ref) {
   const Message& m = *ref.message;
+  // A paged message's delivery count is not kept across a restart (as in Artemis).
+  if (ref.page.paged()) return;
   if (m.durable() && queue.durable() && !queue.definition().temporary)
     storage_.update_delivery_count(m.id(), queue.id(), ref.delivery_count);
 }

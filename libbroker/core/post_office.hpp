@@ -31,7 +31,9 @@
 #include "core/auto_delete.hpp"
 #include "core/destination.hpp"
 #include "core/duplicate_cache.hpp"
+#include "core/paging_store.hpp"
 #include "core/queue.hpp"
+#include "store/page_writer.hpp"
 #include "store/storage_manager.hpp"
 #include "util/log.hpp"
 #include "util/scheduler.hpp"
@@ -75,9 +77,13 @@ struct RoutedMessage {
   std::size_t durable_count = 0;
   std::span<const std::uint64_t> durable_ids() const { return {queue_ids.data(), durable_count}; }
   bool settled = false;  // published or discarded
+  // Written to this paging store's current page instead of the journal: publishing makes it
+  // readable by the queues' cursors.
+  PagingStore* paged = nullptr;
+  PagePosition page;
 };
 
-class PostOffice : public QueueHost {
+class PostOffice : public QueueHost, public PagingHost {
  public:
   PostOffice(const config::BrokerConfig& config, store::StorageManager& storage,
              util::Scheduler& scheduler, const util::Logger& log);
@@ -141,15 +147,16 @@ class PostOffice : public QueueHost {
   // address is full at its max-size-bytes / max-size-messages or when the broker is at
   // global-max-size / global-max-messages; its address-full-policy then applies:
   //   BLOCK: blocked() is true and producers wait; `when_unblocked` runs once it is not.
-  //   PAGE:  the same as BLOCK for now, since nothing pages yet: producers wait rather than
-  //          memory growing until the kernel stops the broker.
+  //   PAGE:  the address pages (paging_store.hpp): new messages go to page files until every
+  //          page has been read back; producers wait only while more than a page waits to be
+  //          written. Without persistence there is nowhere to page to: as BLOCK.
   //   FAIL:  admit() says fail; DROP: admit() says drop (logged once per episode, counted).
   bool blocked(const std::string& address);
   void when_unblocked(const std::string& address, std::function<void()> fn);
   enum class Admission { accept, fail, drop };
   Admission admit(const std::string& address);
   // "size=… bytes (… messages); maxSize=…; globalSize=…; globalMaxSize=…;" as Artemis words it.
-  std::string limits_text(const std::string& address);
+  std::string limits_text(const std::string& address) override;
   // The global-max-size the broker resolved (config -1: a share of the memory); -1: none.
   void set_global_max_size(std::int64_t bytes) { global_max_size_ = bytes; }
   std::int64_t global_size_bytes() const { return global_use_.bytes; }
@@ -160,13 +167,20 @@ class PostOffice : public QueueHost {
   void set_disk_full(bool full);
   bool disk_full() const { return disk_full_; }
 
-  // QueueHost
+  // The paging store of an address; nullptr when it never paged.
+  const PagingStore* paging_store(const std::string& address) const;
+
+  // QueueHost and PagingHost
   util::Scheduler& scheduler() override { return scheduler_; }
   const ResolvedAddressSettings& settings_for(const std::string& address) override;
   void removed(Queue& queue, const MessageRef& ref) override;
   void delivery_count_changed(Queue& queue, const MessageRef& ref) override;
   void dead_letter(Queue& queue, const MessageRef& ref) override;
   void expire(Queue& queue, const MessageRef& ref) override;
+  // PagingHost
+  Queue* paged_queue(std::uint64_t id) override;
+  void paging_drained(const std::string& address) override;
+  bool address_full(const std::string& address) override;
 
  private:
   // Fills out.queue_ids and out.durable_count.
@@ -189,6 +203,14 @@ class PostOffice : public QueueHost {
   void release_limited();
   void reap();
   Queue* restore_queue(const store::QueueRecord& r);
+  // Paging (post_office_paging.cpp).
+  void load_paging(store::LoadedState& state);
+  // The store a message routed to the address goes to: the address pages, or starts to now.
+  PagingStore* paging_for_send(const std::string& address);
+  PagingStore* create_paging_store(const std::string& address);
+  PagingStore* find_paging(const std::string& address);
+  bool paging_enabled() const { return page_writer_ != nullptr; }
+  void run_unblock_waiters(const std::string& address);
 
   const config::BrokerConfig& config_;
   store::StorageManager& storage_;
@@ -219,6 +241,9 @@ class PostOffice : public QueueHost {
   // until they are not full any more.
   std::map<std::string, config::AddressFullPolicy, std::less<>> full_episodes_;
   std::set<std::string, std::less<>> disk_full_logged_;  // AMQ222212 once per address and episode
+  // Declared before the stores so it outlives them: its destructor writes what they queued.
+  std::unique_ptr<store::PageWriter> page_writer_;
+  std::map<std::string, std::unique_ptr<PagingStore>, std::less<>> paging_;
 };
 
 }  // namespace artemis::core

@@ -58,6 +58,11 @@ bool PostOffice::blocked(const std::string& address) {
   }
   const auto& s = settings_for(address);
   const auto policy = s.address_full_policy;
+  if (policy == AddressFullPolicy::page && paging_enabled()) {
+    // Paging takes what memory cannot; producers wait only for the page writes.
+    const PagingStore* ps = find_paging(address);
+    return ps != nullptr && ps->backlogged();
+  }
   if (policy != AddressFullPolicy::block && policy != AddressFullPolicy::page) return false;
   if (!over_limit(address, s)) return false;
   if (full_episodes_.try_emplace(address, policy).second)

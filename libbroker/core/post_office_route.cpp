@@ -141,6 +141,13 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
     stored({});
     return RouteStatus::no_route;
   }
+  if (PagingStore* ps = paging_for_send(d.address)) {
+    // To the current page (durable or not), with every queue it was routed to.
+    remember_duplicate(*m, dup_id, 0);
+    out.paged = ps;
+    out.page = ps->page(m, out.queue_ids, std::move(stored));
+    return RouteStatus::routed;
+  }
   m->durable_refs = static_cast<int>(out.durable_count);
   if (out.durable_count == 0) {
     remember_duplicate(*m, dup_id, 0);
@@ -157,6 +164,10 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
 void PostOffice::publish(RoutedMessage& r) {
   if (r.settled) return;
   r.settled = true;
+  if (r.paged != nullptr) {
+    r.paged->visible(r.page);
+    return;
+  }
   const MessagePtr& m = r.message;
   for (std::size_t i = 0; i < r.queue_ids.size(); ++i) {
     const auto id = r.queue_ids[i];
@@ -176,6 +187,7 @@ void PostOffice::publish(RoutedMessage& r) {
 void PostOffice::discard(RoutedMessage& r) {
   if (r.settled) return;
   r.settled = true;
+  if (r.paged != nullptr) r.paged->failed(r.page);
   if (r.message) forget_duplicate(*r.message);
 }
 

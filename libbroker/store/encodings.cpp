@@ -26,6 +26,10 @@ std::string_view record::name(std::uint8_t type) {
     case ack_ref: return "ACK_REF";
     case delivery_count: return "DELIVERY_COUNT";
     case duplicate_id: return "DUPLICATE_ID";
+    case page_cursor_ack:
+      return "ACKNOWLEDGE_CURSOR";
+    case page_cursor_complete:
+      return "PAGE_CURSOR_COMPLETE";
     default: return "UNKNOWN";
   }
 }

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "store/cursor_records.hpp"
 #include "store/encodings.hpp"
 #include "store/record_types.hpp"
 
@@ -50,6 +51,20 @@ bool print_record(const journal::RecordInfo& r, std::ostream& out) {
       break;
     case record::duplicate_id:
       if (auto d = decode_duplicate_id(r.id, body(r))) out << *d; else ok = false;
+      break;
+    case record::page_cursor_ack:
+      if (auto c = decode_cursor_ack(r.id, body(r)))
+        out << "pageStore=" << std::hex << c->store_id << std::dec << ", queueID=" << c->queue_id
+            << ", page=" << c->page << ", messageNr=" << c->index;
+      else
+        ok = false;
+      break;
+    case record::page_cursor_complete:
+      if (auto c = decode_page_complete(r.id, body(r)))
+        out << "pageStore=" << std::hex << c->store_id << std::dec << ", queueID=" << c->queue_id
+            << ", page=" << c->page;
+      else
+        ok = false;
       break;
     default: ok = false;
   }

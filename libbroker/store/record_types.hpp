@@ -13,6 +13,8 @@
 //   ack_ref           update of the message record      RefRecord (acknowledged on queue X)
 //   delivery_count    update of the message record      DeliveryCountRecord
 //   duplicate_id      add, id = its own id              DuplicateIdRecord
+//   page_cursor_ack   add, id = its own id              PageCursorRecord (cursor_records.hpp)
+//   page_cursor_complete add, id = its own id           PageCursorRecord
 // A message record is deleted once every ref it had is acknowledged.
 #include <cstdint>
 #include <string_view>
@@ -30,6 +32,8 @@ inline constexpr std::uint8_t add_ref = 21;
 inline constexpr std::uint8_t ack_ref = 22;
 inline constexpr std::uint8_t delivery_count = 23;
 inline constexpr std::uint8_t duplicate_id = 24;
+inline constexpr std::uint8_t page_cursor_ack = 25;
+inline constexpr std::uint8_t page_cursor_complete = 26;
 
 // Layout version written as the first byte of every record body (encodings.hpp). Only the
 // message record has a v2 (typed properties, every body kind) and a v3 (the properties as

@@ -123,6 +123,16 @@ void StorageManager::load_messages(const journal::LoadResult& r, LoadedState& ou
     } else if (rec.user_type == record::duplicate_id) {
       if (auto d = decode_duplicate_id(rec.id, body)) out.duplicate_ids.push_back(std::move(*d));
       else bad(rec);
+    } else if (rec.user_type == record::page_cursor_ack) {
+      if (auto c = decode_cursor_ack(rec.id, body))
+        out.cursor_acks.push_back(*c);
+      else
+        bad(rec);
+    } else if (rec.user_type == record::page_cursor_complete) {
+      if (auto c = decode_page_complete(rec.id, body))
+        out.page_completes.push_back(*c);
+      else
+        bad(rec);
     } else {
       bad(rec);
     }
@@ -303,6 +313,33 @@ void StorageManager::update_delivery_count(std::uint64_t message_id, std::uint64
   messages_->append_update(message_id, record::delivery_count,
                            span_of(encode_delivery_count(queue_id, count)), journal::Sync::no,
                            ignore);
+}
+
+std::uint64_t StorageManager::add_cursor_ack(std::uint64_t store_id, std::uint64_t queue_id,
+                                             std::uint32_t page, std::uint32_t index) {
+  const std::uint64_t id = next_id();
+  if (persistent())
+    messages_->append_add(id, record::page_cursor_ack,
+                          span_of(encode_cursor_ack(store_id, queue_id, page, index)),
+                          journal::Sync::no, ignore);
+  return id;
+}
+
+std::uint64_t StorageManager::complete_page(std::uint64_t store_id, std::uint64_t queue_id,
+                                            std::uint32_t page,
+                                            std::span<const std::uint64_t> ack_records) {
+  const std::uint64_t id = next_id();
+  if (!persistent()) return id;
+  const std::uint64_t tx = next_id();
+  messages_->append_add_tx(tx, id, record::page_cursor_complete,
+                           span_of(encode_page_complete(store_id, queue_id, page)));
+  for (auto ack : ack_records) messages_->append_delete_tx(tx, ack);
+  messages_->append_commit(tx, journal::Sync::no, ignore);
+  return id;
+}
+
+void StorageManager::delete_cursor_record(std::uint64_t id) {
+  if (persistent()) messages_->append_delete(id, journal::Sync::no, ignore);
 }
 
 std::uint64_t StorageManager::add_duplicate_id(const std::string& address,

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "journal/journal.hpp"
+#include "store/cursor_records.hpp"
 #include "store/encodings.hpp"
 #include "util/log.hpp"
 
@@ -40,6 +41,8 @@ struct LoadedState {
   std::vector<QueueRecord> queues;
   std::vector<LoadedMessage> messages;
   std::vector<DuplicateIdRecord> duplicate_ids;  // in id (= arrival) order
+  std::vector<PageCursorRecord> cursor_acks;     // paged messages acknowledged
+  std::vector<PageCursorRecord> page_completes;  // pages a queue is done with
   std::size_t bad_records = 0;                   // bodies that did not decode (logged)
 };
 
@@ -95,6 +98,18 @@ class StorageManager {
   // Returns the record id to delete it with when the id leaves the cache.
   std::uint64_t add_duplicate_id(const std::string& address, std::string_view duplicate_id);
   void delete_duplicate_id(std::uint64_t record_id);
+
+  // Page cursors (reference §5.5; page files themselves are core/paging's). A paged message
+  // acknowledged on a queue; returns the record's id. No sync of its own, as acks.
+  std::uint64_t add_cursor_ack(std::uint64_t store_id, std::uint64_t queue_id, std::uint32_t page,
+                               std::uint32_t index);
+  // The queue is done with the page: one record replaces its acks, in one transaction.
+  std::uint64_t complete_page(std::uint64_t store_id, std::uint64_t queue_id, std::uint32_t page,
+                              std::span<const std::uint64_t> ack_records);
+  // A cursor record that is no longer needed (its page or queue is gone).
+  void delete_cursor_record(std::uint64_t id);
+  // A page file failed to write or sync: the same critical error as a journal's.
+  void report_io_failure(std::error_code ec) { report_critical(ec); }
 
   // Runs done once everything appended before is durable.
   void flush(journal::Completion done);

@@ -1,7 +1,7 @@
 """Memory limits and address-full-policy against real `artemis run` processes, with Debian's
 python3-stomp: DROP takes what does not fit and keeps nothing of it (AMQ222039), FAIL answers
 the send with an ERROR naming the address and its limits (AMQ229102), and a broker at its
-global-max-size holds producers back (AMQ222183) until consumers make room (AMQ221046).
+global-max-size holds BLOCK producers back (AMQ222183) until consumers make room (AMQ221046).
 Without a configured global-max-size the broker takes half of its memory, says so (AMQ221057)
 and `config print` shows the size it took."""
 
@@ -79,21 +79,25 @@ class GlobalMaxSizeTest(unittest.TestCase):
     def test_producers_wait_at_global_max_size_until_consumers_make_room(self):
         count, body = 200, "x" * 1024
         with Instance(extra_create_args=("--global-max-size", "64K")) as broker:
+            add_address_settings(broker, """
+         <address-setting match="limits.block">
+            <address-full-policy>BLOCK</address-full-policy>
+         </address-setting>""")
             broker.start()
             with StompClient(broker.stomp_port) as producer:
                 for i in range(count):
-                    producer.send("limits.page", body, receipt=f"r{i}", **ANYCAST)
+                    producer.send("limits.block", body, receipt=f"r{i}", **ANYCAST)
                 wait_for(lambda: "AMQ222183" in broker.log_text(), 15,
                          what="AMQ222183 blocking in the log")
-                self.assertIn("AMQ222183: Blocking message production on address 'limits.page'; "
+                self.assertIn("AMQ222183: Blocking message production on address 'limits.block'; "
                               "size=", broker.log_text())
                 self.assertIn("globalMaxSize=65536 bytes", broker.log_text())
                 self.assertNotIn(f"r{count - 1}", producer.listener.receipts)
                 with StompClient(broker.stomp_port) as consumer:
-                    consumer.subscribe("limits.page", "s1", **SUB_ANYCAST)
+                    consumer.subscribe("limits.block", "s1", **SUB_ANYCAST)
                     consumer.listener.wait_messages(count, timeout=60)
                 producer.listener.wait_receipt(f"r{count - 1}", timeout=60)
-            self.assertIn("AMQ221046: Unblocking message production on address 'limits.page'",
+            self.assertIn("AMQ221046: Unblocking message production on address 'limits.block'",
                           broker.log_text())
 
     def test_global_max_size_defaults_to_half_the_memory(self):

@@ -23,7 +23,7 @@ config::AddressSetting limited(std::string match, config::AddressFullPolicy poli
 }
 
 // "dropping" drops and "failing" refuses past two messages; every other address pages (the
-// default policy), which holds producers back like BLOCK.
+// default policy; paging_test.cpp).
 void limits_settings(config::BrokerConfig& c) {
   c.address_settings = {limited("dropping", config::AddressFullPolicy::drop),
                         limited("failing", config::AddressFullPolicy::fail)};
@@ -77,8 +77,14 @@ TEST_CASE("limits: FAIL names the address and its limits") {
   CHECK(f.queue("failing").message_count() == 2);
 }
 
-TEST_CASE("limits: global-max-messages holds back producers of every paging address") {
-  SessionFixture f([](config::BrokerConfig& c) { c.global_max_messages = 3; });
+TEST_CASE("limits: global-max-messages holds back producers of every BLOCK address") {
+  SessionFixture f([](config::BrokerConfig& c) {
+    c.global_max_messages = 3;
+    config::AddressSetting block;
+    block.match = "#";
+    block.address_full_policy = config::AddressFullPolicy::block;
+    c.address_settings = {block};
+  });
   f.anycast_queue("other");
   auto s = f.session();
   RecordingHandler h;

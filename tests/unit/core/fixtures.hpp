@@ -1,6 +1,9 @@
 #pragma once
 // Core test fixtures: a recording consumer handler, and a PostOffice over in-memory journals
 // that can be "restarted" from the same disks, driven by the shared hand-driven scheduler.
+#include <stdlib.h>
+
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -40,8 +43,19 @@ struct CoreFixture {
   MemoryJournal* messages_journal = nullptr;
   std::unique_ptr<core::PostOffice> po;
 
+  // Page files of paging addresses go here; removed with the fixture.
+  std::filesystem::path paging_root;
+
   CoreFixture() {
     config.message_expiry_scan_period_ms = 1000;
+    char tmpl[] = "/tmp/artemis-unit-paging-XXXXXX";
+    paging_root = ::mkdtemp(tmpl);
+    config.paging_directory = paging_root;
+  }
+  ~CoreFixture() {
+    po.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(paging_root, ec);
   }
 
   void start() {

@@ -1,0 +1,187 @@
+// PagingStore: the cursors (reference §5.5-5.7): depaging into each queue's window, acks,
+// page completion, deleting pages, leaving page mode.
+#include <filesystem>
+
+#include "core/address_settings.hpp"
+#include "core/log_codes.hpp"
+#include "core/paging_store.hpp"
+
+namespace artemis::core {
+
+void PagingStore::request_depage() {
+  if (depage_requested_) return;
+  depage_requested_ = true;
+  // Posted: acks arrive from inside a queue's dispatch, and a read adds to that queue.
+  deps_.host.scheduler().post([this, alive = alive_] {
+    if (!*alive) return;
+    depage_requested_ = false;
+    depage();
+  });
+}
+
+void PagingStore::depage() {
+  if (depaging_) return;
+  depaging_ = true;
+  for (auto& [q, c] : cursors_) depage(q, c);
+  depaging_ = false;
+  maybe_leave();
+}
+
+bool PagingStore::room(const Cursor& c, const ResolvedAddressSettings& s) const {
+  const auto max_messages = s.max_read_page_messages;
+  const auto max_bytes = s.max_read_page_bytes;
+  // Neither limit set: Artemis's older rule of a thousand references.
+  if (max_messages <= 0 && max_bytes <= 0) return c.messages < 1000;
+  if (max_messages > 0 && c.messages >= max_messages) return false;
+  return max_bytes <= 0 || c.bytes < max_bytes;
+}
+
+void PagingStore::depage(std::uint64_t q, Cursor& c) {
+  Queue* queue = deps_.host.paged_queue(q);
+  if (queue == nullptr) return;
+  const auto& s = deps_.host.settings_for(address_);
+  while (room(c, s)) {
+    auto it = pages_.lower_bound(c.page);
+    if (it == pages_.end()) {
+      c.data.reset();
+      return;
+    }
+    if (it->first != c.page) {
+      c.page = it->first;
+      c.index = 0;
+      c.data.reset();
+    }
+    Page& p = it->second;
+    const bool completed = c.completed.count(p.number) > 0;
+    const bool wanted = !completed && p.queues.count(q) > 0;
+    if (wanted && c.index < p.records) {
+      if (!c.data) c.data = data_of(p);
+      const Entry& e = c.data->entries[c.index];
+      if (e.state == EntryState::pending) return;  // not on disk yet: nothing after it either
+      const std::uint32_t index = c.index++;
+      if (e.state == EntryState::failed || !e.for_queue(q)) continue;
+      auto op = c.open.find(p.number);
+      if (op != c.open.end() && op->second.acked.count(index)) continue;
+      ++c.open[p.number].in_memory;
+      ++c.messages;
+      c.bytes += static_cast<std::int64_t>(e.message->memory_size());
+      MessageRef ref{e.message, 0, e.message->record.scheduled, {}, PagePosition{p.number, index}};
+      queue->add(std::move(ref));
+      continue;
+    }
+    if (p.number == current_) {
+      if (!wanted) c.index = p.records;
+      return;  // the end of what is written so far
+    }
+    const auto number = p.number;
+    c.page = number + 1;
+    c.index = 0;
+    c.data.reset();
+    if (!completed) passed(q, c, number);  // may delete the page
+  }
+}
+
+void PagingStore::passed(std::uint64_t q, Cursor& c, std::uint32_t page) {
+  auto it = pages_.find(page);
+  if (it == pages_.end() || !it->second.queues.count(q)) return;
+  auto& cp = c.open[page];
+  cp.passed = true;
+  if (cp.in_memory == 0) complete(q, c, page);
+}
+
+void PagingStore::complete(std::uint64_t q, Cursor& c, std::uint32_t page) {
+  auto it = c.open.find(page);
+  std::vector<std::uint64_t> acks;
+  if (it != c.open.end()) {
+    acks = std::move(it->second.ack_records);
+    c.open.erase(it);
+  }
+  c.completed[page] = deps_.storage.complete_page(id_, q, page, acks);
+  maybe_delete(page);
+}
+
+void PagingStore::acked(std::uint64_t q, const MessageRef& ref) {
+  auto it = cursors_.find(q);
+  if (it == cursors_.end()) return;
+  Cursor& c = it->second;
+  --c.messages;
+  c.bytes -= static_cast<std::int64_t>(ref.message->memory_size());
+  const auto page = ref.page.page;
+  auto op = c.open.find(page);
+  if (op != c.open.end()) {
+    auto& cp = op->second;
+    if (ref.message->durable())
+      cp.ack_records.push_back(deps_.storage.add_cursor_ack(id_, q, page, ref.page.index));
+    if (cp.in_memory > 0) --cp.in_memory;
+    if (cp.in_memory == 0 && cp.passed) complete(q, c, page);
+  }
+  request_depage();
+}
+
+void PagingStore::maybe_delete(std::uint32_t page) {
+  auto it = pages_.find(page);
+  if (it == pages_.end() || page == current_ || it->second.pending > 0) return;
+  for (const auto q : it->second.queues) {
+    if (deps_.host.paged_queue(q) == nullptr) continue;
+    auto c = cursors_.find(q);
+    if (c == cursors_.end() || !c->second.completed.count(page)) return;
+  }
+  // The file first, then the records that say it was consumed: a crash between the two leaves
+  // records of a page that is gone (deleted at the next start), never a page without them.
+  std::error_code ec;
+  std::filesystem::remove(folder_ / store::page_file_name(page), ec);
+  if (ec)
+    deps_.log.plain(util::Level::warn, log_codes::server_logger,
+                    "could not delete page file {}: {}",
+                    (folder_ / store::page_file_name(page)).string(), ec.message());
+  pages_.erase(it);
+  for (auto& [q, c] : cursors_) {
+    if (auto done = c.completed.find(page); done != c.completed.end()) {
+      deps_.storage.delete_cursor_record(done->second);
+      c.completed.erase(done);
+    }
+    if (auto op = c.open.find(page); op != c.open.end()) {
+      for (const auto id : op->second.ack_records) deps_.storage.delete_cursor_record(id);
+      c.open.erase(op);
+    }
+  }
+  maybe_leave();
+}
+
+bool PagingStore::has_unread(std::uint64_t q, const Cursor& c) const {
+  for (auto it = pages_.lower_bound(c.page); it != pages_.end(); ++it) {
+    const Page& p = it->second;
+    if (!p.queues.count(q) || c.completed.count(p.number)) continue;
+    if ((p.number == c.page ? c.index : 0) < p.records) return true;
+  }
+  return false;
+}
+
+void PagingStore::maybe_leave() {
+  if (!paging_ || pending_bytes_ > 0 || depaging_) return;
+  for (const auto& [n, p] : pages_)
+    if (p.pending > 0) return;
+  for (const auto& [q, c] : cursors_)
+    if (deps_.host.paged_queue(q) != nullptr && has_unread(q, c)) return;
+  if (deps_.host.address_full(address_)) return;
+  paging_ = false;
+  deps_.log.log(log_codes::paging_stopped, address_, deps_.host.limits_text(address_));
+  const auto last = current_;
+  close_current();
+  if (last != 0) maybe_delete(last);
+}
+
+void PagingStore::queue_deleted(std::uint64_t q) {
+  auto it = cursors_.find(q);
+  if (it == cursors_.end()) return;
+  for (const auto& [page, cp] : it->second.open)
+    for (const auto id : cp.ack_records) deps_.storage.delete_cursor_record(id);
+  for (const auto& [page, id] : it->second.completed) deps_.storage.delete_cursor_record(id);
+  cursors_.erase(it);
+  std::vector<std::uint32_t> numbers;
+  for (const auto& [n, p] : pages_) numbers.push_back(n);
+  for (const auto n : numbers) maybe_delete(n);
+  maybe_leave();
+}
+
+}  // namespace artemis::core

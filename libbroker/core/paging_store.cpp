@@ -1,0 +1,267 @@
+// PagingStore: page files, writing and start-up. Cursors and depaging: paging_cursor.cpp.
+#include "core/paging_store.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "core/address_settings.hpp"
+#include "core/log_codes.hpp"
+
+namespace artemis::core {
+
+namespace fs = std::filesystem;
+
+bool PagingStore::Entry::for_queue(std::uint64_t id) const {
+  return std::find(queue_ids.begin(), queue_ids.end(), id) != queue_ids.end();
+}
+
+PagingStore::PagingStore(std::string address, std::uint64_t id, fs::path folder, Deps deps)
+    : address_(std::move(address)), id_(id), folder_(std::move(folder)), deps_(deps) {}
+
+PagingStore::~PagingStore() {
+  *alive_ = false;
+}
+
+PagingCounters PagingStore::counters() const {
+  PagingCounters c;
+  c.pages = pages_.size();
+  for (const auto& [n, p] : pages_) {
+    c.page_bytes += p.bytes;
+    c.paged_messages += p.records;
+  }
+  return c;
+}
+
+std::error_code PagingStore::create() {
+  std::error_code ec;
+  fs::create_directories(folder_, ec);
+  if (ec) return ec;
+  const auto tmp = folder_ / "address.txt.tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << address_ << '\n';
+    out.flush();
+    if (!out) return std::make_error_code(std::errc::io_error);
+  }
+  fs::rename(tmp, folder_ / "address.txt", ec);
+  return ec;
+}
+
+std::error_code PagingStore::load() {
+  std::error_code ec;
+  std::vector<std::uint32_t> numbers;
+  for (const auto& e : fs::directory_iterator(folder_, ec))
+    if (const auto n = store::page_number_of(e.path().filename().string())) numbers.push_back(*n);
+  if (ec) return ec;
+  std::sort(numbers.begin(), numbers.end());
+  std::vector<std::uint8_t> bytes;
+  for (const auto n : numbers) {
+    const auto path = folder_ / store::page_file_name(n);
+    if (auto rc = store::read_file(path, bytes)) {
+      deps_.log.plain(util::Level::warn, log_codes::server_logger,
+                      "could not read page file {}: {}; its messages are skipped", path.string(),
+                      rc.message());
+      continue;
+    }
+    Page p;
+    p.number = n;
+    p.previous_run = true;
+    const auto scan = store::scan_page(bytes, [&](const store::PagedHeader& h, auto) {
+      for (std::size_t i = 0; i < h.queue_count(); ++i) p.queues.insert(h.queue_id(i));
+      return true;
+    });
+    p.records = static_cast<std::uint32_t>(scan.records);
+    p.bytes = scan.valid_bytes;
+    if (scan.suspect)
+      deps_.log.plain(util::Level::warn, log_codes::server_logger,
+                      "page file {}: {} bytes after its last whole record ignored", path.string(),
+                      bytes.size() - scan.valid_bytes);
+    pages_.emplace(n, std::move(p));
+    next_page_ = std::max(next_page_, n + 1);
+  }
+  return {};
+}
+
+bool PagingStore::restore(const store::PageCursorRecord& r, bool complete) {
+  if (!pages_.count(r.page) || deps_.host.paged_queue(r.queue_id) == nullptr) return false;
+  Cursor& c = cursor(r.queue_id);
+  if (complete) {
+    c.completed[r.page] = r.id;
+  } else {
+    auto& cp = c.open[r.page];
+    cp.ack_records.push_back(r.id);
+    cp.acked.insert(r.index);
+  }
+  return true;
+}
+
+void PagingStore::finish_load() {
+  for (const auto& [n, p] : pages_)
+    for (const auto q : p.queues)
+      if (deps_.host.paged_queue(q) != nullptr) cursor(q);
+  // A page completed by all before the crash whose file was not deleted yet.
+  std::vector<std::uint32_t> numbers;
+  for (const auto& [n, p] : pages_) numbers.push_back(n);
+  for (const auto n : numbers) maybe_delete(n);
+  if (pages_.empty()) return;
+  paging_ = true;
+  depage();
+}
+
+PagingStore::Cursor& PagingStore::cursor(std::uint64_t queue_id) {
+  auto [it, fresh] = cursors_.try_emplace(queue_id);
+  if (fresh) it->second.page = pages_.empty() ? next_page_ : pages_.begin()->first;
+  return it->second;
+}
+
+void PagingStore::start_paging() {
+  if (paging_) return;
+  paging_ = true;
+  deps_.log.log(log_codes::paging_started, address_, deps_.host.limits_text(address_));
+}
+
+void PagingStore::open_page() {
+  std::error_code ec;
+  const auto path = folder_ / store::page_file_name(next_page_);
+  auto file = store::PageFile::open(path, ec);
+  if (!file) {
+    // The write of the first record fails instead: the sender hears of it and the server
+    // stops as for any failed store.
+    deps_.log.plain(util::Level::error, log_codes::server_logger,
+                    "could not create page file {}: {}", path.string(), ec.message());
+    return;
+  }
+  Page p;
+  p.number = next_page_++;
+  p.file = std::move(file);
+  p.live = std::make_shared<PageData>();
+  current_ = p.number;
+  pages_.emplace(p.number, std::move(p));
+}
+
+void PagingStore::close_current() {
+  auto it = pages_.find(current_);
+  current_ = 0;
+  if (it == pages_.end()) return;
+  Page& p = it->second;
+  p.file.reset();
+  p.cache = p.live;
+  if (p.pending == 0) p.live.reset();
+  // Cursors that were waiting at its end have read it now.
+  for (auto& [q, c] : cursors_)
+    if (c.page == p.number && c.index >= p.records) passed(q, c, p.number);
+}
+
+PagePosition PagingStore::page(const MessagePtr& m, std::span<const std::uint64_t> queue_ids,
+                               std::function<void(std::error_code)> stored) {
+  std::vector<std::uint8_t> bytes;
+  store::encode_page_record(store::no_page_tx, queue_ids, m->record, bytes);
+  const auto& s = deps_.host.settings_for(address_);
+  if (current_ != 0) {
+    const Page& p = pages_.at(current_);
+    if (p.records > 0 && p.bytes + bytes.size() > static_cast<std::uint64_t>(s.page_size_bytes))
+      close_current();
+  }
+  if (current_ == 0) open_page();
+  if (current_ == 0) {
+    stored(std::make_error_code(std::errc::io_error));
+    return {};
+  }
+  Page& p = pages_.at(current_);
+  const PagePosition at{p.number, p.records};
+  p.live->entries.push_back(Entry{m, {queue_ids.begin(), queue_ids.end()}, EntryState::pending});
+  ++p.records;
+  ++p.pending;
+  p.bytes += bytes.size();
+  for (const auto q : queue_ids) {
+    p.queues.insert(q);
+    if (!cursors_.count(q)) {
+      // Nothing before this record is for a queue that had no cursor: it starts here.
+      Cursor& c = cursors_[q];
+      c.page = at.page;
+      c.index = at.index;
+    }
+  }
+  const auto size = bytes.size();
+  pending_bytes_ += size;
+  deps_.writer.append(p.file, std::move(bytes), m->durable(),
+                      [this, alive = alive_, size, stored = std::move(stored)](std::error_code ec) {
+                        if (*alive) {
+                          const bool was_backlogged = backlogged();
+                          pending_bytes_ -= size;
+                          if (ec) deps_.storage.report_io_failure(ec);
+                          if (was_backlogged && !backlogged()) deps_.host.paging_drained(address_);
+                        }
+                        stored(ec);
+                      });
+  return at;
+}
+
+PagingStore::Entry* PagingStore::entry_at(PagePosition at) {
+  auto it = pages_.find(at.page);
+  if (it == pages_.end() || !it->second.live || at.index >= it->second.live->entries.size())
+    return nullptr;
+  return &it->second.live->entries[at.index];
+}
+
+void PagingStore::visible(PagePosition at) {
+  Entry* e = entry_at(at);
+  if (e == nullptr || e->state != EntryState::pending) return;
+  e->state = EntryState::visible;
+  Page& p = pages_.at(at.page);
+  if (--p.pending == 0 && at.page != current_) p.live.reset();
+  request_depage();
+}
+
+void PagingStore::failed(PagePosition at) {
+  Entry* e = entry_at(at);
+  if (e == nullptr || e->state != EntryState::pending) return;
+  e->state = EntryState::failed;
+  Page& p = pages_.at(at.page);
+  p.failed.push_back(at.index);
+  if (--p.pending == 0 && at.page != current_) p.live.reset();
+  request_depage();
+}
+
+bool PagingStore::backlogged() const {
+  const auto page_size = deps_.host.settings_for(address_).page_size_bytes;
+  return page_size > 0 && pending_bytes_ >= static_cast<std::uint64_t>(page_size);
+}
+
+std::shared_ptr<PagingStore::PageData> PagingStore::data_of(Page& p) {
+  if (p.live) return p.live;
+  if (auto d = p.cache.lock()) return d;
+  auto d = std::make_shared<PageData>();
+  std::vector<std::uint8_t> bytes;
+  const auto path = folder_ / store::page_file_name(p.number);
+  if (auto ec = store::read_file(path, bytes)) {
+    deps_.log.plain(util::Level::warn, log_codes::server_logger,
+                    "could not read page file {}: {}; its messages are skipped", path.string(),
+                    ec.message());
+  }
+  d->entries.reserve(p.records);
+  store::scan_page(bytes, [&](const store::PagedHeader& h, std::span<const std::uint8_t> payload) {
+    if (d->entries.size() >= p.records) return false;
+    Entry e;
+    e.state = EntryState::failed;
+    // A previous run's non-durable message went with that run.
+    if (!p.previous_run || h.durable) {
+      if (auto pm = store::decode_paged_message(payload)) {
+        e.message = std::make_shared<Message>();
+        e.message->record = std::move(pm->message);
+        e.queue_ids = std::move(pm->queue_ids);
+        e.state = EntryState::visible;
+      }
+    }
+    d->entries.push_back(std::move(e));
+    return true;
+  });
+  for (const auto i : p.failed)
+    if (i < d->entries.size()) d->entries[i].state = EntryState::failed;
+  // A file shorter than it was: what is missing reads as failed.
+  d->entries.resize(p.records);
+  p.cache = d;
+  return d;
+}
+
+}  // namespace artemis::core

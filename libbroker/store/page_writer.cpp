@@ -1,0 +1,116 @@
+#include "store/page_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace artemis::store {
+namespace {
+
+std::error_code errno_code(int e) {
+  return {e, std::generic_category()};
+}
+
+std::error_code write_all(int fd, const std::vector<std::uint8_t>& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno_code(errno);
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+std::error_code sync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno_code(errno);
+  const int rc = ::fsync(fd);
+  const int e = errno;
+  ::close(fd);
+  return rc == 0 ? std::error_code{} : errno_code(e);
+}
+
+}  // namespace
+
+std::shared_ptr<PageFile> PageFile::open(const std::filesystem::path& path, std::error_code& ec) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    ec = errno_code(errno);
+    return nullptr;
+  }
+  ec.clear();
+  return std::shared_ptr<PageFile>(new PageFile(path, fd));
+}
+
+PageFile::~PageFile() {
+  ::close(fd_);
+}
+
+PageWriter::PageWriter(journal::Poster post, bool datasync)
+    : post_(std::move(post)), datasync_(datasync), thread_([this] { run(); }) {}
+
+PageWriter::~PageWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void PageWriter::append(std::shared_ptr<PageFile> file, std::vector<std::uint8_t> bytes, bool sync,
+                        journal::Completion done) {
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    wake = queue_.empty();
+    queue_.push_back(Item{std::move(file), std::move(bytes), sync, std::move(done)});
+  }
+  if (wake) wake_.notify_one();
+}
+
+void PageWriter::run() {
+  std::vector<Item> round;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      round.swap(queue_);
+    }
+    const auto ec = write_round(round);
+    auto completions = std::make_shared<std::vector<journal::Completion>>();
+    completions->reserve(round.size());
+    for (auto& item : round)
+      if (item.done) completions->push_back(std::move(item.done));
+    round.clear();  // lets go of files whose store has closed them
+    if (!completions->empty())
+      post_([completions, ec] {
+        for (auto& done : *completions) done(ec);
+      });
+  }
+}
+
+std::error_code PageWriter::write_round(std::vector<Item>& items) {
+  if (failed_) return failed_;
+  std::vector<PageFile*> to_sync;
+  for (auto& item : items) {
+    if (auto ec = write_all(item.file->fd_, item.bytes)) return failed_ = ec;
+    if (item.sync && datasync_ &&
+        std::find(to_sync.begin(), to_sync.end(), item.file.get()) == to_sync.end())
+      to_sync.push_back(item.file.get());
+  }
+  for (PageFile* f : to_sync) {
+    if (::fdatasync(f->fd_) != 0) return failed_ = errno_code(errno);
+    if (!f->directory_synced_) {
+      if (auto ec = sync_directory(f->path_.parent_path())) return failed_ = ec;
+      f->directory_synced_ = true;
+    }
+  }
+  return {};
+}
+
+}  // namespace artemis::store

@@ -1,0 +1,113 @@
+"""Paging against real `artemis run` processes, with Debian's python3-stomp: past its
+global-max-size the broker writes new messages to page files (AMQ222038) instead of holding them,
+reads them back in order as consumers take them, deletes each page file once it is consumed and
+leaves page mode (AMQ224108); confirmed paged messages survive kill -9, and acknowledged ones
+are not delivered again after a restart."""
+
+import glob
+import os
+import unittest
+
+from harness import Instance, StompClient, wait_for
+
+ANYCAST = {"destination-type": "ANYCAST"}
+SUB_ANYCAST = {"subscription-type": "ANYCAST"}
+BODY = "x" * 1024
+
+
+def page_files(broker):
+    return glob.glob(os.path.join(broker.dir, "data", "paging", "*", "*.page"))
+
+
+def send_confirmed(broker, address, first, count, **headers):
+    """Sends durable messages `first`..`first+count-1` (body "<n>:" + 1 KiB) and waits for
+    every receipt: each is on disk once its receipt arrives."""
+    with StompClient(broker.stomp_port) as producer:
+        for i in range(first, first + count):
+            producer.send(address, f"{i}:{BODY}", receipt=f"r{i}", persistent="true", **headers)
+        producer.listener.wait(lambda: len(producer.listener.receipts) >= count, 120,
+                               f"{count} receipts")
+
+
+def numbers(frames):
+    return [int(f.body.split(":", 1)[0]) for f in frames]
+
+
+def receive(broker, address, count, ack="auto", **headers):
+    """Subscribes, takes `count` messages and returns them in arrival order. With ack
+    client-individual each is acknowledged as it arrives (the consumer window holds 10 KiB), the
+    last with a receipt."""
+    with StompClient(broker.stomp_port) as consumer:
+        consumer.subscribe(address, "s1", ack=ack, **headers)
+        if ack != "client-individual":
+            return consumer.listener.wait_messages(count, timeout=120)[:count]
+        for i in range(count):
+            f = consumer.listener.wait_messages(i + 1, timeout=60)[i]
+            consumer.conn.ack(f.headers["ack"], receipt="ack-last" if i == count - 1 else None)
+        consumer.listener.wait_receipt("ack-last", timeout=60)
+        return consumer.listener.wait_messages(count)[:count]
+
+
+class PagingTest(unittest.TestCase):
+    def setUp(self):
+        self.broker = Instance(extra_create_args=("--global-max-size", "256K"))
+        self.addCleanup(self.broker.close)
+
+    def test_pages_past_the_limit_and_reads_back_in_order(self):
+        self.broker.start()
+        count = 3000
+        send_confirmed(self.broker, "paging.q", 0, count, **ANYCAST)
+        log = self.broker.log_text()
+        self.assertIn("AMQ222038: Starting paging on address 'paging.q'; size=", log)
+        self.assertTrue(page_files(self.broker), "messages past the limit are in page files")
+        got = receive(self.broker, "paging.q", count, **SUB_ANYCAST)
+        self.assertEqual(numbers(got), list(range(count)))
+        wait_for(lambda: "AMQ224108: Stopped paging on address 'paging.q'" in
+                 self.broker.log_text(), 30, what="AMQ224108 in the log")
+        wait_for(lambda: not page_files(self.broker), 30, what="page files deleted")
+        # Out of page mode, the address takes messages in memory again.
+        send_confirmed(self.broker, "paging.q", count, 10, **ANYCAST)
+        self.assertEqual(numbers(receive(self.broker, "paging.q", 10, **SUB_ANYCAST)),
+                         list(range(count, count + 10)))
+
+    def test_every_subscription_of_a_topic_reads_the_pages(self):
+        self.broker.start()
+        count = 2000
+        with StompClient(self.broker.stomp_port, client_id="pager") as c:
+            for name in ("a", "b"):
+                c.subscribe("paging.t", f"sub-{name}", ack="auto",
+                            **{"durable-subscription-name": name})
+        send_confirmed(self.broker, "paging.t", 0, count)
+        self.assertIn("AMQ222038: Starting paging on address 'paging.t'", self.broker.log_text())
+        for name in ("a", "b"):
+            with StompClient(self.broker.stomp_port, client_id="pager") as c:
+                c.subscribe("paging.t", f"sub-{name}", ack="auto",
+                            **{"durable-subscription-name": name})
+                got = c.listener.wait_messages(count, timeout=120)
+                self.assertEqual(numbers(got), list(range(count)), name)
+        wait_for(lambda: not page_files(self.broker), 30, what="page files deleted")
+
+    def test_paged_messages_survive_kill_and_acked_ones_stay_acked(self):
+        self.broker.start()
+        count = 3000
+        send_confirmed(self.broker, "paging.k", 0, count, **ANYCAST)
+        self.assertTrue(page_files(self.broker))
+        self.broker.kill()
+        self.broker.start()
+        got = receive(self.broker, "paging.k", 1000, ack="client-individual", **SUB_ANYCAST)
+        self.assertEqual(numbers(got), list(range(1000)))
+        self.broker.stop()
+        self.broker.start()
+        got = receive(self.broker, "paging.k", count - 1000, **SUB_ANYCAST)
+        self.assertEqual(numbers(got), list(range(1000, count)))
+        wait_for(lambda: not page_files(self.broker), 30, what="page files deleted")
+        self.broker.kill()
+        self.broker.start()
+        with StompClient(self.broker.stomp_port) as c:
+            c.subscribe("paging.k", "s1", **SUB_ANYCAST)
+            c.send_wait("paging.other", "marker", **ANYCAST)
+            self.assertEqual(c.listener.messages, [], "nothing comes back after a restart")
+
+
+if __name__ == "__main__":
+    unittest.main()

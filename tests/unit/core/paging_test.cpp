@@ -1,0 +1,147 @@
+// Paging in the PostOffice (reference §5): past its limit an address writes messages to page
+// files, the queue's cursor reads them back in order a window at a time, acks become cursor
+// records, consumed pages are deleted, and a restart (or a torn page tail) loses nothing that
+// was confirmed and brings back nothing that was acknowledged.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fixtures.hpp"
+
+using namespace artemis;
+using namespace artemis::core;
+using artemis::testing::CoreFixture;
+using artemis::testing::RecordingHandler;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PagingFixture : CoreFixture {
+  explicit PagingFixture(std::int64_t read_window = -1) {
+    config::AddressSetting s;
+    s.match = "paged";
+    s.max_size_messages = 2;
+    s.max_read_page_messages = read_window;
+    config.address_settings = {s};
+    start();
+    anycast_queue("paged");
+  }
+
+  // Sends bodies "first".."first+n-1", each once the one before completed (the limits count
+  // messages on their queues, not those on their way to disk).
+  void send_numbers(int first, int n, bool durable = true) {
+    for (int i = first; i < first + n; ++i) {
+      bool done = false;
+      po->send(message(std::to_string(i), durable), Destination::parse("paged"),
+               [&](std::error_code ec) {
+                 CHECK_FALSE(ec);
+                 done = true;
+               });
+      REQUIRE(scheduler.run_until([&] { return done; }));
+      scheduler.run_posted();
+    }
+  }
+
+  std::vector<fs::path> page_files() const {
+    std::vector<fs::path> out;
+    for (const auto& d : fs::recursive_directory_iterator(paging_root))
+      if (d.path().extension() == ".page") out.push_back(d.path());
+    return out;
+  }
+
+  Queue& queue() { return *po->find_queue("paged"); }
+  const PagingStore* store() { return po->paging_store("paged"); }
+
+  // Takes `n` messages with a consumer that acknowledges each; returns their bodies.
+  std::vector<std::string> consume(std::size_t n) {
+    RecordingHandler h;
+    h.auto_ack = true;
+    ConsumerOptions exactly_n;
+    exactly_n.credit_mode = CreditMode::messages;
+    exactly_n.credit_messages = static_cast<std::int64_t>(n);
+    ServerConsumer* c = queue().add_consumer(h, exactly_n);
+    REQUIRE(c != nullptr);
+    scheduler.run_until([&] { return h.got.size() >= n; });
+    queue().remove_consumer(*c);
+    scheduler.run_posted();
+    return h.bodies();
+  }
+};
+
+std::vector<std::string> numbers(int first, int n) {
+  std::vector<std::string> out;
+  for (int i = first; i < first + n; ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("paging: past the limit messages go to a page file and come back in order") {
+  PagingFixture f;
+  f.send_numbers(0, 10);
+  REQUIRE(f.store() != nullptr);
+  CHECK(f.store()->paging());
+  CHECK(f.page_files().size() == 1);
+  CHECK(f.store()->counters().paged_messages == 8);
+  CHECK(f.po->global_size_messages() == 2);  // only the two before paging weigh on memory
+  CHECK(f.consume(10) == numbers(0, 10));
+  CHECK(f.page_files().empty());
+  CHECK_FALSE(f.store()->paging());
+  // Out of page mode, a message is held in memory again.
+  f.send_numbers(10, 1);
+  CHECK(f.po->global_size_messages() == 1);
+  CHECK(f.consume(1) == numbers(10, 1));
+}
+
+TEST_CASE("paging: the cursor reads max-read-page-messages at a time") {
+  PagingFixture f(3);
+  f.send_numbers(0, 10);
+  CHECK(f.queue().message_count() == 2 + 3);
+  CHECK(f.consume(10) == numbers(0, 10));
+  CHECK(f.queue().message_count() == 0);
+}
+
+TEST_CASE("paging: a restart brings back what was not acknowledged, and only that") {
+  PagingFixture f(4);
+  f.send_numbers(0, 12);
+  CHECK(f.consume(5) == numbers(0, 5));
+  f.restart();
+  REQUIRE(f.store() != nullptr);
+  CHECK(f.store()->paging());
+  CHECK(f.consume(7) == numbers(5, 7));
+  CHECK(f.page_files().empty());
+  f.restart();
+  CHECK(f.queue().message_count() == 0);
+}
+
+TEST_CASE("paging: non-durable paged messages do not survive a restart") {
+  PagingFixture f;
+  f.send_numbers(0, 6, false);
+  f.send_numbers(6, 2, true);
+  f.restart();
+  CHECK(f.consume(2) == numbers(6, 2));
+  CHECK(f.queue().message_count() == 0);
+}
+
+TEST_CASE("paging: a page file torn in its last record keeps every record before it") {
+  PagingFixture f;
+  f.send_numbers(0, 6);
+  const auto files = f.page_files();
+  REQUIRE(files.size() == 1);
+  fs::resize_file(files[0], fs::file_size(files[0]) - 3);
+  f.restart();
+  CHECK(f.consume(5) == numbers(0, 5));  // 0 and 1 from the journal, 2-4 from the page
+  CHECK(f.queue().message_count() == 0);
+}
+
+TEST_CASE("paging: a deleted queue lets go of the pages it was reading") {
+  PagingFixture f;
+  f.send_numbers(0, 6);
+  REQUIRE(f.page_files().size() == 1);
+  REQUIRE_FALSE(f.po->delete_queue("paged"));
+  f.scheduler.run_posted();
+  CHECK(f.page_files().empty());
+  CHECK_FALSE(f.store()->paging());
+}
