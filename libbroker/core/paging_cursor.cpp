@@ -1,5 +1,6 @@
 // PagingStore: the cursors (reference §5.5-5.7): depaging into each queue's window, acks,
 // page completion, deleting pages, leaving page mode.
+#include <algorithm>
 #include <filesystem>
 
 #include "core/address_settings.hpp"
@@ -36,6 +37,13 @@ bool PagingStore::room(const Cursor& c, const ResolvedAddressSettings& s) const 
   return max_bytes <= 0 || c.bytes < max_bytes;
 }
 
+void PagingStore::move_to(Cursor& c, std::uint32_t page) {
+  c.page = page;
+  c.index = 0;
+  c.offset = 0;
+  c.reader.close();
+}
+
 void PagingStore::depage(std::uint64_t q, Cursor& c) {
   Queue* queue = deps_.host.paged_queue(q);
   if (queue == nullptr) return;
@@ -43,42 +51,97 @@ void PagingStore::depage(std::uint64_t q, Cursor& c) {
   while (room(c, s)) {
     auto it = pages_.lower_bound(c.page);
     if (it == pages_.end()) {
-      c.data.reset();
+      c.reader.close();
       return;
     }
-    if (it->first != c.page) {
-      c.page = it->first;
-      c.index = 0;
-      c.data.reset();
-    }
+    if (it->first != c.page) move_to(c, it->first);
     Page& p = it->second;
     const bool completed = c.completed.count(p.number) > 0;
     const bool wanted = !completed && p.queues.count(q) > 0;
     if (wanted && c.index < p.records) {
-      if (!c.data) c.data = data_of(p);
-      const Entry& e = c.data->entries[c.index];
-      if (e.state == EntryState::pending) return;  // not on disk yet: nothing after it either
-      const std::uint32_t index = c.index++;
-      if (e.state == EntryState::failed || !e.for_queue(q)) continue;
-      auto op = c.open.find(p.number);
-      if (op != c.open.end() && op->second.acked.count(index)) continue;
+      const std::uint32_t index = c.index;
+      auto r = read_next(q, c, p);
+      if (r.what == Read::wait) return;  // not on disk yet: nothing after it either
+      if (r.what == Read::skip) continue;
       ++c.open[p.number].in_memory;
       ++c.messages;
-      c.bytes += static_cast<std::int64_t>(e.message->memory_size());
-      MessageRef ref{e.message, 0, e.message->record.scheduled, {}, PagePosition{p.number, index}};
-      queue->add(std::move(ref));
+      c.bytes += static_cast<std::int64_t>(r.message->memory_size());
+      const auto not_before = r.message->record.scheduled;
+      queue->add(
+          MessageRef{std::move(r.message), 0, not_before, {}, PagePosition{p.number, index}});
       continue;
     }
     if (p.number == current_) {
-      if (!wanted) c.index = p.records;
+      if (!wanted) {
+        c.index = p.records;
+        c.offset = p.bytes;
+      }
       return;  // the end of what is written so far
     }
     const auto number = p.number;
-    c.page = number + 1;
-    c.index = 0;
-    c.data.reset();
+    move_to(c, number + 1);
     if (!completed) passed(q, c, number);  // may delete the page
   }
+}
+
+PagingStore::Read PagingStore::read_next(std::uint64_t q, Cursor& c, Page& p) {
+  const std::uint32_t index = c.index;
+  auto acked = [&] {
+    auto op = c.open.find(p.number);
+    return op != c.open.end() && op->second.acked.count(index) > 0;
+  };
+  if (index < p.live.size()) {
+    Entry& e = p.live[index];
+    if (e.state == EntryState::pending) return {Read::wait, nullptr};
+    const auto offset = c.offset;
+    ++c.index;
+    c.offset += e.bytes;
+    if (e.state == EntryState::failed || !e.for_queue(q)) return {};
+    MessagePtr m = e.message;
+    if (m && e.unread > 0 && --e.unread == 0) e.message.reset();
+    if (acked()) return {};
+    if (!m) {
+      c.offset = offset;  // read_from_file advances it again
+      --c.index;
+      m = read_from_file(q, c, p, index);
+      if (!m) return {};
+    }
+    return {Read::take, std::move(m)};
+  }
+  auto m = read_from_file(q, c, p, index);
+  if (!m || acked()) return {};
+  return {Read::take, std::move(m)};
+}
+
+// Reads record `index` (at c.offset) and moves the cursor past it; nullptr when it is not for
+// this queue any more (failed, gone with the previous run, torn).
+MessagePtr PagingStore::read_from_file(std::uint64_t q, Cursor& c, const Page& p,
+                                       std::uint32_t index) {
+  const auto path = folder_ / store::page_file_name(p.number);
+  auto give_up = [&](std::string_view why) {
+    deps_.log.plain(util::Level::warn, log_codes::server_logger,
+                    "page file {}: {} at record {}; the rest of the page is skipped", path.string(),
+                    why, index);
+    c.index = p.records;
+    c.offset = p.bytes;
+    return nullptr;
+  };
+  if (!c.reader.is_open())
+    if (auto ec = c.reader.open(path)) return give_up(ec.message());
+  const auto record = c.reader.read(c.offset);
+  if (!record) return give_up("no whole record");
+  ++c.index;
+  c.offset += record->header.record_bytes;
+  const auto& h = record->header;
+  bool mine = false;
+  for (std::size_t i = 0; i < h.queue_count() && !mine; ++i) mine = h.queue_id(i) == q;
+  if (!mine || (p.previous_run && !h.durable)) return nullptr;
+  if (std::find(p.failed.begin(), p.failed.end(), index) != p.failed.end()) return nullptr;
+  auto pm = store::decode_paged_message(record->payload);
+  if (!pm) return nullptr;
+  auto m = std::make_shared<Message>();
+  m->record = std::move(pm->message);
+  return m;
 }
 
 void PagingStore::passed(std::uint64_t q, Cursor& c, std::uint32_t page) {

@@ -134,7 +134,6 @@ void PagingStore::open_page() {
   Page p;
   p.number = next_page_++;
   p.file = std::move(file);
-  p.live = std::make_shared<PageData>();
   current_ = p.number;
   pages_.emplace(p.number, std::move(p));
 }
@@ -145,8 +144,7 @@ void PagingStore::close_current() {
   if (it == pages_.end()) return;
   Page& p = it->second;
   p.file.reset();
-  p.cache = p.live;
-  if (p.pending == 0) p.live.reset();
+  if (p.pending == 0) std::vector<Entry>().swap(p.live);
   // Cursors that were waiting at its end have read it now.
   for (auto& [q, c] : cursors_)
     if (c.page == p.number && c.index >= p.records) passed(q, c, p.number);
@@ -169,19 +167,28 @@ PagePosition PagingStore::page(const MessagePtr& m, std::span<const std::uint64_
   }
   Page& p = pages_.at(current_);
   const PagePosition at{p.number, p.records};
-  p.live->entries.push_back(Entry{m, {queue_ids.begin(), queue_ids.end()}, EntryState::pending});
+  Entry e;
+  e.queue_ids.assign(queue_ids.begin(), queue_ids.end());
+  e.bytes = static_cast<std::uint32_t>(bytes.size());
+  e.unread = static_cast<std::uint32_t>(queue_ids.size());
+  bool read_soon = false;
+  for (const auto q : queue_ids) {
+    p.queues.insert(q);
+    auto [c, fresh] = cursors_.try_emplace(q);
+    if (fresh) {
+      // Nothing before this record is for a queue that had no cursor: it starts here.
+      c->second.page = at.page;
+      c->second.index = at.index;
+      c->second.offset = p.bytes;
+    }
+    read_soon = read_soon || (c->second.page == at.page && room(c->second, s));
+  }
+  // Kept in memory only for a queue about to read it; the others read it back from the file.
+  if (read_soon) e.message = m;
+  p.live.push_back(std::move(e));
   ++p.records;
   ++p.pending;
   p.bytes += bytes.size();
-  for (const auto q : queue_ids) {
-    p.queues.insert(q);
-    if (!cursors_.count(q)) {
-      // Nothing before this record is for a queue that had no cursor: it starts here.
-      Cursor& c = cursors_[q];
-      c.page = at.page;
-      c.index = at.index;
-    }
-  }
   const auto size = bytes.size();
   pending_bytes_ += size;
   deps_.writer.append(p.file, std::move(bytes), m->durable(),
@@ -199,9 +206,8 @@ PagePosition PagingStore::page(const MessagePtr& m, std::span<const std::uint64_
 
 PagingStore::Entry* PagingStore::entry_at(PagePosition at) {
   auto it = pages_.find(at.page);
-  if (it == pages_.end() || !it->second.live || at.index >= it->second.live->entries.size())
-    return nullptr;
-  return &it->second.live->entries[at.index];
+  if (it == pages_.end() || at.index >= it->second.live.size()) return nullptr;
+  return &it->second.live[at.index];
 }
 
 void PagingStore::visible(PagePosition at) {
@@ -209,7 +215,7 @@ void PagingStore::visible(PagePosition at) {
   if (e == nullptr || e->state != EntryState::pending) return;
   e->state = EntryState::visible;
   Page& p = pages_.at(at.page);
-  if (--p.pending == 0 && at.page != current_) p.live.reset();
+  if (--p.pending == 0 && at.page != current_) std::vector<Entry>().swap(p.live);
   request_depage();
 }
 
@@ -219,49 +225,13 @@ void PagingStore::failed(PagePosition at) {
   e->state = EntryState::failed;
   Page& p = pages_.at(at.page);
   p.failed.push_back(at.index);
-  if (--p.pending == 0 && at.page != current_) p.live.reset();
+  if (--p.pending == 0 && at.page != current_) std::vector<Entry>().swap(p.live);
   request_depage();
 }
 
 bool PagingStore::backlogged() const {
   const auto page_size = deps_.host.settings_for(address_).page_size_bytes;
   return page_size > 0 && pending_bytes_ >= static_cast<std::uint64_t>(page_size);
-}
-
-std::shared_ptr<PagingStore::PageData> PagingStore::data_of(Page& p) {
-  if (p.live) return p.live;
-  if (auto d = p.cache.lock()) return d;
-  auto d = std::make_shared<PageData>();
-  std::vector<std::uint8_t> bytes;
-  const auto path = folder_ / store::page_file_name(p.number);
-  if (auto ec = store::read_file(path, bytes)) {
-    deps_.log.plain(util::Level::warn, log_codes::server_logger,
-                    "could not read page file {}: {}; its messages are skipped", path.string(),
-                    ec.message());
-  }
-  d->entries.reserve(p.records);
-  store::scan_page(bytes, [&](const store::PagedHeader& h, std::span<const std::uint8_t> payload) {
-    if (d->entries.size() >= p.records) return false;
-    Entry e;
-    e.state = EntryState::failed;
-    // A previous run's non-durable message went with that run.
-    if (!p.previous_run || h.durable) {
-      if (auto pm = store::decode_paged_message(payload)) {
-        e.message = std::make_shared<Message>();
-        e.message->record = std::move(pm->message);
-        e.queue_ids = std::move(pm->queue_ids);
-        e.state = EntryState::visible;
-      }
-    }
-    d->entries.push_back(std::move(e));
-    return true;
-  });
-  for (const auto i : p.failed)
-    if (i < d->entries.size()) d->entries[i].state = EntryState::failed;
-  // A file shorter than it was: what is missing reads as failed.
-  d->entries.resize(p.records);
-  p.cache = d;
-  return d;
 }
 
 }  // namespace artemis::core

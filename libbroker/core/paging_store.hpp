@@ -102,16 +102,16 @@ class PagingStore {
 
  private:
   enum class EntryState : std::uint8_t { pending, visible, failed };
+  // A record of the page being written, kept until the page is closed and all of it is on
+  // disk (its state decides what a cursor may read). The message itself is kept only while a
+  // queue is about to read it; otherwise the cursor reads the record back from the file.
   struct Entry {
     MessagePtr message;
     std::vector<std::uint64_t> queue_ids;
-    EntryState state = EntryState::failed;  // a record that could not be read back
+    std::uint32_t bytes = 0;   // the record's size in the file
+    std::uint32_t unread = 0;  // queues still to read `message`
+    EntryState state = EntryState::pending;
     bool for_queue(std::uint64_t id) const;
-  };
-  // A page's messages in memory: the page being written (every entry, from the start), or a
-  // page read back from its file while a cursor reads it.
-  struct PageData {
-    std::vector<Entry> entries;
   };
   struct Page {
     std::uint32_t number = 0;
@@ -122,8 +122,7 @@ class PagingStore {
     std::vector<std::uint32_t> failed;      // indexes whose write failed (never read back)
     std::uint32_t pending = 0;              // entries not yet visible or failed
     std::shared_ptr<store::PageFile> file;  // while it is the current page
-    std::shared_ptr<PageData> live;         // while current or entries are pending
-    std::weak_ptr<PageData> cache;
+    std::vector<Entry> live;                // while current or entries are pending
   };
   struct CursorPage {
     std::uint32_t in_memory = 0;  // handed to the queue, not yet acknowledged
@@ -132,18 +131,26 @@ class PagingStore {
     bool passed = false;            // read to its end
   };
   struct Cursor {
-    std::uint32_t page = 0;  // the next message to read
+    std::uint32_t page = 0;  // the next record to read: its page, index and file offset
     std::uint32_t index = 0;
-    std::shared_ptr<PageData> data;  // of `page` while reading it
+    std::uint64_t offset = 0;
+    store::PageFileReader reader;  // open on `page` while records are read from the file
     std::map<std::uint32_t, CursorPage> open;
     std::map<std::uint32_t, std::uint64_t> completed;  // page -> its complete record
     std::int64_t messages = 0;                         // in memory (waiting or delivering)
     std::int64_t bytes = 0;
   };
+  // What reading the cursor's next record gave.
+  struct Read {
+    enum { wait, skip, take } what = skip;
+    MessagePtr message;
+  };
 
   void open_page();
   void close_current();
-  std::shared_ptr<PageData> data_of(Page& p);
+  Read read_next(std::uint64_t queue_id, Cursor& c, Page& p);
+  MessagePtr read_from_file(std::uint64_t queue_id, Cursor& c, const Page& p, std::uint32_t index);
+  void move_to(Cursor& c, std::uint32_t page);
   Entry* entry_at(PagePosition at);
   void request_depage();
   void depage(std::uint64_t queue_id, Cursor& c);

@@ -131,7 +131,8 @@ bool Broker::activate() {
   }
   disk_monitor_ = std::move(monitor);
   trimmer_ = std::make_unique<MemoryTrimmer>(
-      MemoryTrimmerOptions{}, scheduler_, [svc = services.get()] { return svc->message_memory(); });
+      MemoryTrimmerOptions{}, scheduler_, [svc = services.get()] { return svc->message_memory(); },
+      MemoryTrimmer::system_trim, [svc = services.get()] { return svc->journal_compactions(); });
   trimmer_->start();  // after the load: what it used goes back
   services_ = std::move(services);
   acceptors_ = std::move(acceptors);

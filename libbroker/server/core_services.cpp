@@ -47,6 +47,9 @@ class CoreServices final : public Services {
   }
   void set_disk_full(bool full) override { core_.post_office().set_disk_full(full); }
   std::int64_t message_memory() override { return core_.post_office().global_size_bytes(); }
+  std::int64_t journal_compactions() override {
+    return static_cast<std::int64_t>(core_.storage().message_stats().compactions);
+  }
 
  private:
   core::BrokerCore core_;

@@ -15,8 +15,12 @@ void MemoryTrimmer::system_trim() {
 }
 
 MemoryTrimmer::MemoryTrimmer(MemoryTrimmerOptions options, util::Scheduler& scheduler, Usage usage,
-                             Trim trim)
-    : options_(options), scheduler_(scheduler), usage_(std::move(usage)), trim_(std::move(trim)) {}
+                             Trim trim, Usage compactions)
+    : options_(options),
+      scheduler_(scheduler),
+      usage_(std::move(usage)),
+      trim_(std::move(trim)),
+      compactions_(std::move(compactions)) {}
 
 MemoryTrimmer::~MemoryTrimmer() {
   stop();
@@ -47,6 +51,14 @@ void MemoryTrimmer::arm() {
 void MemoryTrimmer::check() {
   const auto in_use = usage_();
   high_ = std::max(high_, in_use);
+  if (compactions_) {
+    const auto done = compactions_();
+    if (done != compactions_seen_) {
+      compactions_seen_ = done;
+      trim(in_use);
+      return;
+    }
+  }
   // Half of a smaller backlog is worth it too, so the last of a drain goes back as well. Less
   // than min_release / 2 is not: a trim walks the heap, and the pages it gives back fault in
   // again when a busy broker's few in-flight megabytes come and go every second.

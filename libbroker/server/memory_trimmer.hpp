@@ -5,7 +5,9 @@
 // memory (core::PostOffice's global size) with the most seen since the last trim; when they
 // have fallen by `min_release`, or by half of a smaller high mark (at least min_release / 2),
 // it asks the allocator to return its free pages (malloc_trim). Once at start as well, for
-// what loading the journal used.
+// what loading the journal used, and after each journal compaction (`compactions` counts them):
+// the compactor's copy of the live records is freed in its own allocator arena, which no drop of
+// message bytes would ever trim.
 //
 // Built per activation by the Broker; broker thread only. Both functions are injectable so
 // tests drive it on a ManualScheduler.
@@ -30,7 +32,7 @@ class MemoryTrimmer {
   static void system_trim();
 
   MemoryTrimmer(MemoryTrimmerOptions options, util::Scheduler& scheduler, Usage usage,
-                Trim trim = system_trim);
+                Trim trim = system_trim, Usage compactions = {});
   ~MemoryTrimmer();
   MemoryTrimmer(const MemoryTrimmer&) = delete;
   MemoryTrimmer& operator=(const MemoryTrimmer&) = delete;
@@ -48,6 +50,8 @@ class MemoryTrimmer {
   util::Scheduler& scheduler_;
   Usage usage_;
   Trim trim_;
+  Usage compactions_;
+  std::int64_t compactions_seen_ = 0;
   util::Scheduler::TimerId timer_ = 0;
   bool running_ = false;
   std::int64_t high_ = 0;  // the most in use since the last trim

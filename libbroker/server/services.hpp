@@ -50,6 +50,8 @@ class Services {
   virtual void set_disk_full(bool) {}
   // Bytes of messages held in memory now (what global-max-size limits).
   virtual std::int64_t message_memory() { return 0; }
+  // Journal compactions so far (the MemoryTrimmer trims after each).
+  virtual std::int64_t journal_compactions() { return 0; }
 };
 
 struct ServicesFactory {

@@ -105,6 +105,73 @@ std::optional<PagedMessage> decode_paged_message(std::span<const std::uint8_t> p
   return pm;
 }
 
+PageFileReader::~PageFileReader() {
+  close();
+}
+
+PageFileReader::PageFileReader(PageFileReader&& o) noexcept
+    : fd_(o.fd_), buffer_(std::move(o.buffer_)), buffer_offset_(o.buffer_offset_) {
+  o.fd_ = -1;
+}
+
+PageFileReader& PageFileReader::operator=(PageFileReader&& o) noexcept {
+  if (this != &o) {
+    close();
+    fd_ = o.fd_;
+    buffer_ = std::move(o.buffer_);
+    buffer_offset_ = o.buffer_offset_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+std::error_code PageFileReader::open(const std::filesystem::path& path) {
+  close();
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) return {errno, std::generic_category()};
+  return {};
+}
+
+void PageFileReader::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  buffer_offset_ = 0;
+}
+
+bool PageFileReader::fill(std::uint64_t offset, std::size_t need) {
+  if (offset >= buffer_offset_ && offset + need <= buffer_offset_ + buffer_.size()) return true;
+  constexpr std::size_t chunk = 128 * 1024;
+  buffer_.resize(std::max(chunk, need));
+  std::size_t have = 0;
+  while (have < buffer_.size()) {
+    const auto n = ::pread(fd_, buffer_.data() + have, buffer_.size() - have,
+                           static_cast<off_t>(offset + have));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  buffer_.resize(have);
+  buffer_offset_ = offset;
+  return have >= need;
+}
+
+std::optional<PageFileReader::Record> PageFileReader::read(std::uint64_t offset) {
+  if (fd_ < 0 || !fill(offset, 5)) return std::nullopt;
+  const auto* at = buffer_.data() + (offset - buffer_offset_);
+  if (at[0] != page_record_start) return std::nullopt;
+  const std::size_t len = get_u32(at + 1);
+  if (!fill(offset, len + 6)) return std::nullopt;
+  at = buffer_.data() + (offset - buffer_offset_);
+  if (at[5 + len] != page_record_end) return std::nullopt;
+  const std::span<const std::uint8_t> payload(at + 5, len);
+  auto h = header_of(payload);
+  if (!h) return std::nullopt;
+  h->record_bytes = len + 6;
+  return Record{*h, payload};
+}
+
 std::string page_file_name(std::uint32_t number) {
   char name[32];
   std::snprintf(name, sizeof name, "%09u.page", number);

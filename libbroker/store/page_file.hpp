@@ -61,6 +61,33 @@ PageScan scan_page(
 // The message of one record's payload (as scan_page hands it); nullopt when it does not decode.
 std::optional<PagedMessage> decode_paged_message(std::span<const std::uint8_t> payload);
 
+// Reads one page file record by record from where a reader left it, through a buffer of
+// about 128 KiB, so a cursor never holds a whole page in memory.
+class PageFileReader {
+ public:
+  PageFileReader() = default;
+  ~PageFileReader();
+  PageFileReader(PageFileReader&& o) noexcept;
+  PageFileReader& operator=(PageFileReader&& o) noexcept;
+
+  std::error_code open(const std::filesystem::path& path);
+  void close();
+  bool is_open() const { return fd_ >= 0; }
+  // The record starting at `offset`: its header and payload (valid until the next read).
+  // nullopt at the end of what is written, or when the bytes there are not a whole record.
+  struct Record {
+    PagedHeader header;
+    std::span<const std::uint8_t> payload;
+  };
+  std::optional<Record> read(std::uint64_t offset);
+
+ private:
+  bool fill(std::uint64_t offset, std::size_t need);
+  int fd_ = -1;
+  std::vector<std::uint8_t> buffer_;
+  std::uint64_t buffer_offset_ = 0;  // file offset of buffer_[0]
+};
+
 // 000000001.page for page 1.
 std::string page_file_name(std::uint32_t number);
 // The page number of such a name; nullopt for any other file.

@@ -109,5 +109,52 @@ class PagingTest(unittest.TestCase):
             self.assertEqual(c.listener.messages, [], "nothing comes back after a restart")
 
 
+class PagingKillTest(unittest.TestCase):
+    def test_kill_9_while_paging_and_depaging_loses_no_receipted_message(self):
+        broker = Instance(extra_create_args=("--global-max-size", "64K"))
+        self.addCleanup(broker.close)
+        receipted, received = set(), set()
+        next_number = 0
+        for _ in range(10):
+            broker.start()
+            producer = StompClient(broker.stomp_port)
+            consumer = StompClient(broker.stomp_port)
+            try:
+                first, count = next_number, 300
+                next_number += count
+                for i in range(first, first + count):
+                    producer.send("paging.crash", f"{i}:{BODY}", receipt=f"r{i}", persistent="true",
+                                  **ANYCAST)
+                # Half confirmed, the rest on its way: the kill comes in the middle of both
+                # paging (sends) and depaging (the consumer's acks).
+                producer.listener.wait(lambda: len(producer.listener.receipts) >= count // 2, 60,
+                                       "half of the receipts")
+                consumer.subscribe("paging.crash", "s1", ack="client-individual", **SUB_ANYCAST)
+                for i in range(50):
+                    f = consumer.listener.wait_messages(i + 1, timeout=60)[i]
+                    received.add(int(f.body.split(":", 1)[0]))
+                    consumer.conn.ack(f.headers["ack"])
+                with producer.listener.cond:
+                    receipted |= {int(r[1:]) for r in producer.listener.receipts}
+                broker.kill()
+                with producer.listener.cond:
+                    receipted |= {int(r[1:]) for r in producer.listener.receipts}
+            finally:
+                for c in (producer, consumer):
+                    try:
+                        c.close()
+                    except Exception:
+                        pass
+        broker.start()
+        missing = receipted - received
+        with StompClient(broker.stomp_port) as consumer:
+            consumer.subscribe("paging.crash", "s1", **SUB_ANYCAST)
+            def all_there():
+                received.update(int(f.body.split(":", 1)[0]) for f in consumer.listener.messages)
+                return not (receipted - received)
+            consumer.listener.wait(all_there, 120, f"{len(missing)} receipted messages")
+        self.assertGreaterEqual(len(receipted), 1500)
+
+
 if __name__ == "__main__":
     unittest.main()

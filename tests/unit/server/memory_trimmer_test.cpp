@@ -46,3 +46,21 @@ TEST_CASE("memory trimmer: trims after a drain, not while the backlog grows or h
   scheduler.advance(1000);
   CHECK(trims == 4);  // stopped: no more checks
 }
+
+TEST_CASE("memory trimmer: trims once after each journal compaction") {
+  test_support::ManualScheduler scheduler;
+  std::int64_t compactions = 0;
+  int trims = 0;
+  server::MemoryTrimmer trimmer(
+      {1000ms, 320}, scheduler, [] { return std::int64_t{500}; }, [&] { ++trims; },
+      [&] { return compactions; });
+  trimmer.start();
+  CHECK(trims == 1);
+  scheduler.advance(1000);
+  CHECK(trims == 1);
+  compactions = 1;
+  scheduler.advance(1000);
+  CHECK(trims == 2);
+  scheduler.advance(1000);
+  CHECK(trims == 2);
+}

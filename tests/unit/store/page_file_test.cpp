@@ -3,6 +3,8 @@
 #include "store/page_file.hpp"
 
 #include <doctest/doctest.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 using namespace artemis::store;
 
@@ -105,4 +107,26 @@ TEST_CASE("page file: names are the page number in nine digits") {
   CHECK_FALSE(page_number_of("000000000.page"));
   CHECK_FALSE(page_number_of("12a.page"));
   CHECK_FALSE(page_number_of(".page"));
+}
+
+TEST_CASE("page file: a reader walks the records from a file, and stops at a torn tail") {
+  std::vector<std::size_t> ends;
+  const auto file = three_records(ends);
+  char tmpl[] = "/tmp/artemis-page-test-XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  REQUIRE(fd >= 0);
+  const std::size_t cut = file.size() - 2;  // the last record is torn
+  REQUIRE(::write(fd, file.data(), cut) == static_cast<ssize_t>(cut));
+  ::close(fd);
+  PageFileReader reader;
+  REQUIRE_FALSE(reader.open(tmpl));
+  std::uint64_t offset = 0;
+  std::vector<std::uint64_t> ids;
+  while (auto r = reader.read(offset)) {
+    offset += r->header.record_bytes;
+    ids.push_back(decode_paged_message(r->payload)->message.id);
+  }
+  CHECK(ids == std::vector<std::uint64_t>{1, 2});
+  CHECK(offset == ends[1]);
+  ::unlink(tmpl);
 }
