@@ -197,14 +197,15 @@ void PagingStore::maybe_delete(std::uint32_t page) {
     deps_.log.plain(util::Level::warn, log_codes::server_logger,
                     "could not delete page file {}: {}",
                     (folder_ / store::page_file_name(page)).string(), ec.message());
+  for (const auto id : it->second.tx_records) deps_.storage.delete_paging_record(id);
   pages_.erase(it);
   for (auto& [q, c] : cursors_) {
     if (auto done = c.completed.find(page); done != c.completed.end()) {
-      deps_.storage.delete_cursor_record(done->second);
+      deps_.storage.delete_paging_record(done->second);
       c.completed.erase(done);
     }
     if (auto op = c.open.find(page); op != c.open.end()) {
-      for (const auto id : op->second.ack_records) deps_.storage.delete_cursor_record(id);
+      for (const auto id : op->second.ack_records) deps_.storage.delete_paging_record(id);
       c.open.erase(op);
     }
   }
@@ -234,12 +235,34 @@ void PagingStore::maybe_leave() {
   if (last != 0) maybe_delete(last);
 }
 
+void PagingStore::purge(std::uint64_t q) {
+  auto it = cursors_.find(q);
+  if (it == cursors_.end()) return;
+  Cursor& c = it->second;
+  std::vector<std::uint32_t> numbers;
+  for (auto p = pages_.lower_bound(c.page); p != pages_.end(); ++p) numbers.push_back(p->first);
+  for (const auto n : numbers) {
+    auto p = pages_.find(n);
+    if (p == pages_.end()) continue;
+    if (n == current_) {
+      move_to(c, n);
+      c.index = p->second.records;
+      c.offset = p->second.bytes;
+      break;
+    }
+    move_to(c, n + 1);
+    if (!c.completed.count(n)) passed(q, c, n);  // may delete the page
+  }
+  if (current_ == 0) move_to(c, next_page_);
+  maybe_leave();
+}
+
 void PagingStore::queue_deleted(std::uint64_t q) {
   auto it = cursors_.find(q);
   if (it == cursors_.end()) return;
   for (const auto& [page, cp] : it->second.open)
-    for (const auto id : cp.ack_records) deps_.storage.delete_cursor_record(id);
-  for (const auto& [page, id] : it->second.completed) deps_.storage.delete_cursor_record(id);
+    for (const auto id : cp.ack_records) deps_.storage.delete_paging_record(id);
+  for (const auto& [page, id] : it->second.completed) deps_.storage.delete_paging_record(id);
   cursors_.erase(it);
   std::vector<std::uint32_t> numbers;
   for (const auto& [n, p] : pages_) numbers.push_back(n);

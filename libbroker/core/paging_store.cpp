@@ -47,7 +47,8 @@ std::error_code PagingStore::create() {
   return ec;
 }
 
-std::error_code PagingStore::load() {
+std::error_code PagingStore::load(const std::vector<store::PageTransactionRecord>& transactions,
+                                  std::vector<std::uint64_t>& stale) {
   std::error_code ec;
   std::vector<std::uint32_t> numbers;
   for (const auto& e : fs::directory_iterator(folder_, ec))
@@ -66,8 +67,20 @@ std::error_code PagingStore::load() {
     Page p;
     p.number = n;
     p.previous_run = true;
+    std::set<std::uint64_t> committed;
+    for (const auto& t : transactions)
+      if (t.page == n) {
+        committed.insert(t.tx_id);
+        p.tx_records.push_back(t.id);
+      }
+    std::uint32_t index = 0;
     const auto scan = store::scan_page(bytes, [&](const store::PagedHeader& h, auto) {
-      for (std::size_t i = 0; i < h.queue_count(); ++i) p.queues.insert(h.queue_id(i));
+      if (h.tx_id != store::no_page_tx && !committed.count(static_cast<std::uint64_t>(h.tx_id))) {
+        p.failed.push_back(index);  // its transaction never committed
+      } else {
+        for (std::size_t i = 0; i < h.queue_count(); ++i) p.queues.insert(h.queue_id(i));
+      }
+      ++index;
       return true;
     });
     p.records = static_cast<std::uint32_t>(scan.records);
@@ -79,7 +92,16 @@ std::error_code PagingStore::load() {
     pages_.emplace(n, std::move(p));
     next_page_ = std::max(next_page_, n + 1);
   }
+  for (const auto& t : transactions)
+    if (!pages_.count(t.page)) stale.push_back(t.id);
   return {};
+}
+
+void PagingStore::note_transaction(std::uint32_t page, std::uint64_t record_id) {
+  if (auto it = pages_.find(page); it != pages_.end())
+    it->second.tx_records.push_back(record_id);
+  else
+    deps_.storage.delete_paging_record(record_id);
 }
 
 bool PagingStore::restore(const store::PageCursorRecord& r, bool complete) {
@@ -151,9 +173,9 @@ void PagingStore::close_current() {
 }
 
 PagePosition PagingStore::page(const MessagePtr& m, std::span<const std::uint64_t> queue_ids,
-                               std::function<void(std::error_code)> stored) {
+                               std::function<void(std::error_code)> stored, std::int64_t tx_id) {
   std::vector<std::uint8_t> bytes;
-  store::encode_page_record(store::no_page_tx, queue_ids, m->record, bytes);
+  store::encode_page_record(tx_id, queue_ids, m->record, bytes);
   const auto& s = deps_.host.settings_for(address_);
   if (current_ != 0) {
     const Page& p = pages_.at(current_);

@@ -75,7 +75,10 @@ class PagingStore {
   // A new store's folder and address.txt.
   std::error_code create();
   // Start-up: the page files the folder holds (their records' headers; no message is decoded).
-  std::error_code load();
+  // `transactions`: this store's committed paged transactions; a record of any other
+  // transaction never counts. Their records whose page is gone go to `stale`.
+  std::error_code load(const std::vector<store::PageTransactionRecord>& transactions,
+                       std::vector<std::uint64_t>& stale);
   // Start-up, after load(): a cursor record of this store. False when it names a queue or page
   // that is gone (the caller deletes the record).
   bool restore(const store::PageCursorRecord& r, bool complete);
@@ -87,12 +90,19 @@ class PagingStore {
   // Appends the message for these queues to the current page; `stored` runs once it is on disk
   // (synced when the message is durable). Then visible() or failed() must follow, as publish()
   // or discard() follow a journal write.
+  // In a transaction (tx_id), the message counts only once the transaction has committed with
+  // a page_transaction record for its page (note_transaction).
   PagePosition page(const MessagePtr& m, std::span<const std::uint64_t> queue_ids,
-                    std::function<void(std::error_code)> stored);
+                    std::function<void(std::error_code)> stored,
+                    std::int64_t tx_id = store::no_page_tx);
+  // The page_transaction record written for a page: deleted with the page.
+  void note_transaction(std::uint32_t page, std::uint64_t record_id);
   void visible(PagePosition at);
   void failed(PagePosition at);
   // A paged message left the queue for good (acknowledged, expired, dead-lettered).
   void acked(std::uint64_t queue_id, const MessageRef& ref);
+  // The queue was purged: it reads nothing more of what is paged so far.
+  void purge(std::uint64_t queue_id);
   // The queue is deleted: its cursor and cursor records go.
   void queue_deleted(std::uint64_t queue_id);
   // More than a page is waiting to be written: producers wait (reference §5.4).
@@ -119,7 +129,8 @@ class PagingStore {
     std::uint64_t bytes = 0;
     bool previous_run = false;  // written before the restart: its non-durable messages are gone
     std::set<std::uint64_t> queues;         // queues some record of it is for
-    std::vector<std::uint32_t> failed;      // indexes whose write failed (never read back)
+    std::vector<std::uint32_t> failed;  // indexes never read back (write failed, tx not committed)
+    std::vector<std::uint64_t> tx_records;  // its page_transaction records
     std::uint32_t pending = 0;              // entries not yet visible or failed
     std::shared_ptr<store::PageFile> file;  // while it is the current page
     std::vector<Entry> live;                // while current or entries are pending

@@ -177,6 +177,7 @@ class PostOffice : public QueueHost, public PagingHost {
   void delivery_count_changed(Queue& queue, const MessageRef& ref) override;
   void dead_letter(Queue& queue, const MessageRef& ref) override;
   void expire(Queue& queue, const MessageRef& ref) override;
+  void purged(Queue& queue) override;
   // PagingHost
   Queue* paged_queue(std::uint64_t id) override;
   void paging_drained(const std::string& address) override;

@@ -40,6 +40,9 @@ void PostOffice::load_paging(store::LoadedState& state) {
       [&s = scheduler_](std::function<void()> fn) { s.post(std::move(fn)); },
       config_.journal.datasync);
   std::map<std::uint64_t, PagingStore*> by_id;
+  std::map<std::uint64_t, std::vector<store::PageTransactionRecord>> transactions;
+  for (const auto& t : state.page_transactions) transactions[t.store_id].push_back(t);
+  std::vector<std::uint64_t> stale;
   std::error_code ec;
   const auto& root = config_.paging_directory;
   if (fs::is_directory(root, ec)) {
@@ -55,18 +58,22 @@ void PostOffice::load_paging(store::LoadedState& state) {
       }
       auto ps = std::make_unique<PagingStore>(
           address, *id, e.path(), PagingStore::Deps{storage_, *page_writer_, *this, log_});
-      if (auto rc = ps->load()) {
+      if (auto rc = ps->load(transactions[*id], stale)) {
         log_.plain(util::Level::error, log_codes::server_logger,
                    "could not read paging folder {}: {}", e.path().string(), rc.message());
         continue;
       }
       by_id[*id] = ps.get();
+      transactions.erase(*id);
       paging_.emplace(address, std::move(ps));
     }
   }
+  for (const auto& [store_id, records] : transactions)  // their store is gone
+    for (const auto& t : records) stale.push_back(t.id);
+  for (const auto id : stale) storage_.delete_paging_record(id);
   auto restore = [&](const store::PageCursorRecord& r, bool complete) {
     auto it = by_id.find(r.store_id);
-    if (it == by_id.end() || !it->second->restore(r, complete)) storage_.delete_cursor_record(r.id);
+    if (it == by_id.end() || !it->second->restore(r, complete)) storage_.delete_paging_record(r.id);
   };
   for (const auto& r : state.cursor_acks) restore(r, false);
   for (const auto& r : state.page_completes) restore(r, true);
@@ -113,6 +120,10 @@ PagingStore* PostOffice::create_paging_store(const std::string& address) {
     return nullptr;
   }
   return paging_.emplace(address, std::move(ps)).first->second.get();
+}
+
+void PostOffice::purged(Queue& queue) {
+  for (auto& [address, ps] : paging_) ps->purge(queue.id());
 }
 
 Queue* PostOffice::paged_queue(std::uint64_t id) {

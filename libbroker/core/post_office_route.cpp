@@ -216,8 +216,22 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
       return RouteStatus::duplicate;
     }
   }
-  bool any_durable = false;
   const std::uint64_t tx = storage_.next_id();
+  // Messages for paging addresses go to their pages, marked with the transaction; the journal
+  // transaction commits only once those writes are on disk, with a page_transaction record per
+  // page, so after a crash they count exactly when the rest of the transaction does.
+  struct Paged {
+    std::vector<std::pair<PagingStore*, std::uint32_t>> pages;
+    int waiting = 1;  // one for the loop below, so no write completes the batch early
+    std::error_code ec;
+    std::function<void(std::error_code)> commit;  // set after the loop; captures no Paged
+  };
+  auto paged = std::make_shared<Paged>();
+  auto page_written = [paged](std::error_code ec) {
+    if (ec && !paged->ec) paged->ec = ec;
+    if (--paged->waiting == 0) paged->commit(paged->ec);
+  };
+  bool any_durable = false, any_paged = false;
   for (auto& s : sends) {
     if (s.message->record.id == 0) s.message->record.id = storage_.next_id();
     apply_expiry_delay(*s.message);
@@ -226,6 +240,18 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     select_queues(*s.message, s.destination, r);
     s.message->record.properties.shrink_to_fit();
     const auto dup_id = s.message->property(props::duplicate_id);
+    if (PagingStore* ps = r.queue_ids.empty() ? nullptr : paging_for_send(s.destination.address)) {
+      ++paged->waiting;
+      any_paged = true;
+      r.paged = ps;
+      r.page = ps->page(s.message, r.queue_ids, page_written, static_cast<std::int64_t>(tx));
+      const std::pair<PagingStore*, std::uint32_t> at{ps, r.page.page};
+      if (r.page.paged() &&
+          std::find(paged->pages.begin(), paged->pages.end(), at) == paged->pages.end())
+        paged->pages.push_back(at);
+      remember_duplicate(*s.message, dup_id, 0);
+      continue;
+    }
     s.message->durable_refs = static_cast<int>(r.durable_count);
     std::uint64_t dup = 0;
     if (r.durable_count > 0) {
@@ -235,11 +261,27 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     }
     remember_duplicate(*s.message, dup_id, dup);
   }
-  if (!any_durable) {
-    stored({});
+  if (!any_paged) {
+    if (!any_durable) {
+      stored({});
+      return RouteStatus::routed;
+    }
+    storage_.commit_tx(tx, std::move(stored));
     return RouteStatus::routed;
   }
-  storage_.commit_tx(tx, std::move(stored));
+  // Runs once the last page write of the batch completed (page_written counts them down).
+  paged->commit = [this, alive = alive_, pages = paged->pages, tx, any_durable,
+                   stored = std::move(stored)](std::error_code ec) mutable {
+    if (!*alive) return stored(errc::storage_failed);
+    if (ec) {
+      if (any_durable) storage_.rollback_tx(tx);
+      return stored(ec);
+    }
+    for (auto& [ps, page] : pages)
+      ps->note_transaction(page, storage_.add_page_transaction(tx, ps->id(), page));
+    storage_.commit_tx(tx, std::move(stored));
+  };
+  if (--paged->waiting == 0) paged->commit(paged->ec);
   return RouteStatus::routed;
 }
 

@@ -225,6 +225,7 @@ std::size_t Queue::purge() {
   for (auto& [t, r] : scheduled_) all.push_back(std::move(r));
   scheduled_.clear();
   for (auto& r : all) host_.removed(*this, r);
+  host_.purged(*this);
   return all.size();
 }
 

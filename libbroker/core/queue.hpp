@@ -37,6 +37,8 @@ class QueueHost {
   // Move a copy to the dead-letter / expiry address; the host then calls removed().
   virtual void dead_letter(Queue& queue, const MessageRef& ref) = 0;
   virtual void expire(Queue& queue, const MessageRef& ref) = 0;
+  // The queue was purged: what it would still read back from page files goes too.
+  virtual void purged(Queue& /*queue*/) {}
 };
 
 struct QueueDefinition {

@@ -45,4 +45,23 @@ std::optional<PageCursorRecord> decode_page_complete(std::uint64_t id,
   return c;
 }
 
+std::vector<std::uint8_t> encode_page_transaction(std::uint64_t store_id, std::uint32_t page,
+                                                  std::uint64_t tx_id) {
+  ByteWriter w(1 + 8 + 4 + 8);
+  w.u8(record::layout_v1);
+  w.u64(store_id);
+  w.u32(page);
+  w.u64(tx_id);
+  return std::move(w.bytes());
+}
+
+std::optional<PageTransactionRecord> decode_page_transaction(std::uint64_t id,
+                                                             std::span<const std::uint8_t> b) {
+  ByteReader r(b);
+  if (r.u8() != record::layout_v1) return std::nullopt;
+  PageTransactionRecord t{id, r.u64(), r.u32(), r.u64()};
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return t;
+}
+
 }  // namespace artemis::store

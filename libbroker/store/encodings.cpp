@@ -30,6 +30,8 @@ std::string_view record::name(std::uint8_t type) {
       return "ACKNOWLEDGE_CURSOR";
     case page_cursor_complete:
       return "PAGE_CURSOR_COMPLETE";
+    case page_transaction:
+      return "PAGE_TRANSACTION";
     default: return "UNKNOWN";
   }
 }

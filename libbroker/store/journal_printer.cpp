@@ -66,6 +66,13 @@ bool print_record(const journal::RecordInfo& r, std::ostream& out) {
       else
         ok = false;
       break;
+    case record::page_transaction:
+      if (auto t = decode_page_transaction(r.id, body(r)))
+        out << "pageStore=" << std::hex << t->store_id << std::dec << ", page=" << t->page
+            << ", txID=" << t->tx_id;
+      else
+        ok = false;
+      break;
     default: ok = false;
   }
   if (!ok) out << "<" << r.data.size() << " bytes that do not decode>";

@@ -15,6 +15,7 @@
 //   duplicate_id      add, id = its own id              DuplicateIdRecord
 //   page_cursor_ack   add, id = its own id              PageCursorRecord (cursor_records.hpp)
 //   page_cursor_complete add, id = its own id           PageCursorRecord
+//   page_transaction  add (in a transaction), own id   PageTransactionRecord
 // A message record is deleted once every ref it had is acknowledged.
 #include <cstdint>
 #include <string_view>
@@ -34,6 +35,7 @@ inline constexpr std::uint8_t delivery_count = 23;
 inline constexpr std::uint8_t duplicate_id = 24;
 inline constexpr std::uint8_t page_cursor_ack = 25;
 inline constexpr std::uint8_t page_cursor_complete = 26;
+inline constexpr std::uint8_t page_transaction = 27;
 
 // Layout version written as the first byte of every record body (encodings.hpp). Only the
 // message record has a v2 (typed properties, every body kind) and a v3 (the properties as

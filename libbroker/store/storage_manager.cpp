@@ -133,6 +133,11 @@ void StorageManager::load_messages(const journal::LoadResult& r, LoadedState& ou
         out.page_completes.push_back(*c);
       else
         bad(rec);
+    } else if (rec.user_type == record::page_transaction) {
+      if (auto t = decode_page_transaction(rec.id, body))
+        out.page_transactions.push_back(*t);
+      else
+        bad(rec);
     } else {
       bad(rec);
     }
@@ -338,7 +343,16 @@ std::uint64_t StorageManager::complete_page(std::uint64_t store_id, std::uint64_
   return id;
 }
 
-void StorageManager::delete_cursor_record(std::uint64_t id) {
+std::uint64_t StorageManager::add_page_transaction(std::uint64_t tx_id, std::uint64_t store_id,
+                                                   std::uint32_t page) {
+  const std::uint64_t id = next_id();
+  if (persistent())
+    messages_->append_add_tx(tx_id, id, record::page_transaction,
+                             span_of(encode_page_transaction(store_id, page, tx_id)));
+  return id;
+}
+
+void StorageManager::delete_paging_record(std::uint64_t id) {
   if (persistent()) messages_->append_delete(id, journal::Sync::no, ignore);
 }
 

@@ -43,6 +43,7 @@ struct LoadedState {
   std::vector<DuplicateIdRecord> duplicate_ids;  // in id (= arrival) order
   std::vector<PageCursorRecord> cursor_acks;     // paged messages acknowledged
   std::vector<PageCursorRecord> page_completes;  // pages a queue is done with
+  std::vector<PageTransactionRecord> page_transactions;  // committed paged transactions
   std::size_t bad_records = 0;                   // bodies that did not decode (logged)
 };
 
@@ -106,8 +107,11 @@ class StorageManager {
   // The queue is done with the page: one record replaces its acks, in one transaction.
   std::uint64_t complete_page(std::uint64_t store_id, std::uint64_t queue_id, std::uint32_t page,
                               std::span<const std::uint64_t> ack_records);
-  // A cursor record that is no longer needed (its page or queue is gone).
-  void delete_cursor_record(std::uint64_t id);
+  // In transaction tx_id: its paged messages on this page count once it commits.
+  std::uint64_t add_page_transaction(std::uint64_t tx_id, std::uint64_t store_id,
+                                     std::uint32_t page);
+  // A paging record that is no longer needed (its page or queue is gone).
+  void delete_paging_record(std::uint64_t id);
   // A page file failed to write or sync: the same critical error as a journal's.
   void report_io_failure(std::error_code ec) { report_critical(ec); }
 

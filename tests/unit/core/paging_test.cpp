@@ -3,6 +3,7 @@
 // records, consumed pages are deleted, and a restart (or a torn page tail) loses nothing that
 // was confirmed and brings back nothing that was acknowledged.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
@@ -144,4 +145,63 @@ TEST_CASE("paging: a deleted queue lets go of the pages it was reading") {
   f.scheduler.run_posted();
   CHECK(f.page_files().empty());
   CHECK_FALSE(f.store()->paging());
+}
+
+namespace {
+
+// Sends bodies first..first+n-1 in one transaction; returns what its completion said (the
+// routed messages are published or discarded accordingly, as a session does).
+std::error_code send_transaction(PagingFixture& f, int first, int n) {
+  std::vector<PendingSend> sends;
+  for (int i = first; i < first + n; ++i)
+    sends.push_back({f.message(std::to_string(i), true), Destination::parse("paged")});
+  std::vector<RoutedMessage> routed;
+  bool done = false;
+  std::error_code result;
+  f.po->route_transaction(std::move(sends), routed, [&](std::error_code ec) {
+    result = ec;
+    done = true;
+  });
+  REQUIRE(f.scheduler.run_until([&] { return done; }));
+  for (auto& r : routed) result ? f.po->discard(r) : f.po->publish(r);
+  CHECK(routed.back().paged != nullptr);
+  f.scheduler.run_posted();
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("paging: a transaction's messages are paged and come back after a restart") {
+  PagingFixture f;
+  f.send_numbers(0, 3);
+  CHECK_FALSE(send_transaction(f, 3, 4));
+  CHECK(f.queue().message_count() == 7);
+  f.restart();
+  const auto got = f.consume(7);
+  CAPTURE(fmt::format("{}", fmt::join(got, ",")));
+  CHECK(got == numbers(0, 7));
+  CHECK(f.page_files().empty());
+}
+
+TEST_CASE("paging: a paged transaction whose commit failed is never read back") {
+  PagingFixture f;
+  f.send_numbers(0, 3);
+  f.messages_journal->fail_from_now(std::make_error_code(std::errc::io_error));
+  CHECK(send_transaction(f, 3, 4));
+  CHECK(f.queue().message_count() == 3);
+  f.restart();
+  CHECK(f.consume(3) == numbers(0, 3));
+  CHECK(f.queue().message_count() == 0);
+}
+
+TEST_CASE("paging: purging a queue drops what it had still to read from its pages") {
+  PagingFixture f(2);
+  f.send_numbers(0, 8);
+  CHECK(f.queue().message_count() == 4);  // two in memory, two read from the page
+  CHECK(f.queue().purge() == 4);
+  f.scheduler.run_posted();
+  CHECK(f.queue().message_count() == 0);
+  CHECK(f.page_files().empty());
+  f.restart();
+  CHECK(f.queue().message_count() == 0);
 }
