@@ -33,11 +33,12 @@ bool PostOffice::over_limit(const std::string& address, const ResolvedAddressSet
   if (global_max_size_ > 0 && global_use_.bytes >= global_max_size_) return true;
   if (config_.global_max_messages > 0 && global_use_.messages >= config_.global_max_messages)
     return true;
-  if (s.max_size_bytes <= 0 && s.max_size_messages <= 0) return false;
+  // -1: no limit of the address's own; 0: always full (an address that always pages).
+  if (s.max_size_bytes < 0 && s.max_size_messages < 0) return false;
   const Address* a = find_address(address);
   if (a == nullptr) return false;
-  return (s.max_size_bytes > 0 && a->size_bytes >= s.max_size_bytes) ||
-         (s.max_size_messages > 0 && a->size_messages >= s.max_size_messages);
+  return (s.max_size_bytes >= 0 && a->size_bytes >= s.max_size_bytes) ||
+         (s.max_size_messages >= 0 && a->size_messages >= s.max_size_messages);
 }
 
 std::string PostOffice::limits_text(const std::string& address) {

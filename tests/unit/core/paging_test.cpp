@@ -20,10 +20,10 @@ namespace {
 namespace fs = std::filesystem;
 
 struct PagingFixture : CoreFixture {
-  explicit PagingFixture(std::int64_t read_window = -1) {
+  explicit PagingFixture(std::int64_t read_window = -1, std::int64_t max_messages = 2) {
     config::AddressSetting s;
     s.match = "paged";
-    s.max_size_messages = 2;
+    s.max_size_messages = max_messages;
     s.max_read_page_messages = read_window;
     config.address_settings = {s};
     start();
@@ -204,4 +204,13 @@ TEST_CASE("paging: purging a queue drops what it had still to read from its page
   CHECK(f.page_files().empty());
   f.restart();
   CHECK(f.queue().message_count() == 0);
+}
+
+TEST_CASE("paging: max-size-messages 0 pages every message") {
+  PagingFixture f(-1, 0);
+  f.send_numbers(0, 3);
+  REQUIRE(f.store() != nullptr);
+  CHECK(f.store()->counters().paged_messages == 3);
+  CHECK(f.po->global_size_messages() == 0);
+  CHECK(f.consume(3) == numbers(0, 3));
 }
