@@ -112,6 +112,12 @@ const std::array kSettings{
     SettingOption{
         "page-limit-messages",
         [](P& p, N n, A& a) { set(a.page_limit_messages, p.integer(n, minus_one_or_more)); }},
+    SettingOption{"page-full-policy",
+                  [](P& p, N n, A& a) {
+                    set(a.page_full_policy,
+                        p.choice<PageFullPolicy>(
+                            n, {{"DROP", PageFullPolicy::drop}, {"FAIL", PageFullPolicy::fail}}));
+                  }},
 };
 
 }  // namespace

@@ -29,6 +29,10 @@ std::string_view to_string(AddressFullPolicy p) {
   return "?";
 }
 
+std::string_view to_string(PageFullPolicy p) {
+  return p == PageFullPolicy::drop ? "DROP" : "FAIL";
+}
+
 std::string_view to_string(MessageLoadBalancing m) {
   switch (m) {
     case MessageLoadBalancing::off: return "OFF";

@@ -17,12 +17,15 @@ namespace artemis::config {
 enum class JournalType { asyncio, nio, mapped };
 enum class RoutingType { anycast, multicast };
 enum class AddressFullPolicy { page, block, fail, drop };
+// What a paging address does past page-limit-bytes / page-limit-messages.
+enum class PageFullPolicy { drop, fail };
 enum class MessageLoadBalancing { off, strict, on_demand, off_with_redistribution };
 enum class HaRole { none, primary, backup };  // "master"/"live" = primary, "slave" = backup
 
 std::string_view to_string(JournalType);
 std::string_view to_string(RoutingType);
 std::string_view to_string(AddressFullPolicy);
+std::string_view to_string(PageFullPolicy);
 std::string_view to_string(MessageLoadBalancing);
 std::string_view to_string(HaRole);
 
@@ -141,6 +144,7 @@ struct AddressSetting {
   std::optional<std::int64_t> max_read_page_messages;
   std::optional<std::int64_t> page_limit_bytes;
   std::optional<std::int64_t> page_limit_messages;
+  std::optional<PageFullPolicy> page_full_policy;
   int line = 0;
 };
 

@@ -21,6 +21,9 @@ Node::Value to_value(std::string_view v) { return std::string(v); }
 Node::Value to_value(const std::filesystem::path& v) { return v.string(); }
 Node::Value to_value(RoutingType v) { return std::string(to_string(v)); }
 Node::Value to_value(AddressFullPolicy v) { return std::string(to_string(v)); }
+Node::Value to_value(PageFullPolicy v) {
+  return std::string(to_string(v));
+}
 template <class T>
 Node::Value to_value(const std::optional<T>& v) {
   return v ? to_value(*v) : Node::Value{};
@@ -140,6 +143,7 @@ Node address_setting(const AddressSetting& a) {
   add(leaf("max-read-page-messages", a.max_read_page_messages));
   add(leaf("page-limit-bytes", a.page_limit_bytes));
   add(leaf("page-limit-messages", a.page_limit_messages));
+  add(leaf("page-full-policy", a.page_full_policy));
   return object("", std::move(v));
 }
 

@@ -80,6 +80,12 @@ ResolvedAddressSettings merge(const std::vector<const config::AddressSetting*>& 
       break;
     }
   }
+  for (const auto* b : blocks) {
+    if (b->page_full_policy) {
+      r.page_full_policy = b->page_full_policy;
+      break;
+    }
+  }
   for (const auto* b : blocks) r.matched.push_back(b->match);
   return r;
 }

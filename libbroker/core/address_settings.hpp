@@ -54,6 +54,8 @@ struct ResolvedAddressSettings {
   std::int64_t max_read_page_messages = -1;
   std::optional<std::int64_t> page_limit_bytes;     // unset: paging is not capped
   std::optional<std::int64_t> page_limit_messages;  // unset: paging is not capped
+  // What applies past a page limit; unset: the limits are not applied (as Artemis, which warns).
+  std::optional<config::PageFullPolicy> page_full_policy;
 
   // The matches that contributed, most specific first (for logs and management views).
   std::vector<std::string> matched;

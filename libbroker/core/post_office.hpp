@@ -200,6 +200,8 @@ class PostOffice : public QueueHost, public PagingHost {
   void release(Message& m);
   void account(const std::string& address, std::int64_t bytes, std::int64_t messages);
   bool over_limit(const std::string& address, const ResolvedAddressSettings& s);
+  // A paging address at its page-limit-bytes / page-limit-messages.
+  bool page_full(const std::string& address, const ResolvedAddressSettings& s);
   // Ends the episodes of addresses no longer full: logs, then runs their producers' waiters.
   void release_limited();
   void reap();

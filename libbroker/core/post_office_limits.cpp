@@ -52,6 +52,18 @@ std::string PostOffice::limits_text(const std::string& address) {
       config_.global_max_messages);
 }
 
+bool PostOffice::page_full(const std::string& address, const ResolvedAddressSettings& s) {
+  const PagingStore* ps = find_paging(address);
+  if (ps == nullptr || !ps->paging()) return false;
+  const auto c = ps->counters();
+  // page-limit-bytes counts whole pages, as Artemis converts it (limit / page-size-bytes).
+  if (s.page_limit_bytes && *s.page_limit_bytes >= 0 && s.page_size_bytes > 0 &&
+      static_cast<std::int64_t>(c.pages) >= *s.page_limit_bytes / s.page_size_bytes)
+    return true;
+  return s.page_limit_messages && *s.page_limit_messages >= 0 &&
+         static_cast<std::int64_t>(c.paged_messages) >= *s.page_limit_messages;
+}
+
 bool PostOffice::blocked(const std::string& address) {
   if (disk_full_) {
     if (disk_full_logged_.insert(address).second) log_.log(log_codes::disk_full_blocking, address);
@@ -74,6 +86,13 @@ bool PostOffice::blocked(const std::string& address) {
 PostOffice::Admission PostOffice::admit(const std::string& address) {
   const auto& s = settings_for(address);
   const auto policy = s.address_full_policy;
+  if (policy == AddressFullPolicy::page && s.page_full_policy && page_full(address, s)) {
+    if (*s.page_full_policy == config::PageFullPolicy::fail) return Admission::fail;
+    if (Address* a = find_address(address)) ++a->dropped_messages;
+    if (full_episodes_.try_emplace(address, AddressFullPolicy::drop).second)
+      log_.log(log_codes::address_full_dropping, address, limits_text(address));
+    return Admission::drop;
+  }
   if (policy != AddressFullPolicy::fail && policy != AddressFullPolicy::drop)
     return Admission::accept;
   if (!over_limit(address, s)) return Admission::accept;

@@ -214,3 +214,22 @@ TEST_CASE("paging: max-size-messages 0 pages every message") {
   CHECK(f.po->global_size_messages() == 0);
   CHECK(f.consume(3) == numbers(0, 3));
 }
+
+TEST_CASE("paging: past page-limit-messages the page-full-policy applies") {
+  for (const auto policy : {config::PageFullPolicy::fail, config::PageFullPolicy::drop}) {
+    CAPTURE(config::to_string(policy));
+    PagingFixture f;
+    config::AddressSetting s = f.config.address_settings[0];
+    s.page_limit_messages = 3;
+    s.page_full_policy = policy;
+    f.po->update_address_settings({s});
+    f.send_numbers(0, 4);  // two in memory, two paged
+    CHECK(f.po->admit("paged") == PostOffice::Admission::accept);
+    f.send_numbers(4, 1);
+    const auto expected = policy == config::PageFullPolicy::fail ? PostOffice::Admission::fail
+                                                                 : PostOffice::Admission::drop;
+    CHECK(f.po->admit("paged") == expected);
+    CHECK(f.consume(5) == numbers(0, 5));
+    CHECK(f.po->admit("paged") == PostOffice::Admission::accept);  // the pages are gone
+  }
+}
