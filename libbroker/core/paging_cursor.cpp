@@ -222,7 +222,7 @@ bool PagingStore::has_unread(std::uint64_t q, const Cursor& c) const {
 }
 
 void PagingStore::maybe_leave() {
-  if (!paging_ || pending_bytes_ > 0 || depaging_) return;
+  if (!paging_ || pending_bytes_ > 0 || depaging_ || writing_) return;
   for (const auto& [n, p] : pages_)
     if (p.pending > 0) return;
   for (const auto& [q, c] : cursors_)

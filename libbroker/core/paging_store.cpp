@@ -179,8 +179,11 @@ PagePosition PagingStore::page(const MessagePtr& m, std::span<const std::uint64_
   const auto& s = deps_.host.settings_for(address_);
   if (current_ != 0) {
     const Page& p = pages_.at(current_);
-    if (p.records > 0 && p.bytes + bytes.size() > static_cast<std::uint64_t>(s.page_size_bytes))
+    if (p.records > 0 && p.bytes + bytes.size() > static_cast<std::uint64_t>(s.page_size_bytes)) {
+      writing_ = true;
       close_current();
+      writing_ = false;
+    }
   }
   if (current_ == 0) open_page();
   if (current_ == 0) {

@@ -185,6 +185,7 @@ class PagingStore {
   std::uint64_t pending_bytes_ = 0;          // handed to the writer, not yet written
   bool depage_requested_ = false;
   bool depaging_ = false;
+  bool writing_ = false;  // inside page(): rolling a page must not end page mode under it
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
