@@ -125,11 +125,12 @@ int print(const Context& ctx, const DataPrintOptions& o) {
       return 0;
     }
   }
-  store::print_journals(o.skip_bindings ? nullptr : &bindings,
-                        o.skip_journal ? nullptr : &messages, std::cout);
+  if (!o.pages)
+    store::print_journals(o.skip_bindings ? nullptr : &bindings,
+                          o.skip_journal ? nullptr : &messages, std::cout);
   if (!o.skip_pages && !paging_dir.empty())
     store::print_paging(paging_dir, o.skip_bindings ? nullptr : &bindings,
-                        o.skip_journal ? nullptr : &messages, {o.pages, o.max_pages}, std::cout);
+                        o.skip_journal ? nullptr : &messages, {o.max_pages}, std::cout);
   return 0;
 }
 
@@ -149,8 +150,8 @@ void register_data(CLI::App& app, Context& ctx) {
   p->add_flag("--skip-journal", opts->skip_journal, "do not print the message journal");
   p->add_flag("--safe", opts->safe, "accepted for compatibility (message bodies are never printed)");
   p->add_flag("--reclaimed", opts->reclaimed, "accepted for compatibility");
-  p->add_option("--max-pages", opts->max_pages, "page files listed per address with --pages");
-  p->add_flag("--pages", opts->pages, "list every record of every page file");
+  p->add_option("--max-pages", opts->max_pages, "page files whose records are listed, per address");
+  p->add_flag("--pages", opts->pages, "print only the paging stores (the journals are still read)");
   p->add_flag("--skip-pages", opts->skip_pages, "do not print the paging stores");
   p->callback([&ctx, opts] { ctx.exit_code = print(ctx, *opts); });
 }

@@ -87,7 +87,7 @@ void print_paging(const fs::path& paging_dir, const journal::LoadResult* binding
         out << "  page " << page << ": cannot be read: " << rc.message() << "\n";
         continue;
       }
-      const bool list = options.records && (options.max_pages < 0 || listed < options.max_pages);
+      const bool list = options.max_pages < 0 || listed < options.max_pages;
       ++listed;
       std::uint32_t nr = 0;
       const auto scan = scan_page(bytes, [&](const PagedHeader& h,
@@ -95,21 +95,19 @@ void print_paging(const fs::path& paging_dir, const journal::LoadResult* binding
         std::string queues;
         for (std::size_t i = 0; i < h.queue_count(); ++i) {
           const auto q = h.queue_id(i);
-          queues += (i ? "," : "") + std::to_string(q);
           const bool done = cursor != cursors.end() && (cursor->second.completed.count({q, page}) ||
                                                         cursor->second.acked.count({q, page, nr}));
           if (!done) ++pending[q];
+          queues += (i ? ", " : "") + std::to_string(q) + (done ? " (ACK)" : " (OK)");
         }
         if (list) {
-          const auto m = decode_paged_message(p);
-          out << "  page " << page << " messageNr=" << nr << " ";
-          if (m)
-            out << "messageID=" << m->message.id << " durable=" << (h.durable ? "true" : "false")
-                << " bodySize=" << m->message.body.size();
+          out << "pg=" << page << ", msg=" << nr << ",pgTX=" << h.tx_id << ",";
+          if (const auto m = decode_paged_message(p))
+            out << "messageID=" << m->message.id << ",durable=" << (h.durable ? "true" : "false")
+                << ",bodySize=" << m->message.body.size();
           else
             out << "<does not decode>";
-          out << " queues=[" << queues << "]"
-              << (h.tx_id >= 0 ? " tx=" + std::to_string(h.tx_id) : "") << "\n";
+          out << ",Queues = " << queues << "\n";
         }
         ++nr;
         return true;

@@ -1,8 +1,9 @@
 #pragma once
-// `artemis data print`'s paging part: for each paging store (a folder of the paging directory)
-// its address, its page files and, per queue, how many paged messages the queue has still to
-// consume (the records for it minus its cursor acks and completed pages in the message
-// journal). With `records`, every record of every page too (message id, queues, durable, size).
+// `artemis data print`'s paging part, as Artemis prints it: for each paging store (a folder of
+// the paging directory) its address and every record of its pages (up to max_pages pages),
+//   pg=<page>, msg=<nr>,pgTX=<tx>,messageID=…,durable=…,bodySize=…,Queues = <id> (ACK|OK), …
+// where ACK means that queue has consumed it (a cursor ack or a completed page in the message
+// journal) and OK that it is still to be consumed; then, per queue, how many are still to come.
 #include <filesystem>
 #include <ostream>
 
@@ -11,8 +12,7 @@
 namespace artemis::store {
 
 struct PagePrintOptions {
-  bool records = false;  // --pages: walk every record
-  int max_pages = -1;    // --max-pages: pages listed per store (-1: all)
+  int max_pages = -1;  // --max-pages: pages whose records are listed, per store (-1: all)
 };
 
 // `messages` (may be null) supplies the cursor records; `bindings` (may be null) queue names.

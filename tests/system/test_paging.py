@@ -6,6 +6,7 @@ are not delivered again after a restart."""
 
 import glob
 import os
+import subprocess
 import unittest
 
 from harness import Instance, StompClient, wait_for
@@ -107,6 +108,24 @@ class PagingTest(unittest.TestCase):
             c.subscribe("paging.k", "s1", **SUB_ANYCAST)
             c.send_wait("paging.other", "marker", **ANYCAST)
             self.assertEqual(c.listener.messages, [], "nothing comes back after a restart")
+
+    def test_data_print_walks_the_pages(self):
+        self.broker.start()
+        send_confirmed(self.broker, "paging.p", 0, 1000, **ANYCAST)
+        got = receive(self.broker, "paging.p", 600, ack="client-individual", **SUB_ANYCAST)
+        self.assertEqual(numbers(got), list(range(600)))
+        self.broker.stop()
+        result = subprocess.run([os.path.join(self.broker.dir, "bin", "artemis"), "data", "print",
+                                 "--pages"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        out = result.stdout
+        self.assertIn("P A G I N G", out)
+        self.assertIn("address=paging.p", out)
+        records = [line for line in out.splitlines() if line.startswith("pg=")]
+        acked = [line for line in records if line.endswith("(ACK)")]
+        self.assertEqual(len(records) - len(acked), 400, "the 400 not consumed are all paged")
+        self.assertRegex(out, r"\(paging\.p\): 400 paged messages to consume")
 
 
 class PagingKillTest(unittest.TestCase):
