@@ -30,7 +30,8 @@ void add_connection_options(CLI::App& cmd, ClientOptions& o) {
   cmd.add_option("--password", o.password, "Password used to connect");
   cmd.add_option("--clientID", o.client_id, "ClientID set on the connection (needed by --durable)");
   cmd.add_option("--protocol", o.protocol,
-                 "Protocol: stomp (default; 'core' is accepted as a name for it) or amqp")
+                 "Protocol: stomp (default; 'core' is accepted as a name for it), amqp or mqtt "
+                 "(MQTT 5: topics only, no transactions)")
       ->capture_default_str();
   cmd.add_flag("--silent", o.silent, "No prompts and no live progress display");
   cmd.add_flag("--verbose", o.verbose, "Print every message handled");
@@ -161,11 +162,11 @@ std::string describe_failure(const char* command, const std::exception& e) {
 std::unique_ptr<ClientSetup> prepare_client(const char* command, Context& ctx, const ClientOptions& o,
                                             Printer& out) {
   const auto protocol = util::to_lower(o.protocol);
-  if (protocol != "stomp" && protocol != "core" && protocol != "amqp") {
+  if (protocol != "stomp" && protocol != "core" && protocol != "amqp" && protocol != "mqtt") {
     out.error(
         fmt::format("artemis {}: --protocol {} is not supported by this client; use --protocol "
-                    "stomp (the default) or amqp, which the broker's all-protocols acceptor "
-                    "speaks",
+                    "stomp (the default), amqp or mqtt, which the broker's all-protocols "
+                    "acceptor speaks",
                     command, o.protocol));
     ctx.exit_code = 1;
     return nullptr;
@@ -189,7 +190,9 @@ std::unique_ptr<ClientSetup> prepare_client(const char* command, Context& ctx, c
     return nullptr;
   }
   client::ConnectionOptions co;
-  co.protocol = protocol == "amqp" ? client::Protocol::amqp : client::Protocol::stomp;
+  co.protocol = protocol == "amqp"   ? client::Protocol::amqp
+                : protocol == "mqtt" ? client::Protocol::mqtt
+                                     : client::Protocol::stomp;
   co.url = *parsed.value;
   co.user = o.user;
   co.password = o.password;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "client/amqp_session.hpp"
+#include "client/mqtt_session.hpp"
 #include "client/stomp_session.hpp"
 
 namespace artemis::client {
@@ -124,12 +125,17 @@ void Connection::probe() {
     AmqpSession(*this, Transacted::no).close();
     return;
   }
+  if (options_.protocol == Protocol::mqtt) {
+    MqttSession(*this, Transacted::no).close();
+    return;
+  }
   auto link = open_initial();
   link->close(std::chrono::milliseconds(2000));
 }
 
 std::unique_ptr<Session> Connection::create_session(Transacted transacted) {
   if (options_.protocol == Protocol::amqp) return std::make_unique<AmqpSession>(*this, transacted);
+  if (options_.protocol == Protocol::mqtt) return std::make_unique<MqttSession>(*this, transacted);
   return std::make_unique<StompSession>(*this, transacted);
 }
 

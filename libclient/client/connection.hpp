@@ -22,7 +22,7 @@ namespace artemis::client {
 class Session;
 enum class Transacted { no, yes };
 
-enum class Protocol { stomp, amqp };
+enum class Protocol { stomp, amqp, mqtt };
 
 struct ConnectionOptions {
   ClientUrl url;

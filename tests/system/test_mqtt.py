@@ -13,7 +13,7 @@ import unittest
 
 import paho.mqtt.client as paho
 
-from harness import BrokerTestCase, StompClient, wait_for
+from harness import BrokerTestCase, StompClient, artemis_bin, wait_for
 
 TIMEOUT = 15.0
 
@@ -206,6 +206,49 @@ class MqttTest(BrokerTestCase):
             self.mosquitto_pub("-t", "mqtt/interop/from-mqtt", "-m", "hello stomp", "-q", "1")
             got = stomp.listener.wait_messages(1)
             self.assertEqual(got[0].body, "hello stomp")
+
+    def artemis(self, *args):
+        return subprocess.run([artemis_bin(), *args, "--protocol", "mqtt", "--user", "admin",
+                               "--password", "admin", "--url", f"tcp://127.0.0.1:{self.port}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=60)
+
+    def test_artemis_producer_and_consumer_speak_mqtt_with_mosquitto(self):
+        # A persistent mosquitto session subscribes (and leaves: -E), artemis producer
+        # --protocol mqtt publishes at QoS 1 to the address cli.news, which is the topic
+        # cli/news, and mosquitto_sub comes back for the five messages.
+        sub = ["-V", "mqttv5", "-i", "cli-sub", "-c", "-x", "3600", "-q", "1", "-t", "cli/news"]
+        self.assertEqual(self.mosquitto_sub(*sub, "-E").returncode, 0)
+        result = self.artemis("producer", "--destination", "topic://cli.news",
+                              "--message-count", "5", "--message", "from artemis")
+        self.assertEqual(result.returncode, 0, result.stdout)
+        got = self.mosquitto_sub(*sub, "-C", "5")
+        self.assertEqual(got.stdout.splitlines(), ["from artemis"] * 5)
+        # mosquitto_pub to artemis consumer --protocol mqtt: published until the consumer, once
+        # subscribed, has taken three (bounded: 50 tries).
+        consumer = subprocess.Popen([artemis_bin(), "consumer", "--protocol", "mqtt", "--user",
+                                     "admin", "--password", "admin", "--url",
+                                     f"tcp://127.0.0.1:{self.port}", "--destination",
+                                     "topic://cli.back", "--message-count", "3"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(consumer.kill)
+        for i in range(50):
+            if consumer.poll() is not None:
+                break
+            self.mosquitto_pub("-V", "mqttv311", "-q", "1", "-t", "cli/back", "-m", f"b{i}")
+            try:
+                consumer.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
+        out, _ = consumer.communicate(timeout=TIMEOUT)
+        self.assertEqual(consumer.returncode, 0, out)
+        self.assertIn("Consumed: 3 messages", out)
+
+    def test_artemis_consumer_refuses_what_mqtt_cannot_do(self):
+        result = self.artemis("consumer", "--destination", "queue://cli.q", "--message-count", "1")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("MQTT subscribes to topics only: use --destination topic://cli.q",
+                      result.stdout)
 
     def test_wrong_password_is_refused(self):
         for version in ("mqttv311", "mqttv5"):
