@@ -31,7 +31,10 @@ MqttSession::MqttSession(Connection& connection, Transacted transacted)
     throw ClientError(ErrorKind::invalid_argument,
                       "MQTT has no transactions: use --protocol stomp or amqp for a transacted "
                       "session (--commit-interval, --txt-size)");
-  connection_.open_initial([this](const Server& s) { open(s, true); });
+  // With a client id the session may hold durable subscriptions, so it resumes what the broker
+  // kept for that id; close() ends it again when it holds none.
+  persistent_ = !connection.client_id().empty();
+  connection_.open_initial([this](const Server& s) { open(s, !persistent_); });
 }
 
 MqttSession::~MqttSession() {
@@ -174,17 +177,13 @@ Consumer MqttSession::create_consumer(const Destination& destination,
   if (!options.selector.empty() || options.browse)
     throw ClientError(ErrorKind::invalid_argument,
                       "MQTT has no selectors or browsers: use --protocol stomp or amqp");
-  if (!options.durable_name.empty() && !durable_session_) {
-    if (connection_.client_id().empty())
-      throw ClientError(ErrorKind::invalid_argument,
-                        "a durable MQTT subscription needs a client id (--clientID)");
-    // The subscription lives in a persistent session: reconnect without clean start.
-    socket_.close();
-    durable_session_ = true;
-    open(connection_.candidates().front(), false);
-  }
+  if (!options.durable_name.empty() && !persistent_)
+    throw ClientError(ErrorKind::invalid_argument,
+                      "a durable MQTT subscription lives in a persistent session, which needs a "
+                      "client id (--clientID)");
   const int id = next_subscription_++;
   subscriptions_[id].filter = topic_of(destination);
+  subscriptions_[id].durable = !options.durable_name.empty();
   mqtt::Subscribe s;
   s.packet_id = next_packet_id();
   s.subscriptions.push_back({subscriptions_[id].filter, 1});
@@ -265,7 +264,20 @@ void MqttSession::close() {
   try {
     if (socket_.is_open()) {
       flush();
-      write(mqtt::Disconnect{});
+      // Non-durable subscriptions end with the session's use, as JMS consumers do; a persistent
+      // session left with no durable subscription is ended by the DISCONNECT.
+      bool durable = false;
+      for (const auto& [id, s] : subscriptions_) {
+        durable = durable || s.durable;
+        if (s.durable) continue;
+        mqtt::Unsubscribe u;
+        u.packet_id = next_packet_id();
+        u.filters.push_back(s.filter);
+        write(u);
+      }
+      mqtt::Disconnect d;
+      if (persistent_ && !durable) d.properties.session_expiry_interval = 0;
+      write(d);
     }
   } catch (const ClientError&) {
     // close() never throws; what was not confirmed stays unconfirmed.

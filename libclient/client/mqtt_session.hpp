@@ -8,9 +8,10 @@
 //
 // MQTT has no queues, selectors, browsers or transactions: a consumer of a queue, a selector, a
 // browser or a transacted session is refused with ClientError(invalid_argument) naming what to
-// use instead. A durable consumer keeps its subscription in a persistent MQTT session (clean
-// start off, the connection's client id, no expiry). No failover: a broken connection is
-// ClientError(connection_lost).
+// use instead. With a client id the session is persistent (clean start off, no expiry) so a
+// durable consumer's subscription and its messages outlive the connection; close() ends the
+// non-durable subscriptions, and the session itself when none is durable. No failover: a broken
+// connection is ClientError(connection_lost).
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -47,6 +48,7 @@ class MqttSession final : public Session {
   };
   struct Subscription {
     std::string filter;
+    bool durable = false;
     std::deque<Received> queue;
   };
 
@@ -71,7 +73,7 @@ class MqttSession final : public Session {
   std::map<std::uint16_t, std::vector<std::uint8_t>> subacks_;
   std::map<int, Subscription> subscriptions_;
   int next_subscription_ = 0;
-  bool durable_session_ = false;
+  bool persistent_ = false;  // clean start off: a client id was given
   bool closed_ = false;
 };
 

@@ -244,6 +244,21 @@ class MqttTest(BrokerTestCase):
         self.assertEqual(consumer.returncode, 0, out)
         self.assertIn("Consumed: 3 messages", out)
 
+    def test_artemis_durable_consumer_resumes_its_mqtt_session(self):
+        # The persistent session cli-durable subscribes and leaves; what is published meanwhile
+        # waits in it, and artemis consumer --durable with that client id takes it.
+        self.assertEqual(self.mosquitto_sub("-V", "mqttv5", "-i", "cli-durable", "-c", "-x",
+                                            "3600", "-q", "1", "-t", "cli/durable",
+                                            "-E").returncode, 0)
+        result = self.artemis("producer", "--destination", "topic://cli.durable",
+                              "--message-count", "3")
+        self.assertEqual(result.returncode, 0, result.stdout)
+        result = self.artemis("consumer", "--destination", "topic://cli.durable", "--durable",
+                              "--clientID", "cli-durable", "--message-count", "3",
+                              "--receive-timeout", "5000", "--break-on-null")
+        self.assertEqual(result.returncode, 0, result.stdout)
+        self.assertIn("Consumed: 3 messages", result.stdout)
+
     def test_artemis_consumer_refuses_what_mqtt_cannot_do(self):
         result = self.artemis("consumer", "--destination", "queue://cli.q", "--message-count", "1")
         self.assertNotEqual(result.returncode, 0)
