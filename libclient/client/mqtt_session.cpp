@@ -17,6 +17,7 @@ std::string topic_of(const Destination& d) {
 }
 
 constexpr std::uint8_t kNotAuthorized = 0x87;
+constexpr std::uint16_t kReceiveMaximum = 1000;
 constexpr std::uint8_t kBadUserNameOrPassword = 0x86;
 
 }  // namespace
@@ -60,6 +61,9 @@ void MqttSession::open(const Server& server, bool clean_start) {
   c.client_id = client_id_;
   c.clean_start = clean_start;
   if (!clean_start) c.properties.session_expiry_interval = 0xFFFFFFFF;  // never expires
+  // At most this many QoS 1 messages unacknowledged on their way to us: the consumer window
+  // (MQTT's default, 65,535, lets a broker queue tens of megabytes in the socket).
+  c.properties.receive_maximum = kReceiveMaximum;
   if (!lo.user.empty()) c.username = lo.user;
   if (!lo.password.empty()) c.password = lo.password;
   write(c);
