@@ -143,9 +143,25 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
   }
   if (PagingStore* ps = paging_for_send(d.address)) {
     // To the current page (durable or not), with every queue it was routed to.
-    remember_duplicate(*m, dup_id, 0);
     out.paged = ps;
-    out.page = ps->page(m, out.queue_ids, std::move(stored));
+    const auto to_store = duplicate_id_to_store(*m, dup_id);
+    if (!to_store) {
+      remember_duplicate(*m, dup_id, 0);
+      out.page = ps->page(m, out.queue_ids, std::move(stored));
+      return RouteStatus::routed;
+    }
+    // The duplicate id is cached now (a resend racing this send is caught) but written only
+    // once the page write is on disk: written first, a crash in between would keep the id of
+    // a message the disk lost, and the client's resend would be dropped.
+    const std::uint64_t record = storage_.next_id();
+    remember_duplicate(*m, dup_id, record);
+    out.page =
+        ps->page(m, out.queue_ids,
+                 [this, alive = alive_, record, address = d.address, dup = std::string(*to_store),
+                  stored = std::move(stored)](std::error_code ec) mutable {
+                   if (ec || !*alive) return stored(ec);
+                   storage_.add_duplicate_id(record, address, dup, std::move(stored));
+                 });
     return RouteStatus::routed;
   }
   m->durable_refs = static_cast<int>(out.durable_count);
@@ -222,6 +238,12 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
   // page, so after a crash they count exactly when the rest of the transaction does.
   struct Paged {
     std::vector<std::pair<PagingStore*, std::uint32_t>> pages;
+    struct DuplicateId {
+      std::uint64_t record;
+      std::string address;
+      std::string id;
+    };
+    std::vector<DuplicateId> duplicate_ids;
     int waiting = 1;  // one for the loop below, so no write completes the batch early
     std::error_code ec;
     std::function<void(std::error_code)> commit;  // set after the loop; captures no Paged
@@ -249,7 +271,13 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
       if (r.page.paged() &&
           std::find(paged->pages.begin(), paged->pages.end(), at) == paged->pages.end())
         paged->pages.push_back(at);
-      remember_duplicate(*s.message, dup_id, 0);
+      // Its duplicate id goes into the journal transaction, committed after the page writes.
+      std::uint64_t record = 0;
+      if (const auto to_store = duplicate_id_to_store(*s.message, dup_id)) {
+        record = storage_.next_id();
+        paged->duplicate_ids.push_back({record, s.destination.address, std::string(*to_store)});
+      }
+      remember_duplicate(*s.message, dup_id, record);
       continue;
     }
     s.message->durable_refs = static_cast<int>(r.durable_count);
@@ -270,7 +298,8 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     return RouteStatus::routed;
   }
   // Runs once the last page write of the batch completed (page_written counts them down).
-  paged->commit = [this, alive = alive_, pages = paged->pages, tx, any_durable,
+  paged->commit = [this, alive = alive_, pages = paged->pages,
+                   duplicate_ids = std::move(paged->duplicate_ids), tx, any_durable,
                    stored = std::move(stored)](std::error_code ec) mutable {
     if (!*alive) return stored(errc::storage_failed);
     if (ec) {
@@ -279,6 +308,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     }
     for (auto& [ps, page] : pages)
       ps->note_transaction(page, storage_.add_page_transaction(tx, ps->id(), page));
+    for (const auto& d : duplicate_ids) storage_.add_duplicate_id_tx(tx, d.record, d.address, d.id);
     storage_.commit_tx(tx, std::move(stored));
   };
   if (--paged->waiting == 0) paged->commit(paged->ec);

@@ -356,6 +356,25 @@ void StorageManager::delete_paging_record(std::uint64_t id) {
   if (persistent()) messages_->append_delete(id, journal::Sync::no, ignore);
 }
 
+void StorageManager::add_duplicate_id(std::uint64_t record_id, const std::string& address,
+                                      std::string_view duplicate_id, journal::Completion done) {
+  if (!persistent()) {
+    done({});
+    return;
+  }
+  encode_duplicate_id_into(address, duplicate_id, encode_buffer_);
+  messages_->append_add(record_id, record::duplicate_id, span_of(encode_buffer_),
+                        journal::Sync::yes, std::move(done));
+}
+
+void StorageManager::add_duplicate_id_tx(std::uint64_t tx_id, std::uint64_t record_id,
+                                         const std::string& address,
+                                         std::string_view duplicate_id) {
+  if (!persistent()) return;
+  encode_duplicate_id_into(address, duplicate_id, encode_buffer_);
+  messages_->append_add_tx(tx_id, record_id, record::duplicate_id, span_of(encode_buffer_));
+}
+
 std::uint64_t StorageManager::add_duplicate_id(const std::string& address,
                                                std::string_view duplicate_id) {
   const std::uint64_t id = next_id();

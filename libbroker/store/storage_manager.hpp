@@ -98,6 +98,13 @@ class StorageManager {
 
   // Returns the record id to delete it with when the id leaves the cache.
   std::uint64_t add_duplicate_id(const std::string& address, std::string_view duplicate_id);
+  // The record of a duplicate id whose record id was taken earlier (next_id()), written once
+  // its message is on disk elsewhere (a page file): synced, then `done`. The same inside a
+  // transaction (visible with commit_tx).
+  void add_duplicate_id(std::uint64_t record_id, const std::string& address,
+                        std::string_view duplicate_id, journal::Completion done);
+  void add_duplicate_id_tx(std::uint64_t tx_id, std::uint64_t record_id, const std::string& address,
+                           std::string_view duplicate_id);
   void delete_duplicate_id(std::uint64_t record_id);
 
   // Page cursors (reference §5.5; page files themselves are core/paging's). A paged message

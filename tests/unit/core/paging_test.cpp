@@ -233,3 +233,28 @@ TEST_CASE("paging: past page-limit-messages the page-full-policy applies") {
     CHECK(f.po->admit("paged") == PostOffice::Admission::accept);  // the pages are gone
   }
 }
+
+TEST_CASE("paging: a paged message's duplicate id is kept across a restart") {
+  PagingFixture f;
+  f.send_numbers(0, 3);  // the third is paged
+  auto send_dup = [&] {
+    auto m = f.message("dup", true);
+    m->record.properties.set(props::duplicate_id, "id-1");
+    RouteStatus status{};
+    bool done = false;
+    RoutedMessage r;
+    status = f.po->route(m, Destination::parse("paged"), r, [&](std::error_code ec) {
+      CHECK_FALSE(ec);
+      done = true;
+    });
+    REQUIRE(f.scheduler.run_until([&] { return done; }));
+    f.po->publish(r);
+    f.scheduler.run_posted();
+    return status;
+  };
+  CHECK(send_dup() == RouteStatus::routed);
+  CHECK(f.store()->counters().paged_messages == 2);
+  f.restart();
+  CHECK(send_dup() == RouteStatus::duplicate);
+  CHECK(f.consume(4) == std::vector<std::string>{"0", "1", "2", "dup"});
+}
