@@ -264,10 +264,14 @@ void PagingStore::queue_deleted(std::uint64_t q) {
     for (const auto id : cp.ack_records) deps_.storage.delete_paging_record(id);
   for (const auto& [page, id] : it->second.completed) deps_.storage.delete_paging_record(id);
   cursors_.erase(it);
-  std::vector<std::uint32_t> numbers;
+  delete_finished_pages();
+  maybe_leave();
+}
+
+void PagingStore::delete_finished_pages() {
+  std::vector<std::uint32_t> numbers;  // maybe_delete erases from pages_
   for (const auto& [n, p] : pages_) numbers.push_back(n);
   for (const auto n : numbers) maybe_delete(n);
-  maybe_leave();
 }
 
 }  // namespace artemis::core

@@ -122,9 +122,7 @@ void PagingStore::finish_load() {
     for (const auto q : p.queues)
       if (deps_.host.paged_queue(q) != nullptr) cursor(q);
   // A page completed by all before the crash whose file was not deleted yet.
-  std::vector<std::uint32_t> numbers;
-  for (const auto& [n, p] : pages_) numbers.push_back(n);
-  for (const auto n : numbers) maybe_delete(n);
+  delete_finished_pages();
   if (pages_.empty()) return;
   paging_ = true;
   depage();

@@ -169,6 +169,7 @@ class PagingStore {
   void passed(std::uint64_t queue_id, Cursor& c, std::uint32_t page);
   void complete(std::uint64_t queue_id, Cursor& c, std::uint32_t page);
   void maybe_delete(std::uint32_t page);
+  void delete_finished_pages();  // every page no queue still needs
   void maybe_leave();
   bool has_unread(std::uint64_t queue_id, const Cursor& c) const;
   Cursor& cursor(std::uint64_t queue_id);

@@ -86,19 +86,18 @@ bool PostOffice::blocked(const std::string& address) {
 PostOffice::Admission PostOffice::admit(const std::string& address) {
   const auto& s = settings_for(address);
   const auto policy = s.address_full_policy;
+  bool fail = false;
   if (policy == AddressFullPolicy::page && s.page_full_policy && page_full(address, s)) {
-    if (*s.page_full_policy == config::PageFullPolicy::fail) return Admission::fail;
-    if (Address* a = find_address(address)) ++a->dropped_messages;
-    if (full_episodes_.try_emplace(address, AddressFullPolicy::drop).second)
-      log_.log(log_codes::address_full_dropping, address, limits_text(address));
-    return Admission::drop;
+    fail = *s.page_full_policy == config::PageFullPolicy::fail;
+  } else {
+    if (policy != AddressFullPolicy::fail && policy != AddressFullPolicy::drop)
+      return Admission::accept;
+    if (!over_limit(address, s)) return Admission::accept;
+    fail = policy == AddressFullPolicy::fail;
   }
-  if (policy != AddressFullPolicy::fail && policy != AddressFullPolicy::drop)
-    return Admission::accept;
-  if (!over_limit(address, s)) return Admission::accept;
-  if (policy == AddressFullPolicy::fail) return Admission::fail;
+  if (fail) return Admission::fail;
   if (Address* a = find_address(address)) ++a->dropped_messages;
-  if (full_episodes_.try_emplace(address, policy).second)
+  if (full_episodes_.try_emplace(address, AddressFullPolicy::drop).second)
     log_.log(log_codes::address_full_dropping, address, limits_text(address));
   return Admission::drop;
 }

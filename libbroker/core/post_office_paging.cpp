@@ -1,10 +1,6 @@
 // PostOffice paging (reference §5): which address pages, the paging stores found at start-up,
 // and the PagingHost side the stores call back.
-#include <fmt/core.h>
-
-#include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <random>
 
 #include "core/log_codes.hpp"
@@ -14,25 +10,6 @@ namespace artemis::core {
 
 namespace fs = std::filesystem;
 using config::AddressFullPolicy;
-
-namespace {
-
-std::optional<std::uint64_t> store_id_of(const std::string& folder_name) {
-  if (folder_name.size() != 16) return std::nullopt;
-  std::uint64_t id = 0;
-  const auto [end, ec] = std::from_chars(folder_name.data(), folder_name.data() + 16, id, 16);
-  if (ec != std::errc{} || end != folder_name.data() + 16 || id == 0) return std::nullopt;
-  return id;
-}
-
-std::string first_line(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-}  // namespace
 
 void PostOffice::load_paging(store::LoadedState& state) {
   if (!storage_.persistent()) return;
@@ -47,9 +24,9 @@ void PostOffice::load_paging(store::LoadedState& state) {
   const auto& root = config_.paging_directory;
   if (fs::is_directory(root, ec)) {
     for (const auto& e : fs::directory_iterator(root, ec)) {
-      const auto id = store_id_of(e.path().filename().string());
+      const auto id = store::paging_store_id(e.path().filename().string());
       if (!id || !e.is_directory()) continue;
-      const auto address = first_line(e.path() / "address.txt");
+      const auto address = store::paging_store_address(e.path());
       if (address.empty() || paging_.count(address)) {
         log_.plain(util::Level::warn, log_codes::server_logger,
                    "paging folder {} has no address.txt or repeats an address; ignored",
@@ -109,7 +86,7 @@ PagingStore* PostOffice::create_paging_store(const std::string& address) {
   std::error_code ec;
   do {
     id = (std::uint64_t{rd()} << 32) | rd();
-    folder = config_.paging_directory / fmt::format("{:016x}", id);
+    folder = config_.paging_directory / store::paging_folder_name(id);
   } while (id == 0 || fs::exists(folder, ec));
   auto ps = std::make_unique<PagingStore>(address, id, folder,
                                           PagingStore::Deps{storage_, *page_writer_, *this, log_});

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <fstream>
 
 #include "store/bytes.hpp"
 
@@ -170,6 +171,27 @@ std::optional<PageFileReader::Record> PageFileReader::read(std::uint64_t offset)
   if (!h) return std::nullopt;
   h->record_bytes = len + 6;
   return Record{*h, payload};
+}
+
+std::string paging_folder_name(std::uint64_t store_id) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(store_id));
+  return name;
+}
+
+std::optional<std::uint64_t> paging_store_id(const std::string& folder_name) {
+  if (folder_name.size() != 16) return std::nullopt;
+  std::uint64_t id = 0;
+  const auto [end, ec] = std::from_chars(folder_name.data(), folder_name.data() + 16, id, 16);
+  if (ec != std::errc{} || end != folder_name.data() + 16 || id == 0) return std::nullopt;
+  return id;
+}
+
+std::string paging_store_address(const std::filesystem::path& folder) {
+  std::ifstream in(folder / "address.txt");
+  std::string line;
+  std::getline(in, line);
+  return line;
 }
 
 std::string page_file_name(std::uint32_t number) {

@@ -88,6 +88,13 @@ class PageFileReader {
   std::uint64_t buffer_offset_ = 0;  // file offset of buffer_[0]
 };
 
+// A paging store's folder: named by its id in 16 hex digits, its address.txt naming the address.
+std::string paging_folder_name(std::uint64_t store_id);
+// The id a folder name stands for; nullopt for any other name.
+std::optional<std::uint64_t> paging_store_id(const std::string& folder_name);
+// The first line of the folder's address.txt (empty when there is none).
+std::string paging_store_address(const std::filesystem::path& folder);
+
 // 000000001.page for page 1.
 std::string page_file_name(std::uint32_t number);
 // The page number of such a name; nullopt for any other file.

@@ -1,7 +1,6 @@
 #include "store/page_printer.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -65,15 +64,9 @@ void print_paging(const fs::path& paging_dir, const journal::LoadResult* binding
   const auto names = queue_names(bindings);
   std::vector<std::uint8_t> bytes;
   for (const auto& folder : folders) {
-    std::string address;
-    std::getline(std::ifstream(folder / "address.txt"), address);
+    const auto address = paging_store_address(folder);
     const auto store_name = folder.filename().string();
-    std::uint64_t store_id = 0;
-    try {
-      store_id = std::stoull(store_name, nullptr, 16);
-    } catch (...) {
-    }
-    const auto cursor = cursors.find(store_id);
+    const auto cursor = cursors.find(paging_store_id(store_name).value_or(0));
     std::vector<std::uint32_t> pages;
     for (const auto& e : fs::directory_iterator(folder, ec))
       if (auto n = page_number_of(e.path().filename().string())) pages.push_back(*n);
