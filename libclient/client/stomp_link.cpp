@@ -163,6 +163,10 @@ std::optional<stomp::Frame> StompLink::receive(Clock::time_point deadline) {
                           fmt::format("{}: undecodable data from the broker: {}", server_.to_string(),
                                       decoder_.error().message()));
       case stomp::Decoder::Status::need_more: break;
+      case stomp::Decoder::Status::body_start:  // stream_body_above is not set here
+      case stomp::Decoder::Status::body_piece:
+      case stomp::Decoder::Status::body_end:
+        throw ClientError(ErrorKind::protocol_error, "unexpected streamed STOMP body");
     }
     auto until = deadline;
     if (silence_limit_.count() > 0) until = std::min(until, last_read_ + silence_limit_);

@@ -51,11 +51,17 @@ struct Limits {
   std::size_t max_frame_size = 100 * 1024 * 1024;  // body + headers
   std::size_t max_headers = 1000;
   std::size_t max_header_line = 64 * 1024;
+  // A body larger than this many bytes (declared by content-length, or found while waiting for
+  // its NUL) is handed over in pieces as it arrives instead of whole (Status::body_start):
+  // max_frame_size then bounds its headers only. 0: every body is whole.
+  std::size_t stream_body_above = 0;
 };
 
 class Decoder {
  public:
-  enum class Status { frame, heartbeat, need_more, error };
+  // body_start: `out` holds a frame's command and headers; its body follows as body_piece
+  // results (piece()) and ends with body_end (its NUL consumed). Only with stream_body_above.
+  enum class Status { frame, heartbeat, need_more, error, body_start, body_piece, body_end };
 
   explicit Decoder(Limits limits = {});
   void set_version(Version v) { version_ = v; }
@@ -74,6 +80,8 @@ class Decoder {
   // error: the stream is unusable; error() says why (the caller sends ERROR and closes).
   Status next(Frame& out);
   std::error_code error() const { return error_; }
+  // After body_piece: the next bytes of the body, valid until the next call.
+  std::string_view piece() const { return piece_; }
   std::size_t buffered() const { return data().size() - pos_ + pending_.size(); }
 
  private:
@@ -88,6 +96,9 @@ class Decoder {
   Status on_header_line(std::string_view line);
   Status start_body();
   Status read_body(Frame& out);
+  Status start_streaming(Frame& out);
+  Status read_body_piece();
+  void end_frame();
   Status step(Frame& out);
   // With bytes pending behind the buffer: decode from them in place once the buffer is used
   // up, or else copy the next piece of them into the buffer. False when none are pending.
@@ -114,6 +125,10 @@ class Decoder {
   std::size_t scanned_ = 0;            // bytes after pos_ already searched for '\n' or NUL
   bool has_length_ = false;            // current_ declared content-length
   std::size_t body_length_ = 0;        // its value
+  bool streaming_ = false;             // the body goes out in pieces
+  bool stream_started_ = false;        // body_start was returned
+  std::size_t body_left_ = 0;          // a streamed body of known length: bytes still to come
+  std::string_view piece_;
 };
 
 namespace detail {
@@ -143,6 +158,9 @@ class FrameWriter {
   void header_plain(std::string_view name, std::string_view value);
   // `content_length`: declare the body's length even when it holds no NUL byte.
   void body(std::string_view body, bool content_length);
+  // Ends the headers with content-length `length`; the caller appends that many body bytes
+  // and then the NUL itself (a body streamed from elsewhere).
+  void body_follows(std::uint64_t length);
 
  private:
   std::string& out_;

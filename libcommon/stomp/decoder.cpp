@@ -69,7 +69,7 @@ bool Decoder::refill() {
   // needs; otherwise the piece doubles with what is buffered, so a long line costs O(size).
   const std::size_t have = buffer_.size() - pos_;
   std::size_t want = std::max<std::size_t>(1024, have);
-  if (state_ == State::body && has_length_ && body_length_ + 1 > have)
+  if (state_ == State::body && has_length_ && !streaming_ && body_length_ + 1 > have)
     want = body_length_ + 1 - have;
   const auto piece = pending_.substr(0, want);
   buffer_.append(piece);
@@ -184,14 +184,67 @@ Decoder::Status Decoder::start_body() {
                                                       : errc::bad_content_length);
   }
   if (ec != std::errc() || ptr != end) return fail(errc::bad_content_length);
+  body_length_ = n;
+  if (limits_.stream_body_above > 0 && n > limits_.stream_body_above) {
+    streaming_ = true;
+    body_left_ = n;
+    return Status::need_more;
+  }
   // Check the declared size before buffering any of it.
   if (n > limits_.max_frame_size || frame_bytes_ + n > limits_.max_frame_size)
     return fail(errc::frame_too_large);
-  body_length_ = n;
   return Status::need_more;
 }
 
+// Hands the headers over; the body follows in pieces.
+Decoder::Status Decoder::start_streaming(Frame& out) {
+  streaming_ = stream_started_ = true;
+  std::swap(out, current_);
+  current_.clear();
+  out.body.clear();
+  return Status::body_start;
+}
+
+Decoder::Status Decoder::read_body_piece() {
+  const std::string_view avail = data().substr(pos_);
+  if (has_length_) {
+    if (body_left_ == 0) {
+      if (avail.empty()) return Status::need_more;
+      if (avail.front() != '\0') return fail(errc::missing_nul);
+      ++pos_;
+      end_frame();
+      return Status::body_end;
+    }
+    piece_ = avail.substr(0, std::min(avail.size(), body_left_));
+    if (piece_.empty()) return Status::need_more;
+    body_left_ -= piece_.size();
+  } else {
+    const auto nul = avail.find('\0');
+    if (nul == 0) {
+      ++pos_;
+      end_frame();
+      return Status::body_end;
+    }
+    piece_ = avail.substr(0, nul);  // all of it when there is no NUL yet
+    if (piece_.empty()) return Status::need_more;
+  }
+  pos_ += piece_.size();
+  return Status::body_piece;
+}
+
+void Decoder::end_frame() {
+  current_.clear();
+  state_ = State::between_frames;
+  frame_bytes_ = 0;
+  scanned_ = 0;
+  has_length_ = false;
+  body_length_ = 0;
+  streaming_ = stream_started_ = false;
+  body_left_ = 0;
+}
+
 Decoder::Status Decoder::read_body(Frame& out) {
+  if (streaming_) return stream_started_ ? read_body_piece() : start_streaming(out);
   const std::string_view avail = data().substr(pos_);
   std::size_t body_end = 0;
   if (has_length_) {
@@ -200,6 +253,11 @@ Decoder::Status Decoder::read_body(Frame& out) {
     body_end = body_length_;
   } else {
     const auto nul = avail.find('\0', scanned_);
+    // Over the threshold the body streams, whether or not its end is already here, so how the
+    // bytes were split never changes what comes out.
+    const std::size_t seen = nul == std::string_view::npos ? avail.size() : nul;
+    if (limits_.stream_body_above > 0 && seen > limits_.stream_body_above)
+      return start_streaming(out);
     if (nul == std::string_view::npos) {
       scanned_ = avail.size();
       if (frame_bytes_ + avail.size() > limits_.max_frame_size) return fail(errc::frame_too_large);
@@ -213,12 +271,7 @@ Decoder::Status Decoder::read_body(Frame& out) {
   // Swapped, not moved: the caller's finished frame (see Frame::clear) comes back with its
   // header vector's capacity, so a steady stream of frames allocates no header vectors.
   std::swap(out, current_);
-  current_.clear();
-  state_ = State::between_frames;
-  frame_bytes_ = 0;
-  scanned_ = 0;
-  has_length_ = false;
-  body_length_ = 0;
+  end_frame();
   return Status::frame;
 }
 

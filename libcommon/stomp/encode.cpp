@@ -181,6 +181,12 @@ void FrameWriter::body(std::string_view body, bool content_length) {
   out_ += '\0';
 }
 
+void FrameWriter::body_follows(std::uint64_t length) {
+  out_ += "content-length:";
+  out_ += std::to_string(length);
+  out_ += "\n\n";
+}
+
 std::string encode(const Frame& frame, Version v) {
   std::string out;
   encode_to(out, frame, v);

@@ -30,6 +30,11 @@ Decoded drain(Decoder& d, Decoded& out) {
       case Decoder::Status::heartbeat: ++out.heartbeats; break;
       case Decoder::Status::need_more: return out;
       case Decoder::Status::error: out.error = d.error(); return out;
+      case Decoder::Status::body_start:
+      case Decoder::Status::body_piece:
+      case Decoder::Status::body_end:
+        FAIL("a body streamed without stream_body_above");
+        break;
     }
   }
   FAIL("decoder did not settle");
