@@ -32,6 +32,8 @@ std::string_view record::name(std::uint8_t type) {
       return "PAGE_CURSOR_COMPLETE";
     case page_transaction:
       return "PAGE_TRANSACTION";
+    case large_message:
+      return "ADD_LARGE_MESSAGE";
     default: return "UNKNOWN";
   }
 }

@@ -91,6 +91,9 @@ struct MessageRecord {
   std::uint8_t priority = 4;
   BodyType type = BodyType::text;
   std::optional<RoutingType> routing_type;
+  // A large message: its body (this many bytes) is in its own file, and `body` is empty. Kept
+  // by the record around the message encoding (record::large_message, a page record's header).
+  std::optional<std::uint64_t> large_body_size;
 };
 
 struct DuplicateIdRecord {
@@ -108,6 +111,10 @@ void encode_into(const MessageRecord& r, std::vector<std::uint8_t>& out);
 // encode_into without the body's bytes (its length is the last field written): the journal
 // writes the body right after it (journal::Payload), so a stored message's body is copied once.
 void encode_head_into(const MessageRecord& r, std::vector<std::uint8_t>& out);
+// A large message's record (record::large_message): its body's size, then the message
+// without a body.
+void encode_large_message_into(const MessageRecord& r, std::vector<std::uint8_t>& out);
+std::optional<MessageRecord> decode_large_message(std::span<const std::uint8_t> b);
 // Layout v2, what a big-endian host writes (and what this broker wrote before v3).
 std::vector<std::uint8_t> encode_v2(const MessageRecord& r);
 std::vector<std::uint8_t> encode(const DuplicateIdRecord& r);

@@ -40,6 +40,12 @@ bool print_record(const journal::RecordInfo& r, std::ostream& out) {
     case record::message:
       if (auto m = decode_message(body(r))) out << *m; else ok = false;
       break;
+    case record::large_message:
+      if (auto m = decode_large_message(body(r)))
+        out << *m;
+      else
+        ok = false;
+      break;
     case record::add_ref:
     case record::ack_ref:
       if (auto q = decode_ref(body(r))) out << "queueID=" << *q; else ok = false;

@@ -152,6 +152,25 @@ void encode_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
   out.insert(out.end(), body, body + m.body.size());
 }
 
+void encode_large_message_into(const MessageRecord& m, std::vector<std::uint8_t>& out) {
+  std::vector<std::uint8_t> head;
+  write_message_head(m, head, 0);
+  out.clear();
+  const std::uint64_t size = m.large_body_size.value_or(0);
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(size >> (8 * i)));
+  out.insert(out.end(), head.begin(), head.end());
+}
+
+std::optional<MessageRecord> decode_large_message(std::span<const std::uint8_t> b) {
+  if (b.size() < 8) return std::nullopt;
+  std::uint64_t size = 0;
+  for (int i = 0; i < 8; ++i) size = (size << 8) | b[i];
+  auto m = decode_message(b.subspan(8));
+  if (!m || !m->body.empty()) return std::nullopt;
+  m->large_body_size = size;
+  return m;
+}
+
 std::vector<std::uint8_t> encode(const MessageRecord& m) {
   std::vector<std::uint8_t> out;
   encode_into(m, out);
@@ -210,7 +229,9 @@ std::ostream& operator<<(std::ostream& os, const MessageRecord& m) {
   os << "Message{id=" << m.id << ", address=" << m.address
      << ", durable=" << (m.durable ? "true" : "false") << ", priority=" << int(m.priority)
      << ", expiration=" << m.expiration << ", timestamp=" << m.timestamp
-     << ", type=" << body_type_name(m.type) << ", bodySize=" << m.body.size() << ", properties={";
+     << ", type=" << body_type_name(m.type) << ", bodySize=" << m.body.size();
+  if (m.large_body_size) os << ", largeBodySize=" << *m.large_body_size;
+  os << ", properties={";
   bool first = true;
   for (const auto& [k, v] : m.properties) {
     os << (first ? "" : ", ") << k << "=";

@@ -38,9 +38,13 @@ std::optional<PagedHeader> header_of(std::span<const std::uint8_t> payload) {
   PagedHeader h;
   h.tx_id = static_cast<std::int64_t>(get_u64(payload.data()));
   h.durable = (payload[8] & 1) != 0;
+  h.large = (payload[8] & 2) != 0;
   const std::uint64_t count = get_u32(payload.data() + 9);
-  if (count * 8 > payload.size() - header_fixed) return std::nullopt;
+  const std::size_t large_bytes = h.large ? 8 : 0;
+  if (count * 8 + large_bytes > payload.size() - header_fixed) return std::nullopt;
   h.queue_ids = payload.subspan(header_fixed, count * 8);
+  h.message_offset = header_fixed + count * 8 + large_bytes;
+  if (h.large) h.large_size = get_u64(payload.data() + header_fixed + count * 8);
   return h;
 }
 
@@ -55,14 +59,15 @@ void encode_page_record(std::int64_t tx_id, std::span<const std::uint64_t> queue
   std::vector<std::uint8_t> head;
   encode_head_into(m, head);
   const std::size_t start = out.size();
-  out.reserve(start + 6 + header_fixed + queue_ids.size() * 8 + head.size() + m.body.size());
+  out.reserve(start + 14 + header_fixed + queue_ids.size() * 8 + head.size() + m.body.size());
   out.push_back(page_record_start);
   out.resize(out.size() + 4);  // the length, known at the end
-  ByteWriter fields(header_fixed + queue_ids.size() * 8);
+  ByteWriter fields(header_fixed + queue_ids.size() * 8 + 8);
   fields.i64(tx_id);
-  fields.u8(m.durable ? 1 : 0);
+  fields.u8(static_cast<std::uint8_t>((m.durable ? 1 : 0) | (m.large_body_size ? 2 : 0)));
   fields.u32(static_cast<std::uint32_t>(queue_ids.size()));
   for (auto q : queue_ids) fields.u64(q);
+  if (m.large_body_size) fields.u64(*m.large_body_size);
   out.insert(out.end(), fields.bytes().begin(), fields.bytes().end());
   out.insert(out.end(), head.begin(), head.end());
   out.insert(out.end(), m.body.begin(), m.body.end());
@@ -96,8 +101,9 @@ PageScan scan_page(
 std::optional<PagedMessage> decode_paged_message(std::span<const std::uint8_t> payload) {
   const auto h = header_of(payload);
   if (!h) return std::nullopt;
-  auto m = decode_message(payload.subspan(header_fixed + h->queue_ids.size()));
+  auto m = decode_message(payload.subspan(h->message_offset));
   if (!m) return std::nullopt;
+  if (h->large) m->large_body_size = h->large_size;
   PagedMessage pm;
   pm.tx_id = h->tx_id;
   pm.queue_ids.reserve(h->queue_count());

@@ -3,8 +3,9 @@
 // is a plain append-only sequence of records, no header, no checksum:
 //
 //   '{'  length:u32  paged message (length bytes)  '}'
-//   paged message: tx_id:i64 (-1: none) flags:u8 (bit0 durable) queue_count:u32
-//                  queue_id:u64 * queue_count  MessageRecord (encodings.hpp, v3)
+//   paged message: tx_id:i64 (-1: none) flags:u8 (bit0 durable, bit1 large) queue_count:u32
+//                  queue_id:u64 * queue_count  [body_size:u64 when large]
+//                  MessageRecord (encodings.hpp, v3; a large message's without its body)
 //
 // The queues come before the message, unlike Artemis's layout, so a start-up scan learns which
 // queues each record is for without decoding a single message. A reader stops at the first
@@ -37,7 +38,10 @@ struct PagedMessage {
 struct PagedHeader {
   std::int64_t tx_id = no_page_tx;
   bool durable = false;
+  bool large = false;                       // its body is in large-messages/<id>.msg
+  std::uint64_t large_size = 0;             // that body's size
   std::span<const std::uint8_t> queue_ids;  // queue_count big-endian u64s
+  std::size_t message_offset = 0;           // where the MessageRecord starts in the payload
   std::size_t record_bytes = 0;             // the whole record, markers included
   std::uint64_t queue_id(std::size_t i) const;
   std::size_t queue_count() const { return queue_ids.size() / 8; }

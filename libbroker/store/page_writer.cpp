@@ -49,8 +49,11 @@ PageFile::~PageFile() {
   ::close(fd_);
 }
 
-PageWriter::PageWriter(journal::Poster post, bool datasync)
-    : post_(std::move(post)), datasync_(datasync), thread_([this] { run(); }) {}
+PageWriter::PageWriter(journal::Poster post, bool datasync, Failures failures)
+    : post_(std::move(post)),
+      datasync_(datasync),
+      failures_(failures),
+      thread_([this] { run(); }) {}
 
 PageWriter::~PageWriter() {
   {
@@ -81,15 +84,20 @@ void PageWriter::run() {
       if (queue_.empty()) return;  // stopping, nothing left
       round.swap(queue_);
     }
-    const auto ec = write_round(round);
-    auto completions = std::make_shared<std::vector<journal::Completion>>();
+    std::error_code ec;
+    if (failures_ == Failures::stop)
+      ec = write_round(round);
+    else
+      write_round_per_file(round);
+    using Done = std::pair<journal::Completion, std::error_code>;
+    auto completions = std::make_shared<std::vector<Done>>();
     completions->reserve(round.size());
     for (auto& item : round)
-      if (item.done) completions->push_back(std::move(item.done));
+      if (item.done) completions->emplace_back(std::move(item.done), ec ? ec : item.file->failed_);
     round.clear();  // lets go of files whose store has closed them
     if (!completions->empty())
-      post_([completions, ec] {
-        for (auto& done : *completions) done(ec);
+      post_([completions] {
+        for (auto& [done, error] : *completions) done(error);
       });
   }
 }
@@ -111,6 +119,33 @@ std::error_code PageWriter::write_round(std::vector<Item>& items) {
     }
   }
   return {};
+}
+
+void PageWriter::write_round_per_file(std::vector<Item>& items) {
+  std::vector<PageFile*> to_sync;
+  for (auto& item : items) {
+    PageFile& f = *item.file;
+    if (f.failed_) continue;
+    if (auto ec = write_all(f.fd_, item.bytes)) {
+      f.failed_ = ec;
+      continue;
+    }
+    if (item.sync && datasync_ && std::find(to_sync.begin(), to_sync.end(), &f) == to_sync.end())
+      to_sync.push_back(&f);
+  }
+  for (PageFile* f : to_sync) {
+    if (f->failed_) continue;
+    if (::fdatasync(f->fd_) != 0) {
+      f->failed_ = errno_code(errno);
+      continue;
+    }
+    if (!f->directory_synced_) {
+      if (auto ec = sync_directory(f->path_.parent_path()))
+        f->failed_ = ec;
+      else
+        f->directory_synced_ = true;
+    }
+  }
 }
 
 }  // namespace artemis::store

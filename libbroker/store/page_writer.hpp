@@ -5,8 +5,13 @@
 // the directory of a file it has not synced before, so the new file's name survives a crash
 // too), then posts the round's completions, in queue order, in one call to the poster.
 //
-// The first failed write or sync fails that round's completions with the cause and every later
-// append with the same error: nothing written after a failure is ever confirmed.
+// Failures, as the writer was made:
+//   Failures::stop  the first failed write or sync fails that round's completions with the
+//                   cause and every later append with the same error: nothing written after a
+//                   failure is ever confirmed (page files: their order matters).
+//   Failures::per_file  only the appends to the file that failed fail, that one and every later
+//                   one to the same file; other files go on (large message bodies: each file
+//                   stands alone, and a full disk must fail one upload, not the broker).
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -19,6 +24,8 @@
 #include "journal/journal.hpp"
 
 namespace artemis::store {
+
+enum class Failures { stop, per_file };
 
 // An open page file, append-only. Closed when the writer and its store both let go of it.
 class PageFile {
@@ -36,11 +43,13 @@ class PageFile {
   std::filesystem::path path_;
   int fd_;
   bool directory_synced_ = false;  // writer thread only
+  std::error_code failed_;         // writer thread only (Failures::per_file)
 };
 
 class PageWriter {
  public:
-  explicit PageWriter(journal::Poster post, bool datasync = true);
+  explicit PageWriter(journal::Poster post, bool datasync = true,
+                      Failures failures = Failures::stop);
   // Writes what is queued, then stops.
   ~PageWriter();
   PageWriter(const PageWriter&) = delete;
@@ -60,9 +69,12 @@ class PageWriter {
   };
   void run();
   std::error_code write_round(std::vector<Item>& items);
+  // Failures::per_file: each item's outcome is its file's.
+  void write_round_per_file(std::vector<Item>& items);
 
   journal::Poster post_;
   const bool datasync_;
+  const Failures failures_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Item> queue_;

@@ -9,6 +9,8 @@
 //   id_counter        add, then updates; one record     IdCounterRecord (highest id reserved)
 // Message journal (<journal-directory>/activemq-data-<n>.amq):
 //   message           add, id = message id              MessageRecord
+//   large_message     add, id = message id              MessageRecord without its body, whose
+//                                                      bytes are in large-messages/<id>.msg
 //   add_ref           update of the message record      RefRecord (the message is on queue X)
 //   ack_ref           update of the message record      RefRecord (acknowledged on queue X)
 //   delivery_count    update of the message record      DeliveryCountRecord
@@ -36,6 +38,7 @@ inline constexpr std::uint8_t duplicate_id = 24;
 inline constexpr std::uint8_t page_cursor_ack = 25;
 inline constexpr std::uint8_t page_cursor_complete = 26;
 inline constexpr std::uint8_t page_transaction = 27;
+inline constexpr std::uint8_t large_message = 28;
 
 // Layout version written as the first byte of every record body (encodings.hpp). Only the
 // message record has a v2 (typed properties, every body kind) and a v3 (the properties as

@@ -120,6 +120,11 @@ void StorageManager::load_messages(const journal::LoadResult& r, LoadedState& ou
     if (rec.user_type == record::message) {
       if (auto m = decode_message(body)) by_id[rec.id].message = std::move(*m);
       else bad(rec);
+    } else if (rec.user_type == record::large_message) {
+      if (auto m = decode_large_message(body))
+        by_id[rec.id].message = std::move(*m);
+      else
+        bad(rec);
     } else if (rec.user_type == record::duplicate_id) {
       if (auto d = decode_duplicate_id(rec.id, body)) out.duplicate_ids.push_back(std::move(*d));
       else bad(rec);
@@ -254,9 +259,8 @@ std::uint64_t StorageManager::store_message(const MessageRecord& m,
   auto note = [failed](std::error_code ec) {
     if (ec && !*failed) *failed = ec;
   };
-  encode_head_into(m, encode_buffer_);
-  messages_->append_add(m.id, record::message, {span_of(encode_buffer_), body_of(m)},
-                        journal::Sync::no, note);
+  const auto type = encode_message_record(m);
+  messages_->append_add(m.id, type, {span_of(encode_buffer_), body_of(m)}, journal::Sync::no, note);
   for (auto q : queue_ids) {
     const auto ref = encode_ref_bytes(q);
     messages_->append_update(m.id, record::add_ref, ref, journal::Sync::no, note);
@@ -268,12 +272,21 @@ std::uint64_t StorageManager::store_message(const MessageRecord& m,
   return 0;
 }
 
+std::uint8_t StorageManager::encode_message_record(const MessageRecord& m) {
+  if (m.large_body_size) {
+    encode_large_message_into(m, encode_buffer_);
+    return record::large_message;
+  }
+  encode_head_into(m, encode_buffer_);
+  return record::message;
+}
+
 std::uint64_t StorageManager::store_message_tx(std::uint64_t tx_id, const MessageRecord& m,
                                               std::span<const std::uint64_t> queue_ids,
                                               std::optional<std::string_view> duplicate_id) {
   if (!persistent() || queue_ids.empty()) return 0;
-  encode_head_into(m, encode_buffer_);
-  messages_->append_add_tx(tx_id, m.id, record::message, {span_of(encode_buffer_), body_of(m)});
+  const auto type = encode_message_record(m);
+  messages_->append_add_tx(tx_id, m.id, type, {span_of(encode_buffer_), body_of(m)});
   for (auto q : queue_ids) {
     const auto ref = encode_ref_bytes(q);
     messages_->append_update_tx(tx_id, m.id, record::add_ref, ref);

@@ -140,6 +140,8 @@ class StorageManager {
   void load_bindings(const journal::LoadResult& r, LoadedState& out);
   void load_messages(const journal::LoadResult& r, LoadedState& out);
   void report_critical(std::error_code ec);
+  // A message's record head into encode_buffer_ (its body follows); returns the record type.
+  std::uint8_t encode_message_record(const MessageRecord& m);
 
   std::unique_ptr<journal::Journal> bindings_;
   std::unique_ptr<journal::Journal> messages_;
