@@ -19,6 +19,25 @@ std::size_t Message::memory_size() const {
   return n + record.properties.byte_size();
 }
 
+void attach_large_body(Message& m, std::shared_ptr<store::LargeBody> body) {
+  m.record.id = body->message_id();
+  m.record.large_body_size = body->size();
+  m.record.body.clear();
+  m.large = std::move(body);
+}
+
+bool whole_body(const Message& m, std::string& out, std::string& why) {
+  if (!m.large) {
+    out = m.record.body;
+    return true;
+  }
+  if (auto ec = store::read_large_body(*m.large, out)) {
+    why = "large message " + std::to_string(m.id()) + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
 std::optional<store::PropertyView> Message::typed_property(std::string_view name) const {
   return record.properties.find(name);
 }

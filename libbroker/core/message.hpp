@@ -10,6 +10,7 @@
 #include "config/broker_config.hpp"
 #include "core/filter.hpp"
 #include "store/encodings.hpp"
+#include "store/large_message.hpp"
 
 namespace artemis::core {
 
@@ -42,6 +43,9 @@ struct Message {
   // Queues holding it in memory: it weighs on its address's and the broker's limits once,
   // however many queues hold it (PostOffice::hold / release).
   int memory_refs = 0;
+  // A large message's body file (record.body is empty and record.large_body_size says its
+  // size); shared by the copies a move or a dead-letter makes until they are routed.
+  std::shared_ptr<store::LargeBody> large;
 
   std::uint64_t id() const { return record.id; }
   bool durable() const { return record.durable; }
@@ -58,6 +62,12 @@ struct Message {
 };
 
 using MessagePtr = std::shared_ptr<Message>;
+
+// Makes `m` the large message whose body is `body`: its id is the one the file is named by.
+void attach_large_body(Message& m, std::shared_ptr<store::LargeBody> body);
+// The body of a message, read from its file when it is a large one: for a protocol that
+// cannot stream a body yet. False (and a reason) when the file cannot be read.
+bool whole_body(const Message& m, std::string& out, std::string& why);
 
 // Where a message read back from a page file sits: page number (from 1) and index in the file.
 // A reference with page 0 was routed to its queue in memory.

@@ -141,7 +141,38 @@ MessagePtr PagingStore::read_from_file(std::uint64_t q, Cursor& c, const Page& p
   if (!pm) return nullptr;
   auto m = std::make_shared<Message>();
   m->record = std::move(pm->message);
+  if (m->record.large_body_size) m->large = large_body(m->record);
   return m;
+}
+
+std::shared_ptr<store::LargeBody> PagingStore::large_body(const store::MessageRecord& r) {
+  auto& slot = large_bodies_[r.id];
+  if (auto body = slot.lock()) return body;
+  // The page's file: kept until the page is deleted.
+  auto body = std::make_shared<store::LargeBody>(
+      deps_.large_messages / store::large_message_file_name(r.id), r.id, *r.large_body_size);
+  body->keep(true);
+  slot = body;
+  return body;
+}
+
+void PagingStore::remove_large_bodies(const Page& p) {
+  for (const auto id : p.large_ids) {
+    auto it = large_bodies_.find(id);
+    if (it != large_bodies_.end()) {
+      auto body = it->second.lock();
+      large_bodies_.erase(it);
+      if (body) {
+        body->keep(false);  // a delivery still streams it: the file goes with its last reader
+        continue;
+      }
+    }
+    std::error_code ec;
+    std::filesystem::remove(deps_.large_messages / store::large_message_file_name(id), ec);
+    if (ec)
+      deps_.log.plain(util::Level::warn, log_codes::server_logger,
+                      "could not delete large message file of message {}: {}", id, ec.message());
+  }
 }
 
 void PagingStore::passed(std::uint64_t q, Cursor& c, std::uint32_t page) {
@@ -197,6 +228,7 @@ void PagingStore::maybe_delete(std::uint32_t page) {
     deps_.log.plain(util::Level::warn, log_codes::server_logger,
                     "could not delete page file {}: {}",
                     (folder_ / store::page_file_name(page)).string(), ec.message());
+  remove_large_bodies(it->second);
   for (const auto id : it->second.tx_records) deps_.storage.delete_paging_record(id);
   pages_.erase(it);
   for (auto& [q, c] : cursors_) {

@@ -74,7 +74,9 @@ std::error_code PagingStore::load(const std::vector<store::PageTransactionRecord
         p.tx_records.push_back(t.id);
       }
     std::uint32_t index = 0;
-    const auto scan = store::scan_page(bytes, [&](const store::PagedHeader& h, auto) {
+    const auto scan = store::scan_page(bytes, [&](const store::PagedHeader& h, auto payload) {
+      if (h.large)  // only its id is needed; it has no body to decode
+        if (auto pm = store::decode_paged_message(payload)) p.large_ids.push_back(pm->message.id);
       if (h.tx_id != store::no_page_tx && !committed.count(static_cast<std::uint64_t>(h.tx_id))) {
         p.failed.push_back(index);  // its transaction never committed
       } else {
@@ -95,6 +97,10 @@ std::error_code PagingStore::load(const std::vector<store::PageTransactionRecord
   for (const auto& t : transactions)
     if (!pages_.count(t.page)) stale.push_back(t.id);
   return {};
+}
+
+void PagingStore::large_messages(std::set<std::uint64_t>& out) const {
+  for (const auto& [n, p] : pages_) out.insert(p.large_ids.begin(), p.large_ids.end());
 }
 
 void PagingStore::note_transaction(std::uint32_t page, std::uint64_t record_id) {
@@ -190,6 +196,10 @@ PagePosition PagingStore::page(const MessagePtr& m, std::span<const std::uint64_
   }
   Page& p = pages_.at(current_);
   const PagePosition at{p.number, p.records};
+  if (m->large) {
+    p.large_ids.push_back(m->id());
+    large_bodies_[m->id()] = m->large;
+  }
   Entry e;
   e.queue_ids.assign(queue_ids.begin(), queue_ids.end());
   e.bytes = static_cast<std::uint32_t>(bytes.size());

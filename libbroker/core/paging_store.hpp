@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <system_error>
+#include <unordered_map>
 #include <vector>
 
 #include "core/message.hpp"
@@ -60,6 +61,7 @@ class PagingStore {
     store::PageWriter& writer;
     PagingHost& host;
     const util::Logger& log;
+    const std::filesystem::path& large_messages;  // where large messages' bodies are
   };
   PagingStore(std::string address, std::uint64_t id, std::filesystem::path folder, Deps deps);
   ~PagingStore();
@@ -109,6 +111,9 @@ class PagingStore {
   bool backlogged() const;
   // Reads into every queue's window what fits.
   void depage();
+  // Adds the ids of the large messages its pages hold: their body files are the pages' and go
+  // with them.
+  void large_messages(std::set<std::uint64_t>& out) const;
 
  private:
   enum class EntryState : std::uint8_t { pending, visible, failed };
@@ -131,6 +136,7 @@ class PagingStore {
     std::set<std::uint64_t> queues;         // queues some record of it is for
     std::vector<std::uint32_t> failed;  // indexes never read back (write failed, tx not committed)
     std::vector<std::uint64_t> tx_records;  // its page_transaction records
+    std::vector<std::uint64_t> large_ids;   // its large messages: their files go with it
     std::uint32_t pending = 0;              // entries not yet visible or failed
     std::shared_ptr<store::PageFile> file;  // while it is the current page
     std::vector<Entry> live;                // while current or entries are pending
@@ -187,6 +193,11 @@ class PagingStore {
   bool depage_requested_ = false;
   bool depaging_ = false;
   bool writing_ = false;  // inside page(): rolling a page must not end page mode under it
+  // The bodies of paged large messages held in memory: one per message however many queues
+  // read it, so the page's deletion can leave the file to its last reader.
+  std::unordered_map<std::uint64_t, std::weak_ptr<store::LargeBody>> large_bodies_;
+  std::shared_ptr<store::LargeBody> large_body(const store::MessageRecord& r);
+  void remove_large_bodies(const Page& p);
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -212,9 +212,12 @@ void PostOffice::load(store::LoadedState& state) {
     if (queues_.count(r.name)) continue;  // duplicate binding record: first one wins
     by_id[r.id] = restore_queue(r);
   }
+  std::set<std::uint64_t> large_named;  // body files a record names
   for (auto& lm : state.messages) {
     auto m = std::make_shared<Message>();
     m->record = std::move(lm.message);
+    if (!restore_large_body(*m)) lm.refs.clear();  // dropped: its record goes below
+    if (m->large) large_named.insert(m->id());
     std::vector<std::pair<Queue*, std::uint32_t>> targets;
     for (const auto& ref : lm.refs) {
       auto it = by_id.find(ref.queue_id);
@@ -228,6 +231,7 @@ void PostOffice::load(store::LoadedState& state) {
     m->durable_refs = static_cast<int>(targets.size());
     if (targets.empty()) {
       storage_.ack(m->id(), 0, true);
+      keep_large_body(*m, false);
       continue;
     }
     for (auto& [q, count] : targets) {
@@ -237,6 +241,8 @@ void PostOffice::load(store::LoadedState& state) {
     }
   }
   load_paging(state);
+  for (const auto& [address, ps] : paging_) ps->large_messages(large_named);
+  load_large_messages(large_named);
   for (const auto& d : state.duplicate_ids) {
     auto& cache = duplicates_.try_emplace(d.address, settings_for(d.address).id_cache_size)
                       .first->second;
@@ -327,6 +333,7 @@ void PostOffice::removed(Queue& queue, const MessageRef& ref) {
   if (m.durable() && queue.durable() && !queue.definition().temporary && m.durable_refs > 0) {
     --m.durable_refs;
     storage_.ack(m.id(), queue.id(), m.durable_refs == 0);
+    if (m.durable_refs == 0) keep_large_body(m, false);
   }
 }
 
@@ -342,6 +349,7 @@ void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::strin
                            bool expiry) {
   auto copy = std::make_shared<Message>();
   copy->record = ref.message->record;
+  copy->large = ref.message->large;  // linked to a file of its own when routed
   copy->record.id = 0;
   copy->record.expiration = 0;
   copy->record.scheduled = 0;

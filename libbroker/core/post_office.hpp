@@ -31,6 +31,7 @@
 #include "core/auto_delete.hpp"
 #include "core/destination.hpp"
 #include "core/duplicate_cache.hpp"
+#include "core/large_upload.hpp"
 #include "core/paging_store.hpp"
 #include "core/queue.hpp"
 #include "store/page_writer.hpp"
@@ -170,6 +171,12 @@ class PostOffice : public QueueHost, public PagingHost {
   // The paging store of an address; nullptr when it never paged.
   const PagingStore* paging_store(const std::string& address) const;
 
+  // Large messages (large_upload.hpp): a body received piece by piece into
+  // large-messages/<id>.msg. Only with persistence (there is nowhere to put them otherwise);
+  // without it a protocol keeps bodies whole.
+  bool large_messages_enabled() const { return large_writer_ != nullptr; }
+  std::unique_ptr<LargeUpload> begin_large_upload(std::error_code& ec);
+
   // QueueHost and PagingHost
   util::Scheduler& scheduler() override { return scheduler_; }
   const ResolvedAddressSettings& settings_for(const std::string& address) override;
@@ -208,6 +215,20 @@ class PostOffice : public QueueHost, public PagingHost {
   Queue* restore_queue(const store::QueueRecord& r);
   // Paging (post_office_paging.cpp).
   void load_paging(store::LoadedState& state);
+  // Large messages (post_office_large.cpp). A loaded message's body file: attached when it is
+  // whole, false (logged) when it is missing or short.
+  bool restore_large_body(Message& m);
+  // Start-up, after the journal and the pages: the body files' writer, and the files no
+  // record names removed.
+  void load_large_messages(const std::set<std::uint64_t>& named);
+  // A copy (a move, a dead letter) still shares the original's file: it gets its own name for
+  // it (a hard link), so each record names a file of its own. False (logged) on failure.
+  bool own_large_body(Message& m);
+  // The file stays while the journal names it (a durable record) and goes with the last
+  // in-memory reference otherwise.
+  static void keep_large_body(Message& m, bool kept) {
+    if (m.large) m.large->keep(kept);
+  }
   // The store a message routed to the address goes to: the address pages, or starts to now.
   PagingStore* paging_for_send(const std::string& address);
   PagingStore* create_paging_store(const std::string& address);
@@ -246,6 +267,8 @@ class PostOffice : public QueueHost, public PagingHost {
   std::set<std::string, std::less<>> disk_full_logged_;  // AMQ222212 once per address and episode
   // Declared before the stores so it outlives them: its destructor writes what they queued.
   std::unique_ptr<store::PageWriter> page_writer_;
+  // Writes large message bodies; a failure fails its upload only (store::Failures::per_file).
+  std::unique_ptr<store::PageWriter> large_writer_;
   std::map<std::string, std::unique_ptr<PagingStore>, std::less<>> paging_;
 };
 

@@ -33,8 +33,10 @@ void PostOffice::load_paging(store::LoadedState& state) {
                    e.path().string());
         continue;
       }
-      auto ps = std::make_unique<PagingStore>(
-          address, *id, e.path(), PagingStore::Deps{storage_, *page_writer_, *this, log_});
+      auto ps =
+          std::make_unique<PagingStore>(address, *id, e.path(),
+                                        PagingStore::Deps{storage_, *page_writer_, *this, log_,
+                                                          config_.large_messages_directory});
       if (auto rc = ps->load(transactions[*id], stale)) {
         log_.plain(util::Level::error, log_codes::server_logger,
                    "could not read paging folder {}: {}", e.path().string(), rc.message());
@@ -88,8 +90,9 @@ PagingStore* PostOffice::create_paging_store(const std::string& address) {
     id = (std::uint64_t{rd()} << 32) | rd();
     folder = config_.paging_directory / store::paging_folder_name(id);
   } while (id == 0 || fs::exists(folder, ec));
-  auto ps = std::make_unique<PagingStore>(address, id, folder,
-                                          PagingStore::Deps{storage_, *page_writer_, *this, log_});
+  auto ps = std::make_unique<PagingStore>(
+      address, id, folder,
+      PagingStore::Deps{storage_, *page_writer_, *this, log_, config_.large_messages_directory});
   if (auto rc = ps->create()) {
     // Messages stay in memory as if the address were not full: refusing them would lose them.
     log_.plain(util::Level::error, log_codes::server_logger,

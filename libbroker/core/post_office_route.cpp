@@ -115,6 +115,10 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
   m->record.address = d.address;
   apply_expiry_delay(*m);
   out = RoutedMessage{m, {}, {}};
+  if (!own_large_body(*m)) {
+    stored(std::make_error_code(std::errc::io_error));
+    return RouteStatus::routed;  // the completion says it failed: nothing was written
+  }
   // Complete now: the property buffer, built one property at a time by the protocol and the
   // session, gives back its spare capacity (before dup_id points into it).
   m->record.properties.shrink_to_fit();
@@ -144,6 +148,7 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
   if (PagingStore* ps = paging_for_send(d.address)) {
     // To the current page (durable or not), with every queue it was routed to.
     out.paged = ps;
+    keep_large_body(*m, true);  // named by the page record now; the page removes it
     const auto to_store = duplicate_id_to_store(*m, dup_id);
     if (!to_store) {
       remember_duplicate(*m, dup_id, 0);
@@ -170,6 +175,7 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
     stored({});
     return RouteStatus::routed;
   }
+  keep_large_body(*m, true);
   // Captures no `this`: the completion may run after the PostOffice is gone (deactivation).
   const auto dup = storage_.store_message(m->record, out.durable_ids(),
                                           duplicate_id_to_store(*m, dup_id), std::move(stored));
@@ -196,6 +202,7 @@ void PostOffice::publish(RoutedMessage& r) {
       // Its ref was written; the queue is gone, so is the ref.
       --m->durable_refs;
       storage_.ack(m->id(), id, m->durable_refs == 0);
+      if (m->durable_refs == 0) keep_large_body(*m, false);
     }
   }
 }
@@ -204,7 +211,11 @@ void PostOffice::discard(RoutedMessage& r) {
   if (r.settled) return;
   r.settled = true;
   if (r.paged != nullptr) r.paged->failed(r.page);
-  if (r.message) forget_duplicate(*r.message);
+  if (r.message) {
+    forget_duplicate(*r.message);
+    // Not stored: nothing names its body file, which goes with the message.
+    if (r.paged == nullptr) keep_large_body(*r.message, false);
+  }
 }
 
 RouteResult PostOffice::send(MessagePtr m, const Destination& d, SendCompletion done) {
@@ -232,6 +243,13 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
       return RouteStatus::duplicate;
     }
   }
+  for (auto& s : sends) {
+    if (s.message->record.id == 0) s.message->record.id = storage_.next_id();
+    if (!own_large_body(*s.message)) {
+      stored(std::make_error_code(std::errc::io_error));
+      return RouteStatus::routed;  // nothing was written: the completion says it failed
+    }
+  }
   const std::uint64_t tx = storage_.next_id();
   // Messages for paging addresses go to their pages, marked with the transaction; the journal
   // transaction commits only once those writes are on disk, with a page_transaction record per
@@ -255,7 +273,6 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
   };
   bool any_durable = false, any_paged = false;
   for (auto& s : sends) {
-    if (s.message->record.id == 0) s.message->record.id = storage_.next_id();
     apply_expiry_delay(*s.message);
     auto& r = out.emplace_back();
     r.message = s.message;
@@ -266,6 +283,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
       ++paged->waiting;
       any_paged = true;
       r.paged = ps;
+      keep_large_body(*s.message, true);
       r.page = ps->page(s.message, r.queue_ids, page_written, static_cast<std::int64_t>(tx));
       const std::pair<PagingStore*, std::uint32_t> at{ps, r.page.page};
       if (r.page.paged() &&
@@ -284,6 +302,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     std::uint64_t dup = 0;
     if (r.durable_count > 0) {
       any_durable = true;
+      keep_large_body(*s.message, true);
       dup = storage_.store_message_tx(tx, s.message->record, r.durable_ids(),
                                       duplicate_id_to_store(*s.message, dup_id));
     }

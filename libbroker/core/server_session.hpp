@@ -145,6 +145,13 @@ class ServerSession {
   // its protocol session without a guard. The same holds for commit().
   SessionResult send(MessagePtr message, const Target& target, const std::string* tx,
                      Completion done);
+  // A large message's body, received piece by piece before the message is sent (send()
+  // with attach_large_body). Null when the broker keeps no large message files (persistence
+  // off): the protocol then receives the body whole.
+  std::unique_ptr<LargeUpload> begin_large_message(std::error_code& ec) {
+    return po_.begin_large_upload(ec);
+  }
+  bool large_messages_enabled() const { return po_.large_messages_enabled(); }
   // Address-full-policy BLOCK: true while any address this session sent to is over its limit;
   // the protocol stops reading. `on_unblocked` runs once when it drains.
   bool producer_blocked(const Target& target, std::function<void()> on_unblocked);

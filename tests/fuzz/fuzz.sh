@@ -33,7 +33,7 @@ case "$target" in
              libbroker/core/message.cpp libbroker/core/filter.cpp libbroker/core/filter_lexer.cpp
              libbroker/core/filter_parser.cpp libbroker/core/filter_eval.cpp
              libbroker/store/properties.cpp libbroker/store/property_value.cpp
-             libcommon/util/strings.cpp"
+             libbroker/store/large_message.cpp libcommon/util/strings.cpp"
     includes="-I$src/libcommon -I$src/libbroker" libs="-lqpid-proton -lfmt" seeds=amqp max_len=4096 ;;
   page_file)
     sources="tests/fuzz/page_file_fuzz.cpp libbroker/store/page_file.cpp libbroker/store/encodings.cpp

@@ -203,7 +203,8 @@ std::optional<std::uint32_t> ttl_left(const store::MessageRecord& r, std::int64_
 }
 
 // A message another protocol sent, converted (the AMQP JMS mapping, the other way).
-void convert_to_amqp(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* out) {
+void convert_to_amqp(const core::MessageRef& ref, std::int64_t now_ms,
+                     const std::string& body_bytes, pn_message_t* out) {
   pn_message_clear(out);
   const auto& r = ref.message->record;
   pn_message_set_durable(out, r.durable);
@@ -244,15 +245,15 @@ void convert_to_amqp(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
   pn_data_t* body = pn_message_body(out);
   switch (r.type) {
     case store::BodyType::text:
-      pn_data_put_string(body, data_bytes(r.body));
+      pn_data_put_string(body, data_bytes(body_bytes));
       break;
     case store::BodyType::default_type:
-      if (r.body.empty()) break;
+      if (body_bytes.empty()) break;
       [[fallthrough]];
     default:
       // A Data section (Proton writes an "inferred" binary body as Data, not AmqpValue).
       pn_message_set_inferred(out, true);
-      pn_data_put_binary(body, data_bytes(r.body));
+      pn_data_put_binary(body, data_bytes(body_bytes));
       break;
   }
 }
@@ -262,10 +263,14 @@ void convert_to_amqp(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
 bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
                      std::string& out) {
   const auto& r = ref.message->record;
+  // A large message's body is read whole from its file: AMQP deliveries do not stream yet.
+  std::string large_body, why;
+  if (ref.message->large && !core::whole_body(*ref.message, large_body, why)) return false;
+  const std::string& body = ref.message->large ? large_body : r.body;
   const auto kept = r.properties.find(kSections);
   const auto footer = r.properties.find(kFooter);
   if (!kept && !footer && r.type != store::BodyType::amqp) {
-    convert_to_amqp(ref, now_ms, scratch);
+    convert_to_amqp(ref, now_ms, body, scratch);
     return encode(scratch, out);
   }
   out.clear();
@@ -279,16 +284,16 @@ bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
     append_application_properties(out, r.properties, pn_message_properties(scratch));
   switch (r.type) {
     case store::BodyType::amqp:
-      out += r.body;
+      out += body;
       break;
     case store::BodyType::text:
-      append_string_value_section(out, r.body);
+      append_string_value_section(out, body);
       break;
     case store::BodyType::default_type:
-      if (r.body.empty()) break;
+      if (body.empty()) break;
       [[fallthrough]];
     default:
-      append_data_section(out, r.body);
+      append_data_section(out, body);
       break;
   }
   if (footer && footer->binary()) out += *footer->binary();

@@ -79,6 +79,8 @@ struct Fixture {
   explicit Fixture(const char* password = "secret") {
     config.bindings_directory = dir.path() / "bindings";
     config.journal_directory = dir.path() / "journal";
+    config.paging_directory = dir.path() / "paging";
+    config.large_messages_directory = dir.path() / "large-messages";
     config.journal.file_size = 1024 * 1024;
     config.journal.datasync = false;
     core = std::make_unique<core::BrokerCore>(config, scheduler, log);

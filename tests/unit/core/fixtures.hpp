@@ -51,6 +51,7 @@ struct CoreFixture {
     char tmpl[] = "/tmp/artemis-unit-paging-XXXXXX";
     paging_root = ::mkdtemp(tmpl);
     config.paging_directory = paging_root;
+    config.large_messages_directory = paging_root / "large-messages";
   }
   ~CoreFixture() {
     po.reset();
