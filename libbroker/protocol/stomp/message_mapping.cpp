@@ -224,7 +224,10 @@ void encode_message(std::string& out, const core::MessageRef& ref, const Deliver
   }
   // Only a text body may end at the first NUL; every other kind (bytes, or the encoded map,
   // stream, object or AMQP body another protocol sent) needs its length.
-  w.body(r.body, r.type != store::BodyType::text);
+  if (ref.message->large)
+    w.body_follows(ref.message->large->size());  // the session streams it
+  else
+    w.body(r.body, r.type != store::BodyType::text);
 }
 
 }  // namespace artemis::protocol::stomp_session

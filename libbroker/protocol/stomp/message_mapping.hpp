@@ -34,7 +34,8 @@ struct DeliveryHeaders {
 };
 
 // Appends the MESSAGE frame for `ref` to `out`, encoded for `version` (no Frame in between: this
-// runs once per delivery).
+// runs once per delivery). A large message's frame stops after its headers: the caller
+// streams the body and its NUL from the body's file.
 void encode_message(std::string& out, const core::MessageRef& ref, const DeliveryHeaders& h,
                     codec::Version version);
 

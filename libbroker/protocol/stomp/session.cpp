@@ -19,19 +19,37 @@ constexpr std::size_t kKeptEncodeBytes = 64u << 10;  // encode buffer memory kep
 // connection before it reads the ERROR that says why.
 constexpr std::chrono::milliseconds kDiscardBeforeClose{2000};
 
-// The acceptor parameter stompMaxFrameSize (bytes, "10M" style), else the codec's default.
-codec::Limits frame_limits(const config::TransportConfig& acceptor) {
+// Artemis's default stompMinLargeMessageSize.
+constexpr std::size_t kDefaultMinLargeMessageSize = 100 * 1024;
+
+// The acceptor parameter stompMaxFrameSize (bytes, "10M" style), else the codec's default; a
+// body over stompMinLargeMessageSize (-1: none) streams to a large message file when the broker
+// keeps them. The limit then bounds a SEND's headers and its smaller bodies only.
+codec::Limits frame_limits(const config::TransportConfig& acceptor, bool large_messages) {
   codec::Limits limits;
   if (auto it = acceptor.params.find("stompMaxFrameSize"); it != acceptor.params.end())
     if (const auto bytes = util::parse_byte_size(it->second); bytes && *bytes > 0)
       limits.max_frame_size = static_cast<std::size_t>(*bytes);
+  if (!large_messages) return limits;
+  limits.stream_body_above = kDefaultMinLargeMessageSize;
+  for (const char* name : {"stompMinLargeMessageSize", "stomp-min-large-message-size"})
+    if (auto it = acceptor.params.find(name); it != acceptor.params.end()) {
+      const auto bytes = util::parse_byte_size(it->second);
+      if (bytes) limits.stream_body_above = *bytes > 0 ? static_cast<std::size_t>(*bytes) : 0;
+    }
+  // A body the frame limit would refuse is large instead (unless large messages are off: -1).
+  if (limits.stream_body_above > limits.max_frame_size)
+    limits.stream_body_above = limits.max_frame_size;
   return limits;
 }
 
 }  // namespace
 
 StompSession::StompSession(net::Connection& connection, ModuleContext& context)
-    : conn_(connection), ctx_(context), decoder_(frame_limits(connection.acceptor())) {
+    : conn_(connection),
+      ctx_(context),
+      decoder_(frame_limits(connection.acceptor(),
+                            context.core.post_office().large_messages_enabled())) {
   last_read_ms_ = ctx_.scheduler.now_ms();
   core::SessionOptions options;
   options.connection_id = conn_.id();
@@ -69,13 +87,36 @@ const std::array<StompSession::Command, 11>& StompSession::commands() {
 void StompSession::on_bytes(std::string_view bytes) {
   if (closing_ || discarding_) return;
   last_read_ms_ = ctx_.scheduler.now_ms();
+  if (held_for_large_) {
+    decoder_.feed(bytes);  // a read already under way when reading paused: kept for later
+    return;
+  }
   decoder_.feed_borrowed(bytes);  // detached below, before the read buffer is reused
+  decode_frames();
+  decoder_.detach();
+}
+
+void StompSession::decode_frames() {
+  using Status = codec::Decoder::Status;
   codec::Frame frame;
   // Bounded by the bytes fed: every iteration consumes input or stops.
-  while (!closing_) {
+  while (!closing_ && !held_for_large_) {
     const auto status = decoder_.next(frame);
-    if (status == codec::Decoder::Status::need_more) break;
-    if (status == codec::Decoder::Status::heartbeat) continue;
+    if (status == Status::need_more) break;
+    if (status == Status::heartbeat) continue;
+    if (status == Status::body_start) {
+      on_large_start(frame);
+      frame.clear();
+      continue;
+    }
+    if (status == Status::body_piece) {
+      on_large_piece(decoder_.piece());
+      continue;
+    }
+    if (status == Status::body_end) {
+      on_large_end();
+      continue;
+    }
     if (status == codec::Decoder::Status::error) {
       const auto ec = decoder_.error();
       if (ec == artemis::stomp::errc::frame_too_large) {
@@ -91,7 +132,6 @@ void StompSession::on_bytes(std::string_view bytes) {
     dispatch(frame);
     frame.clear();
   }
-  decoder_.detach();
 }
 
 void StompSession::refuse_oversize_frame() {
@@ -150,7 +190,7 @@ void StompSession::send_frame(const codec::Frame& f) {
 }
 
 void StompSession::send_encoded() {
-  conn_.send(encode_buffer_);
+  write_out(encode_buffer_);
   if (encode_buffer_.capacity() > kKeptEncodeBytes) std::string().swap(encode_buffer_);  // after a large message
   last_write_ms_ = ctx_.scheduler.now_ms();
 }
@@ -169,6 +209,12 @@ void StompSession::send_message(const core::MessageRef& ref, const DeliveryHeade
   encode_buffer_.clear();
   encode_message(encode_buffer_, ref, h, version_);
   send_encoded();
+  if (ref.message->large) {
+    OutItem body;
+    body.body = ref.message->large;  // the file stays readable until it is sent
+    out_queue_.push_back(std::move(body));
+    pump_output();
+  }
 }
 
 void StompSession::close(net::CloseReason reason) {
@@ -233,7 +279,7 @@ void StompSession::flush_receipts() {
   }
   if (paused_for_receipts_ && receipts_.size() < kMaxPendingReceipts / 2) {
     paused_for_receipts_ = false;
-    if (!paused_for_address_) conn_.resume_reading();
+    resume_if_free();
   }
   if (disconnect_after_receipts_ && receipts_.empty()) close(net::CloseReason::session_closed);
 }
@@ -257,8 +303,9 @@ void StompSession::on_send_tick() {
   send_timer_ = 0;
   if (closing_) return;
   const auto now = ctx_.scheduler.now_ms();
-  // A heart-beat is one EOL; only needed when nothing else was written in the period.
-  if (now - last_write_ms_ >= send_period_ms_ / 2) {
+  // A heart-beat is one EOL; only needed when nothing else was written in the period, and
+  // never inside a frame (a large body being streamed).
+  if (now - last_write_ms_ >= send_period_ms_ / 2 && out_queue_.empty()) {
     conn_.send("\n");
     last_write_ms_ = now;
   }
@@ -272,6 +319,9 @@ void StompSession::on_ttl_tick() {
   ttl_timer_ = 0;
   if (closing_) return;
   const auto now = ctx_.scheduler.now_ms();
+  // While this side does not read (the client's sends wait for the disk), its heart-beats wait
+  // in the socket: silence is ours, not the client's.
+  if (reading_paused()) last_read_ms_ = now;
   const auto silent = now - last_read_ms_;
   if (silent >= ttl_ms_) {
     ctx_.log.plain(util::Level::warn, "org.apache.activemq.artemis.core.protocol.stomp",
@@ -288,6 +338,8 @@ void StompSession::on_ttl_tick() {
 
 void StompSession::on_writable() {
   if (closing_) return;
+  pump_output();
+  if (!out_queue_.empty()) return;
   // Every consumer of the session waits on this connection.
   for (auto& [id, s] : subscriptions_)
     if (s->consumer != nullptr && s->ready(*s->consumer)) s->consumer->resume();
@@ -302,6 +354,8 @@ void StompSession::on_closed(net::CloseReason) {
   // Unacknowledged deliveries go back to their queues (delivery count + 1), open transactions
   // roll back, temporary subscription queues go away with the connection.
   while (!subscriptions_.empty()) remove_subscription(*subscriptions_.begin()->second);
+  out_queue_.clear();
+  large_in_.reset();  // a body still arriving is removed with its upload
   core_.reset();
   if (backup_gone_) std::exchange(backup_gone_, nullptr)();
 }

@@ -88,6 +88,9 @@ class StompSession : public net::ProtocolSession {
   };
   static const std::array<Command, 11>& commands();
 
+  // Decodes and handles what the decoder holds, until it needs more bytes or a large
+  // message's body is being synced (held_for_large_).
+  void decode_frames();
   void dispatch(codec::Frame& f);
   void refuse(const Refusal& r, const codec::Frame* f);
   void send_frame(const codec::Frame& f);
@@ -100,6 +103,27 @@ class StompSession : public net::ProtocolSession {
 
   Outcome on_connect(codec::Frame& f);
   Outcome on_send(codec::Frame& f);
+  // SEND with its body in `f`, or (large) in a file already on disk.
+  Outcome send(codec::Frame& f, std::shared_ptr<store::LargeBody> large);
+
+  // Large messages (session_large.cpp). A SEND whose body is over stompMinLargeMessageSize:
+  // its body goes to a file as it arrives, reading pauses while too much of it waits to be
+  // written, and frames after it wait until it is on disk and sent (so sends stay in order).
+  void on_large_start(codec::Frame& f);
+  void on_large_piece(std::string_view piece);
+  void on_large_end();
+  Outcome begin_upload();
+  void upload_after_block();  // the address the large SEND is for is no longer full
+  void large_written(std::error_code ec, std::shared_ptr<store::LargeBody> body);
+  // Resumes reading once nothing holds it paused.
+  void resume_if_free();
+  bool reading_paused() const {
+    return paused_for_receipts_ || paused_for_address_ || paused_for_upload_ || held_for_large_;
+  }
+  // Output. Every byte goes through write_out(): while a large message's body is being
+  // streamed (pump_output), later frames queue behind it.
+  void write_out(std::string_view bytes);
+  void pump_output();
   Outcome on_subscribe(codec::Frame& f);
   Outcome on_unsubscribe(codec::Frame& f);
   Outcome on_ack(codec::Frame& f);
@@ -163,6 +187,29 @@ class StompSession : public net::ProtocolSession {
   std::uint64_t receipts_first_ = 0;  // number of receipts_.front()
   bool paused_for_receipts_ = false;
   bool paused_for_address_ = false;
+  bool paused_for_upload_ = false;  // a large body waits to be written
+  bool held_for_large_ = false;     // a large body is being synced: later frames wait
+
+  struct LargeSend {
+    codec::Frame frame;                         // the SEND's headers
+    std::unique_ptr<core::LargeUpload> upload;  // null: refused, its body is dropped
+  };
+  std::optional<LargeSend> large_in_;
+  // A large message's body written after its MESSAGE headers, or bytes queued behind one.
+  struct OutItem {
+    std::string bytes;
+    std::shared_ptr<store::LargeBody> body;
+    std::unique_ptr<store::LargeBodyReader> reader;  // opened when it reaches the front
+    std::uint64_t offset = 0;
+  };
+  std::deque<OutItem> out_queue_;
+  std::string out_chunk_;  // a piece of a body on its way to the connection
+  // The body's bytes go out this many at a time, up to the connection's high-water mark.
+  static constexpr std::size_t kBodyChunk = 64 * 1024;
+  // Reading stops while this much of a large body waits for the disk, and goes on below
+  // kUploadResumeBytes.
+  static constexpr std::size_t kUploadPauseBytes = 4 * 1024 * 1024;
+  static constexpr std::size_t kUploadResumeBytes = 1024 * 1024;
 
   util::Scheduler::TimerId send_timer_ = 0;
   util::Scheduler::TimerId ttl_timer_ = 0;

@@ -28,6 +28,10 @@ Outcome StompSession::check_routing_type(const codec::Frame& f, const char* head
 }
 
 Outcome StompSession::on_send(codec::Frame& f) {
+  return send(f, nullptr);
+}
+
+Outcome StompSession::send(codec::Frame& f, std::shared_ptr<store::LargeBody> large) {
   const auto* dest = f.header("destination");
   if (dest == nullptr || dest->empty())
     return Refusal{"Destination is required", "SEND needs a 'destination' header", false};
@@ -36,6 +40,7 @@ Outcome StompSession::on_send(codec::Frame& f) {
   std::string why;
   auto m = message_from_send(f, t.prefix, t.routing_type, ctx_.scheduler.now_ms(), why);
   if (!m) return Refusal{"Invalid SEND frame", why, false};
+  if (large) core::attach_large_body(**m, std::move(large));
 
   const auto* tx = f.header("transaction");
   // Every send outside a transaction takes a receipt slot, so receipts keep request order;
@@ -54,7 +59,7 @@ Outcome StompSession::on_send(codec::Frame& f) {
   if (slot_needed) queue_receipt(slot);
   if (!paused_for_address_ && core_->producer_blocked(t, [this] {
         paused_for_address_ = false;
-        if (!paused_for_receipts_) conn_.resume_reading();
+        resume_if_free();
       })) {
     // address-full-policy BLOCK: stop reading this producer until the address drains.
     paused_for_address_ = true;

@@ -28,7 +28,7 @@ std::string stomp_selector(const std::string& s) {
 }  // namespace
 
 bool Subscription::ready(const core::ServerConsumer&) const {
-  return started && !session->closing_ &&
+  return started && !session->closing_ && session->out_queue_.empty() &&
          session->conn_.pending_bytes() < StompSession::kHighWaterBytes;
 }
 

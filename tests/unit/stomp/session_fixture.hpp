@@ -90,6 +90,8 @@ struct StompFixture {
   StompFixture() {
     config.bindings_directory = dir.path() / "bindings";
     config.journal_directory = dir.path() / "journal";
+    config.paging_directory = dir.path() / "paging";
+    config.large_messages_directory = dir.path() / "large-messages";
     config.journal.file_size = 1024 * 1024;
     config.journal.datasync = false;
     config.cluster_user = "cluster";
@@ -155,8 +157,11 @@ struct StompFixture {
     std::vector<stomp::Frame> pending_;
   };
 
-  Client connect(std::vector<std::pair<std::string, std::string>> extra = {}) {
+  // `params`: the acceptor's URL parameters as this connection sees them.
+  Client connect(std::vector<std::pair<std::string, std::string>> extra = {},
+                 std::map<std::string, std::string> params = {}) {
     Client c{*this, std::make_unique<FakeConnection>(next_connection++), nullptr, {}};
+    for (auto& [k, v] : params) c.conn->acceptor_.params[k] = v;
     c.session = module->create_session(*c.conn);
     std::vector<std::pair<std::string, std::string>> h{{"accept-version", "1.0,1.1,1.2"},
                                                        {"login", "admin"}, {"passcode", "admin"}};

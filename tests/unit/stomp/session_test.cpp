@@ -66,6 +66,7 @@ TEST_CASE("stomp: a frame over stompMaxFrameSize gets an ERROR naming the limit,
   testing::FakeConnection conn(7);
   conn.acceptor_.name = "artemis";
   conn.acceptor_.params["stompMaxFrameSize"] = "1K";
+  conn.acceptor_.params["stompMinLargeMessageSize"] = "-1";  // no large messages
   auto s = fx.module->create_session(conn);
   s->on_bytes(std::string("CONNECT\nlogin:admin\npasscode:admin\n\n\0", 37));
   REQUIRE(conn.frames().size() == 1);
