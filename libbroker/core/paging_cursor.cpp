@@ -44,9 +44,13 @@ void PagingStore::move_to(Cursor& c, std::uint32_t page) {
   c.reader.close();
 }
 
+void PagingStore::wake(std::uint64_t queue_id) {
+  if (cursors_.count(queue_id)) request_depage();
+}
+
 void PagingStore::depage(std::uint64_t q, Cursor& c) {
   Queue* queue = deps_.host.paged_queue(q);
-  if (queue == nullptr) return;
+  if (queue == nullptr || queue->consumer_count() == 0) return;
   const auto& s = deps_.host.settings_for(address_);
   while (room(c, s)) {
     auto it = pages_.lower_bound(c.page);

@@ -263,8 +263,12 @@ void PagingStore::failed(PagePosition at) {
 }
 
 bool PagingStore::backlogged() const {
+  // Enough for the writer to batch its syncs, little enough not to weigh on memory: the bytes
+  // waiting are the broker's to hold (a page is 10 MiB by default).
+  constexpr std::uint64_t kMaxBacklogBytes = 2 * 1024 * 1024;
   const auto page_size = deps_.host.settings_for(address_).page_size_bytes;
-  return page_size > 0 && pending_bytes_ >= static_cast<std::uint64_t>(page_size);
+  return page_size > 0 &&
+         pending_bytes_ >= std::min(static_cast<std::uint64_t>(page_size), kMaxBacklogBytes);
 }
 
 }  // namespace artemis::core

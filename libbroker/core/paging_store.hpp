@@ -107,10 +107,13 @@ class PagingStore {
   void purge(std::uint64_t queue_id);
   // The queue is deleted: its cursor and cursor records go.
   void queue_deleted(std::uint64_t queue_id);
-  // More than a page is waiting to be written: producers wait (reference §5.4).
+  // A page (at most 2 MiB) is waiting to be written: producers wait (reference §5.4).
   bool backlogged() const;
-  // Reads into every queue's window what fits.
+  // Reads into every queue's window what fits. A queue without consumers reads nothing: what
+  // it would read would only wait in memory (its window fills once a consumer comes).
   void depage();
+  // The queue has a consumer now: its window is filled (posted, as an ack's depage is).
+  void wake(std::uint64_t queue_id);
   // Adds the ids of the large messages its pages hold: their body files are the pages' and go
   // with them.
   void large_messages(std::set<std::uint64_t>& out) const;

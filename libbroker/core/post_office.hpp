@@ -185,6 +185,7 @@ class PostOffice : public QueueHost, public PagingHost {
   void dead_letter(Queue& queue, const MessageRef& ref) override;
   void expire(Queue& queue, const MessageRef& ref) override;
   void purged(Queue& queue) override;
+  void consumer_added(Queue& queue) override;
   // PagingHost
   Queue* paged_queue(std::uint64_t id) override;
   void paging_drained(const std::string& address) override;

@@ -127,4 +127,8 @@ void PostOffice::run_unblock_waiters(const std::string& address) {
   for (auto& fn : ready) fn();
 }
 
+void PostOffice::consumer_added(Queue& queue) {
+  if (PagingStore* ps = find_paging(queue.address())) ps->wake(queue.id());
+}
+
 }  // namespace artemis::core

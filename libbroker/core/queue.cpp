@@ -70,6 +70,7 @@ ServerConsumer* Queue::add_consumer(ConsumerHandler& handler, ConsumerOptions op
       std::make_unique<ServerConsumer>(next_consumer_id_++, *this, handler, std::move(options)));
   ServerConsumer* c = consumers_.back().get();
   dispatch();
+  host_.consumer_added(*this);
   return c;
 }
 

@@ -39,6 +39,8 @@ class QueueHost {
   virtual void expire(Queue& queue, const MessageRef& ref) = 0;
   // The queue was purged: what it would still read back from page files goes too.
   virtual void purged(Queue& /*queue*/) {}
+  // A consumer was added: a paged queue reads its pages only while someone consumes.
+  virtual void consumer_added(Queue& /*queue*/) {}
 };
 
 struct QueueDefinition {

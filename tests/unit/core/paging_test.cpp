@@ -53,6 +53,21 @@ struct PagingFixture : CoreFixture {
   }
 
   Queue& queue() { return *po->find_queue("paged"); }
+
+  // A consumer that takes nothing: with one the queue reads its window from the pages (a queue
+  // without consumers reads none). Gone before a restart or consume().
+  RecordingHandler idle;
+  ServerConsumer* idle_consumer = nullptr;
+  void watch() {
+    idle.is_ready = false;
+    idle_consumer = queue().add_consumer(idle, ConsumerOptions{});
+    scheduler.run_posted();
+  }
+  void unwatch() {
+    queue().remove_consumer(*idle_consumer);
+    idle_consumer = nullptr;
+    scheduler.run_posted();
+  }
   const PagingStore* store() { return po->paging_store("paged"); }
 
   // Takes `n` messages with a consumer that acknowledges each; returns their bodies.
@@ -99,7 +114,10 @@ TEST_CASE("paging: past the limit messages go to a page file and come back in or
 TEST_CASE("paging: the cursor reads max-read-page-messages at a time") {
   PagingFixture f(3);
   f.send_numbers(0, 10);
+  CHECK(f.queue().message_count() == 2);  // no consumer: nothing read from the page
+  f.watch();
   CHECK(f.queue().message_count() == 2 + 3);
+  f.unwatch();
   CHECK(f.consume(10) == numbers(0, 10));
   CHECK(f.queue().message_count() == 0);
 }
@@ -175,7 +193,9 @@ TEST_CASE("paging: a transaction's messages are paged and come back after a rest
   PagingFixture f;
   f.send_numbers(0, 3);
   CHECK_FALSE(send_transaction(f, 3, 4));
+  f.watch();
   CHECK(f.queue().message_count() == 7);
+  f.unwatch();
   f.restart();
   const auto got = f.consume(7);
   CAPTURE(fmt::format("{}", fmt::join(got, ",")));
@@ -188,7 +208,9 @@ TEST_CASE("paging: a paged transaction whose commit failed is never read back") 
   f.send_numbers(0, 3);
   f.messages_journal->fail_from_now(std::make_error_code(std::errc::io_error));
   CHECK(send_transaction(f, 3, 4));
+  f.watch();
   CHECK(f.queue().message_count() == 3);
+  f.unwatch();
   f.restart();
   CHECK(f.consume(3) == numbers(0, 3));
   CHECK(f.queue().message_count() == 0);
@@ -197,8 +219,10 @@ TEST_CASE("paging: a paged transaction whose commit failed is never read back") 
 TEST_CASE("paging: purging a queue drops what it had still to read from its pages") {
   PagingFixture f(2);
   f.send_numbers(0, 8);
+  f.watch();
   CHECK(f.queue().message_count() == 4);  // two in memory, two read from the page
   CHECK(f.queue().purge() == 4);
+  f.unwatch();
   f.scheduler.run_posted();
   CHECK(f.queue().message_count() == 0);
   CHECK(f.page_files().empty());
