@@ -326,14 +326,15 @@ class StompClient:
     """A STOMP 1.2 connection made with stomp.py, with deadline-bounded connect."""
 
     def __init__(self, port, login="admin", passcode="admin", client_id=None, version="1.2",
-                 connect=True, timeout=15.0, auto_decode=True):
+                 connect=True, timeout=15.0, auto_decode=True, heartbeats=(0, 0)):
         stomp = _stomp()
         cls = {"1.0": stomp.Connection10, "1.1": stomp.Connection11,
                "1.2": stomp.Connection12}[version]
         # auto_decode=False: bodies stay bytes (binary bodies that are not UTF-8).
         kwargs = {"reconnect_attempts_max": 1, "auto_decode": auto_decode}
         if version != "1.0":
-            kwargs["heartbeats"] = (0, 0)
+            # A client that only receives needs heart-beats to outlive the connection TTL.
+            kwargs["heartbeats"] = heartbeats
         self.conn = cls([("127.0.0.1", port)], **kwargs)
         self.listener = Collector()
         self.conn.set_listener("collector", self.listener)
