@@ -26,7 +26,11 @@ void StompSession::on_large_start(codec::Frame& f) {
     // Refused before the body is read: it is dropped as it arrives.
     refused = refusal(*no);
   } else if (core_->producer_blocked(t, [this, alive = alive_] {
-               if (*alive) upload_after_block();
+               // Posted: this runs inside whatever drained the address (another session's ack),
+               // and the frames behind the upload must not be handled from in there.
+               ctx_.scheduler.post([this, alive] {
+                 if (*alive) upload_after_block();
+               });
              })) {
     // address-full-policy BLOCK, or a full disk: the body waits in the client's socket.
     held_for_large_ = true;
