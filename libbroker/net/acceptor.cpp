@@ -1,12 +1,12 @@
 #include "net/acceptor.hpp"
 
-#include <sys/resource.h>
-
 #include <fmt/core.h>
+#include <sys/resource.h>
 
 #include <asio/ip/address.hpp>
 
 #include "net/logger.hpp"
+#include "net/tls.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::net {
@@ -49,6 +49,11 @@ OpenResult Acceptor::open() {
     return OpenResult{false, fmt::format("acceptor '{}' (broker.xml line {}) cannot listen on {}: {}",
                                          config_.name, config_.line, where, why)};
   };
+  if (tls_enabled(config_)) {
+    std::string error;
+    tls_ = make_server_tls_context(config_, error);
+    if (!tls_) return OpenResult{false, error};
+  }
   std::error_code ec;
   asio::ip::tcp::resolver resolver(io_);
   const auto results = resolver.resolve(host_, std::to_string(config_.port),
@@ -89,7 +94,8 @@ void Acceptor::start_accept() {
           std::move(socket), id, config_, modules_, limits_, log_,
           [this, alive = alive_](std::uint64_t gone) {
             if (*alive) connections_.erase(gone);
-          });
+          },
+          tls_);
       connections_.emplace(id, conn);
       conn->start();
     }

@@ -75,6 +75,7 @@ class Acceptor {
   AcceptBackoff backoff_;
   bool accept_paused_ = false;
   std::string host_;
+  std::shared_ptr<asio::ssl::context> tls_;  // sslEnabled: made by open()
   std::unordered_map<std::uint64_t, std::shared_ptr<TcpConnection>> connections_;
   // Shared with connection callbacks so a connection finishing after the acceptor is gone
   // does not touch it.

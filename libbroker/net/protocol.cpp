@@ -15,6 +15,8 @@ std::string_view to_string(CloseReason reason) {
     case CloseReason::server_shutdown: return "server_shutdown";
     case CloseReason::session_closed: return "session_closed";
     case CloseReason::frame_too_large: return "frame_too_large";
+    case CloseReason::tls_failed:
+      return "tls_failed";
   }
   return "unknown";
 }

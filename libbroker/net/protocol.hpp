@@ -16,17 +16,18 @@ namespace artemis::net {
 
 // Why a connection closed; every close logs one of these.
 enum class CloseReason {
-  client_closed,       // peer closed / EOF
+  client_closed,  // peer closed / EOF
   io_error,
-  protocol_error,      // malformed input; an ERROR frame was sent when the protocol has one
+  protocol_error,  // malformed input; an ERROR frame was sent when the protocol has one
   auth_failed,
   unsupported_protocol,
-  handshake_timeout,   // no protocol identified in time
-  ttl_expired,         // heart-beat / TTL silence
-  slow_consumer,       // write queue over its limit
+  handshake_timeout,  // no protocol identified in time
+  ttl_expired,        // heart-beat / TTL silence
+  slow_consumer,      // write queue over its limit
   server_shutdown,
-  session_closed,      // orderly protocol-level disconnect (e.g. STOMP DISCONNECT)
+  session_closed,  // orderly protocol-level disconnect (e.g. STOMP DISCONNECT)
   frame_too_large,
+  tls_failed,  // the TLS handshake failed (no certificate, wrong protocol, ...)
 };
 std::string_view to_string(CloseReason reason);
 

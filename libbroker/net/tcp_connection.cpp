@@ -28,8 +28,10 @@ bool orderly(CloseReason r) {
 TcpConnection::TcpConnection(asio::ip::tcp::socket socket, std::uint64_t id,
                              const config::TransportConfig& acceptor,
                              std::vector<ProtocolModule*> modules, ConnectionLimits limits,
-                             const util::Logger& log, Finished on_finished)
+                             const util::Logger& log, Finished on_finished,
+                             std::shared_ptr<asio::ssl::context> tls)
     : socket_(std::move(socket)),
+      tls_context_(std::move(tls)),
       id_(id),
       remote_(peer_of(socket_)),
       acceptor_(acceptor),
@@ -38,7 +40,11 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, std::uint64_t id,
       log_(log),
       on_finished_(std::move(on_finished)),
       read_buf_(limits_.read_buffer_bytes),
-      timer_(socket_.get_executor()) {}
+      timer_(socket_.get_executor()) {
+  if (tls_context_)
+    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket>>(std::move(socket_),
+                                                                      *tls_context_);
+}
 
 TcpConnection::~TcpConnection() = default;
 
@@ -61,7 +67,7 @@ void TcpConnection::set_client_id(std::string_view client_id) {
 
 void TcpConnection::start() {
   std::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  tcp().set_option(asio::ip::tcp::no_delay(true), ignored);
   log(util::Level::debug, "accepted on acceptor '{}'", acceptor_.name);
   if (limits_.handshake_timeout.count() > 0) {
     timer_.expires_after(limits_.handshake_timeout);
@@ -72,23 +78,46 @@ void TcpConnection::start() {
                                    self->limits_.handshake_timeout.count()));
     });
   }
+  if (!tls_) return start_read();
+  tls_->async_handshake(
+      asio::ssl::stream_base::server,
+      [self = shared_from_this()](const std::error_code& ec) { self->on_handshake(ec); });
+}
+
+void TcpConnection::on_handshake(const std::error_code& ec) {
+  if (state_ != State::open) return;
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+      ec == asio::error::connection_reset) {
+    close_with(CloseReason::client_closed, "before the TLS handshake ended");  // a port probe
+    return;
+  }
+  if (ec) {
+    close_with(CloseReason::tls_failed, fmt::format("TLS handshake failed: {}", ec.message()));
+    return;
+  }
+  log(util::Level::debug, "TLS {} established", SSL_get_version(tls_->native_handle()));
   start_read();
 }
 
 void TcpConnection::start_read() {
   if (reading_ || paused_ || state_ != State::open) return;
   reading_ = true;
-  socket_.async_read_some(asio::buffer(read_buf_),
-                          [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-                            self->on_read(ec, n);
-                          });
+  auto done = [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+    self->on_read(ec, n);
+  };
+  if (tls_)
+    tls_->async_read_some(asio::buffer(read_buf_), std::move(done));
+  else
+    socket_.async_read_some(asio::buffer(read_buf_), std::move(done));
 }
 
 void TcpConnection::on_read(const std::error_code& ec, std::size_t n) {
   reading_ = false;
   if (state_ != State::open) return;
   if (ec) {
-    if (ec == asio::error::eof || ec == asio::error::connection_reset)
+    // A TLS peer that closes without close_notify (most do) ends the stream "truncated".
+    if (ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == asio::ssl::error::stream_truncated)
       close_with(CloseReason::client_closed, "");
     else
       close_with(CloseReason::io_error, fmt::format("read failed: {}", ec.message()));
@@ -149,10 +178,13 @@ void TcpConnection::send(std::string_view bytes) {
 void TcpConnection::start_write() {
   if (writing_ || outbox_.empty() || state_ == State::finished) return;
   writing_ = true;
-  asio::async_write(socket_, outbox_.gather(),
-                    [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-                      self->on_write(ec, n);
-                    });
+  auto done = [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+    self->on_write(ec, n);
+  };
+  if (tls_)
+    asio::async_write(*tls_, outbox_.gather(), std::move(done));
+  else
+    asio::async_write(socket_, outbox_.gather(), std::move(done));
 }
 
 void TcpConnection::on_write(const std::error_code& ec, std::size_t n) {
@@ -200,11 +232,11 @@ void TcpConnection::close_with(CloseReason reason, std::string detail) {
   if (!flush || (!writing_ && outbox_.empty())) {
     // Finished from a fresh handler, not from inside a session callback (the session may be
     // the caller). Closing the socket aborts a write in flight; its buffers live until then.
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->finish(); });
+    asio::post(tcp().get_executor(), [self = shared_from_this()] { self->finish(); });
     return;
   }
   std::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
+  tcp().shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
   if (!writing_) start_write();
   timer_.cancel();
   timer_.expires_after(limits_.close_flush_timeout);
@@ -224,7 +256,7 @@ void TcpConnection::shutdown_now(CloseReason reason) {
     log(util::Level::info, "closing: {}", to_string(reason));
   }
   // Best effort: whatever the socket takes without blocking (a DISCONNECT/ERROR frame).
-  if (!writing_ && !outbox_.empty()) {
+  if (!writing_ && !outbox_.empty() && !tls_) {  // under TLS it would need a handshake state
     std::error_code ec;
     socket_.non_blocking(true, ec);
     if (!ec) socket_.write_some(outbox_.gather(), ec);
@@ -237,8 +269,8 @@ void TcpConnection::finish() {
   state_ = State::finished;
   std::error_code ignored;
   timer_.cancel();
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  tcp().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  tcp().close(ignored);
   if (!writing_) outbox_.clear();  // else on_write does, once the aborted write lets go
   pending_bytes_ = 0;
   log(util::Level::debug, "closed ({})", to_string(reason_));
@@ -258,7 +290,7 @@ void TcpConnection::resume_reading() {
   if (!paused_) return;
   paused_ = false;
   // Re-arm from a fresh handler, not from inside the caller's stack (often on_bytes).
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->start_read(); });
+  asio::post(tcp().get_executor(), [self = shared_from_this()] { self->start_read(); });
 }
 
 }  // namespace artemis::net

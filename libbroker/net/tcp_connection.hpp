@@ -9,12 +9,15 @@
 // Queued bytes are bounded: above the high-water mark sessions are expected to stop
 // dispatching (pending_bytes()), below the low-water mark they hear on_writable(); past
 // max_pending_write_bytes the peer is a slow consumer and the connection closes.
+// TLS (an acceptor with sslEnabled, net/tls.hpp): the handshake runs first, under the handshake
+// timeout; then everything above reads and writes the decrypted stream.
 // Closing: close() logs its reason, flushes what is queued (bounded by close_flush_timeout),
 // then shuts the socket, tells the session (on_closed) and the owner (on_finished). The session
 // is never destroyed from inside its own callback: finishing is posted.
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
-
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,7 +37,8 @@ class TcpConnection final : public Connection,
 
   TcpConnection(asio::ip::tcp::socket socket, std::uint64_t id,
                 const config::TransportConfig& acceptor, std::vector<ProtocolModule*> modules,
-                ConnectionLimits limits, const util::Logger& log, Finished on_finished);
+                ConnectionLimits limits, const util::Logger& log, Finished on_finished,
+                std::shared_ptr<asio::ssl::context> tls = nullptr);
   ~TcpConnection() override;
 
   void start();
@@ -59,6 +63,9 @@ class TcpConnection final : public Connection,
  private:
   enum class State { open, closing, finished };
 
+  // The TCP socket, under TLS or not.
+  asio::ip::tcp::socket& tcp() { return tls_ ? tls_->next_layer() : socket_; }
+  void on_handshake(const std::error_code& ec);
   void start_read();
   void on_read(const std::error_code& ec, std::size_t n);
   void on_detect_bytes(std::string_view bytes);
@@ -69,7 +76,9 @@ class TcpConnection final : public Connection,
   template <class... Args>
   void log(util::Level level, fmt::format_string<Args...> f, Args&&... args) const;
 
-  asio::ip::tcp::socket socket_;
+  asio::ip::tcp::socket socket_;  // moved into tls_ when the acceptor speaks TLS
+  std::shared_ptr<asio::ssl::context> tls_context_;
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
   const std::uint64_t id_;
   const std::string remote_;
   std::string client_id_;  // set_client_id, as it appears in log lines

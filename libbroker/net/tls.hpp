@@ -1,0 +1,31 @@
+#pragma once
+// TLS on an acceptor, with Artemis's URL parameters (reference/cli.md's acceptor URLs):
+//   sslEnabled=true            the acceptor speaks TLS; protocol detection runs on what the
+//                              handshake decrypts
+//   keyStorePath, keyStorePassword, keyStoreType
+//                              the server's key and certificate chain: PKCS12 (the default) or
+//                              PEM (key and certificates in one file; an encrypted key is
+//                              opened with keyStorePassword). JKS is refused, naming the keytool
+//                              command that converts it.
+//   trustStorePath, trustStorePassword, trustStoreType
+//                              the CAs a client certificate must chain to (PKCS12 or PEM)
+//   needClientAuth / wantClientAuth
+//                              a client certificate is required / asked for
+//   enabledProtocols           default TLSv1.2,TLSv1.3 (TLSv1 and TLSv1.1 only when listed)
+//   enabledCipherSuites        OpenSSL names; TLS 1.3 suites (TLS_AES_…) and the rest apart
+// A wrong file, password or value is an error naming the acceptor and the parameter: the
+// broker refuses to start rather than listen without the TLS it was told to use.
+#include <asio/ssl/context.hpp>
+#include <memory>
+#include <string>
+
+#include "config/broker_config.hpp"
+
+namespace artemis::net {
+
+bool tls_enabled(const config::TransportConfig& acceptor);
+// nullptr, and `error`, when the acceptor's TLS parameters do not make a usable context.
+std::shared_ptr<asio::ssl::context> make_server_tls_context(const config::TransportConfig& acceptor,
+                                                            std::string& error);
+
+}  // namespace artemis::net
