@@ -43,7 +43,10 @@ bool AnnouncerOptions::from(const config::BrokerConfig& config, const std::strin
         error = "static connector '" + name + "' that names no <connector>";
         return false;
       }
-      o.targets.push_back(AnnounceTarget{c->name, c->host, c->port});
+      AnnounceTarget target{c->name, c->host, c->port, {}};
+      // The connector's URL parameters as a client reads them: sslEnabled, the trust store.
+      if (const auto url = client::parse_url(c->url); url.value) target.tls = url.value->tls;
+      o.targets.push_back(std::move(target));
     }
     out = std::move(o);
     return true;
@@ -116,6 +119,7 @@ std::string BackupAnnouncer::announce_to(const AnnounceTarget& target) {
   link_options.connect_headers = {{"cluster-node-id", options_.node_id},
                                   {"cluster-backup-announce", options_.announce_url}};
   link_options.interrupt = stop_;
+  link_options.tls = target.tls;
   try {
     const auto link =
         client::StompLink::open(client::Server{target.host, target.port}, link_options);

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "client/url.hpp"
 #include "config/broker_config.hpp"
 #include "util/log.hpp"
 
@@ -37,6 +38,7 @@ struct AnnounceTarget {
   std::string name;  // connector name, for logs
   std::string host;
   int port = 0;
+  client::TlsOptions tls;  // the connector's sslEnabled and stores
 };
 
 struct AnnouncerOptions {

@@ -43,7 +43,7 @@ std::unique_ptr<AmqpLink> AmqpLink::open(const Server& server, const LinkOptions
   std::unique_ptr<AmqpLink> link(new AmqpLink(server, options));
   std::string error;
   if (!link->socket_.connect(server.host, server.port, options.connect_timeout, error,
-                             options.interrupt.get()))
+                             options.interrupt.get(), &options.tls))
     throw ClientError(ErrorKind::connect_failed, error);
   auto& d = link->driver_;
   if (pn_connection_driver_init(&d, pn_connection(), pn_transport()) != 0)

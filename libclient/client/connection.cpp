@@ -17,6 +17,7 @@ Connection::Connection(ConnectionOptions options) : options_(std::move(options))
   link_options_.password = !options_.password.empty() ? options_.password : u.password;
   link_options_.client_id = !options_.client_id.empty() ? options_.client_id : u.client_id;
   link_options_.connect_timeout = std::chrono::milliseconds(u.connect_timeout_ms);
+  link_options_.tls = u.tls;
   // We offer to beat at half the TTL we ask the broker to keep (the broker's TTL is our period
   // times its modifier 2.0), and ask the broker to beat at half our failure-check period.
   const auto ttl = u.connection_ttl_ms;

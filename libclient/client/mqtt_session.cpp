@@ -50,7 +50,7 @@ void MqttSession::open(const Server& server, bool clean_start) {
   const auto& lo = connection_.link_options();
   std::string error;
   Socket s;
-  if (!s.connect(server.host, server.port, lo.connect_timeout, error, lo.interrupt.get()))
+  if (!s.connect(server.host, server.port, lo.connect_timeout, error, lo.interrupt.get(), &lo.tls))
     throw ClientError(ErrorKind::connect_failed, error);
   socket_ = std::move(s);
   decoder_ = mqtt::Decoder();

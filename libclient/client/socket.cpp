@@ -1,6 +1,7 @@
 #include "client/socket.hpp"
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -8,29 +9,32 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fmt/core.h>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include "client/interrupt.hpp"
+#include "client/socket_wait.hpp"
+#include "client/url.hpp"
 
 namespace artemis::client {
 
 Socket::~Socket() { close(); }
 
-Socket::Socket(Socket&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+Socket::Socket(Socket&& o) noexcept : fd_(std::exchange(o.fd_, -1)), tls_(std::move(o.tls_)) {}
 
 Socket& Socket::operator=(Socket&& o) noexcept {
   if (this != &o) {
     close();
     fd_ = std::exchange(o.fd_, -1);
+    tls_ = std::move(o.tls_);
   }
   return *this;
 }
 
 void Socket::close() {
+  tls_.reset();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
@@ -47,9 +51,10 @@ int remaining_ms(Socket::Clock::time_point deadline) {
   return left.count() > 1000000 ? 1000000 : static_cast<int>(left.count());
 }
 
-enum class Wait { ready, timeout, interrupted, failed };
+}  // namespace
 
-// Polls `fd` for `events` and, when given, the interrupt; errno is left set on `failed`.
+namespace detail {
+
 Wait wait_for(int fd, short events, const Interrupt* interrupt,
               Socket::Clock::time_point deadline) {
   for (;;) {
@@ -62,10 +67,24 @@ Wait wait_for(int fd, short events, const Interrupt* interrupt,
   }
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::Wait;
+using detail::wait_for;
 
 bool Socket::connect(const std::string& host, int port, std::chrono::milliseconds timeout,
-                     std::string& error, const Interrupt* interrupt) {
+                     std::string& error, const Interrupt* interrupt, const TlsOptions* tls) {
+  const auto started = Clock::now();
+  if (!connect_tcp(host, port, timeout, error, interrupt)) return false;
+  if (tls == nullptr || !tls->enabled) return true;
+  const auto left =
+      timeout - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  return start_tls(*tls, host, port, std::max(left, std::chrono::milliseconds(1)), error,
+                   interrupt);
+}
+
+bool Socket::connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout,
+                         std::string& error, const Interrupt* interrupt) {
   close();
   const auto where = host.find(':') != std::string::npos ? fmt::format("tcp://[{}]:{}", host, port)
                                                          : fmt::format("tcp://{}:{}", host, port);
@@ -122,6 +141,7 @@ bool Socket::connect(const std::string& host, int port, std::chrono::millisecond
 }
 
 bool Socket::write_all(std::string_view data, std::string& error) {
+  if (tls_) return tls_write_all(data, error);
   while (!data.empty()) {
     if (fd_ < 0) {
       error = "socket closed";
@@ -144,6 +164,7 @@ Socket::ReadStatus Socket::read_some(std::string& out, std::size_t cap, Clock::t
     error = "socket closed";
     return ReadStatus::error;
   }
+  if (tls_) return tls_read_some(out, cap, deadline, error, interrupt);
   for (;;) {
     const auto waited = wait_for(fd_, POLLIN, interrupt, deadline);
     if (waited == Wait::timeout) return ReadStatus::timeout;

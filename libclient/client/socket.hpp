@@ -2,14 +2,18 @@
 // A blocking TCP socket with deadlines (poll-based). One reader thread at a time; writes are
 // serialised by the owner (StompLink holds a write mutex because its heart-beat thread writes).
 // connect() and read_some() also end early when an optional Interrupt fires.
+// With TLS (start_tls, OpenSSL) the descriptor turns non-blocking and every SSL call runs under
+// one lock, so a reader and a writer may still use the socket from two threads.
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace artemis::client {
 
 class Interrupt;
+struct TlsOptions;
 
 class Socket {
  public:
@@ -24,8 +28,16 @@ class Socket {
 
   // Connects to host:port within timeout. On failure returns false and sets `error` to
   // "tcp://host:port: Connection refused" ("...: interrupted" when `interrupt` fired).
+  // With `tls` enabled the TLS handshake follows (start_tls), within the same timeout.
   bool connect(const std::string& host, int port, std::chrono::milliseconds timeout,
-               std::string& error, const Interrupt* interrupt = nullptr);
+               std::string& error, const Interrupt* interrupt = nullptr,
+               const TlsOptions* tls = nullptr);
+  // After connect(): the TLS handshake, verifying the broker's certificate against `host` as
+  // the options say. On failure returns false with `error` ("tcp://h:p: TLS handshake
+  // failed: ..."); the socket is closed.
+  bool start_tls(const TlsOptions& options, const std::string& host, int port,
+                 std::chrono::milliseconds timeout, std::string& error,
+                 const Interrupt* interrupt = nullptr);
   bool is_open() const { return fd_ >= 0; }
   void close();
   // Wakes a blocked reader and makes further I/O fail, without releasing the descriptor
@@ -42,7 +54,17 @@ class Socket {
                        std::string& error, const Interrupt* interrupt = nullptr);
 
  private:
+  struct Tls;  // socket_tls.cpp
+  bool connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout,
+                   std::string& error, const Interrupt* interrupt);
+  bool tls_write_all(std::string_view data, std::string& error);
+  ReadStatus tls_read_some(std::string& out, std::size_t cap, Clock::time_point deadline,
+                           std::string& error, const Interrupt* interrupt);
+  struct TlsDeleter {
+    void operator()(Tls* t) const;
+  };
   int fd_ = -1;
+  std::unique_ptr<Tls, TlsDeleter> tls_;
 };
 
 }  // namespace artemis::client

@@ -49,7 +49,7 @@ std::unique_ptr<StompLink> StompLink::open(const Server& server, const LinkOptio
   Socket socket;
   std::string error;
   if (!socket.connect(server.host, server.port, options.connect_timeout, error,
-                      options.interrupt.get()))
+                      options.interrupt.get(), &options.tls))
     throw ClientError(ErrorKind::connect_failed, error);
   std::unique_ptr<StompLink> link(new StompLink(server, std::move(socket)));
   link->interrupt_ = options.interrupt;

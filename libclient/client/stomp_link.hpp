@@ -47,6 +47,7 @@ struct LinkOptions {
   std::vector<std::pair<std::string, std::string>> connect_headers;
   // When set and triggered, a blocked open() fails (connect_failed) and receive()/hold() return.
   std::shared_ptr<const Interrupt> interrupt;
+  TlsOptions tls;  // sslEnabled and the stores: the connection is TLS from its first byte
 };
 
 class StompLink {

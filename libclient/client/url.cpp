@@ -86,6 +86,22 @@ Setter bool_field(bool ClientUrl::*field, std::string_view key) {
   };
 }
 
+Setter tls_flag(bool TlsOptions::*field, std::string_view key) {
+  return [field, key](ClientUrl& u, const std::string& v) -> std::string {
+    const auto b = util::parse_bool(v);
+    if (!b) return bad(key, v, "true or false");
+    u.tls.*field = *b;
+    return {};
+  };
+}
+
+Setter tls_text(std::string& (*field)(TlsOptions&)) {
+  return [field](ClientUrl& u, const std::string& v) -> std::string {
+    field(u.tls) = v;
+    return {};
+  };
+}
+
 Setter string_field(std::string ClientUrl::*field) {
   return [field](ClientUrl& u, const std::string& v) -> std::string {
     u.*field = v;
@@ -99,7 +115,8 @@ const std::map<std::string, Setter, std::less<>>& setters() {
       {"reconnectAttempts",
        [](ClientUrl& u, const std::string& v) -> std::string {
          const auto n = util::parse_int(v);
-         if (!n || *n < -1 || *n > 2147483647) return bad("reconnectAttempts", v, "-1 (forever) or an integer >= 0");
+         if (!n || *n < -1 || *n > 2147483647)
+           return bad("reconnectAttempts", v, "-1 (forever) or an integer >= 0");
          u.reconnect_attempts = static_cast<int>(*n);
          u.reconnect_attempts_given = true;
          return {};
@@ -141,6 +158,20 @@ const std::map<std::string, Setter, std::less<>>& setters() {
       {"password", string_field(&ClientUrl::password)},
       {"connect-timeout-millis",
        int64_field(&ClientUrl::connect_timeout_ms, "connect-timeout-millis", 1)},
+      {"sslEnabled", tls_flag(&TlsOptions::enabled, "sslEnabled")},
+      {"trustAll", tls_flag(&TlsOptions::trust_all, "trustAll")},
+      {"verifyHost", tls_flag(&TlsOptions::verify_host, "verifyHost")},
+      {"sniHost", tls_text([](TlsOptions& t) -> std::string& { return t.sni_host; })},
+      {"trustStorePath",
+       tls_text([](TlsOptions& t) -> std::string& { return t.trust_store.path; })},
+      {"trustStorePassword",
+       tls_text([](TlsOptions& t) -> std::string& { return t.trust_store.password; })},
+      {"trustStoreType",
+       tls_text([](TlsOptions& t) -> std::string& { return t.trust_store.type; })},
+      {"keyStorePath", tls_text([](TlsOptions& t) -> std::string& { return t.key_store.path; })},
+      {"keyStorePassword",
+       tls_text([](TlsOptions& t) -> std::string& { return t.key_store.password; })},
+      {"keyStoreType", tls_text([](TlsOptions& t) -> std::string& { return t.key_store.type; })},
   };
   return table;
 }
@@ -160,11 +191,9 @@ bool known_but_unused(std::string_view key) {
 
 std::string apply_params(ClientUrl& u, const std::map<std::string, std::string>& params) {
   for (const auto& [k, v] : params) {
-    if (k == "sslEnabled" && util::parse_bool(v).value_or(false))
-      return "URL parameter sslEnabled=true: TLS is not supported by this client yet; use a plain tcp acceptor";
     if (const auto it = setters().find(k); it != setters().end()) {
       if (auto err = it->second(u, v); !err.empty()) return err;
-    } else if (!known_but_unused(k) && k != "sslEnabled") {
+    } else if (!known_but_unused(k)) {
       u.ignored.push_back(k);
     }
   }

@@ -17,7 +17,19 @@
 #include <string_view>
 #include <vector>
 
+#include "tls/stores.hpp"
+
 namespace artemis::client {
+
+// TLS for a connection, from the URL parameters Artemis's client takes (reference cli.md §4.2).
+struct TlsOptions {
+  bool enabled = false;        // sslEnabled
+  tls::StoreSpec trust_store;  // trustStorePath/-Password/-Type; default: the system's CAs
+  tls::StoreSpec key_store;    // keyStorePath/-Password/-Type: a client certificate
+  bool trust_all = false;      // trustAll: the broker's certificate is not checked at all
+  bool verify_host = true;     // verifyHost: the certificate must name the host connected to
+  std::string sni_host;        // sniHost: the name sent in the handshake instead of the host
+};
 
 struct Server {
   std::string host;  // without IPv6 brackets
@@ -52,6 +64,7 @@ struct ClientUrl {
   std::string user;
   std::string password;
   std::int64_t connect_timeout_ms = 10000;        // connect-timeout-millis
+  TlsOptions tls;
 
   std::vector<std::string> ignored;  // keys we do not know (Artemis ignores them too)
 

@@ -6,12 +6,16 @@ broker that refuses to start on a wrong key store password or a Java KeyStore, n
 acceptor."""
 
 import os
+import re
 import shutil
+import socket
+import ssl
 import subprocess
 import tempfile
 import unittest
 
-from harness import Instance, StompClient, _stomp
+from harness import Instance, StompClient, artemis_bin, frame, port_accepts, wait_for
+from test_ha_shared_store import SharedStorePair
 
 ANYCAST = {"destination-type": "ANYCAST"}
 
@@ -49,13 +53,17 @@ def s_client(port, *args):
 
 
 def tls_client(port, ca, cert=None, key=None):
+    """python3-stomp over TLS (stomp.py reads on one thread and writes CONNECT on another; the
+    broker sends no TLS 1.3 session tickets, which would race with that write)."""
     client = StompClient(port, connect=False)
     client.conn.set_ssl(for_hosts=[("127.0.0.1", port)], ca_certs=ca, cert_file=cert,
                         key_file=key)
     return client.connect()
 
 
-class TlsTest(unittest.TestCase):
+class WithCertificates(unittest.TestCase):
+    """Certificates made once per class, and brokers whose `artemis` acceptor is TLS."""
+
     @classmethod
     def setUpClass(cls):
         cls.certs = tempfile.mkdtemp(prefix="artemis-tls-")
@@ -71,6 +79,9 @@ class TlsTest(unittest.TestCase):
         b.edit_acceptor("artemis", lambda url: url + ";sslEnabled=true;" + params)
         return b
 
+
+class TlsTest(WithCertificates):
+
     def test_stomp_over_tls_with_a_pkcs12_key_store(self):
         b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret")
         b.start()
@@ -82,6 +93,17 @@ class TlsTest(unittest.TestCase):
         with self.assertRaises(Exception):
             StompClient(b.stomp_port, timeout=5)
         self.assertIn("TLS handshake failed", b.log_text())
+
+    def test_raw_tls_connections_all_complete(self):
+        b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret")
+        b.start()
+        context = ssl.create_default_context(cafile=self.path("ca.pem"))
+        for _ in range(100):
+            with socket.create_connection(("127.0.0.1", b.stomp_port), timeout=10) as s:
+                with context.wrap_socket(s, server_hostname="127.0.0.1") as t:
+                    t.sendall(frame("CONNECT", {"accept-version": "1.2", "host": "x",
+                                                "login": "admin", "passcode": "admin"}))
+                    self.assertTrue(t.recv(4096).startswith(b"CONNECTED"))
 
     def test_tls_1_2_and_1_3_are_accepted_and_1_1_refused(self):
         b = self.broker(f"keyStorePath={self.path('server.pem')};keyStoreType=PEM")
@@ -125,6 +147,87 @@ class TlsTest(unittest.TestCase):
         with self.assertRaises(RuntimeError) as caught:
             b.start(timeout=30)
         self.assertIn("keytool -importkeystore", str(caught.exception))
+
+
+class TlsClientAndHaTest(WithCertificates):
+    """The client commands and the HA pair over TLS: `artemis producer/consumer` with
+    sslEnabled and a trust store, trustAll, verifyHost against a certificate for another host,
+    and the seed's shared-store pair whose acceptors and connectors are TLS, through kill -9
+    (the backup announces itself over TLS)."""
+
+    def cli(self, *args):
+        return subprocess.run([artemis_bin(), *args, "--user", "admin", "--password", "admin"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              stdin=subprocess.DEVNULL, timeout=120)
+
+    def test_producer_and_consumer_over_tls(self):
+        b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret")
+        b.start()
+        url = f"tcp://localhost:{b.stomp_port}?sslEnabled=true&trustStorePath={self.path('ca.pem')}"
+        r = self.cli("producer", "--url", url, "--message-count", "25", "--destination",
+                     "queue://tls.cli")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        r = self.cli("consumer", "--url", url, "--message-count", "25", "--destination",
+                     "queue://tls.cli")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn("Consumed: 25 messages", r.stdout)
+        # Without the CA the broker's certificate is not trusted; trustAll skips the check.
+        plain = f"tcp://localhost:{b.stomp_port}?sslEnabled=true"
+        r = self.cli("producer", "--url", plain, "--message-count", "1")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("certificate was not accepted", r.stdout)
+        r = self.cli("producer", "--url", plain + "&trustAll=true", "--message-count", "1",
+                     "--destination", "queue://tls.cli")
+        self.assertEqual(r.returncode, 0, r.stdout)
+
+    def test_verify_host_refuses_a_certificate_for_another_host(self):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out",
+                "other.csr", "-subj", "/CN=elsewhere.example", cwd=self.certs)
+        openssl("x509", "-req", "-in", "other.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", "other.crt", "-days", "2", cwd=self.certs)
+        with open(self.path("other.pem"), "w") as out:
+            for part in ("other.key", "other.crt"):
+                with open(self.path(part)) as f:
+                    out.write(f.read())
+        b = self.broker(f"keyStorePath={self.path('other.pem')}")
+        b.start()
+        url = f"tcp://localhost:{b.stomp_port}?sslEnabled=true&trustStorePath={self.path('ca.pem')}"
+        r = self.cli("producer", "--url", url, "--message-count", "1")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("certificate was not accepted", r.stdout)
+        r = self.cli("producer", "--url", url + "&verifyHost=false", "--message-count", "1",
+                     "--destination", "queue://tls.host")
+        self.assertEqual(r.returncode, 0, r.stdout)
+
+    def test_the_shared_store_pair_fails_over_over_tls(self):
+        pair = SharedStorePair()
+        self.addCleanup(pair.close)
+        tls_acceptor = (f";sslEnabled=true;keyStorePath={self.path('server.p12')};"
+                        f"keyStorePassword=secret")
+        trust = f"?sslEnabled=true;trustStorePath={self.path('ca.pem')}"
+        for node in (pair.master, pair.slave):
+            path = os.path.join(node.dir, "etc", "broker.xml")
+            with open(path) as f:
+                xml = f.read()
+            xml = re.sub(r'(<acceptor name="artemis">[^<]*)(</acceptor>)',
+                         lambda m: m.group(1) + tls_acceptor + m.group(2), xml, count=1)
+            xml = re.sub(r'(<connector name="[a-z]+-connector">tcp://localhost:\d+)(</connector>)',
+                         lambda m: m.group(1) + trust + m.group(2), xml)
+            with open(path, "w") as f:
+                f.write(xml)
+        pair.master.start().wait_log("AMQ221007")
+        pair.slave.start().wait_log("AMQ221109")
+        pair.slave.wait_log("AMQ221031")  # announced to the master over TLS
+        with tls_client(pair.master_port, self.path("ca.pem")) as c:
+            for i in range(20):
+                c.send_wait("tls.ha", f"m-{i}", persistent="true", **ANYCAST)
+        pair.master.kill()
+        pair.slave.wait_log("AMQ221010")
+        wait_for(lambda: port_accepts(pair.slave_port), 30, what="the slave's port")
+        with tls_client(pair.slave_port, self.path("ca.pem")) as c:
+            c.subscribe("tls.ha", "s1", **{"subscription-type": "ANYCAST"})
+            got = [m.body for m in c.listener.wait_messages(20, timeout=30)]
+        self.assertEqual(sorted(got), sorted(f"m-{i}" for i in range(20)))
 
 
 if __name__ == "__main__":

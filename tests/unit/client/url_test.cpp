@@ -150,7 +150,7 @@ TEST_CASE("client url: malformed URLs give a message naming the problem") {
       {"tcp://h:1?retryIntervalMultiplier=fast", "retryIntervalMultiplier=fast"},
       {"tcp://h:1?ha=maybe", "true or false"},
       {"tcp://h:1?initialConnectAttempts=0", "initialConnectAttempts"},
-      {"tcp://h:1?sslEnabled=true", "TLS"},
+      {"tcp://h:1?sslEnabled=maybe", "sslEnabled=maybe: expected true or false"},
       {"tcp://[::1:61616", "unterminated"},
       {"(tcp://a:1,udp://g:2)?ha=true", "scheme 'udp'"},
   };
@@ -162,4 +162,30 @@ TEST_CASE("client url: malformed URLs give a message naming the problem") {
     CHECK(r.error.find(c.expect) != std::string::npos);
     INFO(r.error);
   }
+}
+
+TEST_CASE("client url: TLS parameters as Artemis's client takes them") {
+  const auto r = parse_url(
+      "tcp://h:1?sslEnabled=true&trustStorePath=/etc/ca.pem&trustStorePassword=pw&"
+      "trustStoreType=PEM&keyStorePath=/etc/me.p12&keyStorePassword=k&verifyHost=false&"
+      "sniHost=broker.example");
+  REQUIRE(r.value);
+  const auto& t = r.value->tls;
+  CHECK(t.enabled);
+  CHECK(t.trust_store.path == "/etc/ca.pem");
+  CHECK(t.trust_store.password == "pw");
+  CHECK(t.trust_store.type == "PEM");
+  CHECK(t.key_store.path == "/etc/me.p12");
+  CHECK(t.key_store.password == "k");
+  CHECK_FALSE(t.verify_host);
+  CHECK_FALSE(t.trust_all);
+  CHECK(t.sni_host == "broker.example");
+  CHECK(r.value->ignored.empty());
+  const auto plain = parse_url("tcp://h:1");
+  REQUIRE(plain.value);
+  CHECK_FALSE(plain.value->tls.enabled);
+  CHECK(plain.value->tls.verify_host);  // Artemis's client default
+  const auto all = parse_url("tcp://h:1?sslEnabled=true;trustAll=true");
+  REQUIRE(all.value);
+  CHECK(all.value->tls.trust_all);
 }
