@@ -63,7 +63,7 @@ ServerSession::~ServerSession() {
 }
 
 SessionResult ServerSession::login(std::string_view user, std::string_view password) {
-  subject_ = security_.authenticate(user, password);
+  subject_ = security_.login(user, password, options_.certificate_subject);
   if (subject_) return std::nullopt;
   return Refused{errc::authentication_failed,
                  fmt::format("User name [{}] or password is invalid", user), ""};

@@ -55,6 +55,8 @@ struct SessionOptions {
   std::string remote_address;
   std::vector<std::string> anycast_prefixes;    // acceptor anycastPrefix (comma list, split)
   std::vector<std::string> multicast_prefixes;  // acceptor multicastPrefix
+  // The TLS client certificate's subject (RFC 2253), for a certificate login; empty: none.
+  std::string certificate_subject;
 };
 
 // A protocol address after prefixes and FQQN: what send/consume/browse act on.

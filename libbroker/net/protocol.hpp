@@ -37,6 +37,9 @@ class Connection {
   virtual std::uint64_t id() const = 0;
   virtual std::string remote_address() const = 0;  // "127.0.0.1:53122"
   virtual const config::TransportConfig& acceptor() const = 0;
+  // The subject of the client's TLS certificate, as RFC 2253 writes it ("CN=client,O=Acme");
+  // empty without TLS or without a certificate.
+  virtual std::string certificate_subject() const { return {}; }
   // Copies bytes into the connection's output buffer (one write in flight; what is sent
   // meanwhile goes out with the next write).
   virtual void send(std::string_view bytes) = 0;

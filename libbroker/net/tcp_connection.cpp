@@ -1,5 +1,7 @@
 #include "net/tcp_connection.hpp"
 
+#include <openssl/x509.h>
+
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 
@@ -55,6 +57,22 @@ void TcpConnection::log(util::Level level, fmt::format_string<Args...> f, Args&&
   log_.write(level, kLogger,
              fmt::format("{} - cid:{}{}: {}", remote_, id_, client_id_,
                          fmt::format(f, std::forward<Args>(args)...)));
+}
+
+std::string TcpConnection::certificate_subject() const {
+  if (!tls_) return {};
+  X509* cert = SSL_get1_peer_certificate(tls_->native_handle());
+  if (cert == nullptr) return {};
+  std::string out;
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    if (n > 0) out.assign(data, static_cast<std::size_t>(n));
+    BIO_free(bio);
+  }
+  X509_free(cert);
+  return out;
 }
 
 void TcpConnection::set_client_id(std::string_view client_id) {

@@ -50,6 +50,7 @@ class TcpConnection final : public Connection,
   std::string remote_address() const override { return remote_; }
   void set_client_id(std::string_view client_id) override;
   const config::TransportConfig& acceptor() const override { return acceptor_; }
+  std::string certificate_subject() const override;
   void send(std::string_view bytes) override;
   std::size_t pending_bytes() const override { return pending_bytes_; }
   void close(CloseReason reason) override;

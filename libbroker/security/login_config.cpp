@@ -140,6 +140,10 @@ LoginPolicy policy_of(const LoginDomain& domain) {
       p.properties_module = true;
       if (auto* v = opt("org.apache.activemq.jaas.properties.user")) p.users_file = *v;
       if (auto* v = opt("org.apache.activemq.jaas.properties.role")) p.roles_file = *v;
+    } else if (ends_with(m.class_name, "CertificateLoginModule")) {
+      p.certificate_module = true;
+      if (auto* v = opt("org.apache.activemq.jaas.textfiledn.user")) p.cert_users_file = *v;
+      if (auto* v = opt("org.apache.activemq.jaas.textfiledn.role")) p.cert_roles_file = *v;
     } else if (ends_with(m.class_name, "GuestLoginModule")) {
       p.guest = true;
       if (auto* v = opt("org.apache.activemq.jaas.guest.user")) p.guest_user = *v;

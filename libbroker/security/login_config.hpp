@@ -8,7 +8,10 @@
 //          org.apache.activemq.jaas.guest.user="admin"
 //          org.apache.activemq.jaas.guest.role="amq";
 //   };
-// Comments (/* */, //) are skipped. Modules other than these two are reported as unsupported.
+//      org...TextFileCertificateLoginModule sufficient
+//          org.apache.activemq.jaas.textfiledn.user="cert-users.properties"
+//          org.apache.activemq.jaas.textfiledn.role="cert-roles.properties";
+// Comments (/* */, //) are skipped. Modules other than these three are reported as unsupported.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -51,6 +54,10 @@ struct LoginPolicy {
   std::string guest_user = "guest";    // org.apache.activemq.jaas.guest.user
   std::string guest_role = "guests";   // org.apache.activemq.jaas.guest.role
   bool guest_credentials_invalidate = false;  // credentialsInvalidate=true
+  // A TextFileCertificateLoginModule: users by their client certificate's subject.
+  bool certificate_module = false;
+  std::string cert_users_file = "cert-users.properties";  // user=subject DN
+  std::string cert_roles_file = "cert-roles.properties";  // role=user,user
   std::vector<std::string> unsupported;       // other modules' class names
 };
 LoginPolicy policy_of(const LoginDomain& domain);

@@ -87,8 +87,26 @@ std::unique_ptr<PropertiesSecurityManager> PropertiesSecurityManager::load(
     users_text = std::move(*u);
     roles_text = read_file(roles_path).value_or("");
   }
+  std::map<std::string, std::string, std::less<>> cert_users;
+  std::map<std::string, std::set<std::string>> cert_roles;
+  if (policy.login.certificate_module && config.security_enabled) {
+    const auto cert_users_path = etc_dir / policy.login.cert_users_file;
+    auto u = read_file(cert_users_path);
+    if (!u) {
+      error = fmt::format("{}: cannot read the certificate users file named by {}",
+                          cert_users_path.string(), login_file.string());
+      return nullptr;
+    }
+    // user=subject DN; the DN holds '=' itself, so the first one separates.
+    for (auto& p : parse_properties(*u)) cert_users[p.value] = p.key;
+    const auto dir =
+        parse_user_directory("", read_file(etc_dir / policy.login.cert_roles_file).value_or(""));
+    cert_roles = dir.roles;
+  }
   auto mgr = std::make_unique<PropertiesSecurityManager>(
       std::move(policy), parse_user_directory(users_text, roles_text), log);
+  mgr->cert_users_ = std::move(cert_users);
+  mgr->cert_roles_ = std::move(cert_roles);
   mgr->users_path_ = users_path;
   mgr->roles_path_ = roles_path;
   mgr->users_mtime_ = mtime(users_path);
@@ -119,19 +137,41 @@ std::optional<Subject> PropertiesSecurityManager::authenticate(std::string_view 
   if (!policy_.enabled)
     return Subject{user.empty() ? std::string(policy_.login.guest_user) : std::string(user), {},
                    user.empty()};
+  if (auto s = by_password(user, password)) return s;
+  return guest(password);
+}
+
+std::optional<Subject> PropertiesSecurityManager::by_password(std::string_view user,
+                                                              std::string_view password) {
+  if (!policy_.login.properties_module || user.empty()) return std::nullopt;
+  reload_if_changed();
+  auto it = users_.passwords.find(std::string(user));
+  if (it == users_.passwords.end() || !util::verify_password(it->second, password))
+    return std::nullopt;
+  Subject s{std::string(user), {}, false};
+  if (auto r = users_.roles.find(s.user); r != users_.roles.end()) s.roles = r->second;
+  return s;
+}
+
+std::optional<Subject> PropertiesSecurityManager::guest(std::string_view password) const {
   const auto& login = policy_.login;
-  if (login.properties_module && !user.empty()) {
-    reload_if_changed();
-    auto it = users_.passwords.find(std::string(user));
-    if (it != users_.passwords.end() && util::verify_password(it->second, password)) {
-      Subject s{std::string(user), {}, false};
-      if (auto r = users_.roles.find(s.user); r != users_.roles.end()) s.roles = r->second;
-      return s;
-    }
-  }
   if (login.guest && !(login.guest_credentials_invalidate && !password.empty()))
     return Subject{login.guest_user, {login.guest_role}, true};
   return std::nullopt;
+}
+
+std::optional<Subject> PropertiesSecurityManager::login(std::string_view user,
+                                                        std::string_view password,
+                                                        std::string_view certificate_subject) {
+  if (!policy_.enabled || certificate_subject.empty() || !policy_.login.certificate_module)
+    return authenticate(user, password);
+  if (auto s = by_password(user, password)) return s;
+  if (auto it = cert_users_.find(certificate_subject); it != cert_users_.end()) {
+    Subject s{it->second, {}, false};
+    if (auto r = cert_roles_.find(s.user); r != cert_roles_.end()) s.roles = r->second;
+    return s;
+  }
+  return guest(password);
 }
 
 const config::SecuritySetting* PropertiesSecurityManager::deciding_setting(

@@ -48,6 +48,8 @@ class PropertiesSecurityManager final : public SecurityManager {
   PropertiesSecurityManager(SecurityPolicy policy, UserDirectory users, const util::Logger& log);
 
   std::optional<Subject> authenticate(std::string_view user, std::string_view password) override;
+  std::optional<Subject> login(std::string_view user, std::string_view password,
+                               std::string_view certificate_subject) override;
   bool authorize(const Subject& subject, Permission permission,
                  std::string_view address) override;
 
@@ -61,10 +63,15 @@ class PropertiesSecurityManager final : public SecurityManager {
 
  private:
   void reload_if_changed();
+  std::optional<Subject> by_password(std::string_view user, std::string_view password);
+  std::optional<Subject> guest(std::string_view password) const;
 
   SecurityPolicy policy_;
   std::uint64_t generation_ = 0;
   UserDirectory users_;
+  // The certificate login module's users: subject DN -> user, and their roles.
+  std::map<std::string, std::string, std::less<>> cert_users_;
+  std::map<std::string, std::set<std::string>> cert_roles_;
   const util::Logger& log_;
   // Set by load(): where the files live and when they were last read.
   std::filesystem::path users_path_, roles_path_;

@@ -37,6 +37,14 @@ class SecurityManager {
   // nullopt: refused (wrong password, unknown user and no guest login).
   virtual std::optional<Subject> authenticate(std::string_view user,
                                               std::string_view password) = 0;
+  // A connection's login: the password first, then, when the connection presented a TLS client
+  // certificate (its subject as RFC 2253 writes it, "CN=client,O=Acme"; empty: none), a
+  // certificate login module's mapping of it, then the guest.
+  virtual std::optional<Subject> login(std::string_view user, std::string_view password,
+                                       std::string_view certificate_subject) {
+    (void)certificate_subject;
+    return authenticate(user, password);
+  }
   // address may be an FQQN "address::queue".
   virtual bool authorize(const Subject& subject, Permission permission,
                          std::string_view address) = 0;

@@ -131,6 +131,40 @@ class TlsTest(WithCertificates):
                         self.path("client.key")) as c:
             c.send_wait("tls.mutual", "with a certificate", **ANYCAST)
 
+    def test_certificate_login_maps_the_client_certificate_to_a_user(self):
+        b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret;"
+                        f"wantClientAuth=true;trustStorePath={self.path('ca.pem')}")
+        etc = os.path.join(b.dir, "etc")
+        with open(os.path.join(etc, "login.config"), "w") as f:
+            f.write("""activemq {
+   org.apache.activemq.artemis.spi.core.security.jaas.PropertiesLoginModule sufficient
+       org.apache.activemq.jaas.properties.user="artemis-users.properties"
+       org.apache.activemq.jaas.properties.role="artemis-roles.properties";
+   org.apache.activemq.artemis.spi.core.security.jaas.TextFileCertificateLoginModule sufficient
+       org.apache.activemq.jaas.textfiledn.user="cert-users.properties"
+       org.apache.activemq.jaas.textfiledn.role="cert-roles.properties";
+};
+""")
+        with open(os.path.join(etc, "cert-users.properties"), "w") as f:
+            f.write("certuser=CN=client\n")
+        with open(os.path.join(etc, "cert-roles.properties"), "w") as f:
+            f.write("amq=certuser\n")
+        b.start()
+
+        def connect(cert):
+            client = StompClient(b.stomp_port, login=None, passcode=None, connect=False)
+            client.conn.set_ssl(for_hosts=[("127.0.0.1", b.stomp_port)],
+                                ca_certs=self.path("ca.pem"),
+                                cert_file=self.path("client.crt") if cert else None,
+                                key_file=self.path("client.key") if cert else None)
+            return client.connect()
+
+        # No user name or password: the certificate is the login (role amq may send).
+        with connect(cert=True) as c:
+            c.send_wait("tls.certlogin", "as certuser", **ANYCAST)
+        with self.assertRaises(ConnectionRefusedError):
+            connect(cert=False)
+
     def test_a_wrong_key_store_password_stops_the_broker_naming_the_acceptor(self):
         b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=wrong")
         with self.assertRaises(RuntimeError) as caught:

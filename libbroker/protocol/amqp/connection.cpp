@@ -53,6 +53,7 @@ AmqpConnection::AmqpConnection(net::Connection& connection, ModuleContext& conte
   core::SessionOptions options;
   options.connection_id = conn_.id();
   options.remote_address = conn_.remote_address();
+  options.certificate_subject = conn_.certificate_subject();
   options.anycast_prefixes = acceptor.param_list("anycastPrefix");
   options.multicast_prefixes = acceptor.param_list("multicastPrefix");
   core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,

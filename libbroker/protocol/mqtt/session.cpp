@@ -22,6 +22,7 @@ MqttSession::MqttSession(net::Connection& connection, ModuleContext& context)
   core::SessionOptions options;
   options.connection_id = conn_.id();
   options.remote_address = conn_.remote_address();
+  options.certificate_subject = conn_.certificate_subject();
   core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,
                                                 std::move(options));
 }

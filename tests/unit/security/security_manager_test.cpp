@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include "security/properties_security_manager.hpp"
 #include "support/log_capture.hpp"
+#include "support/temp_dir.hpp"
 #include "util/password.hpp"
 
 using namespace artemis;
@@ -128,4 +131,41 @@ TEST_CASE("security: permission names are spelled as broker.xml spells them") {
   CHECK(to_string(Permission::create_durable_queue) == "createDurableQueue");
   CHECK(to_string(Permission::delete_non_durable_queue) == "deleteNonDurableQueue");
   CHECK(to_string(Permission::manage) == "manage");
+}
+
+TEST_CASE("security: a certificate login module maps a client certificate's subject to a user") {
+  test_support::TempDir dir{"cert-login"};
+  auto write = [&](const char* name, const std::string& text) {
+    std::ofstream(dir.path() / name) << text;
+  };
+  write("login.config", R"(activemq {
+   org.apache.activemq.artemis.spi.core.security.jaas.PropertiesLoginModule sufficient
+       org.apache.activemq.jaas.properties.user="artemis-users.properties"
+       org.apache.activemq.jaas.properties.role="artemis-roles.properties";
+   org.apache.activemq.artemis.spi.core.security.jaas.TextFileCertificateLoginModule sufficient
+       org.apache.activemq.jaas.textfiledn.user="my-cert-users.properties"
+       org.apache.activemq.jaas.textfiledn.role="my-cert-roles.properties";
+};
+)");
+  write("artemis-users.properties", "admin=admin\n");
+  write("artemis-roles.properties", "amq=admin\n");
+  write("my-cert-users.properties", "device=CN=device-7,O=Acme\n");
+  write("my-cert-roles.properties", "sensors=device\n");
+  config::BrokerConfig config;
+  config.security_enabled = true;
+  test_support::LogCapture log{util::Level::info};
+  std::string error;
+  auto m = PropertiesSecurityManager::load(dir.path(), config, log.logger(), error);
+  REQUIRE_MESSAGE(m, error);
+  CHECK(m->policy().login.certificate_module);
+
+  const auto device = m->login("", "", "CN=device-7,O=Acme");
+  REQUIRE(device);
+  CHECK(device->user == "device");
+  CHECK(device->roles == std::set<std::string>{"sensors"});
+  // The password still logs in first; an unknown subject, or none, does not log in.
+  CHECK(m->login("admin", "admin", "CN=device-7,O=Acme")->user == "admin");
+  CHECK_FALSE(m->login("", "", "CN=intruder"));
+  CHECK_FALSE(m->login("", "", ""));
+  CHECK_FALSE(m->authenticate("", ""));
 }
