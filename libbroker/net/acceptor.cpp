@@ -89,6 +89,12 @@ void Acceptor::start_accept() {
                    "acceptor '{}': accepting connections again after {} refused attempt(s) "
                    "over {} ms",
                    config_.name, recovered->refused, recovered->lasted.count());
+      if (limits_.connections_allowed >= 0 &&
+          connections_.size() >= static_cast<std::size_t>(limits_.connections_allowed)) {
+        refuse_over_limit(std::move(socket));
+        start_accept();
+        return;
+      }
       const auto id = ids_.next();
       auto conn = std::make_shared<TcpConnection>(
           std::move(socket), id, config_, modules_, limits_, log_,
@@ -101,6 +107,19 @@ void Acceptor::start_accept() {
     }
     start_accept();
   });
+}
+
+void Acceptor::refuse_over_limit(asio::ip::tcp::socket socket) {
+  std::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  log_.plain(
+      util::Level::warn, kLogger,
+      "Connection limit of {} reached. Refusing connection from {} (acceptor '{}', "
+      "connectionsAllowed)",
+      limits_.connections_allowed,
+      ec ? std::string("unknown") : fmt::format("{}:{}", peer.address().to_string(), peer.port()),
+      config_.name);
+  socket.close(ec);
 }
 
 // A resource shortage: accepting again at once would fail again at once (and spin the broker

@@ -63,6 +63,8 @@ class Acceptor {
  private:
   void start_accept();
   void on_accept_failed(const std::error_code& ec);
+  // connectionsAllowed reached: logged and closed at once.
+  void refuse_over_limit(asio::ip::tcp::socket socket);
 
   asio::io_context& io_;
   const config::TransportConfig& config_;

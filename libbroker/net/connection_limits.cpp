@@ -24,6 +24,16 @@ LimitsResult limits_from(const config::TransportConfig& acceptor) {
   read("writeBufferHighWaterMark", [&](std::int64_t b) { r.limits.write_high_water = static_cast<std::size_t>(b); }, true);
   read("writeBufferLowWaterMark", [&](std::int64_t b) { r.limits.write_low_water = static_cast<std::size_t>(b); }, true);
   read("maxPendingWriteBytes", [&](std::int64_t b) { r.limits.max_pending_write_bytes = static_cast<std::size_t>(b); }, true);
+  if (auto it = acceptor.params.find("connectionsAllowed"); it != acceptor.params.end()) {
+    const auto v = util::parse_int(it->second);
+    if (v && *v >= -1)
+      r.limits.connections_allowed = *v;
+    else if (r.error.empty())
+      r.error = fmt::format(
+          "acceptor '{}': connectionsAllowed='{}' is not -1 (no limit) or a "
+          "number of connections",
+          acceptor.name, it->second);
+  }
   if (r.limits.write_low_water > r.limits.write_high_water)
     r.limits.write_low_water = r.limits.write_high_water;
   if (r.limits.max_pending_write_bytes < r.limits.write_high_water && r.error.empty())

@@ -20,6 +20,9 @@ struct ConnectionLimits {
   std::size_t max_pending_write_bytes = 64 * 1024 * 1024;
   // No protocol identified in this time: close (handshake-timeout, seconds; 0 = never).
   std::chrono::milliseconds handshake_timeout{10'000};
+  // connectionsAllowed: connections the acceptor holds at once; past it a new one is closed
+  // as soon as it is accepted (-1: no limit).
+  std::int64_t connections_allowed = -1;
   // A closing connection gets this long to flush what is queued.
   std::chrono::milliseconds close_flush_timeout{5'000};
 };

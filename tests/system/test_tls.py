@@ -233,6 +233,32 @@ class TlsClientAndHaTest(WithCertificates):
                      "--destination", "queue://tls.host")
         self.assertEqual(r.returncode, 0, r.stdout)
 
+    def test_an_expired_server_certificate_is_refused(self):
+        # `openssl ca` sets any validity period (x509 -req only counts days from now).
+        with open(self.path("ca.cnf"), "w") as f:
+            f.write("[ca]\ndefault_ca=test\n[test]\ndir=.\ndatabase=index.txt\n"
+                    "new_certs_dir=.\nserial=ca.serial\ndefault_md=sha256\npolicy=any\n"
+                    "copy_extensions=copy\n[any]\ncommonName=supplied\n")
+        open(self.path("index.txt"), "w").close()
+        with open(self.path("ca.serial"), "w") as f:
+            f.write("1000\n")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "old.key", "-out", "old.csr",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                cwd=self.certs)
+        openssl("ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key",
+                "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-notext",
+                "-in", "old.csr", "-out", "old.crt", cwd=self.certs)
+        with open(self.path("old.pem"), "w") as out:
+            for part in ("old.key", "old.crt"):
+                with open(self.path(part)) as f:
+                    out.write(f.read())
+        b = self.broker(f"keyStorePath={self.path('old.pem')}")
+        b.start()
+        url = f"tcp://localhost:{b.stomp_port}?sslEnabled=true&trustStorePath={self.path('ca.pem')}"
+        r = self.cli("producer", "--url", url, "--message-count", "1")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("certificate has expired", r.stdout)
+
     def test_the_shared_store_pair_fails_over_over_tls(self):
         pair = SharedStorePair()
         self.addCleanup(pair.close)
