@@ -167,15 +167,7 @@ Socket::ReadStatus Socket::read_some(std::string& out, std::size_t cap, Clock::t
   if (tls_) return tls_read_some(out, cap, deadline, error, interrupt);
   for (;;) {
     const auto waited = wait_for(fd_, POLLIN, interrupt, deadline);
-    if (waited == Wait::timeout) return ReadStatus::timeout;
-    if (waited == Wait::interrupted) {
-      error = "interrupted";
-      return ReadStatus::interrupted;
-    }
-    if (waited == Wait::failed) {
-      error = std::strerror(errno);
-      return ReadStatus::error;
-    }
+    if (waited != Wait::ready) return detail::read_status_of<ReadStatus>(waited, error);
     char buf[16384];
     const auto want = cap < sizeof buf ? cap : sizeof buf;
     const auto n = ::recv(fd_, buf, want, 0);

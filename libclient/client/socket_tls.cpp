@@ -164,15 +164,7 @@ Socket::ReadStatus Socket::tls_read_some(std::string& out, std::size_t cap,
     }
     const auto waited =
         detail::wait_for(fd_, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, interrupt, deadline);
-    if (waited == Wait::timeout) return ReadStatus::timeout;
-    if (waited == Wait::interrupted) {
-      error = "interrupted";
-      return ReadStatus::interrupted;
-    }
-    if (waited == Wait::failed) {
-      error = std::strerror(errno);
-      return ReadStatus::error;
-    }
+    if (waited != Wait::ready) return detail::read_status_of<ReadStatus>(waited, error);
   }
 }
 

@@ -253,6 +253,15 @@ class BrokerTestCase(unittest.TestCase):
 
 # --- stomp.py wrapper -------------------------------------------------------------------------
 
+def peak_rss_mib(pid):
+    """A process's peak resident memory (VmHWM) in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmHWM for process {pid}")
+
+
 def _stomp():
     import stomp  # Debian python3-stomp; imported lazily so harness imports without it
     return stomp

@@ -9,7 +9,7 @@ import hashlib
 import os
 import unittest
 
-from harness import Instance, RawStomp, StompClient, frame, wait_for
+from harness import Instance, RawStomp, StompClient, frame, peak_rss_mib, wait_for
 
 ANYCAST = {"destination-type": "ANYCAST"}
 SUB_ANYCAST = {"subscription-type": "ANYCAST"}
@@ -18,14 +18,6 @@ MIB = 1024 * 1024
 
 def large_files(broker):
     return glob.glob(os.path.join(broker.dir, "data", "large-messages", "*.msg"))
-
-
-def peak_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM")
 
 
 def body_of(size, seed):

@@ -10,7 +10,7 @@ import re
 import subprocess
 import unittest
 
-from harness import Instance, StompClient, artemis_bin, wait_for
+from harness import Instance, StompClient, artemis_bin, peak_rss_mib, wait_for
 
 ANYCAST = {"destination-type": "ANYCAST"}
 SUB_ANYCAST = {"subscription-type": "ANYCAST"}
@@ -185,14 +185,6 @@ def sanitized(binary):
     """True for the test build (AddressSanitizer), whose memory figures are not the broker's."""
     out = subprocess.run(["ldd", binary], stdout=subprocess.PIPE, text=True).stdout
     return "libasan" in out
-
-
-def peak_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM")
 
 
 class PagingMillionTest(unittest.TestCase):

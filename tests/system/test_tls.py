@@ -38,8 +38,13 @@ def make_certificates(d):
                 "-CAcreateserial", "-out", f"{name}.crt", "-days", "2", *ext, cwd=d)
     openssl("pkcs12", "-export", "-inkey", "server.key", "-in", "server.crt", "-certfile",
             "ca.pem", "-out", "server.p12", "-passout", "pass:secret", cwd=d)
-    with open(os.path.join(d, "server.pem"), "w") as out:
-        for part in ("server.key", "server.crt"):
+    pem_bundle(d, "server")
+
+
+def pem_bundle(d, name):
+    """<name>.pem: the key and the certificate in one file, as a PEM key store holds them."""
+    with open(os.path.join(d, f"{name}.pem"), "w") as out:
+        for part in (f"{name}.key", f"{name}.crt"):
             with open(os.path.join(d, part)) as f:
                 out.write(f.read())
 
@@ -194,6 +199,14 @@ class TlsClientAndHaTest(WithCertificates):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               stdin=subprocess.DEVNULL, timeout=120)
 
+    def produce_one_to(self, acceptor_params):
+        """A broker with these TLS parameters, and one message sent to it trusting the test CA:
+        (the URL, the producer's result)."""
+        b = self.broker(acceptor_params)
+        b.start()
+        url = f"tcp://localhost:{b.stomp_port}?sslEnabled=true&trustStorePath={self.path('ca.pem')}"
+        return url, self.cli("producer", "--url", url, "--message-count", "1")
+
     def test_producer_and_consumer_over_tls(self):
         b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret")
         b.start()
@@ -219,14 +232,8 @@ class TlsClientAndHaTest(WithCertificates):
                 "other.csr", "-subj", "/CN=elsewhere.example", cwd=self.certs)
         openssl("x509", "-req", "-in", "other.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
                 "-CAcreateserial", "-out", "other.crt", "-days", "2", cwd=self.certs)
-        with open(self.path("other.pem"), "w") as out:
-            for part in ("other.key", "other.crt"):
-                with open(self.path(part)) as f:
-                    out.write(f.read())
-        b = self.broker(f"keyStorePath={self.path('other.pem')}")
-        b.start()
-        url = f"tcp://localhost:{b.stomp_port}?sslEnabled=true&trustStorePath={self.path('ca.pem')}"
-        r = self.cli("producer", "--url", url, "--message-count", "1")
+        pem_bundle(self.certs, "other")
+        url, r = self.produce_one_to(f"keyStorePath={self.path('other.pem')}")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("certificate was not accepted", r.stdout)
         r = self.cli("producer", "--url", url + "&verifyHost=false", "--message-count", "1",
@@ -248,14 +255,8 @@ class TlsClientAndHaTest(WithCertificates):
         openssl("ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key",
                 "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-notext",
                 "-in", "old.csr", "-out", "old.crt", cwd=self.certs)
-        with open(self.path("old.pem"), "w") as out:
-            for part in ("old.key", "old.crt"):
-                with open(self.path(part)) as f:
-                    out.write(f.read())
-        b = self.broker(f"keyStorePath={self.path('old.pem')}")
-        b.start()
-        url = f"tcp://localhost:{b.stomp_port}?sslEnabled=true&trustStorePath={self.path('ca.pem')}"
-        r = self.cli("producer", "--url", url, "--message-count", "1")
+        pem_bundle(self.certs, "old")
+        url, r = self.produce_one_to(f"keyStorePath={self.path('old.pem')}")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("certificate has expired", r.stdout)
 
