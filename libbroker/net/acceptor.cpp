@@ -30,7 +30,8 @@ Acceptor::Acceptor(asio::io_context& io, const config::TransportConfig& config,
       ids_(ids),
       log_(log),
       listener_(io),
-      accept_retry_(io) {
+      accept_retry_(io),
+      tls_reload_(io) {
   // A host list "a,b" listens on the first; 0.0.0.0 means every interface.
   host_ = config_.host.empty() ? "0.0.0.0" : util::split(config_.host, ',').front();
 }
@@ -53,6 +54,10 @@ OpenResult Acceptor::open() {
     std::string error;
     tls_ = make_server_tls_context(config_, error);
     if (!tls_) return OpenResult{false, error};
+    if (tls_auto_reload(config_)) {
+      tls_stores_time_ = tls_stores_time();
+      watch_tls_stores();
+    }
   }
   std::error_code ec;
   asio::ip::tcp::resolver resolver(io_);
@@ -109,6 +114,40 @@ void Acceptor::start_accept() {
   });
 }
 
+std::filesystem::file_time_type Acceptor::tls_stores_time() const {
+  // min(), not {}: libstdc++'s file clock counts from 2174, so today's times are negative.
+  auto latest = std::filesystem::file_time_type::min();
+  for (const char* key : {"keyStorePath", "trustStorePath"}) {
+    const auto it = config_.params.find(key);
+    if (it == config_.params.end() || it->second.empty()) continue;
+    std::error_code ec;
+    const auto t = std::filesystem::last_write_time(it->second, ec);
+    if (!ec && t > latest) latest = t;
+  }
+  return latest;
+}
+
+void Acceptor::watch_tls_stores() {
+  tls_reload_.expires_after(std::chrono::seconds(1));
+  tls_reload_.async_wait([this, alive = alive_](const std::error_code& ec) {
+    if (ec || !*alive || !listener_.is_open()) return;
+    if (const auto t = tls_stores_time(); t != tls_stores_time_) {
+      tls_stores_time_ = t;
+      std::string error;
+      if (auto fresh = make_server_tls_context(config_, error)) {
+        tls_ = std::move(fresh);
+        log_.plain(util::Level::info, kLogger,
+                   "acceptor '{}': key and trust stores changed; new connections use them",
+                   config_.name);
+      } else {
+        // A store caught half-written, or a wrong password: the last good one stays.
+        log_.plain(util::Level::warn, kLogger, "{}; the stores in use are kept", error);
+      }
+    }
+    watch_tls_stores();
+  });
+}
+
 void Acceptor::refuse_over_limit(asio::ip::tcp::socket socket) {
   std::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
@@ -153,6 +192,7 @@ void Acceptor::close() {
   std::error_code ignored;
   listener_.close(ignored);
   accept_retry_.cancel();
+  tls_reload_.cancel();
   accept_paused_ = false;
 }
 

@@ -8,7 +8,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
-
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -78,6 +78,12 @@ class Acceptor {
   bool accept_paused_ = false;
   std::string host_;
   std::shared_ptr<asio::ssl::context> tls_;  // sslEnabled: made by open()
+  // sslAutoReload: the stores are looked at every second and, once changed, read again for
+  // the connections that follow (those open keep their session).
+  void watch_tls_stores();
+  std::filesystem::file_time_type tls_stores_time() const;
+  asio::steady_timer tls_reload_;
+  std::filesystem::file_time_type tls_stores_time_{};
   std::unordered_map<std::uint64_t, std::shared_ptr<TcpConnection>> connections_;
   // Shared with connection callbacks so a connection finishing after the acceptor is gone
   // does not touch it.

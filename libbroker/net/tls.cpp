@@ -115,6 +115,10 @@ bool tls_enabled(const config::TransportConfig& acceptor) {
   return flag(acceptor, "sslEnabled");
 }
 
+bool tls_auto_reload(const config::TransportConfig& acceptor) {
+  return flag(acceptor, "sslAutoReload");
+}
+
 std::shared_ptr<asio::ssl::context> make_server_tls_context(const config::TransportConfig& acceptor,
                                                             std::string& error) {
   auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);

@@ -13,6 +13,7 @@
 //                              a client certificate is required / asked for
 //   enabledProtocols           default TLSv1.2,TLSv1.3 (TLSv1 and TLSv1.1 only when listed)
 //   enabledCipherSuites        OpenSSL names; TLS 1.3 suites (TLS_AES_…) and the rest apart
+//   sslAutoReload              changed stores are read again for the connections that follow
 // A wrong file, password or value is an error naming the acceptor and the parameter: the
 // broker refuses to start rather than listen without the TLS it was told to use.
 #include <asio/ssl/context.hpp>
@@ -24,6 +25,8 @@
 namespace artemis::net {
 
 bool tls_enabled(const config::TransportConfig& acceptor);
+// sslAutoReload=true: the acceptor reads its stores again when they change.
+bool tls_auto_reload(const config::TransportConfig& acceptor);
 // nullptr, and `error`, when the acceptor's TLS parameters do not make a usable context.
 std::shared_ptr<asio::ssl::context> make_server_tls_context(const config::TransportConfig& acceptor,
                                                             std::string& error);

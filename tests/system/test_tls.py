@@ -41,6 +41,15 @@ def make_certificates(d):
     pem_bundle(d, "server")
 
 
+def make_leaf(d, name, cn):
+    """<name>.pem: a key and a certificate for `cn` signed by the test CA."""
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out",
+            f"{name}.csr", "-subj", f"/CN={cn}", cwd=d)
+    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", f"{name}.crt", "-days", "2", cwd=d)
+    pem_bundle(d, name)
+
+
 def pem_bundle(d, name):
     """<name>.pem: the key and the certificate in one file, as a PEM key store holds them."""
     with open(os.path.join(d, f"{name}.pem"), "w") as out:
@@ -170,6 +179,23 @@ class TlsTest(WithCertificates):
         with self.assertRaises(ConnectionRefusedError):
             connect(cert=False)
 
+    def test_ssl_auto_reload_gives_new_connections_the_changed_key_store(self):
+        store = self.path("reloaded.pem")
+        shutil.copy(self.path("server.pem"), store)
+        b = self.broker(f"keyStorePath={store};sslAutoReload=true")
+        b.start()
+
+        def subject():
+            status, out = s_client(b.stomp_port, "-CAfile", self.path("ca.pem"))
+            match = re.search(r"^subject=(.*)$", out, re.M)
+            return match.group(1) if match else out[-500:]
+
+        self.assertIn("CN = server", subject())
+        make_leaf(self.certs, "renewed", "renewed.example")
+        shutil.copy(self.path("renewed.pem"), store)
+        wait_for(lambda: "renewed.example" in subject(), 15, what="the renewed certificate")
+        self.assertIn("key and trust stores changed; new connections use them", b.log_text())
+
     def test_a_wrong_key_store_password_stops_the_broker_naming_the_acceptor(self):
         b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=wrong")
         with self.assertRaises(RuntimeError) as caught:
@@ -228,11 +254,7 @@ class TlsClientAndHaTest(WithCertificates):
         self.assertEqual(r.returncode, 0, r.stdout)
 
     def test_verify_host_refuses_a_certificate_for_another_host(self):
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out",
-                "other.csr", "-subj", "/CN=elsewhere.example", cwd=self.certs)
-        openssl("x509", "-req", "-in", "other.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                "-CAcreateserial", "-out", "other.crt", "-days", "2", cwd=self.certs)
-        pem_bundle(self.certs, "other")
+        make_leaf(self.certs, "other", "elsewhere.example")
         url, r = self.produce_one_to(f"keyStorePath={self.path('other.pem')}")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("certificate was not accepted", r.stdout)
