@@ -2,11 +2,12 @@
 // completions. Consumers and settlement are in server_session_consume.cpp.
 #include "core/server_session.hpp"
 
-#include <charconv>
-
 #include <fmt/core.h>
 
+#include <charconv>
+
 #include "core/address_settings.hpp"
+#include "security/login_throttle.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::core {
@@ -62,9 +63,35 @@ ServerSession::~ServerSession() {
   while (!temporary_queues_.empty()) delete_temporary_queue(temporary_queues_.back());
 }
 
+namespace {
+
+// "127.0.0.1:53122" -> "127.0.0.1", "[::1]:53122" -> "::1".
+std::string host_of(const std::string& address) {
+  const auto colon = address.rfind(':');
+  std::string host = colon == std::string::npos ? address : address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return host;
+}
+
+}  // namespace
+
 SessionResult ServerSession::login(std::string_view user, std::string_view password) {
+  // Failed-login back-off (security/login_throttle.hpp): a host that kept failing waits.
+  auto* throttle = security_.login_throttle();
+  const auto host = host_of(options_.remote_address);
+  const auto now = po_.scheduler().now_ms();
+  if (throttle != nullptr)
+    if (const auto wait = throttle->wait_ms(host, now))
+      return Refused{errc::authentication_failed,
+                     fmt::format("Too many failed logins from {}; try again in {} ms", host, *wait),
+                     ""};
   subject_ = security_.login(user, password, options_.certificate_subject);
-  if (subject_) return std::nullopt;
+  if (subject_) {
+    if (throttle != nullptr) throttle->succeeded(host);
+    return std::nullopt;
+  }
+  if (throttle != nullptr) throttle->failed(host, now);
   return Refused{errc::authentication_failed,
                  fmt::format("User name [{}] or password is invalid", user), ""};
 }

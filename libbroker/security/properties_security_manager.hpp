@@ -17,6 +17,7 @@
 
 #include "config/broker_config.hpp"
 #include "security/login_config.hpp"
+#include "security/login_throttle.hpp"
 #include "security/security_manager.hpp"
 #include "util/log.hpp"
 
@@ -54,6 +55,7 @@ class PropertiesSecurityManager final : public SecurityManager {
                  std::string_view address) override;
 
   std::uint64_t generation() const override { return generation_; }
+  LoginThrottle* login_throttle() override { return &throttle_; }
   // security-settings edited in broker.xml (configuration reload).
   void update_settings(std::vector<config::SecuritySetting> settings);
 
@@ -73,6 +75,7 @@ class PropertiesSecurityManager final : public SecurityManager {
   std::map<std::string, std::string, std::less<>> cert_users_;
   std::map<std::string, std::set<std::string>> cert_roles_;
   const util::Logger& log_;
+  LoginThrottle throttle_{log_};
   // Set by load(): where the files live and when they were last read.
   std::filesystem::path users_path_, roles_path_;
   std::filesystem::file_time_type users_mtime_{}, roles_mtime_{};

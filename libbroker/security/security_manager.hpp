@@ -11,6 +11,8 @@
 
 namespace artemis::security {
 
+class LoginThrottle;
+
 enum class Permission {
   send,
   consume,
@@ -48,6 +50,8 @@ class SecurityManager {
   // address may be an FQQN "address::queue".
   virtual bool authorize(const Subject& subject, Permission permission,
                          std::string_view address) = 0;
+  // The failed-login back-off shared by every connection (login_throttle.hpp); none: no back-off.
+  virtual LoginThrottle* login_throttle() { return nullptr; }
   // Changes whenever an authorize() answer may have changed (security-settings reloaded), so
   // callers caching answers know to drop them.
   virtual std::uint64_t generation() const { return 0; }

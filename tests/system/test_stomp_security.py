@@ -4,7 +4,7 @@ with --require-login, plus a user whose only role has no permissions)."""
 import os
 import unittest
 
-from harness import BrokerTestCase, RawStomp, StompClient, frame
+from harness import BrokerTestCase, Instance, RawStomp, StompClient, frame, wait_for
 
 
 class StompSecurityTest(BrokerTestCase):
@@ -67,6 +67,34 @@ class StompSecurityTest(BrokerTestCase):
             reply = raw.read_frame()
             self.assertIsNotNone(reply)
             self.assertEqual(reply[0], "ERROR")
+
+
+
+class FailedLoginBackOffTest(unittest.TestCase):
+    """After five failed logins in a row from a host, its logins are refused for a second (then
+    two, four ... up to a minute) without being checked; a good login after the pause works."""
+
+    def test_a_host_that_keeps_failing_waits(self):
+        broker = Instance()
+        self.addCleanup(broker.close)
+        broker.start()
+
+        def attempt(passcode):
+            raw = RawStomp(broker.stomp_port)
+            try:
+                return raw.connect(passcode=passcode)
+            finally:
+                raw.close()
+
+        for _ in range(6):
+            command, headers, _ = attempt("wrong")
+            self.assertEqual(command, "ERROR")
+        command, headers, _ = attempt("admin")
+        self.assertEqual(command, "ERROR")
+        self.assertIn("Too many failed logins from 127.0.0.1", headers.get("message", ""))
+        self.assertIn("6 failed logins in a row from 127.0.0.1", broker.log_text())
+        wait_for(lambda: attempt("admin")[0] == "CONNECTED", 10, interval=0.25,
+                 what="a good login once the pause is over")
 
 
 if __name__ == "__main__":
