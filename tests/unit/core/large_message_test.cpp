@@ -117,12 +117,15 @@ TEST_CASE("large: a copy for the dead-letter address gets its own file; the orig
   auto m = fx.large(body_n(3), true);
   const auto original = m->large->path();
   fx.send_and_wait("nowhere", std::move(m));
+  // The original's file goes with its last reference (the send's completion lets go of it).
+  fx.scheduler.run_until([&] { return !fs::exists(original); });
   CHECK_FALSE(fs::exists(original));
   CHECK(fx.files() == 1);
   fx.restart();
   const auto bodies = fx.consume("DLA", 1);
   REQUIRE(bodies.size() == 1);
   CHECK((bodies[0] == body_n(3)));
+  fx.scheduler.run_until([&] { return fx.files() == 0; });
   CHECK(fx.files() == 0);
 }
 

@@ -91,7 +91,7 @@ TEST_CASE("stomp large: a durable body is stored in its own file and delivered w
   auto a1 = consumer.next();
   REQUIRE(a1);
   CHECK(a1->command == "RECEIPT");
-  fx.scheduler.run_posted();
+  fx.scheduler.run_until([&] { return large_files(fx) == 0; });
   CHECK(large_files(fx) == 0);  // acknowledged everywhere: its file is gone
 }
 
@@ -115,7 +115,7 @@ TEST_CASE("stomp large: a durable large message survives a restart; a stray file
   auto m = consumer.next();
   REQUIRE(m);
   CHECK((m->body == big));
-  fx.scheduler.run_posted();
+  fx.scheduler.run_until([&] { return large_files(fx) == 0; });
   CHECK(large_files(fx) == 0);
 }
 
@@ -148,7 +148,7 @@ TEST_CASE("stomp large: a non-durable body's file goes once it is consumed") {
   REQUIRE(m);
   CHECK((m->body == big));
   CHECK(m->header_or("persistent", "") == "false");
-  fx.scheduler.run_posted();
+  fx.scheduler.run_until([&] { return large_files(fx) == 0; });
   CHECK(large_files(fx) == 0);
 }
 
@@ -175,7 +175,7 @@ TEST_CASE("stomp large: a SEND the user may not make is refused before its body 
   REQUIRE(e);
   CHECK(e->command == "ERROR");
   CHECK(e->header_or("receipt-id", "") == "nope");
-  fx.scheduler.run_posted();
+  fx.scheduler.run_until([&] { return large_files(fx) == 0; });
   CHECK(large_files(fx) == 0);
 }
 
