@@ -108,6 +108,14 @@ struct SecuritySetting {
   int line = 0;
 };
 
+// One <resource-limit-setting match="user">: limits of one user (or of every user: match "#").
+struct ResourceLimitSetting {
+  std::string match;
+  int max_connections = -1;  // -1: no limit
+  int max_queues = -1;       // accepted; not enforced yet
+  int line = 0;
+};
+
 // One <address-setting match="...">: only what the element sets is present; merging by match
 // specificity happens in core (core/address_settings.hpp).
 struct AddressSetting {
@@ -222,6 +230,7 @@ struct BrokerConfig {
   std::vector<ClusterConnectionConfig> cluster_connections;
   HaPolicyConfig ha_policy;
   std::vector<SecuritySetting> security_settings;
+  std::vector<ResourceLimitSetting> resource_limits;
   std::vector<AddressSetting> address_settings;
   std::vector<AddressConfig> addresses;
   WildcardConfig wildcards;

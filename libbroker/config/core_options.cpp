@@ -187,10 +187,10 @@ void parse_core_option(ParseContext& p, pugi::xml_node n, BrokerConfig& c) {
       return;
     }
   }
-  std::vector<std::string_view> known{"acceptors",         "connectors",
-                                      "cluster-connections", "ha-policy",
-                                      "security-settings", "address-settings",
-                                      "addresses",         "wildcard-addresses"};
+  std::vector<std::string_view> known{
+      "acceptors",         "connectors",       "cluster-connections",     "ha-policy",
+      "security-settings", "address-settings", "resource-limit-settings", "addresses",
+      "wildcard-addresses"};
   for (const auto& o : kCoreOptions) known.push_back(o.element);
   p.unknown_child(n, n.parent(), known);
 }

@@ -106,6 +106,11 @@ Node security_setting(const SecuritySetting& s) {
   return object("", {leaf("match", s.match), object("permissions", std::move(perms))});
 }
 
+Node resource_limit(const ResourceLimitSetting& r) {
+  return object("", {leaf("match", r.match), leaf("max-connections", r.max_connections),
+                     leaf("max-queues", r.max_queues)});
+}
+
 Node address_setting(const AddressSetting& a) {
   std::vector<Node> v{leaf("match", a.match)};
   auto add = [&v](Node n) {
@@ -189,44 +194,43 @@ ConfigNode describe(const BrokerConfig& c) {
   const auto& w = c.wildcards;
   const auto& ca = c.critical_analyzer;
   return object(
-      "", {leaf("source", c.source), leaf("instance", c.instance_dir), leaf("name", c.name),
-           leaf("persistence-enabled", c.persistence_enabled),
-           leaf("security-enabled", c.security_enabled),
-           leaf("paging-directory", c.paging_directory),
-           leaf("bindings-directory", c.bindings_directory),
-           leaf("journal-directory", c.journal_directory),
-           leaf("large-messages-directory", c.large_messages_directory),
-           leaf("node-manager-lock-directory", c.node_manager_lock_directory), journal(c.journal),
-           leaf("max-redelivery-records", c.max_redelivery_records),
-           // What the broker will use: -1 means a share of the memory (Artemis: of the heap).
-           leaf("global-max-size", effective_global_max_size(c, util::available_memory())),
-           leaf("global-max-messages", c.global_max_messages),
-           leaf("max-disk-usage", c.max_disk_usage), leaf("min-disk-free", c.min_disk_free),
-           leaf("disk-scan-period", c.disk_scan_period_ms),
-           leaf("message-expiry-scan-period", c.message_expiry_scan_period_ms),
-           leaf("address-queue-scan-period", c.address_queue_scan_period_ms),
-           leaf("configuration-file-refresh-period", c.configuration_file_refresh_period_ms),
-           leaf("id-cache-size", c.id_cache_size), leaf("persist-id-cache", c.persist_id_cache),
-           leaf("connection-ttl-override", c.connection_ttl_override_ms),
-           leaf("transaction-timeout", c.transaction_timeout_ms),
-           leaf("management-address", c.management_address),
-           leaf("management-notification-address", c.management_notification_address),
-           object("critical-analyzer",
-                  {leaf("enabled", ca.enabled), leaf("timeout", ca.timeout_ms),
-                   leaf("check-period", ca.check_period_ms), leaf("policy", ca.policy)}),
-           list_of("acceptors", c.acceptors, transport),
-           list_of("connectors", c.connectors, transport), leaf("cluster-user", c.cluster_user),
-           leaf("cluster-password", c.cluster_password ? std::optional<std::string>("****")
-                                                       : std::nullopt),
-           list_of("cluster-connections", c.cluster_connections, cluster_connection),
-           ha_policy(c.ha_policy), list_of("security-settings", c.security_settings, security_setting),
-           list_of("address-settings", c.address_settings, address_setting),
-           list_of("addresses", c.addresses, address),
-           object("wildcard-addresses",
-                  {leaf("routing-enabled", w.routing_enabled),
-                   leaf("delimiter", std::string(1, w.delimiter)),
-                   leaf("any-words", std::string(1, w.any_words)),
-                   leaf("single-word", std::string(1, w.single_word))})});
+      "",
+      {leaf("source", c.source), leaf("instance", c.instance_dir), leaf("name", c.name),
+       leaf("persistence-enabled", c.persistence_enabled),
+       leaf("security-enabled", c.security_enabled), leaf("paging-directory", c.paging_directory),
+       leaf("bindings-directory", c.bindings_directory),
+       leaf("journal-directory", c.journal_directory),
+       leaf("large-messages-directory", c.large_messages_directory),
+       leaf("node-manager-lock-directory", c.node_manager_lock_directory), journal(c.journal),
+       leaf("max-redelivery-records", c.max_redelivery_records),
+       // What the broker will use: -1 means a share of the memory (Artemis: of the heap).
+       leaf("global-max-size", effective_global_max_size(c, util::available_memory())),
+       leaf("global-max-messages", c.global_max_messages), leaf("max-disk-usage", c.max_disk_usage),
+       leaf("min-disk-free", c.min_disk_free), leaf("disk-scan-period", c.disk_scan_period_ms),
+       leaf("message-expiry-scan-period", c.message_expiry_scan_period_ms),
+       leaf("address-queue-scan-period", c.address_queue_scan_period_ms),
+       leaf("configuration-file-refresh-period", c.configuration_file_refresh_period_ms),
+       leaf("id-cache-size", c.id_cache_size), leaf("persist-id-cache", c.persist_id_cache),
+       leaf("connection-ttl-override", c.connection_ttl_override_ms),
+       leaf("transaction-timeout", c.transaction_timeout_ms),
+       leaf("management-address", c.management_address),
+       leaf("management-notification-address", c.management_notification_address),
+       object("critical-analyzer",
+              {leaf("enabled", ca.enabled), leaf("timeout", ca.timeout_ms),
+               leaf("check-period", ca.check_period_ms), leaf("policy", ca.policy)}),
+       list_of("acceptors", c.acceptors, transport), list_of("connectors", c.connectors, transport),
+       leaf("cluster-user", c.cluster_user),
+       leaf("cluster-password",
+            c.cluster_password ? std::optional<std::string>("****") : std::nullopt),
+       list_of("cluster-connections", c.cluster_connections, cluster_connection),
+       ha_policy(c.ha_policy), list_of("security-settings", c.security_settings, security_setting),
+       list_of("resource-limit-settings", c.resource_limits, resource_limit),
+       list_of("address-settings", c.address_settings, address_setting),
+       list_of("addresses", c.addresses, address),
+       object("wildcard-addresses", {leaf("routing-enabled", w.routing_enabled),
+                                     leaf("delimiter", std::string(1, w.delimiter)),
+                                     leaf("any-words", std::string(1, w.any_words)),
+                                     leaf("single-word", std::string(1, w.single_word))})});
 }
 
 void print_text(std::ostream& os, const ConfigNode& node, int indent) {

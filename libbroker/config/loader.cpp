@@ -43,7 +43,8 @@ Environment default_environment(const fs::path& instance) {
 // appear once; Artemis reads the first occurrence, so a repeat is reported and ignored.
 bool is_list_section(std::string_view name) {
   return name == "acceptors" || name == "connectors" || name == "cluster-connections" ||
-         name == "security-settings" || name == "address-settings" || name == "addresses";
+         name == "security-settings" || name == "address-settings" || name == "addresses" ||
+         name == "resource-limit-settings";
 }
 
 void parse_core(ParseContext& p, pugi::xml_node core, BrokerConfig& c,
@@ -66,6 +67,8 @@ void parse_core(ParseContext& p, pugi::xml_node core, BrokerConfig& c,
     else if (name == "cluster-connections") parse_cluster_connections(p, n, c);
     else if (name == "ha-policy") parse_ha_policy(p, n, c.ha_policy);
     else if (name == "security-settings") parse_security_settings(p, n, c);
+    else if (name == "resource-limit-settings")
+      parse_resource_limits(p, n, c);
     else if (name == "address-settings") parse_address_settings(p, n, c);
     else if (name == "addresses") parse_addresses(p, n, c);
     else if (name == "wildcard-addresses") parse_wildcards(p, n, c.wildcards);

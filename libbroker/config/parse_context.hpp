@@ -114,6 +114,7 @@ void parse_transports(ParseContext& p, pugi::xml_node list, std::string_view ite
 void parse_cluster_connections(ParseContext& p, pugi::xml_node list, BrokerConfig& c);
 void parse_ha_policy(ParseContext& p, pugi::xml_node n, HaPolicyConfig& ha);
 void parse_security_settings(ParseContext& p, pugi::xml_node list, BrokerConfig& c);
+void parse_resource_limits(ParseContext& p, pugi::xml_node list, BrokerConfig& c);
 void parse_address_settings(ParseContext& p, pugi::xml_node list, BrokerConfig& c);
 void parse_addresses(ParseContext& p, pugi::xml_node list, BrokerConfig& c);
 void parse_wildcards(ParseContext& p, pugi::xml_node n, WildcardConfig& w);

@@ -8,6 +8,7 @@
 
 #include "core/address_settings.hpp"
 #include "security/login_throttle.hpp"
+#include "security/user_connections.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::core {
@@ -49,6 +50,7 @@ ServerSession::ServerSession(PostOffice& post_office, security::SecurityManager&
 
 ServerSession::~ServerSession() {
   *alive_ = false;
+  release_connection();
   // What is on its way to disk still reaches its queues, but the protocol session that asked
   // hears nothing more: its completions may hold it without a guard.
   for (auto& slot : completions_->items) slot->sent = nullptr;
@@ -89,11 +91,35 @@ SessionResult ServerSession::login(std::string_view user, std::string_view passw
   subject_ = security_.login(user, password, options_.certificate_subject);
   if (subject_) {
     if (throttle != nullptr) throttle->succeeded(host);
-    return std::nullopt;
+    return count_connection();
   }
   if (throttle != nullptr) throttle->failed(host, now);
   return Refused{errc::authentication_failed,
                  fmt::format("User name [{}] or password is invalid", user), ""};
+}
+
+SessionResult ServerSession::count_connection() {
+  auto* connections = security_.user_connections();
+  if (connections == nullptr) return std::nullopt;
+  release_connection();
+  if (!connections->acquire(subject_->user)) {
+    const auto limit = connections->limit_of(subject_->user);
+    const auto user = subject_->user;
+    subject_.reset();
+    return Refused{errc::authentication_failed,
+                   fmt::format("User {} has reached the maximum number of connections ({}; "
+                               "max-connections of resource-limit-settings)",
+                               user, limit),
+                   ""};
+  }
+  counted_user_ = subject_->user;
+  return std::nullopt;
+}
+
+void ServerSession::release_connection() {
+  if (!counted_user_) return;
+  if (auto* connections = security_.user_connections()) connections->release(*counted_user_);
+  counted_user_.reset();
 }
 
 void ServerSession::login_as_peer(std::string user) {

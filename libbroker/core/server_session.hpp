@@ -244,6 +244,10 @@ class ServerSession {
   // The completion that marks `slot` done and runs every finished slot in order.
   Completion completer(std::shared_ptr<Pending> slot);
 
+  // resource-limit-settings max-connections: the user this session counts for.
+  SessionResult count_connection();
+  void release_connection();
+  std::optional<std::string> counted_user_;
   PostOffice& po_;
   security::SecurityManager& security_;
   SessionOptions options_;

@@ -52,6 +52,7 @@ std::unique_ptr<PropertiesSecurityManager> PropertiesSecurityManager::load(
   policy.enabled = config.security_enabled;
   policy.settings = config.security_settings;
   policy.wildcards = config.wildcards;
+  policy.resource_limits = config.resource_limits;
   const auto login_file = etc_dir / "login.config";
   std::error_code ec;
   if (std::filesystem::exists(login_file, ec)) {

@@ -19,6 +19,7 @@
 #include "security/login_config.hpp"
 #include "security/login_throttle.hpp"
 #include "security/security_manager.hpp"
+#include "security/user_connections.hpp"
 #include "util/log.hpp"
 
 namespace artemis::security {
@@ -35,6 +36,7 @@ struct SecurityPolicy {
   std::vector<config::SecuritySetting> settings;
   config::WildcardConfig wildcards;
   LoginPolicy login;
+  std::vector<config::ResourceLimitSetting> resource_limits;
 };
 
 class PropertiesSecurityManager final : public SecurityManager {
@@ -56,6 +58,7 @@ class PropertiesSecurityManager final : public SecurityManager {
 
   std::uint64_t generation() const override { return generation_; }
   LoginThrottle* login_throttle() override { return &throttle_; }
+  UserConnections* user_connections() override { return &user_connections_; }
   // security-settings edited in broker.xml (configuration reload).
   void update_settings(std::vector<config::SecuritySetting> settings);
 
@@ -76,6 +79,7 @@ class PropertiesSecurityManager final : public SecurityManager {
   std::map<std::string, std::set<std::string>> cert_roles_;
   const util::Logger& log_;
   LoginThrottle throttle_{log_};
+  UserConnections user_connections_{policy_.resource_limits};
   // Set by load(): where the files live and when they were last read.
   std::filesystem::path users_path_, roles_path_;
   std::filesystem::file_time_type users_mtime_{}, roles_mtime_{};

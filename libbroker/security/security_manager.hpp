@@ -12,6 +12,7 @@
 namespace artemis::security {
 
 class LoginThrottle;
+class UserConnections;
 
 enum class Permission {
   send,
@@ -52,6 +53,8 @@ class SecurityManager {
                          std::string_view address) = 0;
   // The failed-login back-off shared by every connection (login_throttle.hpp); none: no back-off.
   virtual LoginThrottle* login_throttle() { return nullptr; }
+  // Connections per user against resource-limit-settings max-connections; none: no limits.
+  virtual UserConnections* user_connections() { return nullptr; }
   // Changes whenever an authorize() answer may have changed (security-settings reloaded), so
   // callers caching answers know to drop them.
   virtual std::uint64_t generation() const { return 0; }

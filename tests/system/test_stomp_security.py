@@ -97,5 +97,43 @@ class FailedLoginBackOffTest(unittest.TestCase):
                  what="a good login once the pause is over")
 
 
+
+class MaxConnectionsPerUserTest(unittest.TestCase):
+    """resource-limit-settings max-connections: a user at its limit is refused with an ERROR
+    naming it; a closed connection gives its place back."""
+
+    def test_a_user_at_its_limit_is_refused(self):
+        broker = Instance()
+        self.addCleanup(broker.close)
+        broker.edit_broker_xml(lambda xml: xml.replace("</core>", """
+      <resource-limit-settings>
+         <resource-limit-setting match="admin">
+            <max-connections>2</max-connections>
+         </resource-limit-setting>
+      </resource-limit-settings>
+   </core>""", 1))
+        broker.start()
+        first, second = RawStomp(broker.stomp_port), RawStomp(broker.stomp_port)
+        self.addCleanup(first.close)
+        self.assertEqual(first.connect()[0], "CONNECTED")
+        self.assertEqual(second.connect()[0], "CONNECTED")
+        third = RawStomp(broker.stomp_port)
+        self.addCleanup(third.close)
+        command, headers, _ = third.connect()
+        self.assertEqual(command, "ERROR")
+        self.assertIn("User admin has reached the maximum number of connections (2",
+                      headers.get("message", ""))
+        second.close()
+
+        def connects():
+            raw = RawStomp(broker.stomp_port)
+            try:
+                return raw.connect()[0] == "CONNECTED"
+            finally:
+                raw.close()
+
+        wait_for(connects, 10, interval=0.1, what="a place given back by the closed connection")
+
+
 if __name__ == "__main__":
     unittest.main()

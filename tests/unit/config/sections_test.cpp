@@ -310,3 +310,22 @@ TEST_CASE("config: global-max-size -1 is a share of the memory") {
   c.global_max_size_percent = 25;
   CHECK(effective_global_max_size(c, 1000) == 250);
 }
+
+TEST_CASE("config: resource-limit-settings are read") {
+  const auto r = load_ok(core(R"(
+    <resource-limit-settings>
+      <resource-limit-setting match="myUser">
+        <max-connections>5</max-connections>
+        <max-queues>3</max-queues>
+      </resource-limit-setting>
+      <resource-limit-setting match="#">
+        <max-connections>-1</max-connections>
+      </resource-limit-setting>
+    </resource-limit-settings>)"));
+  REQUIRE(r.config.resource_limits.size() == 2);
+  CHECK(r.config.resource_limits[0].match == "myUser");
+  CHECK(r.config.resource_limits[0].max_connections == 5);
+  CHECK(r.config.resource_limits[0].max_queues == 3);
+  CHECK(r.config.resource_limits[1].match == "#");
+  CHECK(r.config.resource_limits[1].max_connections == -1);
+}
