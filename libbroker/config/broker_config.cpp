@@ -70,6 +70,17 @@ std::int64_t TransportConfig::param_int(const std::string& name, std::int64_t fa
   return util::parse_int(it->second).value_or(fallback);
 }
 
+std::string TransportConfig::param_text(const std::string& name) const {
+  const auto it = params.find(name);
+  return it == params.end() ? std::string() : it->second;
+}
+
+bool TransportConfig::param_bool(const std::string& name, bool fallback) const {
+  const auto it = params.find(name);
+  if (it == params.end()) return fallback;
+  return util::parse_bool(it->second).value_or(fallback);
+}
+
 std::vector<std::string> TransportConfig::param_list(const std::string& name) const {
   std::vector<std::string> out;
   const auto it = params.find(name);

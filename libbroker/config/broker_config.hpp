@@ -44,6 +44,10 @@ struct TransportConfig {
   std::int64_t param_int(const std::string& name, std::int64_t fallback) const;
   // Parameter `name` as a comma list, each item trimmed, empty ones dropped; {} when absent.
   std::vector<std::string> param_list(const std::string& name) const;
+  // Parameter `name` as written; "" when absent.
+  std::string param_text(const std::string& name) const;
+  // Parameter `name` as true/false; `fallback` when absent or neither.
+  bool param_bool(const std::string& name, bool fallback) const;
 };
 
 struct JournalConfig {

@@ -26,16 +26,12 @@ void attach_large_body(Message& m, std::shared_ptr<store::LargeBody> body) {
   m.large = std::move(body);
 }
 
-bool whole_body(const Message& m, std::string& out, std::string& why) {
+std::error_code whole_body(const Message& m, std::string& out) {
   if (!m.large) {
     out = m.record.body;
-    return true;
+    return {};
   }
-  if (auto ec = store::read_large_body(*m.large, out)) {
-    why = "large message " + std::to_string(m.id()) + ": " + ec.message();
-    return false;
-  }
-  return true;
+  return store::read_large_body(*m.large, out);
 }
 
 std::optional<store::PropertyView> Message::typed_property(std::string_view name) const {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "config/broker_config.hpp"
 #include "core/filter.hpp"
@@ -66,8 +67,8 @@ using MessagePtr = std::shared_ptr<Message>;
 // Makes `m` the large message whose body is `body`: its id is the one the file is named by.
 void attach_large_body(Message& m, std::shared_ptr<store::LargeBody> body);
 // The body of a message, read from its file when it is a large one: for a protocol that
-// cannot stream a body yet. False (and a reason) when the file cannot be read.
-bool whole_body(const Message& m, std::string& out, std::string& why);
+// cannot stream a body yet. An error when the file cannot be read.
+std::error_code whole_body(const Message& m, std::string& out);
 
 // Where a message read back from a page file sits: page number (from 1) and index in the file.
 // A reference with page 0 was routed to its queue in memory.

@@ -153,9 +153,7 @@ std::shared_ptr<store::LargeBody> PagingStore::large_body(const store::MessageRe
   auto& slot = large_bodies_[r.id];
   if (auto body = slot.lock()) return body;
   // The page's file: kept until the page is deleted.
-  auto body = std::make_shared<store::LargeBody>(
-      deps_.large_messages / store::large_message_file_name(r.id), r.id, *r.large_body_size);
-  body->keep(true);
+  auto body = store::recorded_large_body(deps_.large_messages, r.id, *r.large_body_size);
   slot = body;
   return body;
 }
@@ -172,7 +170,7 @@ void PagingStore::remove_large_bodies(const Page& p) {
       }
     }
     std::error_code ec;
-    std::filesystem::remove(deps_.large_messages / store::large_message_file_name(id), ec);
+    std::filesystem::remove(store::large_message_path(deps_.large_messages, id), ec);
     if (ec)
       deps_.log.plain(util::Level::warn, log_codes::server_logger,
                       "could not delete large message file of message {}: {}", id, ec.message());

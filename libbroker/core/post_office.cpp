@@ -331,9 +331,7 @@ void PostOffice::removed(Queue& queue, const MessageRef& ref) {
   }
   release(m);
   if (m.durable() && queue.durable() && !queue.definition().temporary && m.durable_refs > 0) {
-    --m.durable_refs;
-    storage_.ack(m.id(), queue.id(), m.durable_refs == 0);
-    if (m.durable_refs == 0) keep_large_body(m, false);
+    drop_durable_ref(m, queue.id());
   }
 }
 

@@ -225,6 +225,9 @@ class PostOffice : public QueueHost, public PagingHost {
   // A copy (a move, a dead letter) still shares the original's file: it gets its own name for
   // it (a hard link), so each record names a file of its own. False (logged) on failure.
   bool own_large_body(Message& m);
+  // A durable ref of `m` on queue_id is gone: acked in the journal, the record deleted with the
+  // last one.
+  void drop_durable_ref(Message& m, std::uint64_t queue_id);
   // The file stays while the journal names it (a durable record) and goes with the last
   // in-memory reference otherwise.
   static void keep_large_body(Message& m, bool kept) {

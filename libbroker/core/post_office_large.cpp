@@ -17,7 +17,7 @@ std::unique_ptr<LargeUpload> PostOffice::begin_large_upload(std::error_code& ec)
     return nullptr;
   }
   const auto id = storage_.next_id();
-  const auto path = config_.large_messages_directory / store::large_message_file_name(id);
+  const auto path = store::large_message_path(config_.large_messages_directory, id);
   auto file = store::PageFile::open(path, ec);
   if (!file) {
     log_.plain(util::Level::error, log_codes::server_logger,
@@ -37,7 +37,7 @@ std::unique_ptr<LargeUpload> PostOffice::begin_large_upload(std::error_code& ec)
 
 bool PostOffice::own_large_body(Message& m) {
   if (!m.large || m.large->message_id() == m.id()) return true;
-  const auto path = config_.large_messages_directory / store::large_message_file_name(m.id());
+  const auto path = store::large_message_path(config_.large_messages_directory, m.id());
   std::error_code ec;
   fs::create_hard_link(m.large->path(), path, ec);
   if (ec) {
@@ -52,7 +52,7 @@ bool PostOffice::own_large_body(Message& m) {
 
 bool PostOffice::restore_large_body(Message& m) {
   if (!m.record.large_body_size) return true;
-  const auto path = config_.large_messages_directory / store::large_message_file_name(m.id());
+  const auto path = store::large_message_path(config_.large_messages_directory, m.id());
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
   if (ec || size != *m.record.large_body_size) {
@@ -62,9 +62,7 @@ bool PostOffice::restore_large_body(Message& m) {
         ec ? ec.message() : fmt::format("holds {} of {} bytes", size, *m.record.large_body_size));
     return false;
   }
-  auto body = std::make_shared<store::LargeBody>(path, m.id(), size);
-  body->keep(true);
-  m.large = std::move(body);
+  m.large = store::recorded_large_body(config_.large_messages_directory, m.id(), size);
   return true;
 }
 

@@ -200,11 +200,16 @@ void PostOffice::publish(RoutedMessage& r) {
       q->add(MessageRef{m, 0, m->record.scheduled, {}});
     } else if (i < r.durable_count && m->durable_refs > 0) {
       // Its ref was written; the queue is gone, so is the ref.
-      --m->durable_refs;
-      storage_.ack(m->id(), id, m->durable_refs == 0);
-      if (m->durable_refs == 0) keep_large_body(*m, false);
+      drop_durable_ref(*m, id);
     }
   }
+}
+
+void PostOffice::drop_durable_ref(Message& m, std::uint64_t queue_id) {
+  --m.durable_refs;
+  storage_.ack(m.id(), queue_id, m.durable_refs == 0);
+  // The record is gone with its last ref: nothing names the body file any more.
+  if (m.durable_refs == 0) keep_large_body(m, false);
 }
 
 void PostOffice::discard(RoutedMessage& r) {

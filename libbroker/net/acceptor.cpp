@@ -118,10 +118,10 @@ std::filesystem::file_time_type Acceptor::tls_stores_time() const {
   // min(), not {}: libstdc++'s file clock counts from 2174, so today's times are negative.
   auto latest = std::filesystem::file_time_type::min();
   for (const char* key : {"keyStorePath", "trustStorePath"}) {
-    const auto it = config_.params.find(key);
-    if (it == config_.params.end() || it->second.empty()) continue;
+    const auto path = config_.param_text(key);
+    if (path.empty()) continue;
     std::error_code ec;
-    const auto t = std::filesystem::last_write_time(it->second, ec);
+    const auto t = std::filesystem::last_write_time(path, ec);
     if (!ec && t > latest) latest = t;
   }
   return latest;

@@ -4,31 +4,16 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
-#include <optional>
-#include <vector>
+#include <iterator>
 
 #include "tls/stores.hpp"
-#include "util/strings.hpp"
 
 namespace artemis::net {
 namespace {
 
-std::optional<std::string> param(const config::TransportConfig& c, const char* name) {
-  const auto it = c.params.find(name);
-  if (it == c.params.end()) return std::nullopt;
-  return it->second;
-}
-
-bool flag(const config::TransportConfig& c, const char* name) {
-  const auto v = param(c, name);
-  return v && util::to_lower(util::trim(*v)) == "true";
-}
-
-tls::StoreSpec store(const config::TransportConfig& c, const char* prefix) {
-  const std::string p(prefix);
-  return tls::StoreSpec{param(c, (p + "Path").c_str()).value_or(""),
-                        param(c, (p + "Password").c_str()).value_or(""),
-                        param(c, (p + "Type").c_str()).value_or("")};
+tls::StoreSpec store(const config::TransportConfig& c, const std::string& prefix) {
+  return tls::StoreSpec{c.param_text(prefix + "Path"), c.param_text(prefix + "Password"),
+                        c.param_text(prefix + "Type")};
 }
 
 bool load_stores(SSL_CTX* ctx, const config::TransportConfig& c, std::string& why) {
@@ -43,7 +28,6 @@ bool load_stores(SSL_CTX* ctx, const config::TransportConfig& c, std::string& wh
 }
 
 bool set_protocols(SSL_CTX* ctx, const config::TransportConfig& c, std::string& why) {
-  const std::string list = param(c, "enabledProtocols").value_or("TLSv1.2,TLSv1.3");
   struct Version {
     const char* name;
     long off;
@@ -52,45 +36,35 @@ bool set_protocols(SSL_CTX* ctx, const config::TransportConfig& c, std::string& 
                                          {"TLSv1.1", SSL_OP_NO_TLSv1_1},
                                          {"TLSv1.2", SSL_OP_NO_TLSv1_2},
                                          {"TLSv1.3", SSL_OP_NO_TLSv1_3}};
-  std::vector<std::string> wanted;
-  for (auto& p : util::split(list, ',')) {
-    const auto name = std::string(util::trim(p));
-    if (name.empty()) continue;
-    bool known = false;
-    for (const auto& v : versions) known = known || name == v.name;
-    if (!known) {
-      why = fmt::format("enabledProtocols: '{}' is not one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
-                        name);
-      return false;
-    }
-    wanted.push_back(name);
-  }
+  auto wanted = c.param_list("enabledProtocols");
+  if (c.params.count("enabledProtocols") == 0) wanted = {"TLSv1.2", "TLSv1.3"};
   if (wanted.empty()) {
     why = "enabledProtocols names no protocol";
     return false;
   }
+  for (const auto& name : wanted)
+    if (std::none_of(std::begin(versions), std::end(versions),
+                     [&](const Version& v) { return name == v.name; })) {
+      why = fmt::format("enabledProtocols: '{}' is not one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
+                        name);
+      return false;
+    }
   long off = SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3;
-  bool old_wanted = false;
-  for (const auto& v : versions) {
-    const bool on = std::find(wanted.begin(), wanted.end(), v.name) != wanted.end();
-    if (!on) off |= v.off;
-    old_wanted = old_wanted || (on && (v.off == SSL_OP_NO_TLSv1 || v.off == SSL_OP_NO_TLSv1_1));
-  }
+  for (const auto& v : versions)
+    if (std::find(wanted.begin(), wanted.end(), v.name) == wanted.end()) off |= v.off;
   SSL_CTX_set_options(ctx, off);
   // OpenSSL's default security level refuses TLS 1.0/1.1 whatever is enabled: asked for by
   // name, they are allowed.
+  const bool old_wanted =
+      (off & (SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1)) != (SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1);
   SSL_CTX_set_min_proto_version(ctx, old_wanted ? TLS1_VERSION : TLS1_2_VERSION);
   if (old_wanted) SSL_CTX_set_security_level(ctx, 0);
   return true;
 }
 
 bool set_ciphers(SSL_CTX* ctx, const config::TransportConfig& c, std::string& why) {
-  const auto list = param(c, "enabledCipherSuites");
-  if (!list || util::trim(*list).empty()) return true;
   std::string tls13, older;
-  for (auto& p : util::split(*list, ',')) {
-    const auto name = std::string(util::trim(p));
-    if (name.empty()) continue;
+  for (const auto& name : c.param_list("enabledCipherSuites")) {
     auto& into = name.starts_with("TLS_AES_") || name.starts_with("TLS_CHACHA20_") ? tls13 : older;
     if (!into.empty()) into += ':';
     into += name;
@@ -112,11 +86,11 @@ bool set_ciphers(SSL_CTX* ctx, const config::TransportConfig& c, std::string& wh
 }  // namespace
 
 bool tls_enabled(const config::TransportConfig& acceptor) {
-  return flag(acceptor, "sslEnabled");
+  return acceptor.param_bool("sslEnabled", false);
 }
 
 bool tls_auto_reload(const config::TransportConfig& acceptor) {
-  return flag(acceptor, "sslAutoReload");
+  return acceptor.param_bool("sslAutoReload", false);
 }
 
 std::shared_ptr<asio::ssl::context> make_server_tls_context(const config::TransportConfig& acceptor,
@@ -132,9 +106,9 @@ std::shared_ptr<asio::ssl::context> make_server_tls_context(const config::Transp
     return nullptr;
   }
   int mode = SSL_VERIFY_NONE;
-  if (flag(acceptor, "needClientAuth"))
+  if (acceptor.param_bool("needClientAuth", false))
     mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-  else if (flag(acceptor, "wantClientAuth"))
+  else if (acceptor.param_bool("wantClientAuth", false))
     mode = SSL_VERIFY_PEER;
   SSL_CTX_set_verify(native, mode, nullptr);
   SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);

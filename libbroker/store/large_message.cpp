@@ -26,6 +26,17 @@ std::optional<std::uint64_t> large_message_id_of(const std::string& file_name) {
   return id;
 }
 
+std::filesystem::path large_message_path(const std::filesystem::path& directory, std::uint64_t id) {
+  return directory / large_message_file_name(id);
+}
+
+std::shared_ptr<LargeBody> recorded_large_body(const std::filesystem::path& directory,
+                                               std::uint64_t id, std::uint64_t size) {
+  auto body = std::make_shared<LargeBody>(large_message_path(directory, id), id, size);
+  body->keep(true);
+  return body;
+}
+
 LargeBody::~LargeBody() {
   if (kept_) return;
   std::error_code ec;  // already gone is as good as removed

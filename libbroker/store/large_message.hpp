@@ -6,6 +6,7 @@
 // record is written, so a confirmed message always has its whole body on disk.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -59,6 +60,12 @@ class LargeBodyReader {
  private:
   int fd_ = -1;
 };
+
+// The file of message `id` in `directory`.
+std::filesystem::path large_message_path(const std::filesystem::path& directory, std::uint64_t id);
+// That file as a body a journal or page record names: kept until the record lets go of it.
+std::shared_ptr<LargeBody> recorded_large_body(const std::filesystem::path& directory,
+                                               std::uint64_t id, std::uint64_t size);
 
 // The whole body, for a protocol that cannot stream one yet.
 std::error_code read_large_body(const LargeBody& body, std::string& out);

@@ -95,9 +95,17 @@ Setter tls_flag(bool TlsOptions::*field, std::string_view key) {
   };
 }
 
-Setter tls_text(std::string& (*field)(TlsOptions&)) {
+Setter tls_text(std::string TlsOptions::*field) {
   return [field](ClientUrl& u, const std::string& v) -> std::string {
-    field(u.tls) = v;
+    u.tls.*field = v;
+    return {};
+  };
+}
+
+// keyStorePath and the like: a field of one of the two stores.
+Setter store_text(tls::StoreSpec TlsOptions::*store, std::string tls::StoreSpec::*field) {
+  return [store, field](ClientUrl& u, const std::string& v) -> std::string {
+    (u.tls.*store).*field = v;
     return {};
   };
 }
@@ -161,17 +169,13 @@ const std::map<std::string, Setter, std::less<>>& setters() {
       {"sslEnabled", tls_flag(&TlsOptions::enabled, "sslEnabled")},
       {"trustAll", tls_flag(&TlsOptions::trust_all, "trustAll")},
       {"verifyHost", tls_flag(&TlsOptions::verify_host, "verifyHost")},
-      {"sniHost", tls_text([](TlsOptions& t) -> std::string& { return t.sni_host; })},
-      {"trustStorePath",
-       tls_text([](TlsOptions& t) -> std::string& { return t.trust_store.path; })},
-      {"trustStorePassword",
-       tls_text([](TlsOptions& t) -> std::string& { return t.trust_store.password; })},
-      {"trustStoreType",
-       tls_text([](TlsOptions& t) -> std::string& { return t.trust_store.type; })},
-      {"keyStorePath", tls_text([](TlsOptions& t) -> std::string& { return t.key_store.path; })},
-      {"keyStorePassword",
-       tls_text([](TlsOptions& t) -> std::string& { return t.key_store.password; })},
-      {"keyStoreType", tls_text([](TlsOptions& t) -> std::string& { return t.key_store.type; })},
+      {"sniHost", tls_text(&TlsOptions::sni_host)},
+      {"trustStorePath", store_text(&TlsOptions::trust_store, &tls::StoreSpec::path)},
+      {"trustStorePassword", store_text(&TlsOptions::trust_store, &tls::StoreSpec::password)},
+      {"trustStoreType", store_text(&TlsOptions::trust_store, &tls::StoreSpec::type)},
+      {"keyStorePath", store_text(&TlsOptions::key_store, &tls::StoreSpec::path)},
+      {"keyStorePassword", store_text(&TlsOptions::key_store, &tls::StoreSpec::password)},
+      {"keyStoreType", store_text(&TlsOptions::key_store, &tls::StoreSpec::type)},
   };
   return table;
 }

@@ -87,7 +87,9 @@ class Decoder {
  private:
   // Where the decoder is inside the current frame. Lines are consumed as soon as they are
   // complete, so feeding a frame one byte at a time costs O(frame size), not O(size^2).
-  enum class State { between_frames, command, headers, body };
+  // stream_start: the headers of a frame whose body streams are to be handed over;
+  // stream_body: its body is being handed over in pieces.
+  enum class State { between_frames, command, headers, body, stream_start, stream_body };
 
   Status fail(errc e);
   bool take_line(std::string_view& line, Status& status);  // false: need more or error
@@ -125,8 +127,6 @@ class Decoder {
   std::size_t scanned_ = 0;            // bytes after pos_ already searched for '\n' or NUL
   bool has_length_ = false;            // current_ declared content-length
   std::size_t body_length_ = 0;        // its value
-  bool streaming_ = false;             // the body goes out in pieces
-  bool stream_started_ = false;        // body_start was returned
   std::size_t body_left_ = 0;          // a streamed body of known length: bytes still to come
   std::string_view piece_;
 };

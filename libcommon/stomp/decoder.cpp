@@ -69,7 +69,7 @@ bool Decoder::refill() {
   // needs; otherwise the piece doubles with what is buffered, so a long line costs O(size).
   const std::size_t have = buffer_.size() - pos_;
   std::size_t want = std::max<std::size_t>(1024, have);
-  if (state_ == State::body && has_length_ && !streaming_ && body_length_ + 1 > have)
+  if (state_ == State::body && has_length_ && body_length_ + 1 > have)
     want = body_length_ + 1 - have;
   const auto piece = pending_.substr(0, want);
   buffer_.append(piece);
@@ -186,7 +186,7 @@ Decoder::Status Decoder::start_body() {
   if (ec != std::errc() || ptr != end) return fail(errc::bad_content_length);
   body_length_ = n;
   if (limits_.stream_body_above > 0 && n > limits_.stream_body_above) {
-    streaming_ = true;
+    state_ = State::stream_start;
     body_left_ = n;
     return Status::need_more;
   }
@@ -198,7 +198,7 @@ Decoder::Status Decoder::start_body() {
 
 // Hands the headers over; the body follows in pieces.
 Decoder::Status Decoder::start_streaming(Frame& out) {
-  streaming_ = stream_started_ = true;
+  state_ = State::stream_body;
   std::swap(out, current_);
   current_.clear();
   out.body.clear();
@@ -239,12 +239,10 @@ void Decoder::end_frame() {
   scanned_ = 0;
   has_length_ = false;
   body_length_ = 0;
-  streaming_ = stream_started_ = false;
   body_left_ = 0;
 }
 
 Decoder::Status Decoder::read_body(Frame& out) {
-  if (streaming_) return stream_started_ ? read_body_piece() : start_streaming(out);
   const std::string_view avail = data().substr(pos_);
   std::size_t body_end = 0;
   if (has_length_) {
@@ -328,6 +326,10 @@ Decoder::Status Decoder::step(Frame& out) {
         break;
       }
       case State::body: return read_body(out);
+      case State::stream_start:
+        return start_streaming(out);
+      case State::stream_body:
+        return read_body_piece();
     }
   }
 }

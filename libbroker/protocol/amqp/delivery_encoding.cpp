@@ -264,8 +264,8 @@ bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
                      std::string& out) {
   const auto& r = ref.message->record;
   // A large message's body is read whole from its file: AMQP deliveries do not stream yet.
-  std::string large_body, why;
-  if (ref.message->large && !core::whole_body(*ref.message, large_body, why)) return false;
+  std::string large_body;
+  if (ref.message->large && core::whole_body(*ref.message, large_body)) return false;
   const std::string& body = ref.message->large ? large_body : r.body;
   const auto kept = r.properties.find(kSections);
   const auto footer = r.properties.find(kFooter);

@@ -56,8 +56,8 @@ void publish_from_message(const core::Message& m, bool v5, std::int64_t now_ms,
                           artemis::mqtt::Publish& out) {
   const auto& r = m.record;
   out.topic = topic_of_address(r.address);
-  std::string why;  // a large message's file that cannot be read leaves the payload empty
-  if (!core::whole_body(m, out.payload, why)) out.payload.clear();
+  // A large message's file that cannot be read leaves the payload empty.
+  if (core::whole_body(m, out.payload)) out.payload.clear();
   if (!v5) return;
   auto& props = out.properties;
   if (r.expiration != 0)

@@ -46,10 +46,7 @@ codec::Limits frame_limits(const config::TransportConfig& acceptor, bool large_m
 }  // namespace
 
 StompSession::StompSession(net::Connection& connection, ModuleContext& context)
-    : conn_(connection),
-      ctx_(context),
-      decoder_(frame_limits(connection.acceptor(),
-                            context.core.post_office().large_messages_enabled())) {
+    : conn_(connection), ctx_(context) {
   last_read_ms_ = ctx_.scheduler.now_ms();
   core::SessionOptions options;
   options.connection_id = conn_.id();
@@ -59,6 +56,7 @@ StompSession::StompSession(net::Connection& connection, ModuleContext& context)
   options.multicast_prefixes = conn_.acceptor().param_list("multicastPrefix");
   core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,
                                                 std::move(options));
+  decoder_ = codec::Decoder(frame_limits(conn_.acceptor(), core_->large_messages_enabled()));
 }
 
 StompSession::~StompSession() {
@@ -192,8 +190,8 @@ void StompSession::send_frame(const codec::Frame& f) {
 
 void StompSession::send_encoded() {
   write_out(encode_buffer_);
-  if (encode_buffer_.capacity() > kKeptEncodeBytes) std::string().swap(encode_buffer_);  // after a large message
-  last_write_ms_ = ctx_.scheduler.now_ms();
+  if (encode_buffer_.capacity() > kKeptEncodeBytes)
+    std::string().swap(encode_buffer_);  // after a large message
 }
 
 void StompSession::send_receipt(std::string_view receipt_id) {
