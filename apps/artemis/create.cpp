@@ -64,6 +64,8 @@ ResolvedCreate resolve(const CreateOptions& o, const Context& ctx, const fs::pat
   r.binary = ctx.binary;
   r.journal = journal;
   r.clustered = o.clustered || o.static_cluster || o.replicated || o.shared_store;
+  // Artemis asks for the web server's stores before the user and password.
+  r.web = resolve_web_tls(o, prompt, err);
   r.host = o.host.value_or("0.0.0.0");
   if (r.clustered && r.host == "0.0.0.0")
     r.host = prompt.input("--host", "Host " + r.host +

@@ -74,6 +74,17 @@ void add_create_options(CLI::App& cmd, CreateOptions& o) {
   add_int(cmd, "--http-port", "httpPort", o.http_port,
           "Embedded web server port (Default: 8161)");
   cmd.add_flag("--no-web", o.no_web, "Whether to omit the web-server definition from bootstrap.xml");
+  add_text(cmd, "--ssl-key", "sslKey", o.ssl_key,
+           "Embedded web server's key store path; the web server then uses https");
+  add_text(cmd, "--ssl-key-password", "sslKeyPassword", o.ssl_key_password,
+           "The key store's password (Default: input)");
+  cmd.add_flag("--use-client-auth", o.use_client_auth,
+               "Require client certificate authentication when connecting to the embedded web "
+               "server");
+  add_text(cmd, "--ssl-trust", "sslTrust", o.ssl_trust,
+           "The trust store path in case of client authentication (Default: input)");
+  add_text(cmd, "--ssl-trust-password", "sslTrustPassword", o.ssl_trust_password,
+           "The trust store's password (Default: input)");
   cmd.add_flag("--relax-jolokia", o.relax_jolokia,
                "Disable strict checking in jolokia-access.xml");
 

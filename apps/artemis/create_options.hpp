@@ -25,6 +25,13 @@ struct CreateOptions {
   bool no_web = false;
   bool relax_jolokia = false;
 
+  // TLS of the embedded web server; only read when ssl_key is set, as in Artemis.
+  std::optional<std::string> ssl_key;
+  std::optional<std::string> ssl_key_password;  // unset: prompt (silent "password")
+  bool use_client_auth = false;
+  std::optional<std::string> ssl_trust;           // unset: prompt (silent /etc/truststore.jks)
+  std::optional<std::string> ssl_trust_password;  // unset: prompt (silent "password")
+
   // Security.
   std::optional<std::string> user;
   std::optional<std::string> password;

@@ -74,8 +74,8 @@ void add_network(Placeholders& m, const CreateOptions& o, const ResolvedCreate& 
   m.set("mqtt.port", port(1883, o.port_offset));
   m.set("http.port", port(o.http_port, o.port_offset));
   m.set("http.host", o.http_host);
-  m.set("web.protocol", "http");
-  m.set("extra.web.attributes", "");
+  m.set("web.protocol", web_protocol(r.web));
+  m.set("extra.web.attributes", web_binding_attributes(r.web));
 }
 
 void add_journal(Placeholders& m, const CreateOptions& o, const ResolvedCreate& r) {

@@ -8,6 +8,7 @@
 
 #include "create_options.hpp"
 #include "create_template.hpp"
+#include "create_web.hpp"
 
 namespace artemis::cli {
 
@@ -27,6 +28,7 @@ struct ResolvedCreate {
   std::string password;  // as stored: ENC(...) or, if hashing failed, plain
   std::string cluster_user;
   std::string cluster_password;
+  WebTls web;
 };
 
 // `err` receives "Invalid routing type: X" warnings for --queues/--addresses.

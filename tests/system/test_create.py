@@ -10,9 +10,12 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import unittest
+
+from harness import Instance
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "data", "golden")
@@ -234,6 +237,38 @@ class CreateOptionsTest(unittest.TestCase):
         self.assertEqual(code, 0, err)
         with open(login) as f:
             self.assertNotIn("GuestLoginModule", f.read())
+
+
+    def web_binding(self):
+        with open(os.path.join(self.tmp, "i", "etc", "bootstrap.xml")) as f:
+            return re.search(r"<binding [^\n]*>", f.read()).group(0)
+
+    def test_web_tls_with_client_auth(self):
+        key = os.path.join(self.tmp, "keystore.p12")
+        open(key, "w").close()  # create only records the path
+        code, _out, err = self.create("--http-port", "8443", "--ssl-key", key,
+                                      "--ssl-key-password", "keypw", "--use-client-auth",
+                                      "--ssl-trust=etc/trust.p12", "--ssl-trust-password", "t&pw")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(err, "")
+        self.assertEqual(self.web_binding(),
+                         '<binding name="artemis" uri="https://localhost:8443" keyStorePath="%s" '
+                         'keyStorePassword="keypw" clientAuth="true" trustStorePath='
+                         '"etc/trust.p12" trustStorePassword="t&amp;pw">' % key)
+
+    def test_web_tls_silent_default_key_password(self):
+        code, _out, err = self.create("--ssl-key", "/nonexistent/key.jks")
+        self.assertEqual(code, 0, err)
+        self.assertIn("'/nonexistent/key.jks' does not exist", err)  # a warning, not a failure
+        self.assertEqual(self.web_binding(),
+                         '<binding name="artemis" uri="https://localhost:8161" '
+                         'keyStorePath="/nonexistent/key.jks" keyStorePassword="password">')
+
+    def test_run_accepts_a_tls_web_binding(self):
+        with Instance(extra_create_args=["--ssl-key", "/nonexistent/key.jks",
+                                         "--use-client-auth"]) as broker:
+            broker.start()  # no web server yet: the binding is only recorded
+            self.assertEqual(broker.stop(), 128 + signal.SIGTERM)
 
 
 class InstanceScriptsTest(unittest.TestCase):

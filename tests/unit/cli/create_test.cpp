@@ -247,3 +247,100 @@ TEST_CASE("cli: create --queues and --addresses add address entries") {
   CHECK(broker.find("<address name=\"news\">\n            <multicast/>") != std::string::npos);
   CHECK(broker.find("<address name=\"jobs\">\n            <anycast/>") != std::string::npos);
 }
+
+namespace {
+
+std::string binding_line(const fs::path& inst) {
+  std::string xml = slurp(inst / "etc/bootstrap.xml");
+  auto start = xml.find("<binding ");
+  if (start == std::string::npos) return "";
+  return xml.substr(start, xml.find('\n', start) - start);
+}
+
+}  // namespace
+
+TEST_CASE("cli: create --ssl-key and --use-client-auth put the stores on the web binding") {
+  TempDir tmp;
+  CreateOptions o = seed_master(tmp.path() / "w");
+  o.http_host = "0.0.0.0";
+  o.ssl_key = "etc/keystore.p12";
+  o.ssl_key_password = "k&y\"pw";
+  o.use_client_auth = true;
+  o.ssl_trust = "etc/truststore.p12";
+  o.ssl_trust_password = "trustpw";
+  Run r = create(o);
+  REQUIRE(r.code == 0);
+  CHECK(r.err.empty());  // relative store paths are not checked
+  CHECK(binding_line(tmp.path() / "w") ==
+        "<binding name=\"artemis\" uri=\"https://0.0.0.0:8161\" keyStorePath=\"etc/keystore.p12\" "
+        "keyStorePassword=\"k&amp;y&quot;pw\" clientAuth=\"true\" "
+        "trustStorePath=\"etc/truststore.p12\" trustStorePassword=\"trustpw\">");
+}
+
+TEST_CASE("cli: create --ssl-key uses Artemis's silent defaults for what is missing") {
+  TempDir tmp;
+  CreateOptions o = seed_master(tmp.path() / "w");
+  o.ssl_key = (tmp.path() / "missing.jks").string();
+  SUBCASE("key only") {
+    Run r = create(o);
+    REQUIRE(r.code == 0);
+    CHECK(r.err == "Warning: key store '" + *o.ssl_key +
+                       "' does not exist; the web server needs it when the broker starts\n");
+    CHECK(binding_line(tmp.path() / "w") ==
+          "<binding name=\"artemis\" uri=\"https://localhost:8161\" keyStorePath=\"" + *o.ssl_key +
+              "\" keyStorePassword=\"password\">");
+  }
+  SUBCASE("client auth") {
+    o.use_client_auth = true;
+    REQUIRE(create(o).code == 0);
+    CHECK(binding_line(tmp.path() / "w")
+              .find(" clientAuth=\"true\" trustStorePath=\"/etc/truststore.jks\" "
+                    "trustStorePassword=\"password\">") != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: create asks for the key store password, trust store and its password in order") {
+  TempDir tmp;
+  CreateOptions o = seed_master(tmp.path() / "w");
+  o.silent = false;
+  o.ssl_key = "key.jks";
+  o.use_client_auth = true;
+  Run r = create(o, "kpw\ntrust.jks\ntpw\n", Interactive::yes);
+  REQUIRE(r.code == 0);
+  auto key = r.out.find(
+      "\n--ssl-key-password: is mandatory with this configuration:\n"
+      "What is the keystore password?\n");
+  auto trust = r.out.find("\n--ssl-trust:\nWhat is the trust store path?\n");
+  auto trust_pw = r.out.find("\n--ssl-trust-password: is mandatory with this configuration:\n");
+  REQUIRE(key != std::string::npos);
+  CHECK(key < trust);
+  CHECK(trust < trust_pw);
+  CHECK(trust_pw != std::string::npos);
+  CHECK(binding_line(tmp.path() / "w")
+            .find("keyStorePassword=\"kpw\" clientAuth=\"true\" trustStorePath=\"trust.jks\" "
+                  "trustStorePassword=\"tpw\">") != std::string::npos);
+}
+
+TEST_CASE("cli: create warns about web TLS options that cannot take effect") {
+  TempDir tmp;
+  CreateOptions o = seed_master(tmp.path() / "w");
+  o.use_client_auth = true;
+  o.ssl_trust = "t.jks";
+  SUBCASE("without --ssl-key") {
+    Run r = create(o);
+    REQUIRE(r.code == 0);
+    CHECK(r.err == "Warning: --use-client-auth, --ssl-trust ignored without --ssl-key\n");
+    CHECK(binding_line(tmp.path() / "w") ==
+          "<binding name=\"artemis\" uri=\"http://localhost:8161\">");
+  }
+  SUBCASE("with --no-web") {
+    o.ssl_key = "k.jks";
+    o.no_web = true;
+    o.silent = false;
+    Run r = create(o, "", Interactive::yes);  // nothing is asked: no input needed
+    REQUIRE(r.code == 0);
+    CHECK(r.err.find("ignored: --no-web leaves the web server out of bootstrap.xml") !=
+          std::string::npos);
+    CHECK(slurp(tmp.path() / "w/etc/bootstrap.xml").find("<web") == std::string::npos);
+  }
+}
