@@ -230,7 +230,13 @@ struct BrokerConfig {
   std::vector<TransportConfig> acceptors;
   std::vector<TransportConfig> connectors;
   std::optional<std::string> cluster_user;
-  std::optional<std::string> cluster_password;
+  std::optional<std::string> cluster_password;  // decoded when it was written masked
+  // <mask-password>: unset, a password written ENC(...) is decoded and any other is plain; true,
+  // every password is masked; false, none is. <password-codec>: the codec that decodes them,
+  // "class;name=value;..." (see util/sensitive_string_codec.hpp). Acceptor and connector
+  // passwords (keyStorePassword, trustStorePassword) end up decoded in their params.
+  std::optional<bool> mask_password;
+  std::optional<std::string> password_codec;
   std::vector<ClusterConnectionConfig> cluster_connections;
   HaPolicyConfig ha_policy;
   std::vector<SecuritySetting> security_settings;

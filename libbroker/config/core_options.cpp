@@ -41,7 +41,8 @@ constexpr Bounds int32_positive{1, std::numeric_limits<std::int32_t>::max()};
 const std::array kCoreOptions{
     CoreOption{"name", "node name, shown in logs and topology",
                [](P& p, N n, C& c) { set(c.name, p.text(n)); }},
-    CoreOption{"persistence-enabled", "false keeps everything in memory (no journal, no shared-store HA)",
+    CoreOption{"persistence-enabled",
+               "false keeps everything in memory (no journal, no shared-store HA)",
                [](P& p, N n, C& c) { set(c.persistence_enabled, p.boolean(n)); }},
     CoreOption{"security-enabled", "check users and permissions",
                [](P& p, N n, C& c) { set(c.security_enabled, p.boolean(n)); }},
@@ -53,7 +54,8 @@ const std::array kCoreOptions{
                [](P& p, N n, C& c) { path(p, n, c.journal_directory); }},
     CoreOption{"large-messages-directory", "large message bodies",
                [](P& p, N n, C& c) { path(p, n, c.large_messages_directory); }},
-    CoreOption{"node-manager-lock-directory", "server.lock for shared-store HA (default: journal dir)",
+    CoreOption{"node-manager-lock-directory",
+               "server.lock for shared-store HA (default: journal dir)",
                [](P& p, N n, C& c) { path(p, n, c.node_manager_lock_directory); }},
     CoreOption{"journal-type", "ASYNCIO, NIO or MAPPED",
                [](P& p, N n, C& c) {
@@ -75,12 +77,14 @@ const std::array kCoreOptions{
                [](P& p, N n, C& c) { set(c.journal.compact_percentage, p.int32(n, percent)); }},
     CoreOption{"journal-buffer-size", "write buffer (e.g. 490K)",
                [](P& p, N n, C& c) { set(c.journal.buffer_size, p.byte_size(n, positive)); }},
-    CoreOption{"journal-buffer-timeout", "group-commit flush interval in nanoseconds",
-               [](P& p, N n, C& c) { set(c.journal.buffer_timeout_ns, p.integer(n, non_negative)); }},
+    CoreOption{
+        "journal-buffer-timeout", "group-commit flush interval in nanoseconds",
+        [](P& p, N n, C& c) { set(c.journal.buffer_timeout_ns, p.integer(n, non_negative)); }},
     CoreOption{"journal-max-io", "writes in flight (ASYNCIO)",
                [](P& p, N n, C& c) { set(c.journal.max_io, p.int32(n, positive)); }},
-    CoreOption{"journal-device-block-size", "alignment of direct I/O",
-               [](P& p, N n, C& c) { set(c.journal.device_block_size, p.byte_size(n, int32_positive)); }},
+    CoreOption{
+        "journal-device-block-size", "alignment of direct I/O",
+        [](P& p, N n, C& c) { set(c.journal.device_block_size, p.byte_size(n, int32_positive)); }},
     CoreOption{"journal-sync-transactional", "sync commit/prepare/rollback",
                [](P& p, N n, C& c) { set(c.journal.sync_transactional, p.boolean(n)); }},
     CoreOption{"journal-sync-non-transactional", "sync non-transactional sends and acks",
@@ -89,27 +93,28 @@ const std::array kCoreOptions{
                [](P& p, N n, C& c) {
                  set(c.journal.lock_acquisition_timeout_ms, p.integer(n, minus_one_or_more));
                }},
-    CoreOption{"page-sync-timeout", "page file sync interval in nanoseconds",
-               [](P& p, N n, C& c) { set(c.journal.page_sync_timeout_ns, p.integer(n, non_negative)); }},
+    CoreOption{
+        "page-sync-timeout", "page file sync interval in nanoseconds",
+        [](P& p, N n, C& c) { set(c.journal.page_sync_timeout_ns, p.integer(n, non_negative)); }},
     CoreOption{"max-redelivery-records", "delivery-count updates persisted per message",
                [](P& p, N n, C& c) { set(c.max_redelivery_records, p.int32(n, non_negative)); }},
-    CoreOption{"global-max-size", "bytes held in memory before paging (-1 = half the memory)",
-               [](P& p, N n, C& c) { set(c.global_max_size, p.byte_size(n, minus_one_or_positive)); }},
-    CoreOption{"global-max-size-percent-of-jvm-max-memory",
-               "percentage of the memory global-max-size is when it is -1 (default 50)",
-               [](P& p, N n, C& c) {
-                 set(c.global_max_size_percent, p.int32(n, positive_percent));
-               }},
-    CoreOption{"global-max-messages", "messages held in memory before paging (-1 = no limit)",
-               [](P& p, N n, C& c) { set(c.global_max_messages, p.integer(n, minus_one_or_more)); }},
+    CoreOption{
+        "global-max-size", "bytes held in memory before paging (-1 = half the memory)",
+        [](P& p, N n, C& c) { set(c.global_max_size, p.byte_size(n, minus_one_or_positive)); }},
+    CoreOption{
+        "global-max-size-percent-of-jvm-max-memory",
+        "percentage of the memory global-max-size is when it is -1 (default 50)",
+        [](P& p, N n, C& c) { set(c.global_max_size_percent, p.int32(n, positive_percent)); }},
+    CoreOption{
+        "global-max-messages", "messages held in memory before paging (-1 = no limit)",
+        [](P& p, N n, C& c) { set(c.global_max_messages, p.integer(n, minus_one_or_more)); }},
     CoreOption{"max-disk-usage", "disk use percentage that blocks producers (-1 = off)",
                [](P& p, N n, C& c) { set(c.max_disk_usage, p.int32(n, disk_percent)); }},
-    CoreOption{"min-disk-free",
-               "usable bytes at or below which producers block (e.g. 1G; -1 = off; replaces "
-               "max-disk-usage)",
-               [](P& p, N n, C& c) {
-                 set(c.min_disk_free, p.byte_size(n, minus_one_or_positive));
-               }},
+    CoreOption{
+        "min-disk-free",
+        "usable bytes at or below which producers block (e.g. 1G; -1 = off; replaces "
+        "max-disk-usage)",
+        [](P& p, N n, C& c) { set(c.min_disk_free, p.byte_size(n, minus_one_or_positive)); }},
     CoreOption{"disk-scan-period", "ms between disk usage checks",
                [](P& p, N n, C& c) { set(c.disk_scan_period_ms, p.integer(n, positive)); }},
     CoreOption{"message-expiry-scan-period", "ms between expiry scans (-1 = off)",
@@ -117,7 +122,8 @@ const std::array kCoreOptions{
                  set(c.message_expiry_scan_period_ms, p.integer(n, minus_one_or_positive));
                }},
     CoreOption{"configuration-file-refresh-period",
-               "ms between checks of broker.xml for changed security-settings and address-settings (-1 = off)",
+               "ms between checks of broker.xml for changed security-settings and address-settings "
+               "(-1 = off)",
                [](P& p, N n, C& c) {
                  set(c.configuration_file_refresh_period_ms, p.integer(n, minus_one_or_positive));
                }},
@@ -143,14 +149,19 @@ const std::array kCoreOptions{
                [](P& p, N n, C& c) { set(c.cluster_user, p.text(n)); }},
     CoreOption{"cluster-password", "password for cluster and backup connections",
                [](P& p, N n, C& c) { set(c.cluster_password, p.text(n)); }},
+    CoreOption{"mask-password",
+               "true: every password is masked ('artemis mask'); unset: only ENC(...) ones are",
+               [](P& p, N n, C& c) { set(c.mask_password, p.boolean(n)); }},
+    CoreOption{"password-codec", "decodes masked passwords: class;key=value (default codec only)",
+               [](P& p, N n, C& c) { set(c.password_codec, p.text(n)); }},
     CoreOption{"critical-analyzer", "accepted; this broker has no critical analyzer",
                [](P& p, N n, C& c) { set(c.critical_analyzer.enabled, p.boolean(n)); }},
-    CoreOption{"critical-analyzer-timeout", "accepted (ms)",
-               [](P& p, N n, C& c) { set(c.critical_analyzer.timeout_ms, p.integer(n, positive)); }},
-    CoreOption{"critical-analyzer-check-period", "accepted (ms)",
-               [](P& p, N n, C& c) {
-                 set(c.critical_analyzer.check_period_ms, p.integer(n, positive));
-               }},
+    CoreOption{
+        "critical-analyzer-timeout", "accepted (ms)",
+        [](P& p, N n, C& c) { set(c.critical_analyzer.timeout_ms, p.integer(n, positive)); }},
+    CoreOption{
+        "critical-analyzer-check-period", "accepted (ms)",
+        [](P& p, N n, C& c) { set(c.critical_analyzer.check_period_ms, p.integer(n, positive)); }},
     CoreOption{"critical-analyzer-policy", "accepted: HALT, SHUTDOWN or LOG",
                [](P& p, N n, C& c) {
                  set(c.critical_analyzer.policy,

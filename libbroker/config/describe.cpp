@@ -2,10 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <optional>
 #include <sstream>
 
 #include "util/memory.hpp"
+#include "util/strings.hpp"
 
 namespace artemis::config {
 namespace {
@@ -44,12 +46,49 @@ Node strings(std::string key, const std::vector<std::string>& v) {
   return list(std::move(key), std::move(items));
 }
 
+// Secrets are never printed: password parameters (keyStorePassword, ...), also inside the URL
+// as written, and the key of <password-codec>.
+constexpr std::string_view kHidden = "****";
+
+bool is_secret_param(std::string_view name) {
+  return name.find("Password") != std::string_view::npos ||
+         name.find("password") != std::string_view::npos;
+}
+
+std::string hide_url_secrets(std::string url) {
+  for (auto eq = url.find('='); eq != std::string::npos; eq = url.find('=', eq + 1)) {
+    const auto start = url.find_last_of("?;&(", eq);
+    if (start == std::string::npos) continue;
+    if (!is_secret_param(std::string_view(url).substr(start + 1, eq - start - 1))) continue;
+    const auto end = std::min(url.find_first_of(";&", eq + 1), url.size());
+    url.replace(eq + 1, end - eq - 1, kHidden);
+  }
+  return url;
+}
+
+std::optional<std::string> hide_codec_key(const std::optional<std::string>& codec) {
+  if (!codec) return std::nullopt;
+  std::string out;
+  std::size_t start = 0;
+  while (start <= codec->size()) {
+    auto end = std::min(codec->find(';', start), codec->size());
+    auto part = codec->substr(start, end - start);
+    const auto eq = part.find('=');
+    if (eq != std::string::npos && util::trim(std::string_view(part).substr(0, eq)) == "key")
+      part = part.substr(0, eq + 1) + std::string(kHidden);
+    out += (start == 0 ? "" : ";") + part;
+    start = end + 1;
+  }
+  return out;
+}
+
 Node transport(const TransportConfig& t) {
   std::vector<Node> params;
-  for (const auto& [k, v] : t.params) params.push_back(leaf(k, v));
-  return object("", {leaf("name", t.name), leaf("url", t.url), leaf("scheme", t.scheme),
-                     leaf("host", t.host), leaf("port", t.port), strings("protocols", t.protocols),
-                     object("params", std::move(params))});
+  for (const auto& [k, v] : t.params)
+    params.push_back(is_secret_param(k) ? leaf(k, kHidden) : leaf(k, v));
+  return object("", {leaf("name", t.name), leaf("url", hide_url_secrets(t.url)),
+                     leaf("scheme", t.scheme), leaf("host", t.host), leaf("port", t.port),
+                     strings("protocols", t.protocols), object("params", std::move(params))});
 }
 
 Node journal(const JournalConfig& j) {
@@ -221,7 +260,9 @@ ConfigNode describe(const BrokerConfig& c) {
        list_of("acceptors", c.acceptors, transport), list_of("connectors", c.connectors, transport),
        leaf("cluster-user", c.cluster_user),
        leaf("cluster-password",
-            c.cluster_password ? std::optional<std::string>("****") : std::nullopt),
+            c.cluster_password ? std::optional<std::string>(kHidden) : std::nullopt),
+       leaf("mask-password", c.mask_password),
+       leaf("password-codec", hide_codec_key(c.password_codec)),
        list_of("cluster-connections", c.cluster_connections, cluster_connection),
        ha_policy(c.ha_policy), list_of("security-settings", c.security_settings, security_setting),
        list_of("resource-limit-settings", c.resource_limits, resource_limit),

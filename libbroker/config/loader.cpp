@@ -174,6 +174,7 @@ LoadResult load_broker_xml_string(const std::string& xml, const fs::path& file_n
             "<configuration> has no <core xmlns=\"urn:activemq:core\"> element");
     return r;
   }
+  resolve_masked_passwords(p, core, c, env);
   apply_dependent_defaults(c, seen);
   resolve_paths(c);
   validate(p, c);

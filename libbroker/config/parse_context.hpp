@@ -118,6 +118,9 @@ void parse_resource_limits(ParseContext& p, pugi::xml_node list, BrokerConfig& c
 void parse_address_settings(ParseContext& p, pugi::xml_node list, BrokerConfig& c);
 void parse_addresses(ParseContext& p, pugi::xml_node list, BrokerConfig& c);
 void parse_wildcards(ParseContext& p, pugi::xml_node n, WildcardConfig& w);
+// Masked passwords replaced by their plain text (masked_passwords.cpp), once <core> was read.
+void resolve_masked_passwords(ParseContext& p, pugi::xml_node core, BrokerConfig& c,
+                              const Environment& env);
 // Cross-field rules, run once after everything was read (and paths resolved).
 void validate(ParseContext& p, const BrokerConfig& c);
 

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <map>
 
 #include "uri/uri.hpp"
+#include "util/sensitive_string_codec.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::client {
@@ -110,6 +112,25 @@ Setter store_text(tls::StoreSpec TlsOptions::*store, std::string tls::StoreSpec:
   };
 }
 
+// keyStorePassword and trustStorePassword may be written ENC(<masked>), as `artemis mask`
+// prints them; like Artemis's client, they are decoded with the default codec, whose key
+// ARTEMIS_DEFAULT_SENSITIVE_STRING_CODEC_KEY may set.
+Setter store_password(tls::StoreSpec TlsOptions::*store, std::string_view key) {
+  return [store, key](ClientUrl& u, const std::string& v) -> std::string {
+    std::string plain = v;
+    if (util::is_enc_masked(v)) {
+      const char* env = std::getenv(std::string(util::kCodecKeyEnvVar).c_str());
+      const util::SensitiveStringCodec codec(util::codec_key(
+          std::nullopt, env != nullptr ? std::optional<std::string_view>(env) : std::nullopt));
+      auto r = codec.decode(util::unwrap_enc(v));
+      if (!r.value) return fmt::format("URL parameter {} could not be unmasked: {}", key, r.error);
+      plain = std::move(*r.value);
+    }
+    (u.tls.*store).password = std::move(plain);
+    return {};
+  };
+}
+
 Setter string_field(std::string ClientUrl::*field) {
   return [field](ClientUrl& u, const std::string& v) -> std::string {
     u.*field = v;
@@ -171,10 +192,10 @@ const std::map<std::string, Setter, std::less<>>& setters() {
       {"verifyHost", tls_flag(&TlsOptions::verify_host, "verifyHost")},
       {"sniHost", tls_text(&TlsOptions::sni_host)},
       {"trustStorePath", store_text(&TlsOptions::trust_store, &tls::StoreSpec::path)},
-      {"trustStorePassword", store_text(&TlsOptions::trust_store, &tls::StoreSpec::password)},
+      {"trustStorePassword", store_password(&TlsOptions::trust_store, "trustStorePassword")},
       {"trustStoreType", store_text(&TlsOptions::trust_store, &tls::StoreSpec::type)},
       {"keyStorePath", store_text(&TlsOptions::key_store, &tls::StoreSpec::path)},
-      {"keyStorePassword", store_text(&TlsOptions::key_store, &tls::StoreSpec::password)},
+      {"keyStorePassword", store_password(&TlsOptions::key_store, "keyStorePassword")},
       {"keyStoreType", store_text(&TlsOptions::key_store, &tls::StoreSpec::type)},
   };
   return table;

@@ -132,7 +132,15 @@ ParseResult parse(std::string_view text) {
   }
   UriList list;
   if (text.front() == '(') {
-    const auto close = text.find(')');
+    // The ')' that closes the list: values inside it may hold brackets of their own
+    // (keyStorePassword=ENC(...)).
+    auto close = std::string_view::npos;
+    for (std::size_t i = 1, depth = 1; i < text.size() && close == std::string_view::npos; ++i) {
+      if (text[i] == '(')
+        ++depth;
+      else if (text[i] == ')' && --depth == 0)
+        close = i;
+    }
     if (close == std::string_view::npos) {
       result.error = fmt::format("'{}': missing ')' closing the server list", text);
       return result;

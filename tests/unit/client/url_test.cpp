@@ -189,3 +189,32 @@ TEST_CASE("client url: TLS parameters as Artemis's client takes them") {
   REQUIRE(all.value);
   CHECK(all.value->tls.trust_all);
 }
+
+TEST_CASE("client url: store passwords may be masked as ENC(...) with the default codec") {
+  // Masked by Artemis's DefaultSensitiveStringCodec with its default key.
+  const auto r = parse_url(
+      "tcp://h:1?sslEnabled=true&trustStorePassword=ENC(3d617352d12839eb"
+      "71208edf41d66b34)&keyStorePassword=ENC(-5a2376c61c668aaf)");
+  REQUIRE(r.value);
+  CHECK(r.value->tls.trust_store.password == "trustpass");
+  CHECK(r.value->tls.key_store.password == "keypass");
+  const auto list = parse_url(
+      "(tcp://a:1?trustStorePassword=ENC(-5a2376c61c668aaf),tcp://b:2)"
+      "?sslEnabled=true");
+  REQUIRE(list.value);
+  CHECK(list.value->tls.trust_store.password == "keypass");
+  REQUIRE(list.value->servers.size() == 2);
+  const auto outer = parse_url("(tcp://a:1,tcp://b:2)?keyStorePassword=ENC(-5a2376c61c668aaf)");
+  REQUIRE(outer.value);
+  CHECK(outer.value->tls.key_store.password == "keypass");
+  const auto plain = parse_url("tcp://h:1?trustStorePassword=ENCRYPTED");
+  REQUIRE(plain.value);
+  CHECK(plain.value->tls.trust_store.password == "ENCRYPTED");
+  for (const char* bad : {"tcp://h:1?keyStorePassword=ENC(xyz)",
+                          "tcp://h:1?trustStorePassword=ENC(3a34fd21b82bf2a822fa49a8d8fa115e)"}) {
+    CAPTURE(bad);
+    const auto e = parse_url(bad);
+    CHECK_FALSE(e.value);
+    CHECK(e.error.find("could not be unmasked") != std::string::npos);
+  }
+}
