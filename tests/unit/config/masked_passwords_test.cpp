@@ -20,7 +20,7 @@ const std::string kTrustpass = "3d617352d12839eb71208edf41d66b34";
 // Key "artemisfun".
 const std::string kPasswordFun = "-2b8e3b47950b9b481a6f3100968e42e9";
 
-std::string core(const std::string& body) {
+std::string masked_core(const std::string& body) {
   return "<configuration xmlns=\"urn:activemq\">\n<core xmlns=\"urn:activemq:core\">\n" + body +
          "\n</core>\n</configuration>\n";
 }
@@ -41,14 +41,15 @@ std::string all_errors(const LoadResult& r) {
 }  // namespace
 
 TEST_CASE("config: mask-password unset decodes ENC(...) values with the default codec") {
-  const auto r = load_ok(core("<cluster-password>ENC(" + kPassword + ")</cluster-password>\n" +
-                              tls_acceptor("ENC(" + kKeypass + ")", "ENC(" + kTrustpass + ")") +
-                              "\n<connectors><connector name=\"c\">tcp://h:61617?"
-                              "trustStorePassword=ENC(" +
-                              kTrustpass +
-                              ")</connector>"
-                              "<connector name=\"plain\">tcp://h:61618?trustStorePassword=abc"
-                              "</connector></connectors>"));
+  const auto r =
+      load_ok(masked_core("<cluster-password>ENC(" + kPassword + ")</cluster-password>\n" +
+                          tls_acceptor("ENC(" + kKeypass + ")", "ENC(" + kTrustpass + ")") +
+                          "\n<connectors><connector name=\"c\">tcp://h:61617?"
+                          "trustStorePassword=ENC(" +
+                          kTrustpass +
+                          ")</connector>"
+                          "<connector name=\"plain\">tcp://h:61618?trustStorePassword=abc"
+                          "</connector></connectors>"));
   CHECK(r.config.cluster_password == "password");
   CHECK_FALSE(r.config.mask_password.has_value());
   REQUIRE(r.config.acceptors.size() == 1);
@@ -60,8 +61,8 @@ TEST_CASE("config: mask-password unset decodes ENC(...) values with the default 
 }
 
 TEST_CASE("config: mask-password unset leaves plain values alone") {
-  const auto r = load_ok(core("<cluster-password>" + kPassword + "</cluster-password>\n" +
-                              tls_acceptor("secret", "ENC-not(x)")));
+  const auto r = load_ok(masked_core("<cluster-password>" + kPassword + "</cluster-password>\n" +
+                                     tls_acceptor("secret", "ENC-not(x)")));
   CHECK(r.config.cluster_password == kPassword);
   CHECK(r.config.acceptors[0].param_text("keyStorePassword") == "secret");
   CHECK(r.config.acceptors[0].param_text("trustStorePassword") == "ENC-not(x)");
@@ -69,21 +70,21 @@ TEST_CASE("config: mask-password unset leaves plain values alone") {
 
 TEST_CASE("config: mask-password unset with a password-codec: transports keep the default codec") {
   // As Artemis: <password-codec> reaches acceptors and connectors only with mask-password true.
-  const auto r = load_ok(core("<password-codec>" + kCodec +
-                              ";key=artemisfun</password-codec>\n"
-                              "<cluster-password>ENC(" +
-                              kPasswordFun + ")</cluster-password>\n" +
-                              tls_acceptor("ENC(" + kKeypass + ")", "x")));
+  const auto r = load_ok(masked_core("<password-codec>" + kCodec +
+                                     ";key=artemisfun</password-codec>\n"
+                                     "<cluster-password>ENC(" +
+                                     kPasswordFun + ")</cluster-password>\n" +
+                                     tls_acceptor("ENC(" + kKeypass + ")", "x")));
   CHECK(r.config.cluster_password == "password");
   CHECK(r.config.acceptors[0].param_text("keyStorePassword") == "keypass");
 }
 
 TEST_CASE("config: mask-password true decodes every password with the password-codec") {
   // <mask-password> after the values it governs: order in <core> does not matter.
-  const auto r = load_ok(core("<cluster-password>" + kPasswordFun + "</cluster-password>\n" +
-                              tls_acceptor(kPasswordFun, "ENC(" + kPasswordFun + ")") +
-                              "\n<mask-password>true</mask-password>\n<password-codec>" + kCodec +
-                              ";key=artemisfun</password-codec>"));
+  const auto r = load_ok(masked_core("<cluster-password>" + kPasswordFun + "</cluster-password>\n" +
+                                     tls_acceptor(kPasswordFun, "ENC(" + kPasswordFun + ")") +
+                                     "\n<mask-password>true</mask-password>\n<password-codec>" +
+                                     kCodec + ";key=artemisfun</password-codec>"));
   CHECK(r.config.mask_password == true);
   CHECK(r.config.cluster_password == "password");
   CHECK(r.config.acceptors[0].param_text("keyStorePassword") == "password");
@@ -93,8 +94,8 @@ TEST_CASE("config: mask-password true decodes every password with the password-c
 
 TEST_CASE("config: mask-password true without a password-codec uses the default codec") {
   const auto r =
-      load_ok(core("<mask-password>true</mask-password>\n<cluster-password>" + kPassword +
-                   "</cluster-password>\n" + tls_acceptor(kKeypass, kTrustpass)));
+      load_ok(masked_core("<mask-password>true</mask-password>\n<cluster-password>" + kPassword +
+                          "</cluster-password>\n" + tls_acceptor(kKeypass, kTrustpass)));
   CHECK(r.config.cluster_password == "password");
   CHECK(r.config.acceptors[0].param_text("keyStorePassword") == "keypass");
   CHECK(r.config.acceptors[0].param_text("trustStorePassword") == "trustpass");
@@ -102,9 +103,9 @@ TEST_CASE("config: mask-password true without a password-codec uses the default 
 
 TEST_CASE("config: mask-password true and a plain password is an error naming it") {
   const auto r =
-      load(core("<mask-password>true</mask-password>\n"
-                "<cluster-password>s3cret</cluster-password>\n" +
-                tls_acceptor("secret", kTrustpass)));
+      load(masked_core("<mask-password>true</mask-password>\n"
+                       "<cluster-password>s3cret</cluster-password>\n" +
+                       tls_acceptor("secret", kTrustpass)));
   REQUIRE(r.errors.size() == 2);
   const auto all = all_errors(r);
   CHECK(r.errors[0].line == 4);
@@ -116,8 +117,8 @@ TEST_CASE("config: mask-password true and a plain password is an error naming it
 
 TEST_CASE("config: mask-password false keeps ENC(...) as written") {
   const auto enc = "ENC(" + kPassword + ")";
-  const auto r = load_ok(core("<mask-password>false</mask-password>\n<cluster-password>" + enc +
-                              "</cluster-password>\n" + tls_acceptor(enc, "x")));
+  const auto r = load_ok(masked_core("<mask-password>false</mask-password>\n<cluster-password>" +
+                                     enc + "</cluster-password>\n" + tls_acceptor(enc, "x")));
   CHECK(r.config.mask_password == false);
   CHECK(r.config.cluster_password == enc);
   CHECK(r.config.acceptors[0].param_text("keyStorePassword") == enc);
@@ -125,9 +126,9 @@ TEST_CASE("config: mask-password false keeps ENC(...) as written") {
 
 TEST_CASE("config: a masked value that does not decode is an error naming where it is") {
   const auto r =
-      load(core("<cluster-password>ENC(zz-top)</cluster-password>\n<acceptors>\n"
-                "<acceptor name=\"tls\">tcp://0.0.0.0:61617?keyStorePassword=ENC(" +
-                kPasswordFun + ")</acceptor>\n</acceptors>"));
+      load(masked_core("<cluster-password>ENC(zz-top)</cluster-password>\n<acceptors>\n"
+                       "<acceptor name=\"tls\">tcp://0.0.0.0:61617?keyStorePassword=ENC(" +
+                       kPasswordFun + ")</acceptor>\n</acceptors>"));
   REQUIRE(r.errors.size() == 2);
   CHECK(r.errors[0].line == 3);
   CHECK(r.errors[0].to_string().find("<cluster-password> could not be unmasked: it is not a "
@@ -139,9 +140,9 @@ TEST_CASE("config: a masked value that does not decode is an error naming where 
 
 TEST_CASE("config: an unknown password-codec class is an error naming it") {
   const auto r =
-      load(core("<password-codec>com.example.VaultCodec;key=x</password-codec>\n"
-                "<cluster-password>ENC(" +
-                kPassword + ")</cluster-password>"));
+      load(masked_core("<password-codec>com.example.VaultCodec;key=x</password-codec>\n"
+                       "<cluster-password>ENC(" +
+                       kPassword + ")</cluster-password>"));
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].line == 3);
   CHECK(r.errors[0].code == errc::unsupported);
@@ -150,8 +151,8 @@ TEST_CASE("config: an unknown password-codec class is an error naming it") {
 }
 
 TEST_CASE("config: ARTEMIS_DEFAULT_SENSITIVE_STRING_CODEC_KEY sets the default key") {
-  const auto xml = core("<cluster-password>ENC(-170b9ef34d79ed12)</cluster-password>\n" +
-                        tls_acceptor("ENC(-170b9ef34d79ed12)", "x"));
+  const auto xml = masked_core("<cluster-password>ENC(-170b9ef34d79ed12)</cluster-password>\n" +
+                               tls_acceptor("ENC(-170b9ef34d79ed12)", "x"));
   const auto env = [](std::string_view name) -> std::optional<std::string> {
     if (name == "ARTEMIS_DEFAULT_SENSITIVE_STRING_CODEC_KEY") return "helloworld";
     return std::nullopt;
@@ -161,18 +162,18 @@ TEST_CASE("config: ARTEMIS_DEFAULT_SENSITIVE_STRING_CODEC_KEY sets the default k
   CHECK(r.config.cluster_password == "secret");
   CHECK(r.config.acceptors[0].param_text("keyStorePassword") == "secret");
   // A key given in the codec description wins over the environment.
-  const auto keyed = load_broker_xml_string(core("<password-codec>" + kCodec +
-                                                 ";key=artemisfun</password-codec>\n"
-                                                 "<cluster-password>ENC(" +
-                                                 kPasswordFun + ")</cluster-password>"),
+  const auto keyed = load_broker_xml_string(masked_core("<password-codec>" + kCodec +
+                                                        ";key=artemisfun</password-codec>\n"
+                                                        "<cluster-password>ENC(" +
+                                                        kPasswordFun + ")</cluster-password>"),
                                             "broker.xml", "/srv/b", env);
   CHECK(keyed.config.cluster_password == "password");
 }
 
 TEST_CASE("config: printing never shows a password or the codec key") {
-  const auto r = load_ok(core("<mask-password>true</mask-password>\n<password-codec>" + kCodec +
-                              ";key=artemisfun</password-codec>\n" +
-                              tls_acceptor(kPasswordFun, "ENC(" + kPasswordFun + ")")));
+  const auto r = load_ok(masked_core("<mask-password>true</mask-password>\n<password-codec>" +
+                                     kCodec + ";key=artemisfun</password-codec>\n" +
+                                     tls_acceptor(kPasswordFun, "ENC(" + kPasswordFun + ")")));
   std::ostringstream os;
   os << r.config;
   const auto text = os.str();
@@ -185,9 +186,9 @@ TEST_CASE("config: printing never shows a password or the codec key") {
   CHECK(text.find("keyStorePassword=****;trustStorePath=/t.p12;trustStorePassword=****") !=
         std::string::npos);
   CHECK(text.find(": password\n") == std::string::npos);
-  const auto spaced = load_ok(core("<password-codec>" + kCodec +
-                                   "; key = artemisfun;x=1"
-                                   "</password-codec>"));
+  const auto spaced = load_ok(masked_core("<password-codec>" + kCodec +
+                                          "; key = artemisfun;x=1"
+                                          "</password-codec>"));
   std::ostringstream os2;
   os2 << spaced.config;
   CHECK(os2.str().find("password-codec: " + kCodec + "; key =****;x=1\n") != std::string::npos);
