@@ -1,12 +1,11 @@
 #include "net/tcp_connection.hpp"
 
-#include <openssl/x509.h>
-
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 
 #include "net/detect.hpp"
 #include "net/logger.hpp"
+#include "util/strings.hpp"
 
 namespace artemis::net {
 namespace {
@@ -43,9 +42,7 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, std::uint64_t id,
       on_finished_(std::move(on_finished)),
       read_buf_(limits_.read_buffer_bytes),
       timer_(socket_.get_executor()) {
-  if (tls_context_)
-    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket>>(std::move(socket_),
-                                                                      *tls_context_);
+  if (tls_context_) tls_ = std::make_unique<TlsFilter>(tls_context_->native_handle());
 }
 
 TcpConnection::~TcpConnection() = default;
@@ -60,19 +57,7 @@ void TcpConnection::log(util::Level level, fmt::format_string<Args...> f, Args&&
 }
 
 std::string TcpConnection::certificate_subject() const {
-  if (!tls_) return {};
-  X509* cert = SSL_get1_peer_certificate(tls_->native_handle());
-  if (cert == nullptr) return {};
-  std::string out;
-  if (BIO* bio = BIO_new(BIO_s_mem())) {
-    X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio, &data);
-    if (n > 0) out.assign(data, static_cast<std::size_t>(n));
-    BIO_free(bio);
-  }
-  X509_free(cert);
-  return out;
+  return tls_ ? tls_->peer_subject() : std::string();
 }
 
 void TcpConnection::set_client_id(std::string_view client_id) {
@@ -85,7 +70,7 @@ void TcpConnection::set_client_id(std::string_view client_id) {
 
 void TcpConnection::start() {
   std::error_code ignored;
-  tcp().set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   log(util::Level::debug, "accepted on acceptor '{}'", acceptor_.name);
   if (limits_.handshake_timeout.count() > 0) {
     timer_.expires_after(limits_.handshake_timeout);
@@ -96,25 +81,7 @@ void TcpConnection::start() {
                                    self->limits_.handshake_timeout.count()));
     });
   }
-  if (!tls_) return start_read();
-  tls_->async_handshake(
-      asio::ssl::stream_base::server,
-      [self = shared_from_this()](const std::error_code& ec) { self->on_handshake(ec); });
-}
-
-void TcpConnection::on_handshake(const std::error_code& ec) {
-  if (state_ != State::open) return;
-  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
-      ec == asio::error::connection_reset) {
-    close_with(CloseReason::client_closed, "before the TLS handshake ended");  // a port probe
-    return;
-  }
-  if (ec) {
-    close_with(CloseReason::tls_failed, fmt::format("TLS handshake failed: {}", ec.message()));
-    return;
-  }
-  log(util::Level::debug, "TLS {} established", SSL_get_version(tls_->native_handle()));
-  start_read();
+  start_read();  // under TLS the client speaks first: its ClientHello starts the handshake
 }
 
 void TcpConnection::start_read() {
@@ -123,30 +90,70 @@ void TcpConnection::start_read() {
   auto done = [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
     self->on_read(ec, n);
   };
-  if (tls_)
-    tls_->async_read_some(asio::buffer(read_buf_), std::move(done));
-  else
-    socket_.async_read_some(asio::buffer(read_buf_), std::move(done));
+  socket_.async_read_some(asio::buffer(read_buf_), std::move(done));
 }
 
 void TcpConnection::on_read(const std::error_code& ec, std::size_t n) {
   reading_ = false;
   if (state_ != State::open) return;
   if (ec) {
-    // A TLS peer that closes without close_notify (most do) ends the stream "truncated".
-    if (ec == asio::error::eof || ec == asio::error::connection_reset ||
-        ec == asio::ssl::error::stream_truncated)
-      close_with(CloseReason::client_closed, "");
-    else
+    if (ec != asio::error::eof && ec != asio::error::connection_reset)
       close_with(CloseReason::io_error, fmt::format("read failed: {}", ec.message()));
+    else if (tls_ && !tls_->handshake_done())
+      close_with(CloseReason::client_closed, "before the TLS handshake ended");  // a port probe
+    else
+      close_with(CloseReason::client_closed, "");
     return;
   }
   const std::string_view bytes(read_buf_.data(), n);
+  if (!tls_)
+    on_plain_bytes(bytes);
+  else if (!on_tls_bytes(bytes))
+    return;
+  start_read();  // no-op when paused or closing
+}
+
+bool TcpConnection::on_tls_bytes(std::string_view cipher) {
+  const bool was_done = tls_->handshake_done();
+  tls_plain_.clear();
+  const auto fed = tls_->feed(cipher, tls_plain_);
+  if (fed == TlsFilter::Fed::failed) {
+    close_with(
+        CloseReason::tls_failed,
+        fmt::format("TLS {} failed: {}", was_done ? "connection" : "handshake", tls_->error()));
+    return false;
+  }
+  if (!was_done && tls_->handshake_done()) {
+    log(util::Level::debug, "TLS {} established", tls_->version());
+    if (auto refused = sni_refusal(); !refused.empty()) {
+      close_with(CloseReason::tls_failed, std::move(refused));
+      return false;
+    }
+  }
+  if (tls_->has_output()) start_write();  // the handshake's answer
+  if (!tls_plain_.empty()) on_plain_bytes(tls_plain_);
+  if (fed == TlsFilter::Fed::closed) {
+    close_with(CloseReason::client_closed, "");
+    return false;
+  }
+  return state_ == State::open;
+}
+
+std::string TcpConnection::sni_refusal() const {
+  // sniHost: a client that names another host is refused, as Artemis's SNI matcher does; one
+  // that names none is let in.
+  const auto wanted = acceptor_.param_text("sniHost");
+  const auto asked = tls_->server_name();
+  if (wanted.empty() || asked.empty() || util::iequals(asked, wanted)) return {};
+  return fmt::format("the client asked for host '{}', this acceptor's sniHost is '{}'", asked,
+                     wanted);
+}
+
+void TcpConnection::on_plain_bytes(std::string_view bytes) {
   if (session_)
     session_->on_bytes(bytes);
   else
     on_detect_bytes(bytes);
-  start_read();  // no-op when paused or closing
 }
 
 void TcpConnection::on_detect_bytes(std::string_view bytes) {
@@ -194,21 +201,45 @@ void TcpConnection::send(std::string_view bytes) {
 }
 
 void TcpConnection::start_write() {
-  if (writing_ || outbox_.empty() || state_ == State::finished) return;
+  if (writing_ || state_ == State::finished) return;
+  if (tls_) return start_tls_write();
+  if (outbox_.empty()) return;
   writing_ = true;
-  auto done = [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-    self->on_write(ec, n);
-  };
-  if (tls_)
-    asio::async_write(*tls_, outbox_.gather(), std::move(done));
-  else
-    asio::async_write(socket_, outbox_.gather(), std::move(done));
+  asio::async_write(socket_, outbox_.gather(),
+                    [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+                      self->on_write(ec, n);
+                    });
+}
+
+void TcpConnection::start_tls_write() {
+  // Everything queued (up to the gather limit) becomes records in one buffer, one syscall.
+  tls_out_.clear();
+  tls_out_plain_ = 0;
+  if (tls_->handshake_done() && !outbox_.empty()) {
+    for (const auto& b : outbox_.gather()) {
+      if (!tls_->encrypt({static_cast<const char*>(b.data()), b.size()}, tls_out_)) {
+        outbox_.clear();
+        pending_bytes_ = 0;
+        close_with(CloseReason::io_error, "TLS write failed: " + tls_->error());
+        return;
+      }
+      tls_out_plain_ += b.size();
+    }
+    outbox_.consume(tls_out_plain_);
+  }
+  tls_->take_output(tls_out_);
+  if (tls_out_.empty()) return;
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(tls_out_),
+                    [self = shared_from_this()](const std::error_code& ec, std::size_t) {
+                      self->on_write(ec, self->tls_out_plain_);
+                    });
 }
 
 void TcpConnection::on_write(const std::error_code& ec, std::size_t n) {
   writing_ = false;
   pending_bytes_ -= std::min(n, pending_bytes_);
-  outbox_.consume(n);
+  if (!tls_) outbox_.consume(n);  // under TLS consumed when encrypted
   if (state_ == State::finished) {
     outbox_.clear();  // kept by finish() while this write could still read it
     return;
@@ -227,6 +258,8 @@ void TcpConnection::on_write(const std::error_code& ec, std::size_t n) {
     else start_write();
     return;
   }
+  // tls_out_ stays allocated for the next write, unless a burst made it large.
+  if (tls_out_.capacity() > (1u << 20)) std::string().swap(tls_out_);
   start_write();
   if (above_high_water_ && pending_bytes_ <= limits_.write_low_water) {
     above_high_water_ = false;
@@ -247,14 +280,15 @@ void TcpConnection::close_with(CloseReason reason, std::string detail) {
   // (e.g. a STOMP ERROR frame) within close_flush_timeout.
   const bool flush = reason != CloseReason::slow_consumer && reason != CloseReason::io_error &&
                      reason != CloseReason::client_closed;
-  if (!flush || (!writing_ && outbox_.empty())) {
+  const bool queued = !outbox_.empty() || (tls_ && tls_->has_output());  // a TLS alert too
+  if (!flush || (!writing_ && !queued)) {
     // Finished from a fresh handler, not from inside a session callback (the session may be
     // the caller). Closing the socket aborts a write in flight; its buffers live until then.
-    asio::post(tcp().get_executor(), [self = shared_from_this()] { self->finish(); });
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->finish(); });
     return;
   }
   std::error_code ignored;
-  tcp().shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
   if (!writing_) start_write();
   timer_.cancel();
   timer_.expires_after(limits_.close_flush_timeout);
@@ -274,12 +308,23 @@ void TcpConnection::shutdown_now(CloseReason reason) {
     log(util::Level::info, "closing: {}", to_string(reason));
   }
   // Best effort: whatever the socket takes without blocking (a DISCONNECT/ERROR frame).
-  if (!writing_ && !outbox_.empty() && !tls_) {  // under TLS it would need a handshake state
-    std::error_code ec;
-    socket_.non_blocking(true, ec);
-    if (!ec) socket_.write_some(outbox_.gather(), ec);
-  }
+  if (!writing_ && !outbox_.empty()) write_now();
   finish();
+}
+
+void TcpConnection::write_now() {
+  std::error_code ec;
+  socket_.non_blocking(true, ec);
+  if (ec) return;
+  if (!tls_) {
+    socket_.write_some(outbox_.gather(), ec);
+    return;
+  }
+  if (!tls_->handshake_done()) return;
+  std::string records;
+  for (const auto& b : outbox_.gather())
+    if (!tls_->encrypt({static_cast<const char*>(b.data()), b.size()}, records)) return;
+  socket_.write_some(asio::buffer(records), ec);
 }
 
 void TcpConnection::finish() {
@@ -287,8 +332,8 @@ void TcpConnection::finish() {
   state_ = State::finished;
   std::error_code ignored;
   timer_.cancel();
-  tcp().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  tcp().close(ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
   if (!writing_) outbox_.clear();  // else on_write does, once the aborted write lets go
   pending_bytes_ = 0;
   log(util::Level::debug, "closed ({})", to_string(reason_));
@@ -308,7 +353,7 @@ void TcpConnection::resume_reading() {
   if (!paused_) return;
   paused_ = false;
   // Re-arm from a fresh handler, not from inside the caller's stack (often on_bytes).
-  asio::post(tcp().get_executor(), [self = shared_from_this()] { self->start_read(); });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->start_read(); });
 }
 
 }  // namespace artemis::net

@@ -9,14 +9,14 @@
 // Queued bytes are bounded: above the high-water mark sessions are expected to stop
 // dispatching (pending_bytes()), below the low-water mark they hear on_writable(); past
 // max_pending_write_bytes the peer is a slow consumer and the connection closes.
-// TLS (an acceptor with sslEnabled, net/tls.hpp): the handshake runs first, under the handshake
-// timeout; then everything above reads and writes the decrypted stream.
+// TLS (an acceptor with sslEnabled, net/tls.hpp): the socket I/O stays as above and the bytes
+// pass through a TlsFilter: reads are decrypted (the handshake first, under the handshake
+// timeout), and each write encrypts everything queued into one buffer for one syscall.
 // Closing: close() logs its reason, flushes what is queued (bounded by close_flush_timeout),
 // then shuts the socket, tells the session (on_closed) and the owner (on_finished). The session
 // is never destroyed from inside its own callback: finishing is posted.
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/context.hpp>
-#include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
@@ -26,6 +26,7 @@
 #include "net/connection_limits.hpp"
 #include "net/output_queue.hpp"
 #include "net/protocol.hpp"
+#include "net/tls_filter.hpp"
 #include "util/log.hpp"
 
 namespace artemis::net {
@@ -64,9 +65,12 @@ class TcpConnection final : public Connection,
  private:
   enum class State { open, closing, finished };
 
-  // The TCP socket, under TLS or not.
-  asio::ip::tcp::socket& tcp() { return tls_ ? tls_->next_layer() : socket_; }
-  void on_handshake(const std::error_code& ec);
+  // The bytes read, decrypted first under TLS; false when the connection is closing.
+  bool on_tls_bytes(std::string_view cipher);
+  void on_plain_bytes(std::string_view bytes);
+  std::string sni_refusal() const;  // empty: the client's SNI (if any) suits the acceptor
+  void start_tls_write();
+  void write_now();  // what the socket takes without waiting, for shutdown_now
   void start_read();
   void on_read(const std::error_code& ec, std::size_t n);
   void on_detect_bytes(std::string_view bytes);
@@ -77,9 +81,12 @@ class TcpConnection final : public Connection,
   template <class... Args>
   void log(util::Level level, fmt::format_string<Args...> f, Args&&... args) const;
 
-  asio::ip::tcp::socket socket_;  // moved into tls_ when the acceptor speaks TLS
+  asio::ip::tcp::socket socket_;
   std::shared_ptr<asio::ssl::context> tls_context_;
-  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
+  std::unique_ptr<TlsFilter> tls_;  // an acceptor with sslEnabled
+  std::string tls_plain_;           // decrypted bytes of the last read, reused
+  std::string tls_out_;             // ciphertext of the write in flight
+  std::size_t tls_out_plain_ = 0;   // the plaintext bytes it carries
   const std::uint64_t id_;
   const std::string remote_;
   std::string client_id_;  // set_client_id, as it appears in log lines

@@ -14,6 +14,8 @@
 //   enabledProtocols           default TLSv1.2,TLSv1.3 (TLSv1 and TLSv1.1 only when listed)
 //   enabledCipherSuites        OpenSSL names; TLS 1.3 suites (TLS_AES_…) and the rest apart
 //   sslAutoReload              changed stores are read again for the connections that follow
+//   sniHost                    a client whose SNI names another host is refused once its
+//                              handshake ends (net/tcp_connection.cpp); one without SNI is not
 // A wrong file, password or value is an error naming the acceptor and the parameter: the
 // broker refuses to start rather than listen without the TLS it was told to use.
 #include <asio/ssl/context.hpp>

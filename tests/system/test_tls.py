@@ -119,6 +119,29 @@ class TlsTest(WithCertificates):
                                                 "login": "admin", "passcode": "admin"}))
                     self.assertTrue(t.recv(4096).startswith(b"CONNECTED"))
 
+    def test_sni_host_refuses_a_client_asking_for_another_host(self):
+        b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret;"
+                        "sniHost=localhost")
+        b.start()
+        context = ssl.create_default_context(cafile=self.path("ca.pem"))
+        context.check_hostname = False  # the certificate is checked; the name is the test
+
+        def connected(server_name):
+            with socket.create_connection(("127.0.0.1", b.stomp_port), timeout=10) as s:
+                try:
+                    with context.wrap_socket(s, server_hostname=server_name) as t:
+                        t.sendall(frame("CONNECT", {"accept-version": "1.2", "host": "x",
+                                                    "login": "admin", "passcode": "admin"}))
+                        return t.recv(4096).startswith(b"CONNECTED")
+                except (ssl.SSLError, OSError):
+                    return False
+
+        self.assertTrue(connected("localhost"))
+        self.assertTrue(connected("127.0.0.1"))  # an address: Python sends no SNI at all
+        self.assertFalse(connected("elsewhere.example"))
+        self.assertIn("the client asked for host 'elsewhere.example', this acceptor's sniHost "
+                      "is 'localhost'", b.log_text())
+
     def test_tls_1_2_and_1_3_are_accepted_and_1_1_refused(self):
         b = self.broker(f"keyStorePath={self.path('server.pem')};keyStoreType=PEM")
         b.start()
