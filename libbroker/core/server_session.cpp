@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "core/address_settings.hpp"
+#include "security/audit_log.hpp"
 #include "security/login_throttle.hpp"
 #include "security/user_connections.hpp"
 #include "util/strings.hpp"
@@ -78,24 +79,40 @@ std::string host_of(const std::string& address) {
 
 }  // namespace
 
+std::string ServerSession::audit_caller() const {
+  return security::AuditLog::caller(subject_ ? &*subject_ : nullptr, options_.remote_address);
+}
+
 SessionResult ServerSession::login(std::string_view user, std::string_view password) {
+  auto refuse = [&](std::string text) {
+    if (auto* a = audit(); a != nullptr && a->resource()) {
+      a->authentication_failed(
+          fmt::format("{}@{}", user, options_.remote_address), options_.connection_id,
+          fmt::format(
+              "AMQ229031: Unable to validate user from {}. Username: "
+              "{}; SSL certificate subject DN: {}",
+              options_.remote_address, user,
+              options_.certificate_subject.empty() ? "unavailable" : options_.certificate_subject));
+    }
+    return Refused{errc::authentication_failed, std::move(text), ""};
+  };
   // Failed-login back-off (security/login_throttle.hpp): a host that kept failing waits.
   auto* throttle = security_.login_throttle();
   const auto host = host_of(options_.remote_address);
   const auto now = po_.scheduler().now_ms();
   if (throttle != nullptr)
     if (const auto wait = throttle->wait_ms(host, now))
-      return Refused{errc::authentication_failed,
-                     fmt::format("Too many failed logins from {}; try again in {} ms", host, *wait),
-                     ""};
+      return refuse(fmt::format("Too many failed logins from {}; try again in {} ms", host, *wait));
   subject_ = security_.login(user, password, options_.certificate_subject);
   if (subject_) {
     if (throttle != nullptr) throttle->succeeded(host);
-    return count_connection();
+    auto refused = count_connection();
+    if (auto* a = audit(); a != nullptr && !refused)
+      a->authenticated(audit_caller(), options_.connection_id);
+    return refused;
   }
   if (throttle != nullptr) throttle->failed(host, now);
-  return Refused{errc::authentication_failed,
-                 fmt::format("User name [{}] or password is invalid", user), ""};
+  return refuse(fmt::format("User name [{}] or password is invalid", user));
 }
 
 SessionResult ServerSession::count_connection() {
@@ -142,10 +159,10 @@ SessionResult ServerSession::check(security::Permission p, const std::string& ad
     if (security_.authorize(*subject_, p, address)) granted |= bit;
   }
   if ((granted & bit) != 0) return std::nullopt;
-  return Refused{errc::unauthorized,
-                 fmt::format("User: {} does not have permission='{}' on address {}",
-                             subject_->user, security::to_string(p), address),
-                 ""};
+  auto text = fmt::format("User: {} does not have permission='{}' on address {}", subject_->user,
+                          security::to_string(p), address);
+  if (auto* a = audit()) a->security_check_failed(audit_caller(), "AMQ229032: " + text);
+  return Refused{errc::unauthorized, std::move(text), ""};
 }
 
 Target ServerSession::resolve(std::string_view name, std::optional<RoutingType> hint) const {
@@ -189,6 +206,11 @@ SessionResult ServerSession::ensure_exists(const Target& t) {
     if (auto r = check(security::Permission::create_durable_queue, address)) return r;
   if (auto ec = po_.apply_auto_create(t.destination, *rt, plan))
     return Refused{ec, fmt::format("Could not create {}", t.destination.to_string()), ec.message()};
+  if (auto* a = audit(); a != nullptr && a->resource()) {
+    const auto routing = config::to_string(*rt);
+    if (plan.create_address) a->address_created(audit_caller(), address, routing);
+    if (plan.create_queue) a->queue_created(audit_caller(), *plan.create_queue, address, routing);
+  }
   return std::nullopt;
 }
 
@@ -245,6 +267,12 @@ SessionResult ServerSession::send(MessagePtr m, const Target& t, const std::stri
       push_done(std::move(done));
       return std::nullopt;
   }
+  if (auto* a = audit(); a != nullptr && a->message())
+    a->message_sent(audit_caller(),
+                    fmt::format("Message[durable={}, address={}, size={}]", m->durable(),
+                                t.destination.to_string(),
+                                m->record.large_body_size.value_or(m->record.body.size())),
+                    tx != nullptr ? *tx : "");
   char cid[24];
   const auto cid_end = std::to_chars(cid, cid + sizeof cid, options_.connection_id).ptr;
   m->record.properties.set_text(props::connection_id,

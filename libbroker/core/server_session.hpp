@@ -200,6 +200,9 @@ class ServerSession {
   std::size_t pending_completions() const;
 
  private:
+  // The audit trail when the server keeps one; the caller as it names who did it.
+  security::AuditLog* audit() const { return security_.audit(); }
+  std::string audit_caller() const;
   struct ConsumerEntry {
     ServerConsumer* consumer = nullptr;
     std::string queue;

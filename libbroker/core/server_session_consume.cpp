@@ -7,6 +7,7 @@
 
 #include "core/address_settings.hpp"
 #include "core/server_session.hpp"
+#include "security/audit_log.hpp"
 #include "util/strings.hpp"
 #include "util/uuid.hpp"
 
@@ -78,6 +79,8 @@ SessionResult ServerSession::subscription_queue(const ConsumerRequest& r, std::s
   if (auto ec = po_.create_queue(std::move(def)))
     return Refused{ec, fmt::format("Could not subscribe to {}", t.destination.to_string()),
                    ec.message()};
+  if (auto* a = audit(); a != nullptr && a->resource())
+    a->queue_created(audit_caller(), queue, t.destination.address, "MULTICAST");
   return std::nullopt;
 }
 
@@ -133,6 +136,10 @@ SessionResult ServerSession::create_temporary_queue(std::string& name) {
     return Refused{ec, "Could not create a temporary queue", ec.message()};
   }
   temporary_queues_.push_back(name);
+  if (auto* a = audit(); a != nullptr && a->resource()) {
+    a->address_created(audit_caller(), name, "ANYCAST");
+    a->queue_created(audit_caller(), name, name, "ANYCAST");
+  }
   return std::nullopt;
 }
 
@@ -239,6 +246,10 @@ SessionResult ServerSession::settle(std::uint64_t consumer_id, std::uint64_t mes
   Queue& q = c.queue();
   if (t != nullptr) {
     // Held by the transaction: the consumer's credit is back, the queue sees nothing yet.
+    if (auto* a = audit(); a != nullptr && a->message() && how.outcome == Outcome::accepted)
+      for (const auto& ref : refs)
+        a->message_acknowledged(audit_caller(), q.name(),
+                                fmt::format("Message[messageID={}]", ref.message->id()), *tx);
     for (auto& ref : refs) t->settled.push_back({q.name(), q.id(), c.id(), std::move(ref), how});
     q.dispatch();
     return std::nullopt;
@@ -250,6 +261,10 @@ SessionResult ServerSession::settle(std::uint64_t consumer_id, std::uint64_t mes
     q.release_all(std::move(refs), how.outcome == Outcome::modified && how.delivery_failed);
     return std::nullopt;
   }
+  if (auto* a = audit(); a != nullptr && a->message() && how.outcome == Outcome::accepted)
+    for (const auto& ref : refs)
+      a->message_acknowledged(audit_caller(), q.name(),
+                              fmt::format("Message[messageID={}]", ref.message->id()), "");
   for (auto& ref : refs) apply(q, std::move(ref), how, c.id());
   return std::nullopt;
 }
@@ -267,6 +282,7 @@ SessionResult ServerSession::delete_durable_subscription(const std::string& name
   if (auto refused = check(security::Permission::delete_durable_queue, q->address()))
     return refused;
   po_.delete_queue(queue);
+  if (auto* a = audit()) a->queue_deleted(audit_caller(), queue);
   return std::nullopt;
 }
 

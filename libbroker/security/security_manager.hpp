@@ -11,6 +11,7 @@
 
 namespace artemis::security {
 
+class AuditLog;
 class LoginThrottle;
 class UserConnections;
 
@@ -58,6 +59,13 @@ class SecurityManager {
   // Changes whenever an authorize() answer may have changed (security-settings reloaded), so
   // callers caching answers know to drop them.
   virtual std::uint64_t generation() const { return 0; }
+
+  // The audit trail (audit_log.hpp) the server keeps; null: none.
+  AuditLog* audit() const { return audit_; }
+  void set_audit(AuditLog* audit) { audit_ = audit; }
+
+ private:
+  AuditLog* audit_ = nullptr;
 };
 
 }  // namespace artemis::security

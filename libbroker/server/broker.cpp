@@ -46,6 +46,8 @@ bool Broker::start() {
   if (error_ = validate_acceptors(config_); !error_.empty()) return false;
   security_ = security::PropertiesSecurityManager::load(etc_dir_, config_, log_, error_);
   if (!security_) return false;
+  audit_ = std::make_unique<AuditSettings>(etc_dir_, config_.instance_dir, scheduler_, log_);
+  security_->set_audit(&audit_->audit());
   for (const auto& [module, protocol] : factory_.protocols)
     log_.log(log_codes::protocol_module_found, module, protocol);
 

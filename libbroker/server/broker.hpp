@@ -30,6 +30,7 @@
 #include "net/asio_scheduler.hpp"
 #include "security/properties_security_manager.hpp"
 #include "server/acceptor_set.hpp"
+#include "server/audit_settings.hpp"
 #include "server/config_reload.hpp"
 #include "server/disk_monitor.hpp"
 #include "server/memory_trimmer.hpp"
@@ -93,6 +94,7 @@ class Broker {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   net::ConnectionIds connection_ids_;
   std::unique_ptr<security::PropertiesSecurityManager> security_;
+  std::unique_ptr<AuditSettings> audit_;  // log/audit.log as etc/log4j2.properties asks
   // configuration-file-refresh-period: edited security-settings / address-settings apply live.
   std::unique_ptr<ConfigReloader> reloader_;
   std::unique_ptr<Services> services_;        // non-null while active

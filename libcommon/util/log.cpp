@@ -29,7 +29,7 @@ bool Logger::add_file(const std::string& path) {
   return file_ != nullptr;
 }
 
-void Logger::write(Level level, std::string_view logger, std::string_view message) const {
+std::string log_timestamp() {
   using namespace std::chrono;
   const auto now = system_clock::now();
   const auto t = system_clock::to_time_t(now);
@@ -38,8 +38,12 @@ void Logger::write(Level level, std::string_view logger, std::string_view messag
   localtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+  return fmt::format("{},{:03}", stamp, ms);
+}
+
+void Logger::write(Level level, std::string_view logger, std::string_view message) const {
   const std::string line =
-      fmt::format("{},{:03} {:<5} [{}] {}\n", stamp, ms, to_string(level), logger, message);
+      fmt::format("{} {:<5} [{}] {}\n", log_timestamp(), to_string(level), logger, message);
   std::lock_guard lock(mutex_);
   if (out_ != nullptr) {
     std::fwrite(line.data(), 1, line.size(), out_);

@@ -14,6 +14,9 @@ namespace artemis::util {
 enum class Level { trace, debug, info, warn, error };
 std::string_view to_string(Level level);
 
+// Now as every log line starts: "2025-01-01 10:00:00,123" (local time).
+std::string log_timestamp();
+
 // A catalogued log message: Artemis id (e.g. 221007), level, logger name and fmt pattern.
 struct LogCode {
   int id;

@@ -135,5 +135,71 @@ class MaxConnectionsPerUserTest(unittest.TestCase):
         wait_for(connects, 10, interval=0.1, what="a place given back by the closed connection")
 
 
+class AuditLogTest(unittest.TestCase):
+    """log/audit.log as Artemis writes it once an audit logger of etc/log4j2.properties is set to
+    INFO: nothing while they are OFF (as created), then, without a restart, logins, failed
+    logins, refused permissions and messages sent and acknowledged."""
+
+    def test_audit_lines_follow_the_loggers_turned_on(self):
+        broker = Instance()
+        self.addCleanup(broker.close)
+        etc = os.path.join(broker.dir, "etc")
+        with open(os.path.join(etc, "artemis-users.properties"), "a") as f:
+            f.write("\nviewer = viewerpw\n")
+        broker.start()
+        audit = os.path.join(broker.dir, "log", "audit.log")
+        props = os.path.join(broker.dir, "etc", "log4j2.properties")
+
+        with StompClient(broker.stomp_port) as c:
+            c.send_wait("audited", "before", **{"destination-type": "ANYCAST"})
+        self.assertFalse(os.path.exists(audit), "audit.log written while every audit logger is OFF")
+
+        with open(props) as f:
+            text = f.read()
+        for name in ("base", "resource", "message"):
+            text = text.replace(f"logger.audit_{name}.level = OFF",
+                                f"logger.audit_{name}.level = INFO")
+        with open(props, "w") as f:
+            f.write(text)
+        wait_for(lambda: "audit logging (log4j2.properties): base on, resource on, message on"
+                 in broker.log_text(), 20, interval=0.2, what="the audit levels read again")
+
+        raw = RawStomp(broker.stomp_port)
+        self.assertEqual(raw.connect(passcode="wrong")[0], "ERROR")
+        raw.close()
+        with StompClient(broker.stomp_port) as c:
+            c.send_wait("audited", "after", persistent="true", **{"destination-type": "ANYCAST"})
+            c.subscribe("audited", "s1", ack="client-individual",
+                        **{"subscription-type": "ANYCAST"})
+            messages = c.listener.wait_messages(2)
+            for m in messages:
+                c.conn.ack(m.headers["ack"], receipt=f"ack-{m.body}")
+                c.listener.wait_receipt(f"ack-{m.body}")
+        with StompClient(broker.stomp_port, login="viewer", passcode="viewerpw") as viewer:
+            viewer.send("audited", "nope", **{"destination-type": "ANYCAST"})
+            viewer.listener.wait_error()
+
+        def lines():
+            try:
+                with open(audit) as f:
+                    return f.read()
+            except OSError:
+                return ""
+
+        wait_for(lambda: "AMQ601502" in lines() and "AMQ601264" in lines(), 10,
+                 what="the acknowledgements and the refusal audited")
+        text = lines()
+        self.assertRegex(text, r"\[AUDIT\]\(broker\) AMQ601716: User admin@127\.0\.0\.1:\d+ "
+                               r"failed authentication on connection \d+, reason: AMQ229031")
+        self.assertRegex(text, r"AMQ601715: User admin\(amq\)@127\.0\.0\.1:\d+ successfully "
+                               r"authenticated on connection \d+")
+        self.assertRegex(text, r"AMQ601500: User admin\(amq\)@127\.0\.0\.1:\d+ sent a message "
+                               r"Message\[durable=true, address=audited, ")
+        self.assertRegex(text, r"AMQ601264: User viewer\(\)@[^ ]+ gets security check failure, "
+                               r"reason = AMQ229032: User: viewer does not have permission='send'")
+        self.assertRegex(text, r"AMQ601502: User admin\(amq\)@[^ ]+ acknowledged message from "
+                               r"audited: Message\[messageID=\d+\]")
+
+
 if __name__ == "__main__":
     unittest.main()
