@@ -116,7 +116,7 @@ struct SecuritySetting {
 struct ResourceLimitSetting {
   std::string match;
   int max_connections = -1;  // -1: no limit
-  int max_queues = -1;       // accepted; not enforced yet
+  int max_queues = -1;       // -1: no limit
   int line = 0;
 };
 

@@ -53,6 +53,7 @@ struct AutoCreatePlan {
   bool create_address = false;              // needs createAddress
   bool add_routing_type = false;            // needs createAddress
   std::optional<std::string> create_queue;  // durable anycast queue; needs createDurableQueue
+  std::string user;                         // recorded as the queue's creator (max-queues)
   bool nothing() const { return !create_address && !add_routing_type && !create_queue; }
 };
 

@@ -53,6 +53,7 @@ std::error_code PostOffice::apply_auto_create(const Destination& d, RoutingType 
     def.routing_type = rt;
     def.durable = true;
     def.auto_created = true;
+    def.user = plan.user;
     if (auto ec = create_queue(std::move(def)); ec && ec != errc::queue_exists) return ec;
   }
   return {};

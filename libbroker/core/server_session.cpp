@@ -139,6 +139,21 @@ void ServerSession::release_connection() {
   counted_user_.reset();
 }
 
+SessionResult ServerSession::check_queue_limit() const {
+  auto* limits = security_.user_connections();
+  if (limits == nullptr || !subject_) return std::nullopt;
+  const int max = limits->max_queues_of(subject_->user);
+  if (max < 0) return std::nullopt;
+  int made = 0;
+  for (const Queue* q : po_.queues())
+    if (q->definition().user == subject_->user) ++made;
+  if (made < max) return std::nullopt;
+  return Refused{errc::unauthorized,
+                 fmt::format("AMQ229111: Too many queues created by user '{}'. Queues allowed: {}.",
+                             subject_->user, max),
+                 "max-queues of resource-limit-settings"};
+}
+
 void ServerSession::login_as_peer(std::string user) {
   subject_ = security::Subject{std::move(user), {}, false};
 }
@@ -202,8 +217,11 @@ SessionResult ServerSession::ensure_exists(const Target& t) {
   if (plan.nothing()) return std::nullopt;
   if (plan.create_address || plan.add_routing_type)
     if (auto r = check(security::Permission::create_address, address)) return r;
-  if (plan.create_queue)
+  if (plan.create_queue) {
     if (auto r = check(security::Permission::create_durable_queue, address)) return r;
+    if (auto r = check_queue_limit()) return r;
+    plan.user = subject_ ? subject_->user : "";
+  }
   if (auto ec = po_.apply_auto_create(t.destination, *rt, plan))
     return Refused{ec, fmt::format("Could not create {}", t.destination.to_string()), ec.message()};
   if (auto* a = audit(); a != nullptr && a->resource()) {

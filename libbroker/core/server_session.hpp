@@ -203,6 +203,8 @@ class ServerSession {
   // The audit trail when the server keeps one; the caller as it names who did it.
   security::AuditLog* audit() const { return security_.audit(); }
   std::string audit_caller() const;
+  // resource-limit-settings max-queues: refused once the user created that many queues.
+  SessionResult check_queue_limit() const;
   struct ConsumerEntry {
     ServerConsumer* consumer = nullptr;
     std::string queue;

@@ -76,6 +76,7 @@ SessionResult ServerSession::subscription_queue(const ConsumerRequest& r, std::s
   }
   def.name = queue;
   def.user = subject_ ? subject_->user : "";
+  if (auto refused = check_queue_limit()) return refused;
   if (auto ec = po_.create_queue(std::move(def)))
     return Refused{ec, fmt::format("Could not subscribe to {}", t.destination.to_string()),
                    ec.message()};
@@ -122,6 +123,7 @@ SessionResult ServerSession::create_temporary_queue(std::string& name) {
   name = util::Uuid::generate().to_string();
   if (auto refused = check(security::Permission::create_address, name)) return refused;
   if (auto refused = check(security::Permission::create_non_durable_queue, name)) return refused;
+  if (auto refused = check_queue_limit()) return refused;
   if (auto ec = po_.create_address(name, RoutingType::anycast, true))
     return Refused{ec, "Could not create a temporary queue", ec.message()};
   QueueDefinition def;

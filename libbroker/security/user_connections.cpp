@@ -2,13 +2,29 @@
 
 namespace artemis::security {
 
-int UserConnections::limit_of(const std::string& user) const {
-  int any = -1;
-  for (const auto& l : limits_) {
-    if (l.match == user) return l.max_connections;
-    if (l.match == "#") any = l.max_connections;
+namespace {
+
+// The user's own setting, else the "#" one, else none.
+const config::ResourceLimitSetting* setting_of(const std::vector<config::ResourceLimitSetting>& all,
+                                               const std::string& user) {
+  const config::ResourceLimitSetting* any = nullptr;
+  for (const auto& l : all) {
+    if (l.match == user) return &l;
+    if (l.match == "#") any = &l;
   }
   return any;
+}
+
+}  // namespace
+
+int UserConnections::limit_of(const std::string& user) const {
+  const auto* s = setting_of(limits_, user);
+  return s != nullptr ? s->max_connections : -1;
+}
+
+int UserConnections::max_queues_of(const std::string& user) const {
+  const auto* s = setting_of(limits_, user);
+  return s != nullptr ? s->max_queues : -1;
 }
 
 bool UserConnections::acquire(const std::string& user) {

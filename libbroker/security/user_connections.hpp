@@ -1,7 +1,9 @@
 #pragma once
 // UserConnections: the connections each user holds against <resource-limit-settings>
 // max-connections (the user's own <resource-limit-setting match="user">, else match "#").
-// A login past the limit is refused; a closed session gives its place back. Broker thread only.
+// A login past the limit is refused; a closed session gives its place back. The same setting's
+// max-queues is answered here too (the queues themselves are counted by the core session).
+// Broker thread only.
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@ class UserConnections {
 
   // -1: no limit.
   int limit_of(const std::string& user) const;
+  int max_queues_of(const std::string& user) const;
   // False, counting nothing, when the user already holds its limit.
   bool acquire(const std::string& user);
   void release(const std::string& user);

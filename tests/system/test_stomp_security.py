@@ -135,6 +135,30 @@ class MaxConnectionsPerUserTest(unittest.TestCase):
         wait_for(connects, 10, interval=0.1, what="a place given back by the closed connection")
 
 
+class MaxQueuesPerUserTest(unittest.TestCase):
+    """resource-limit-settings max-queues: the queue past the user's limit is refused with
+    Artemis's AMQ229111, whether auto-created by a send or made for a subscription."""
+
+    def test_the_queue_past_the_limit_is_refused(self):
+        broker = Instance()
+        self.addCleanup(broker.close)
+        broker.edit_broker_xml(lambda xml: xml.replace("</core>", """
+      <resource-limit-settings>
+         <resource-limit-setting match="admin">
+            <max-queues>1</max-queues>
+         </resource-limit-setting>
+      </resource-limit-settings>
+   </core>""", 1))
+        broker.start()
+        with StompClient(broker.stomp_port) as c:
+            c.send_wait("limited.one", "m", **{"destination-type": "ANYCAST"})
+            c.send("limited.two", "m", receipt="r2", **{"destination-type": "ANYCAST"})
+            error = c.listener.wait_error()
+            self.assertIn("AMQ229111: Too many queues created by user 'admin'. Queues allowed: 1.",
+                          error.headers.get("message", "") + error.body)
+            self.assertNotIn("r2", c.listener.receipts)
+
+
 class AuditLogTest(unittest.TestCase):
     """log/audit.log as Artemis writes it once an audit logger of etc/log4j2.properties is set to
     INFO: nothing while they are OFF (as created), then, without a restart, logins, failed

@@ -10,6 +10,7 @@
 
 #include "core/server_session.hpp"
 #include "fixtures.hpp"
+#include "security/user_connections.hpp"
 
 namespace artemis::testing {
 
@@ -32,6 +33,9 @@ class SessionTestSecurity : public security::SecurityManager {
     return denied.count(p) == 0;
   }
   std::uint64_t generation() const override { return gen; }
+  // resource-limit-settings, when a test sets them.
+  std::unique_ptr<security::UserConnections> limits;
+  security::UserConnections* user_connections() override { return limits.get(); }
 };
 
 // "ok", or the refusal's text: a CHECK on it shows why a call was refused.

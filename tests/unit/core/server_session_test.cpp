@@ -280,3 +280,29 @@ TEST_CASE("session: a failed store leaves no trace and its duplicate id may be s
   f.scheduler.run_posted();
   CHECK(h.bodies() == std::vector<std::string>{"again"});
 }
+
+TEST_CASE("session: max-queues refuses the queue past the user's limit, Artemis's AMQ229111") {
+  SessionFixture f;
+  config::ResourceLimitSetting alice{"alice", -1, 2, 1};
+  f.security.limits =
+      std::make_unique<security::UserConnections>(std::vector<config::ResourceLimitSetting>{alice});
+  auto s = f.session();
+  // An auto-created queue counts as the user's, and so does a temporary one.
+  auto anycast = [&](const char* address) {
+    return s->send(f.message("m"), s->resolve(address, RoutingType::anycast), nullptr,
+                   f.note("sent"));
+  };
+  CHECK(session_text(anycast("fresh")) == "ok");
+  REQUIRE(f.po->find_queue("fresh") != nullptr);
+  CHECK(f.po->find_queue("fresh")->definition().user == "alice");
+  std::string first, second;
+  CHECK(session_text(s->create_temporary_queue(first)) == "ok");
+  const auto refused = s->create_temporary_queue(second);
+  REQUIRE(refused);
+  CHECK(refused->text == "AMQ229111: Too many queues created by user 'alice'. Queues allowed: 2.");
+  CHECK(session_text(anycast("another")) ==
+        "AMQ229111: Too many queues created by user 'alice'. Queues allowed: 2.");
+  // Deleting one gives the place back.
+  s->delete_temporary_queue(first);
+  CHECK(session_text(s->create_temporary_queue(second)) == "ok");
+}
