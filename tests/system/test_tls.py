@@ -14,6 +14,9 @@ import subprocess
 import tempfile
 import unittest
 
+from proton import Message, SSLDomain
+from proton.utils import BlockingConnection
+
 from harness import Instance, StompClient, artemis_bin, frame, port_accepts, wait_for
 from test_ha_shared_store import SharedStorePair
 
@@ -201,6 +204,32 @@ class TlsTest(WithCertificates):
             c.send_wait("tls.certlogin", "as certuser", **ANYCAST)
         with self.assertRaises(ConnectionRefusedError):
             connect(cert=False)
+
+        # AMQP: SASL EXTERNAL, offered to a client that presented a certificate (Proton).
+        domain = SSLDomain(SSLDomain.MODE_CLIENT)
+        domain.set_trusted_ca_db(self.path("ca.pem"))
+        domain.set_peer_authentication(SSLDomain.VERIFY_PEER)
+        domain.set_credentials(self.path("client.crt"), self.path("client.key"), None)
+        amqp = BlockingConnection(f"amqps://127.0.0.1:{b.stomp_port}", ssl_domain=domain,
+                                  allowed_mechs="EXTERNAL", timeout=15)
+        try:
+            amqp.create_sender("tls.certlogin").send(Message(body="over EXTERNAL"))
+            receiver = amqp.create_receiver("tls.certlogin")
+            bodies = []
+            for _ in range(2):
+                body = receiver.receive(timeout=10).body
+                bodies.append(bytes(body).decode() if not isinstance(body, str) else body)
+                receiver.accept()
+            self.assertEqual(sorted(bodies), ["as certuser", "over EXTERNAL"])
+        finally:
+            amqp.close()
+        # Without a certificate EXTERNAL is not offered, so the client has nothing to use.
+        plain = SSLDomain(SSLDomain.MODE_CLIENT)
+        plain.set_trusted_ca_db(self.path("ca.pem"))
+        plain.set_peer_authentication(SSLDomain.VERIFY_PEER)
+        with self.assertRaises(Exception):
+            BlockingConnection(f"amqps://127.0.0.1:{b.stomp_port}", ssl_domain=plain,
+                               allowed_mechs="EXTERNAL", timeout=15).close()
 
     def test_ssl_auto_reload_gives_new_connections_the_changed_key_store(self):
         store = self.path("reloaded.pem")

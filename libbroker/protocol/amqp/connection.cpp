@@ -27,14 +27,15 @@ void install_sasl(pn_transport_t* transport, AmqpConnection& connection);  // sa
 
 namespace {
 
-// The mechanisms offered: PLAIN then ANONYMOUS (reference §4.4), or those of saslMechanisms
-// that this broker implements, in the order given.
-std::string offered_mechanisms(const config::TransportConfig& t) {
+// The mechanisms offered: PLAIN then ANONYMOUS (reference §4.4), EXTERNAL first when the client
+// presented a TLS certificate; or those of saslMechanisms that this broker implements, in the
+// order given (EXTERNAL still only with a certificate).
+std::string offered_mechanisms(const config::TransportConfig& t, bool certificate) {
   auto listed = t.param_list("saslMechanisms");
-  if (listed.empty()) listed = {"PLAIN", "ANONYMOUS"};
+  if (listed.empty()) listed = {"EXTERNAL", "PLAIN", "ANONYMOUS"};
   std::string out;
   for (const auto& m : listed) {
-    if (m != "PLAIN" && m != "ANONYMOUS") continue;
+    if (m != "PLAIN" && m != "ANONYMOUS" && (m != "EXTERNAL" || !certificate)) continue;
     if (!out.empty()) out += ' ';
     out += m;
   }
@@ -44,7 +45,10 @@ std::string offered_mechanisms(const config::TransportConfig& t) {
 }  // namespace
 
 AmqpConnection::AmqpConnection(net::Connection& connection, ModuleContext& context)
-    : conn_(connection), ctx_(context), mechanisms_(offered_mechanisms(connection.acceptor())) {
+    : conn_(connection),
+      ctx_(context),
+      mechanisms_(
+          offered_mechanisms(connection.acceptor(), !connection.certificate_subject().empty())) {
   const auto& acceptor = conn_.acceptor();
   credits_ = std::max<std::int64_t>(1, acceptor.param_int("amqpCredits", 1000));
   low_credits_ = std::clamp<std::int64_t>(acceptor.param_int("amqpLowCredits", 300), 0, credits_);

@@ -91,7 +91,11 @@ bool AmqpConnection::sasl_login(std::string_view mechanism, std::string_view res
                                 std::string& user) {
   if (!core_ || mechanisms_.find(mechanism) == std::string::npos) return false;
   std::string_view password;
-  if (mechanism == "PLAIN") {
+  if (mechanism == "EXTERNAL") {
+    // The TLS client certificate is the credential (the login module maps its subject); the
+    // response, an optional authorisation identity, is not used.
+    if (conn_.certificate_subject().empty()) return false;
+  } else if (mechanism == "PLAIN") {
     // [authzid] NUL authcid NUL passwd (RFC 4616).
     const auto first = response.find('\0');
     const auto second = first == std::string_view::npos ? first : response.find('\0', first + 1);
@@ -103,6 +107,7 @@ bool AmqpConnection::sasl_login(std::string_view mechanism, std::string_view res
   }
   if (core_->login(user, password)) return false;  // refused
   authenticated_ = true;
+  if (mechanism == "EXTERNAL") user = core_->subject().user;
   if (user.empty()) user = "anonymous";
   return true;
 }
