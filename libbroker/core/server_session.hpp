@@ -205,11 +205,14 @@ class ServerSession {
   std::string audit_caller() const;
   // resource-limit-settings max-queues: refused once the user created that many queues.
   SessionResult check_queue_limit() const;
+  // Stands between the queue and the protocol's handler to audit deliveries (AMQ601501).
+  class AuditedHandler;
   struct ConsumerEntry {
     ServerConsumer* consumer = nullptr;
     std::string queue;
     std::uint64_t queue_id = 0;
     bool temporary_queue = false;
+    std::unique_ptr<ConsumerHandler> handler;  // what the queue calls: an AuditedHandler
   };
   struct TxSettled {
     std::string queue;

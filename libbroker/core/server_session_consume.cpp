@@ -13,6 +13,23 @@
 
 namespace artemis::core {
 
+class ServerSession::AuditedHandler final : public ConsumerHandler {
+ public:
+  AuditedHandler(ConsumerHandler& inner, const ServerSession& session)
+      : inner_(inner), session_(session) {}
+  bool ready(const ServerConsumer& c) const override { return inner_.ready(c); }
+  void deliver(ServerConsumer& c, const MessageRef& ref) override {
+    if (auto* a = session_.audit(); a != nullptr && a->message())
+      a->message_consumed(session_.audit_caller(), c.queue().name(),
+                          fmt::format("Message[messageID={}]", ref.message->id()));
+    inner_.deliver(c, ref);
+  }
+
+ private:
+  ConsumerHandler& inner_;
+  const ServerSession& session_;
+};
+
 std::optional<Filter> ServerSession::parse_selector(const std::string& selector,
                                                     std::string& why) const {
   if (util::trim(selector).empty()) return std::nullopt;
@@ -106,7 +123,8 @@ SessionResult ServerSession::create_consumer(const ConsumerRequest& r, ConsumerH
     if (!opts.filter && !why.empty()) return Refused{errc::bad_filter, "Invalid selector", why};
     if (r.no_local) opts.no_local_connection = std::to_string(options_.connection_id);
   }
-  ServerConsumer* c = q->add_consumer(handler, std::move(opts));
+  auto audited = std::make_unique<AuditedHandler>(handler, *this);
+  ServerConsumer* c = q->add_consumer(*audited, std::move(opts));
   if (c == nullptr) {
     if (temporary && q->consumer_count() == 0) po_.delete_queue(queue);
     return Refused{errc::max_consumers_reached, "Too many consumers",
@@ -115,7 +133,7 @@ SessionResult ServerSession::create_consumer(const ConsumerRequest& r, ConsumerH
   out.id = next_consumer_++;
   out.queue = queue;
   out.subscription = subscription;
-  consumers_[out.id] = ConsumerEntry{c, queue, q->id(), temporary};
+  consumers_[out.id] = ConsumerEntry{c, queue, q->id(), temporary, std::move(audited)};
   return std::nullopt;
 }
 
@@ -161,7 +179,7 @@ ServerConsumer* ServerSession::consumer(std::uint64_t id) {
 void ServerSession::close_consumer(std::uint64_t id) {
   auto it = consumers_.find(id);
   if (it == consumers_.end()) return;
-  const ConsumerEntry e = it->second;
+  const ConsumerEntry e = std::move(it->second);  // its handler lives until the queue let go
   consumers_.erase(it);
   if (Queue* q = po_.find_queue(e.queue); q != nullptr && q->id() == e.queue_id)
     q->remove_consumer(*e.consumer);

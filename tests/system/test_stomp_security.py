@@ -221,6 +221,8 @@ class AuditLogTest(unittest.TestCase):
                                r"Message\[durable=true, address=audited, ")
         self.assertRegex(text, r"AMQ601264: User viewer\(\)@[^ ]+ gets security check failure, "
                                r"reason = AMQ229032: User: viewer does not have permission='send'")
+        self.assertRegex(text, r"AMQ601501: User admin\(amq\)@[^ ]+ is consuming a message from "
+                               r"audited: Message\[messageID=\d+\]")
         self.assertRegex(text, r"AMQ601502: User admin\(amq\)@[^ ]+ acknowledged message from "
                                r"audited: Message\[messageID=\d+\]")
 
