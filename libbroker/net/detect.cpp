@@ -49,6 +49,17 @@ ProtocolModule::Detect detect_mqtt_connect(std::string_view b) {
   return Detect::yes;
 }
 
+// A TLS record carrying a handshake (a ClientHello): content type 22, version 3.x.
+Detect match_tls(std::string_view s) {
+  static constexpr unsigned char head[] = {0x16, 0x03};
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (i >= s.size()) return Detect::need_more;
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (i < 2 ? c != head[i] : c > 0x04) return Detect::no;
+  }
+  return Detect::yes;
+}
+
 ForeignDetect identify_foreign(std::string_view b) {
   struct Probe {
     std::string_view name;
@@ -60,6 +71,7 @@ ForeignDetect identify_foreign(std::string_view b) {
       {"HORNETQ", [](std::string_view s) { return match_prefix(s, "HORNETQ"); }},
       {"MQTT", detect_mqtt_connect},
       {"OPENWIRE", match_openwire},
+      {"TLS", match_tls},
       {"HTTP",
        [](std::string_view s) {
          for (std::string_view m : {"GET ", "POST ", "PUT ", "HEAD ", "OPTIONS ", "PATCH ",

@@ -165,7 +165,12 @@ void TcpConnection::on_detect_bytes(std::string_view bytes) {
     case Detection::Outcome::need_more:
       return;
     case Detection::Outcome::foreign:
-      log(util::Level::warn, "client speaks {}, which this broker does not support yet", d.foreign);
+      if (d.foreign == "TLS")
+        log(util::Level::warn, "client speaks TLS, but acceptor '{}' is not sslEnabled",
+            acceptor_.name);
+      else
+        log(util::Level::warn, "client speaks {}, which this broker does not support yet",
+            d.foreign);
       close_with(CloseReason::unsupported_protocol, fmt::format("protocol {}", d.foreign));
       return;
     case Detection::Outcome::unknown:

@@ -145,6 +145,17 @@ class TlsTest(WithCertificates):
         self.assertIn("the client asked for host 'elsewhere.example', this acceptor's sniHost "
                       "is 'localhost'", b.log_text())
 
+    def test_tls_to_a_plain_port_is_closed_and_named_in_the_log(self):
+        b = Instance()
+        self.addCleanup(b.close)
+        b.start()
+        status, out = s_client(b.stomp_port, "-CAfile", self.path("ca.pem"))
+        self.assertNotEqual(status, 0, out[-2000:])
+        wait_for(lambda: "client speaks TLS, but acceptor 'artemis' is not sslEnabled"
+                 in b.log_text(), 10, what="the log line naming TLS")
+        with StompClient(b.stomp_port) as c:  # and the broker serves on
+            c.send_wait("after.tls", "still here", **ANYCAST)
+
     def test_tls_1_2_and_1_3_are_accepted_and_1_1_refused(self):
         b = self.broker(f"keyStorePath={self.path('server.pem')};keyStoreType=PEM")
         b.start()

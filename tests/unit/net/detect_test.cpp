@@ -33,6 +33,9 @@ TEST_CASE("net: detection names the protocols the broker does not speak") {
   CHECK(foreign(std::string_view("\x10\x8c\x01\x00\x06MQIsdp", 11)) == "MQTT");
   CHECK(foreign(std::string_view("\x00\x00\x00\xf0\x01" "ActiveMQ", 13)) == "OPENWIRE");
   CHECK(foreign("GET / HTTP/1.1\r\n") == "HTTP");
+  // A TLS ClientHello on a plain port: handshake record, version 3.1 (TLS 1.0 record layer).
+  CHECK(foreign(std::string_view("\x16\x03\x01\x02\x00\x01", 6)) == "TLS");
+  CHECK(detect_protocol(std::string_view("\x16\x03\x09", 3), none).foreign != "TLS");
 }
 
 TEST_CASE("net: detection waits for a partial magic and gives up on garbage") {
