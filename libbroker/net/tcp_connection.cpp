@@ -81,6 +81,8 @@ void TcpConnection::start() {
                                    self->limits_.handshake_timeout.count()));
     });
   }
+  if (tls_ && !tls_->usable())
+    return close_with(CloseReason::tls_failed, "TLS not available: " + tls_->error());
   start_read();  // under TLS the client speaks first: its ClientHello starts the handshake
 }
 

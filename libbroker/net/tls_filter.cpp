@@ -4,7 +4,6 @@
 #include <openssl/x509.h>
 
 #include <climits>
-#include <stdexcept>
 
 namespace artemis::net {
 namespace {
@@ -25,11 +24,12 @@ std::string reason_of_queue() {
 
 TlsFilter::TlsFilter(SSL_CTX* ctx)
     : ssl_(SSL_new(ctx)), scratch_(std::make_unique_for_overwrite<char[]>(kReadChunk)) {
-  if (ssl_ == nullptr) throw std::runtime_error("TLS: " + reason_of_queue());
   BIO* inner = nullptr;
-  if (BIO_new_bio_pair(&inner, kPairBytes, &net_, kPairBytes) != 1) {
+  if (ssl_ == nullptr || BIO_new_bio_pair(&inner, kPairBytes, &net_, kPairBytes) != 1) {
+    error_ = reason_of_queue();  // out of memory, in practice: the connection is refused
     SSL_free(ssl_);
-    throw std::runtime_error("TLS: " + reason_of_queue());
+    ssl_ = nullptr;
+    return;
   }
   SSL_set_bio(ssl_, inner, inner);  // owned by ssl_ from here; net_ is ours
   SSL_set_accept_state(ssl_);
@@ -116,7 +116,7 @@ bool TlsFilter::encrypt(std::string_view plain, std::string& out) {
 }
 
 bool TlsFilter::has_output() const {
-  return !held_.empty() || BIO_ctrl_pending(net_) > 0;
+  return !held_.empty() || (net_ != nullptr && BIO_ctrl_pending(net_) > 0);
 }
 
 void TlsFilter::take_output(std::string& out) {
@@ -128,6 +128,7 @@ void TlsFilter::take_output(std::string& out) {
 }
 
 void TlsFilter::take_from_pair(std::string& out) {
+  if (net_ == nullptr) return;
   const std::size_t n = BIO_ctrl_pending(net_);
   if (n == 0) return;
   const std::size_t at = out.size();
@@ -138,11 +139,13 @@ void TlsFilter::take_from_pair(std::string& out) {
 }
 
 std::string TlsFilter::server_name() const {
+  if (ssl_ == nullptr) return {};
   const char* name = SSL_get_servername(ssl_, TLSEXT_NAMETYPE_host_name);
   return name != nullptr ? name : "";
 }
 
 std::string TlsFilter::peer_subject() const {
+  if (ssl_ == nullptr) return {};
   X509* cert = SSL_get1_peer_certificate(ssl_);
   if (cert == nullptr) return {};
   std::string out;

@@ -26,7 +26,9 @@ class TlsFilter {
     failed,  // handshake or record failure: error() says why
   };
 
-  explicit TlsFilter(SSL_CTX* ctx);  // `ctx` is referenced, not owned
+  // `ctx` is referenced, not owned. A filter OpenSSL could not make is not usable(): error()
+  // says why, and no other call may be made.
+  explicit TlsFilter(SSL_CTX* ctx);
   ~TlsFilter();
   TlsFilter(const TlsFilter&) = delete;
   TlsFilter& operator=(const TlsFilter&) = delete;
@@ -34,6 +36,7 @@ class TlsFilter {
   // Ciphertext from the peer. Runs the handshake while it is not done; appends to `plain`
   // whatever application data the bytes completed.
   Fed feed(std::string_view cipher, std::string& plain);
+  bool usable() const { return ssl_ != nullptr; }
   bool handshake_done() const { return handshake_done_; }
 
   // Appends to `out` what the peer is owed, then `plain` encrypted (after the handshake). False
@@ -44,7 +47,7 @@ class TlsFilter {
   bool has_output() const;
 
   const std::string& error() const { return error_; }
-  const char* version() const { return SSL_get_version(ssl_); }
+  const char* version() const { return ssl_ != nullptr ? SSL_get_version(ssl_) : "none"; }
   // The peer certificate's subject as an RFC 2253 string, empty without one.
   std::string peer_subject() const;
   // The host name the client asked for (SNI), empty when it sent none.
