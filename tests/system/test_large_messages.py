@@ -9,6 +9,8 @@ import hashlib
 import os
 import unittest
 
+from proton.utils import BlockingConnection
+
 from harness import Instance, RawStomp, StompClient, frame, peak_rss_mib, wait_for
 
 ANYCAST = {"destination-type": "ANYCAST"}
@@ -62,6 +64,29 @@ class LargeMessageTest(unittest.TestCase):
         # Neither the upload nor the delivery held the body: the broker's peak stays far below
         # it (the bound leaves room for the sanitizers of the test build).
         self.assertLess(peak_rss_mib(self.broker.process.pid), 160)
+
+    def test_an_amqp_consumer_gets_a_large_message_streamed(self):
+        # 64 MiB from STOMP to a Proton consumer: the delivery is many transfer frames, sent from
+        # the file as the connection drains, and the body arrives as one Data section, intact.
+        body = body_of(64 * MIB, "sixty-four")
+        digest = hashlib.sha256(body).hexdigest()
+        with StompClient(self.broker.stomp_port, timeout=60) as producer:
+            producer.send("large.amqp", body, receipt="big", persistent="true",
+                          **{**ANYCAST, "content-type": "application/octet-stream"})
+            producer.listener.wait_receipt("big", timeout=120)
+        del body
+        amqp = BlockingConnection(f"amqp://127.0.0.1:{self.broker.stomp_port}", user="admin",
+                                  password="admin", timeout=120)
+        try:
+            receiver = amqp.create_receiver("large.amqp")
+            got = receiver.receive(timeout=120)
+            self.assertEqual(len(got.body), 64 * MIB)
+            self.assertEqual(hashlib.sha256(bytes(got.body)).hexdigest(), digest)
+            receiver.accept()
+        finally:
+            amqp.close()
+        wait_for(lambda: not large_files(self.broker), 30, what="the consumed file deleted")
+        self.assertLess(peak_rss_mib(self.broker.process.pid), 120)
 
     def test_a_confirmed_large_message_survives_kill_9(self):
         body = body_of(3 * MIB, "kill")

@@ -149,6 +149,7 @@ void AmqpConnection::run() {
   do {
     again_ = false;
     while (pn_event_t* e = pn_connection_driver_next_event(&driver_)) handle(e);
+    if (!closed_) pump_streams();  // a client's flow may have opened its window
     write_out();
   } while (again_ && !closed_);
   running_ = false;

@@ -103,6 +103,11 @@ class AmqpConnection final : public net::ProtocolSession {
   // Encodes and sends `ref` on `link`; null when Proton refused to encode it.
   pn_delivery_t* send_message(pn_link_t* link, const core::MessageRef& ref);
   void deliver(Outgoing& out, const core::MessageRef& ref);
+  // A large message: its head now, its body by pump_streams (outgoing_large.cpp).
+  void start_stream(Outgoing& out, const core::MessageRef& ref);
+  void pump_streams();
+  void pump(Outgoing& out);
+  void end_delivery(Outgoing& out, pn_delivery_t* d, std::uint64_t id);
   void settled_by_client(Outgoing& out, pn_delivery_t* d);
   void sync_credit(Outgoing& out);
 
@@ -112,6 +117,7 @@ class AmqpConnection final : public net::ProtocolSession {
   pn_connection_driver_t driver_{};
   pn_message_t* message_ = nullptr;            // reused for every transfer
   std::string buffer_;                         // a message being encoded
+  std::string chunk_;                          // a piece of a large body on its way out
   std::size_t partial_bytes_ = 0;              // Incoming::partial bytes, every link together
   std::unique_ptr<core::ServerSession> core_;  // null once the connection closed
   bool authenticated_ = false;

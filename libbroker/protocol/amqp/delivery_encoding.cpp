@@ -202,9 +202,10 @@ std::optional<std::uint32_t> ttl_left(const store::MessageRecord& r, std::int64_
       std::clamp<std::int64_t>(r.expiration - now_ms, 1, std::numeric_limits<pn_millis_t>::max()));
 }
 
-// A message another protocol sent, converted (the AMQP JMS mapping, the other way).
+// A message another protocol sent, converted (the AMQP JMS mapping, the other way). Without
+// `body_bytes` no body section is written: the caller appends one.
 void convert_to_amqp(const core::MessageRef& ref, std::int64_t now_ms,
-                     const std::string& body_bytes, pn_message_t* out) {
+                     const std::string* body_bytes, pn_message_t* out) {
   pn_message_clear(out);
   const auto& r = ref.message->record;
   pn_message_set_durable(out, r.durable);
@@ -242,37 +243,39 @@ void convert_to_amqp(const core::MessageRef& ref, std::int64_t now_ms,
     pn_data_exit(props);
   }
 
+  if (body_bytes == nullptr) return;
   pn_data_t* body = pn_message_body(out);
   switch (r.type) {
     case store::BodyType::text:
-      pn_data_put_string(body, data_bytes(body_bytes));
+      pn_data_put_string(body, data_bytes(*body_bytes));
       break;
     case store::BodyType::default_type:
-      if (body_bytes.empty()) break;
+      if (body_bytes->empty()) break;
       [[fallthrough]];
     default:
       // A Data section (Proton writes an "inferred" binary body as Data, not AmqpValue).
       pn_message_set_inferred(out, true);
-      pn_data_put_binary(body, data_bytes(body_bytes));
+      pn_data_put_binary(body, data_bytes(*body_bytes));
       break;
   }
 }
 
-}  // namespace
+// A message of another protocol: converted, with Proton encoding it.
+bool converted(const store::MessageRecord& r) {
+  return !r.properties.find(kSections) && !r.properties.find(kFooter) &&
+         r.type != store::BodyType::amqp;
+}
 
-bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
-                     std::string& out) {
+// What precedes the body: the broker's header, then the kept sections (or the properties of a
+// message of another protocol). False if Proton refuses it.
+bool encode_head(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
+                 const std::string* body, std::string& out) {
   const auto& r = ref.message->record;
-  // A large message's body is read whole from its file: AMQP deliveries do not stream yet.
-  std::string large_body;
-  if (ref.message->large && core::whole_body(*ref.message, large_body)) return false;
-  const std::string& body = ref.message->large ? large_body : r.body;
-  const auto kept = r.properties.find(kSections);
-  const auto footer = r.properties.find(kFooter);
-  if (!kept && !footer && r.type != store::BodyType::amqp) {
+  if (converted(r)) {
     convert_to_amqp(ref, now_ms, body, scratch);
     return encode(scratch, out);
   }
+  const auto kept = r.properties.find(kSections);
   out.clear();
   append_header_section(out, r.durable, r.priority, ttl_left(r, now_ms), ref.delivery_count);
   const std::string_view sections = kept && kept->binary() ? *kept->binary() : std::string_view{};
@@ -282,6 +285,20 @@ bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
     out += sections;
   if (!kept_application_properties(sections))
     append_application_properties(out, r.properties, pn_message_properties(scratch));
+  return true;
+}
+
+}  // namespace
+
+bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
+                     std::string& out) {
+  const auto& r = ref.message->record;
+  // A large message whole: what a browser gets (a consumer's delivery streams it).
+  std::string large_body;
+  if (ref.message->large && core::whole_body(*ref.message, large_body)) return false;
+  const std::string& body = ref.message->large ? large_body : r.body;
+  if (!encode_head(ref, now_ms, scratch, &body, out)) return false;
+  if (converted(r)) return true;  // the body is in Proton's encoding
   switch (r.type) {
     case store::BodyType::amqp:
       out += body;
@@ -296,7 +313,30 @@ bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
       append_data_section(out, body);
       break;
   }
-  if (footer && footer->binary()) out += *footer->binary();
+  if (const auto footer = r.properties.find(kFooter); footer && footer->binary())
+    out += *footer->binary();
+  return true;
+}
+
+bool encode_large_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
+                           std::string& head, std::string& tail) {
+  const auto& r = ref.message->record;
+  const std::uint64_t size = r.large_body_size.value_or(0);
+  if (size > std::numeric_limits<std::uint32_t>::max()) return false;  // AMQP's largest binary
+  if (!encode_head(ref, now_ms, scratch, nullptr, head)) return false;
+  tail.clear();
+  switch (r.type) {
+    case store::BodyType::amqp:
+      break;  // the file holds the encoded body sections themselves
+    case store::BodyType::text:
+      append_string_value_head(head, size);
+      break;
+    default:
+      append_data_head(head, size);
+      break;
+  }
+  if (const auto footer = r.properties.find(kFooter); footer && footer->binary())
+    tail = *footer->binary();
   return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -12,6 +13,7 @@
 #include "core/consumer.hpp"
 #include "core/server_session.hpp"
 #include "protocol/amqp/connection.hpp"
+#include "store/large_message.hpp"
 
 namespace artemis::protocol::amqp {
 
@@ -55,8 +57,20 @@ struct AmqpConnection::Outgoing final : core::ConsumerHandler {
   bool browser = false;                     // distribution-mode copy: no consumer
   std::deque<core::MessageRef> browse;      // a browser's snapshot, not sent yet
 
+  // A large message on its way: the body goes from its file to Proton a piece at a time, as
+  // the connection drains, and nothing else is delivered on the link meanwhile.
+  struct Stream {
+    pn_delivery_t* delivery = nullptr;
+    core::MessageRef ref;  // holds the body's file
+    store::LargeBodyReader reader;
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+    std::string tail;  // what follows the body (a footer)
+  };
+  std::unique_ptr<Stream> stream;
+
   bool ready(const core::ServerConsumer&) const override {
-    return !owner->closed_ && owner->conn_.pending_bytes() < kHighWaterBytes;
+    return !owner->closed_ && !stream && owner->conn_.pending_bytes() < kHighWaterBytes;
   }
   void deliver(core::ServerConsumer&, const core::MessageRef& ref) override {
     owner->deliver(*this, ref);

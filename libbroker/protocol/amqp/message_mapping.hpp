@@ -47,6 +47,11 @@ std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::st
 // is a message the caller reuses for a message of another protocol. False if Proton refuses it.
 bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
                      std::string& out);
+// A large message's delivery around its body, which is streamed from its file between the two:
+// `head` ends with the body section's head sized for the whole body, `tail` is what follows it
+// (a footer). False if Proton refuses it or the body is over AMQP's 4 GiB binary.
+bool encode_large_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
+                           std::string& head, std::string& tail);
 
 // Core properties that are no application property of an AMQP message: the properties
 // section's fields, the broker's own, and what a dead-lettered message carries as annotations.

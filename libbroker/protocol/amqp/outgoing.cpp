@@ -148,6 +148,7 @@ pn_delivery_t* AmqpConnection::send_message(pn_link_t* link, const core::Message
 }
 
 void AmqpConnection::deliver(Outgoing& out, const core::MessageRef& ref) {
+  if (ref.message->large) return start_stream(out, ref);
   const std::uint64_t id = ref.message->id();
   pn_delivery_t* d = send_message(out.link, ref);
   if (d == nullptr) {
@@ -156,6 +157,10 @@ void AmqpConnection::deliver(Outgoing& out, const core::MessageRef& ref) {
     core_->settle(out.consumer_id, id, core::Settlement{core::Outcome::rejected});
     return;
   }
+  end_delivery(out, d, id);
+}
+
+void AmqpConnection::end_delivery(Outgoing& out, pn_delivery_t* d, std::uint64_t id) {
   if (out.presettled) {
     pn_delivery_settle(d);
     out.consumer->ack(id);  // at most once: acknowledged as it is sent

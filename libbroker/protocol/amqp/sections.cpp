@@ -228,13 +228,21 @@ void append_header_section(std::string& out, bool durable, std::uint8_t priority
 }
 
 void append_data_section(std::string& out, std::string_view payload) {
-  append_section_head(out, Section::data, 0xa0, payload.size());
+  append_data_head(out, payload.size());
   out += payload;
 }
 
 void append_string_value_section(std::string& out, std::string_view text) {
-  append_section_head(out, Section::amqp_value, 0xa1, text.size());
+  append_string_value_head(out, text.size());
   out += text;
+}
+
+void append_data_head(std::string& out, std::size_t size) {
+  append_section_head(out, Section::data, 0xa0, size);
+}
+
+void append_string_value_head(std::string& out, std::size_t size) {
+  append_section_head(out, Section::amqp_value, 0xa1, size);
 }
 
 }  // namespace artemis::protocol::amqp

@@ -52,5 +52,8 @@ void append_header_section(std::string& out, bool durable, std::uint8_t priority
 // `text`, appended to `out`.
 void append_data_section(std::string& out, std::string_view payload);
 void append_string_value_section(std::string& out, std::string_view text);
+// The same sections' heads alone, for a body of `size` bytes that follows them (streamed).
+void append_data_head(std::string& out, std::size_t size);
+void append_string_value_head(std::string& out, std::size_t size);
 
 }  // namespace artemis::protocol::amqp
