@@ -33,6 +33,9 @@ void warn_ignored(const CreateOptions& o, std::ostream& err) {
         << "bootstrap.xml\n";
   else if (!o.ssl_key)
     err << "Warning: " << names << " ignored without --ssl-key\n";
+  else if (!o.use_client_auth && (o.ssl_trust || o.ssl_trust_password))
+    err << "Warning: --ssl-trust and --ssl-trust-password are ignored without "
+        << "--use-client-auth\n";
 }
 
 // A relative path is resolved by the web server against its working directory, unknown here,
@@ -40,12 +43,15 @@ void warn_ignored(const CreateOptions& o, std::ostream& err) {
 void warn_missing(const char* what, const std::string& path, std::ostream& err) {
   std::filesystem::path p(path);
   std::error_code ec;
-  if (p.is_absolute() && !std::filesystem::exists(p, ec))
+  // Only a file known to be missing: one that cannot be looked at (permissions) is let be.
+  if (p.is_absolute() && !std::filesystem::exists(p, ec) && !ec)
     err << "Warning: " << what << " '" << path
         << "' does not exist; the web server needs it when the broker starts\n";
 }
 
-// Values go inside double quotes; escaping keeps a password with '&' or '"' a valid document.
+// Values go inside double quotes; escaping keeps a password with '&' or '"' a valid document,
+// '$' out of the template's later ${...} substitution, and control characters from being read
+// back as spaces.
 std::string xml_attribute(const std::string& value) {
   std::string out;
   out.reserve(value.size());
@@ -62,6 +68,18 @@ std::string xml_attribute(const std::string& value) {
         break;
       case '"':
         out += "&quot;";
+        break;
+      case '$':
+        out += "&#36;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\t':
+        out += "&#9;";
         break;
       default:
         out.push_back(c);

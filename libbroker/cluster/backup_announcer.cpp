@@ -44,8 +44,12 @@ bool AnnouncerOptions::from(const config::BrokerConfig& config, const std::strin
         return false;
       }
       AnnounceTarget target{c->name, c->host, c->port, {}};
-      // The connector's URL parameters as a client reads them: sslEnabled, the trust store.
-      if (const auto url = client::parse_url(c->url); url.value) target.tls = url.value->tls;
+      // The connector's parameters as a client reads them (sslEnabled, the trust store), with
+      // its passwords as broker.xml resolved them (masked ones decoded with its codec).
+      if (auto why = client::tls_from_params(c->params, target.tls); !why.empty()) {
+        error = "static connector '" + name + "': " + why;
+        return false;
+      }
       o.targets.push_back(std::move(target));
     }
     out = std::move(o);

@@ -73,9 +73,11 @@ std::optional<std::string> hide_codec_key(const std::optional<std::string>& code
   while (start <= codec->size()) {
     auto end = std::min(codec->find(';', start), codec->size());
     auto part = codec->substr(start, end - start);
+    // Every parameter but the algorithm is hidden: a key may be written without its name.
     const auto eq = part.find('=');
-    if (eq != std::string::npos && util::trim(std::string_view(part).substr(0, eq)) == "key")
-      part = part.substr(0, eq + 1) + std::string(kHidden);
+    if (start != 0 && (eq == std::string::npos ||
+                       util::trim(std::string_view(part).substr(0, eq)) != "algorithm"))
+      part = (eq == std::string::npos ? "" : part.substr(0, eq + 1)) + std::string(kHidden);
     out += (start == 0 ? "" : ";") + part;
     start = end + 1;
   }

@@ -272,6 +272,13 @@ UrlResult parse_url(std::string_view text) {
   return result;
 }
 
+std::string tls_from_params(const std::map<std::string, std::string>& params, TlsOptions& out) {
+  ClientUrl url;
+  if (auto err = apply_params(url, params); !err.empty()) return err;
+  out = url.tls;
+  return {};
+}
+
 std::optional<Server> parse_server(std::string_view text) {
   auto r = parse_url(util::trim(text));
   if (!r.value || r.value->servers.size() != 1) return std::nullopt;

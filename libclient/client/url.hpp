@@ -11,6 +11,7 @@
 // given, it defaults to -1 (retry forever) instead of 0, because a failover URL that never
 // fails over surprises everyone.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -83,6 +84,10 @@ struct UrlResult {
   std::string error;  // what is wrong and what would be right
 };
 UrlResult parse_url(std::string_view text);
+
+// The TLS options of URL parameters already split (a broker.xml connector's, with masked
+// passwords already decoded): "" or what is wrong, naming the parameter, never its value.
+std::string tls_from_params(const std::map<std::string, std::string>& params, TlsOptions& out);
 
 // Parses one connector URL as brokers advertise them ("tcp://localhost:61617"), for the
 // CONNECTED `failover-servers` header. nullopt when it is not a tcp URL.

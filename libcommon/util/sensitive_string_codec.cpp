@@ -223,12 +223,11 @@ CodecSpecResult parse_password_codec(std::string_view description,
     const auto part = trim(parts[i]);
     const auto eq = part.find('=');
     const auto name = trim(part.substr(0, eq));
-    // Only the name is quoted: the value may be the key.
+    // Nothing of the part is quoted: without '=' it may be a key written alone.
     if (eq == std::string_view::npos || name.empty() || eq + 1 == part.size() ||
         part.find('=', eq + 1) != std::string_view::npos)
-      return {std::nullopt, "parameter " + std::to_string(i) + " ('" + std::string(name) +
-                                "') is not name=value (e.g. " + std::string(kDefaultCodecClass) +
-                                ";key=myKey)"};
+      return {std::nullopt, "parameter " + std::to_string(i) + " is not name=value (e.g. " +
+                                std::string(kDefaultCodecClass) + ";key=myKey)"};
     const auto value = trim(part.substr(eq + 1));
     if (name == "key") {
       key = std::string(value);

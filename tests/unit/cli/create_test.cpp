@@ -264,7 +264,7 @@ TEST_CASE("cli: create --ssl-key and --use-client-auth put the stores on the web
   CreateOptions o = seed_master(tmp.path() / "w");
   o.http_host = "0.0.0.0";
   o.ssl_key = "etc/keystore.p12";
-  o.ssl_key_password = "k&y\"pw";
+  o.ssl_key_password = "k&y\"pw${password}";
   o.use_client_auth = true;
   o.ssl_trust = "etc/truststore.p12";
   o.ssl_trust_password = "trustpw";
@@ -273,7 +273,7 @@ TEST_CASE("cli: create --ssl-key and --use-client-auth put the stores on the web
   CHECK(r.err.empty());  // relative store paths are not checked
   CHECK(binding_line(tmp.path() / "w") ==
         "<binding name=\"artemis\" uri=\"https://0.0.0.0:8161\" keyStorePath=\"etc/keystore.p12\" "
-        "keyStorePassword=\"k&amp;y&quot;pw\" clientAuth=\"true\" "
+        "keyStorePassword=\"k&amp;y&quot;pw&#36;{password}\" clientAuth=\"true\" "
         "trustStorePath=\"etc/truststore.p12\" trustStorePassword=\"trustpw\">");
 }
 
@@ -332,6 +332,15 @@ TEST_CASE("cli: create warns about web TLS options that cannot take effect") {
     CHECK(r.err == "Warning: --use-client-auth, --ssl-trust ignored without --ssl-key\n");
     CHECK(binding_line(tmp.path() / "w") ==
           "<binding name=\"artemis\" uri=\"http://localhost:8161\">");
+  }
+  SUBCASE("trust store without --use-client-auth") {
+    o.ssl_key = "k.jks";
+    o.use_client_auth = false;
+    Run r = create(o);
+    REQUIRE(r.code == 0);
+    CHECK(r.err ==
+          "Warning: --ssl-trust and --ssl-trust-password are ignored without "
+          "--use-client-auth\n");
   }
   SUBCASE("with --no-web") {
     o.ssl_key = "k.jks";

@@ -176,13 +176,16 @@ TEST_CASE("sensitive codec: password-codec descriptions") {
   auto other = parse_password_codec("com.example.MyCodec;key=x", std::nullopt);
   CHECK_FALSE(other.codec);
   CHECK(other.error.find("'com.example.MyCodec' is not supported") != std::string::npos);
-  for (const auto& bad : {cls + ";key", cls + ";key=", cls + ";=x", cls + ";key=a=b",
-                          cls + ";algorithm=two-way-1", cls + ";algorithm=rot13"}) {
+  for (const auto& bad :
+       {cls + ";key", cls + ";key=", cls + ";=x", cls + ";key=a=b", cls + ";algorithm=two-way-1",
+        cls + ";algorithm=rot13", cls + ";s3cr3t"}) {
     CAPTURE(bad);
     const auto r = parse_password_codec(bad, std::nullopt);
     CHECK_FALSE(r.codec);
     CHECK_FALSE(r.error.empty());
-    CHECK(r.error.find("a=b") == std::string::npos);  // a key's value is never echoed
+    // A key is never echoed, written as a value or alone.
+    CHECK(r.error.find("a=b") == std::string::npos);
+    CHECK(r.error.find("s3cr3t") == std::string::npos);
   }
 }
 

@@ -63,6 +63,20 @@ TEST_CASE("config: printing shows the effective values and hides the cluster pas
   CHECK(text.find("cluster-password: ****\n") != std::string::npos);
 }
 
+TEST_CASE("config: printing hides the password codec's parameters but its algorithm") {
+  const auto r = load_ok(insert_in_core(
+      default_broker_xml(),
+      "<password-codec>org.apache.activemq.artemis.utils.DefaultSensitiveStringCodec;"
+      "key=k3yk3y;algorithm=two-way;other=also-hidden</password-codec>"));
+  std::ostringstream os;
+  os << r.config;
+  const auto text = os.str();
+  CHECK(text.find("k3yk3y") == std::string::npos);
+  CHECK(text.find("also-hidden") == std::string::npos);
+  CHECK(text.find("DefaultSensitiveStringCodec;key=****;algorithm=two-way;other=****") !=
+        std::string::npos);
+}
+
 TEST_CASE("config: the description tree has one entry per acceptor with its parameters") {
   const auto r = load_ok(default_broker_xml());
   const auto tree = describe(r.config);

@@ -7,6 +7,7 @@
 
 #include "cluster/backup_announcer.hpp"
 #include "cluster/topology.hpp"
+#include "config/loader.hpp"
 #include "stomp/codec.hpp"
 #include "support/fake_stomp_peer.hpp"
 #include "support/log_capture.hpp"
@@ -161,4 +162,39 @@ TEST_CASE("cluster: announcer options come from the cluster-connection and conne
   CHECK(error.find("nope") != std::string::npos);
   c.cluster_connections.clear();
   CHECK_FALSE(AnnouncerOptions::from(c, "id-1", o, error));
+}
+
+TEST_CASE("backup announcer: a connector's masked store password reaches its TLS as decoded") {
+  // Key "artemisfun" (password-codec, mask-password true): a URL parser with the default key
+  // could not read it, so the announcer takes the connector's resolved parameters.
+  const std::string xml = R"(<configuration xmlns="urn:activemq">
+<core xmlns="urn:activemq:core">
+  <mask-password>true</mask-password>
+  <password-codec>org.apache.activemq.artemis.utils.DefaultSensitiveStringCodec;)"
+                          R"(key=artemisfun</password-codec>
+  <connectors>
+    <connector name="self">tcp://localhost:61617</connector>
+    <connector name="master">tcp://localhost:61616?sslEnabled=true;trustStorePath=/t.pem;)"
+                          R"(trustStorePassword=-2b8e3b47950b9b481a6f3100968e42e9</connector>
+  </connectors>
+  <cluster-connections>
+    <cluster-connection name="static-cluster">
+      <connector-ref>self</connector-ref>
+      <static-connectors><connector-ref>master</connector-ref></static-connectors>
+    </cluster-connection>
+  </cluster-connections>
+</core>
+</configuration>
+)";
+  const auto loaded = config::load_broker_xml_string(
+      xml, "broker.xml", "/srv/b", [](std::string_view) { return std::optional<std::string>{}; });
+  for (const auto& e : loaded.errors) INFO(e.to_string());
+  REQUIRE(loaded.ok());
+  AnnouncerOptions o;
+  std::string error;
+  REQUIRE_MESSAGE(AnnouncerOptions::from(loaded.config, "node", o, error), error);
+  REQUIRE(o.targets.size() == 1);
+  CHECK(o.targets[0].tls.enabled);
+  CHECK(o.targets[0].tls.trust_store.path == "/t.pem");
+  CHECK(o.targets[0].tls.trust_store.password == "password");
 }
