@@ -2,6 +2,7 @@
 
 #include "config/describe.hpp"
 #include "config/errors.hpp"
+#include "uri/uri.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::config {
@@ -109,7 +110,7 @@ std::optional<std::string> client_url_for(const BrokerConfig& c, std::string_vie
 }
 
 std::ostream& operator<<(std::ostream& os, const TransportConfig& t) {
-  os << t.name << ": " << t.url;
+  os << t.name << ": " << uri::redact_secrets(t.url);
   if (t.line > 0) os << " (line " << t.line << ")";
   return os;
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "uri/uri.hpp"
 #include "util/memory.hpp"
 #include "util/strings.hpp"
 
@@ -55,17 +56,6 @@ bool is_secret_param(std::string_view name) {
          name.find("password") != std::string_view::npos;
 }
 
-std::string hide_url_secrets(std::string url) {
-  for (auto eq = url.find('='); eq != std::string::npos; eq = url.find('=', eq + 1)) {
-    const auto start = url.find_last_of("?;&(", eq);
-    if (start == std::string::npos) continue;
-    if (!is_secret_param(std::string_view(url).substr(start + 1, eq - start - 1))) continue;
-    const auto end = std::min(url.find_first_of(";&", eq + 1), url.size());
-    url.replace(eq + 1, end - eq - 1, kHidden);
-  }
-  return url;
-}
-
 std::optional<std::string> hide_codec_key(const std::optional<std::string>& codec) {
   if (!codec) return std::nullopt;
   std::string out;
@@ -88,7 +78,7 @@ Node transport(const TransportConfig& t) {
   std::vector<Node> params;
   for (const auto& [k, v] : t.params)
     params.push_back(is_secret_param(k) ? leaf(k, kHidden) : leaf(k, v));
-  return object("", {leaf("name", t.name), leaf("url", hide_url_secrets(t.url)),
+  return object("", {leaf("name", t.name), leaf("url", uri::redact_secrets(t.url)),
                      leaf("scheme", t.scheme), leaf("host", t.host), leaf("port", t.port),
                      strings("protocols", t.protocols), object("params", std::move(params))});
 }

@@ -54,7 +54,7 @@ std::optional<TransportConfig> read_transport(ParseContext& p, pugi::xml_node n)
     p.error(n, errc::invalid_value,
             fmt::format("{} '{}': '{}' lists several URLs; an {} has exactly one "
                         "(e.g. tcp://0.0.0.0:61616)",
-                        tag(n), t.name, t.url, local_name(n)));
+                        tag(n), t.name, uri::redact_secrets(t.url), local_name(n)));
     return std::nullopt;
   }
   const auto& ep = parsed.value->endpoints.front();
@@ -66,7 +66,7 @@ std::optional<TransportConfig> read_transport(ParseContext& p, pugi::xml_node n)
   if (t.scheme == "vm") {
     p.warning(n, errc::unsupported,
               fmt::format("{} '{}': in-VM transport '{}' is not supported by this broker; ignored",
-                          tag(n), t.name, t.url));
+                          tag(n), t.name, uri::redact_secrets(t.url)));
     return std::nullopt;
   } else if (t.scheme != "tcp") {
     p.error(n, errc::invalid_value,

@@ -5,6 +5,7 @@
 
 #include "net/detect.hpp"
 #include "server/log_codes.hpp"
+#include "uri/uri.hpp"
 #include "util/strings.hpp"
 
 namespace artemis::server {
@@ -28,7 +29,7 @@ bool AcceptorSet::open(const std::vector<net::ProtocolModule*>& modules, std::st
     if (!util::iequals(cfg.scheme, "tcp")) {
       log_.plain(util::Level::warn, log_codes::server_logger,
                  "acceptor '{}' ({}): scheme '{}' is not supported, only tcp; it is not started",
-                 cfg.name, cfg.url, cfg.scheme);
+                 cfg.name, uri::redact_secrets(cfg.url), cfg.scheme);
       continue;
     }
     std::vector<net::ProtocolModule*> enabled;

@@ -229,15 +229,17 @@ std::string apply_params(ClientUrl& u, const std::map<std::string, std::string>&
 
 UrlResult parse_url(std::string_view text) {
   UrlResult result;
+  const std::string shown = uri::redact_secrets(std::string(text));  // what errors quote
   auto parsed = uri::parse(text);
   if (!parsed.value) {
-    result.error = parsed.error;
+    result.error = uri::redact_secrets(parsed.error);
     return result;
   }
   ClientUrl url;
   url.is_list = parsed.value->is_list;
   if (parsed.value->endpoints.empty()) {
-    result.error = fmt::format("'{}': the server list is empty (e.g. (tcp://a:61616,tcp://b:61617))", text);
+    result.error =
+        fmt::format("'{}': the server list is empty (e.g. (tcp://a:61616,tcp://b:61617))", shown);
     return result;
   }
   for (const auto& ep : parsed.value->endpoints) {
@@ -245,11 +247,12 @@ UrlResult parse_url(std::string_view text) {
       result.error = fmt::format(
           "'{}': scheme '{}' is not supported by this client; use tcp://host:port "
           "(udp, jgroups and vm discovery are not available)",
-          text, ep.scheme);
+          shown, ep.scheme);
       return result;
     }
     if (ep.port == 0) {
-      result.error = fmt::format("'{}': port 0 is not a server port (e.g. tcp://localhost:61616)", text);
+      result.error =
+          fmt::format("'{}': port 0 is not a server port (e.g. tcp://localhost:61616)", shown);
       return result;
     }
     url.servers.push_back(Server{ep.host, ep.port});
@@ -257,13 +260,13 @@ UrlResult parse_url(std::string_view text) {
     // as the common case is a single-entry list with its parameters inside.
     if (url.is_list) {
       if (auto err = apply_params(url, ep.params); !err.empty()) {
-        result.error = fmt::format("'{}': {}", text, err);
+        result.error = fmt::format("'{}': {}", shown, err);
         return result;
       }
     }
   }
   if (auto err = apply_params(url, parsed.value->params); !err.empty()) {
-    result.error = fmt::format("'{}': {}", text, err);
+    result.error = fmt::format("'{}': {}", shown, err);
     return result;
   }
   std::sort(url.ignored.begin(), url.ignored.end());

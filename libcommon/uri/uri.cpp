@@ -175,4 +175,22 @@ ParseResult parse(std::string_view text) {
   return result;
 }
 
+std::string redact_secrets(std::string url) {
+  auto secret = [](std::string_view name) {
+    return name.find("Password") != std::string_view::npos ||
+           name.find("password") != std::string_view::npos;
+  };
+  for (auto eq = url.find('='); eq != std::string::npos; eq = url.find('=', eq + 1)) {
+    const auto start = url.find_last_of("?;&(", eq);
+    if (start == std::string::npos) continue;
+    if (!secret(std::string_view(url).substr(start + 1, eq - start - 1))) continue;
+    // Inside a server list an entry's parameters also end at ',' and ')'.
+    int depth = 0;
+    for (std::size_t i = 0; i < eq; ++i) depth += url[i] == '(' ? 1 : url[i] == ')' ? -1 : 0;
+    const auto end = std::min(url.find_first_of(depth > 0 ? ";&,)" : ";&", eq + 1), url.size());
+    url.replace(eq + 1, end - eq - 1, "****");
+  }
+  return url;
+}
+
 }  // namespace artemis::uri

@@ -37,4 +37,8 @@ ParseResult parse(std::string_view text);
 std::map<std::string, std::string> parse_query(std::string_view query);
 std::string url_decode(std::string_view s);
 
+// The URL with the value of every parameter whose name holds "password" (keyStorePassword,
+// trustStorePassword ...) replaced by "****": what a log line or an error may show.
+std::string redact_secrets(std::string url);
+
 }  // namespace artemis::uri
