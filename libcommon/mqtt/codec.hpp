@@ -46,6 +46,10 @@ std::error_code decode(std::uint8_t first_byte, std::string_view body, Version v
 // False, with nothing appended, when a field does not fit (a string over 65,535 bytes, a
 // packet over the largest remaining length).
 [[nodiscard]] bool encode(const Packet& packet, Version version, std::string& out);
+// A PUBLISH without its payload (`p.payload` empty), sized for `payload_size` bytes that the
+// caller sends right behind it: a payload streamed from a file. False when it would not fit.
+[[nodiscard]] bool encode_publish_head(const Publish& p, Version version,
+                                       std::uint64_t payload_size, std::string& out);
 
 class Decoder {
  public:

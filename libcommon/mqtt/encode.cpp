@@ -126,6 +126,18 @@ PacketType type_of(const Packet& p) {
   return std::visit(visitor, p);
 }
 
+bool encode_publish_head(const Publish& p, Version version, std::uint64_t payload_size,
+                         std::string& out) {
+  BodyWriter w{version, {}, 0};
+  if (!p.payload.empty() || !w(p) || payload_size > kMaxRemainingLength - w.body.size())
+    return false;
+  put_u8(out,
+         static_cast<std::uint8_t>(static_cast<std::uint8_t>(PacketType::publish) << 4 | w.flags));
+  put_varint(out, static_cast<std::uint32_t>(w.body.size() + payload_size));
+  out += w.body;
+  return true;
+}
+
 bool encode(const Packet& packet, Version version, std::string& out) {
   BodyWriter w{version, {}, 0};
   if (!std::visit(w, packet) || w.body.size() > kMaxRemainingLength) return false;

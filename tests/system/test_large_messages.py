@@ -7,6 +7,7 @@ a send cut off by a crash is removed at the next start; a consumed message's fil
 import glob
 import hashlib
 import os
+import subprocess
 import unittest
 
 from proton.utils import BlockingConnection
@@ -87,6 +88,34 @@ class LargeMessageTest(unittest.TestCase):
             amqp.close()
         wait_for(lambda: not large_files(self.broker), 30, what="the consumed file deleted")
         self.assertLess(peak_rss_mib(self.broker.process.pid), 120)
+
+    def test_an_mqtt_subscriber_gets_a_large_message_streamed(self):
+        # 32 MiB from STOMP to Debian's mosquitto_sub through a persistent QoS 1 session: one
+        # PUBLISH whose payload is sent from the file as the connection drains.
+        port = self.broker.stomp_port
+
+        def mosquitto_sub(*args, out=subprocess.PIPE):
+            return subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-u",
+                                   "admin", "-P", "admin", "-V", "mqttv311", "-c", "-i",
+                                   "big-sub", "-q", "1", "-t", "large/mqtt", *args],
+                                  stdout=out, stderr=subprocess.PIPE, timeout=120)
+
+        mosquitto_sub("-W", "1")  # makes the durable subscription, then leaves (timeout)
+        body = body_of(32 * MIB, "thirty-two")
+        digest = hashlib.sha256(body).hexdigest()
+        with StompClient(port, timeout=60) as producer:
+            producer.send("large.mqtt", body, receipt="big", persistent="true")
+            producer.listener.wait_receipt("big", timeout=120)
+        del body
+        path = os.path.join(self.broker.root, "received.bin")
+        with open(path, "wb") as out:
+            r = mosquitto_sub("-C", "1", "-N", "-W", "60", out=out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.path.getsize(path), 32 * MIB)
+        with open(path, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), digest)
+        wait_for(lambda: not large_files(self.broker), 30, what="the consumed file deleted")
+        self.assertLess(peak_rss_mib(self.broker.process.pid), 110)
 
     def test_a_confirmed_large_message_survives_kill_9(self):
         body = body_of(3 * MIB, "kill")

@@ -53,11 +53,11 @@ std::uint8_t published_qos(const core::Message& m) {
 }
 
 void publish_from_message(const core::Message& m, bool v5, std::int64_t now_ms,
-                          artemis::mqtt::Publish& out) {
+                          artemis::mqtt::Publish& out, bool with_payload) {
   const auto& r = m.record;
   out.topic = topic_of_address(r.address);
   // A large message's file that cannot be read leaves the payload empty.
-  if (core::whole_body(m, out.payload)) out.payload.clear();
+  if (with_payload && core::whole_body(m, out.payload)) out.payload.clear();
   if (!v5) return;
   auto& props = out.properties;
   if (r.expiration != 0)

@@ -14,9 +14,9 @@ namespace artemis::protocol::mqtt {
 core::MessagePtr message_from_publish(const artemis::mqtt::Publish& p, std::int64_t now_ms);
 
 // Topic, payload and, for MQTT 5, the properties; QoS, packet id, DUP and RETAIN are the
-// caller's.
+// caller's. Without `with_payload` the payload stays empty (a large one is streamed).
 void publish_from_message(const core::Message& m, bool v5, std::int64_t now_ms,
-                          artemis::mqtt::Publish& out);
+                          artemis::mqtt::Publish& out, bool with_payload = true);
 
 std::uint8_t published_qos(const core::Message& m);
 

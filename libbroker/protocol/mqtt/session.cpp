@@ -40,7 +40,10 @@ bool MqttSession::send(const wire::Packet& packet) {
     warn("a packet does not fit MQTT's fields and is not sent");
     return false;
   }
-  conn_.send(encode_buffer_);
+  if (stream_)
+    after_ += encode_buffer_;  // behind the payload on its way
+  else
+    conn_.send(encode_buffer_);
   return true;
 }
 
@@ -308,6 +311,7 @@ void MqttSession::on_closed(net::CloseReason) {
 
 void MqttSession::on_writable() {
   if (closing_) return;
+  if (stream_) pump_stream();
   for (auto& [filter, sub] : subscriptions_)
     if (auto* c = core_->consumer(sub->consumer_id); c != nullptr && sub->ready(*c)) c->resume();
 }

@@ -18,6 +18,7 @@
 #include "core/server_session.hpp"
 #include "mqtt/codec.hpp"
 #include "protocol/mqtt/mqtt_module.hpp"
+#include "store/large_message.hpp"
 
 namespace artemis::protocol::mqtt {
 
@@ -134,6 +135,22 @@ class MqttSession : public net::ProtocolSession {
   std::unordered_map<std::uint16_t, Outbound> outbound_;  // by packet id
   std::uint16_t last_packet_id_ = 0;
   std::string encode_buffer_;
+
+  // A large message's PUBLISH on its way (session_large.cpp): its payload goes from its file
+  // as the connection drains; packets sent meanwhile wait in `after_` to keep the stream whole,
+  // and no other delivery starts.
+  struct Stream {
+    core::MessageRef ref;  // holds the body's file
+    store::LargeBodyReader reader;
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+  };
+  std::unique_ptr<Stream> stream_;
+  std::string after_;
+  std::string chunk_;
+  // False, sending nothing, when the head does not fit MQTT or the file cannot be opened.
+  bool start_stream(const wire::Publish& head, const core::MessageRef& ref);
+  void pump_stream();
 };
 
 }  // namespace artemis::protocol::mqtt

@@ -24,7 +24,7 @@ void Subscription::deliver(core::ServerConsumer& consumer, const core::MessageRe
 }
 
 bool MqttSession::can_deliver() const {
-  return !closing_ && outbound_.size() < in_flight_limit_ &&
+  return !closing_ && !stream_ && outbound_.size() < in_flight_limit_ &&
          conn_.pending_bytes() < kHighWaterBytes;
 }
 
@@ -39,7 +39,8 @@ std::uint16_t MqttSession::next_packet_id() {
 
 void MqttSession::deliver(Subscription& sub, core::ServerConsumer& c, const core::MessageRef& ref) {
   wire::Publish p;
-  publish_from_message(*ref.message, v5(), ctx_.scheduler.now_ms(), p);
+  const bool large = ref.message->large != nullptr;
+  publish_from_message(*ref.message, v5(), ctx_.scheduler.now_ms(), p, !large);
   p.qos = std::min(sub.options.qos, published_qos(*ref.message));
   if (v5() && sub.identifier) p.properties.subscription_identifiers = {*sub.identifier};
   if (p.qos > 0) {
@@ -47,7 +48,8 @@ void MqttSession::deliver(Subscription& sub, core::ServerConsumer& c, const core
     p.dup = ref.delivery_count > 0;
     outbound_[p.packet_id] = Outbound{c.id(), ref.message->id(), p.qos, false};
   }
-  if (!send(p) && p.qos > 0) {
+  const bool sent = large ? start_stream(p, ref) : send(p);
+  if (!sent && p.qos > 0) {
     outbound_.erase(p.packet_id);  // it can never be acknowledged: consumed, as at QoS 0
     c.ack(ref.message->id());
   }

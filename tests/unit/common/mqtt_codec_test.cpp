@@ -252,4 +252,33 @@ TEST_CASE("mqtt: encode refuses what does not fit rather than cut it") {
   CHECK(encode(p, Version::v3_1_1, out));  // 3.1.1 has no properties to write
 }
 
+TEST_CASE(
+    "mqtt codec: a PUBLISH head sized for a streamed payload, then the payload, is the "
+    "whole PUBLISH") {
+  for (const auto v : {Version::v3_1_1, Version::v5}) {
+    // Payload sizes around the remaining length's 1-, 2- and 3-byte forms.
+    for (const std::size_t size : {std::size_t{10}, std::size_t{200}, std::size_t{20'000}}) {
+      CAPTURE(size);
+      Publish p;
+      p.topic = "sensors/large";
+      p.qos = 1;
+      p.packet_id = 9;
+      if (v == Version::v5) p.properties.content_type = "application/octet-stream";
+      std::string head;
+      REQUIRE(encode_publish_head(p, v, size, head));
+      p.payload = std::string(size, 'p');
+      std::string whole;
+      REQUIRE(encode(Packet{p}, v, whole));
+      CHECK(head + p.payload == whole);
+      // A payload given to the head encoder is a mistake: it refuses.
+      std::string again;
+      CHECK_FALSE(encode_publish_head(p, v, size, again));
+    }
+  }
+  Publish p;
+  p.topic = "t";
+  std::string head;
+  CHECK_FALSE(encode_publish_head(p, Version::v5, kMaxRemainingLength, head));  // over MQTT's max
+}
+
 }  // namespace mqtt_codec_test
