@@ -23,7 +23,8 @@ class MqttTest(BrokerTestCase):
     def port(self):
         return self.broker.port("mqtt")
 
-    def paho_client(self, client_id="", clean=True, version=paho.MQTTv311, will=None):
+    def paho_client(self, client_id="", clean=True, version=paho.MQTTv311, will=None,
+                    max_packet=None):
         """A connected paho client whose messages land in client.got (a Queue)."""
         kwargs = {"client_id": client_id, "protocol": version}
         if version != paho.MQTTv5:
@@ -44,6 +45,8 @@ class MqttTest(BrokerTestCase):
             props = Properties(PacketTypes.CONNECT)
             if not clean:
                 props.SessionExpiryInterval = 3600
+            if max_packet:
+                props.MaximumPacketSize = max_packet
             c.connect("127.0.0.1", self.port, keepalive=30, clean_start=clean, properties=props)
         else:
             c.connect("127.0.0.1", self.port, keepalive=30)
@@ -91,6 +94,14 @@ class MqttTest(BrokerTestCase):
                                "-u", "admin", "-P", "admin", "-W", "5", *args],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               timeout=TIMEOUT)
+
+    def test_a_packet_over_the_clients_maximum_packet_size_is_not_sent(self):
+        c = self.paho_client(version=paho.MQTTv5, max_packet=200)
+        self.assertEqual([g.value for g in self.subscribe(c, "mqtt/maxpacket", 1)], [1])
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/maxpacket", "-m", "x" * 500)
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/maxpacket", "-m", "small")
+        # The big one is dropped as if sent (MQTT 5 3.1.2.24); the next still comes.
+        self.assertEqual(c.got.get(timeout=TIMEOUT).payload, b"small")
 
     def test_mosquitto_publishes_to_paho_at_every_qos_in_both_versions(self):
         for version in ("mqttv311", "mqttv5"):

@@ -40,6 +40,12 @@ bool MqttSession::send(const wire::Packet& packet) {
     warn("a packet does not fit MQTT's fields and is not sent");
     return false;
   }
+  if (encode_buffer_.size() > client_max_packet_) {
+    // MQTT 5 §3.1.2.24: discarded as if it had been sent.
+    warn("a packet of {} bytes is over the client's Maximum Packet Size ({}) and is not sent",
+         encode_buffer_.size(), client_max_packet_);
+    return false;
+  }
   if (stream_)
     after_ += encode_buffer_;  // behind the payload on its way
   else
@@ -139,6 +145,8 @@ void MqttSession::on_connect(wire::Connect& c) {
   session_expiry_ = c.properties.session_expiry_interval.value_or(0);
   if (c.properties.receive_maximum)
     in_flight_limit_ = std::min<std::uint16_t>(*c.properties.receive_maximum, kMaxInFlight);
+  if (v5() && c.properties.maximum_packet_size && *c.properties.maximum_packet_size > 0)
+    client_max_packet_ = *c.properties.maximum_packet_size;
   will_ = std::move(c.will);
   keep_alive_s_ = c.keep_alive;
 

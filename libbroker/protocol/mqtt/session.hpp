@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -128,6 +129,8 @@ class MqttSession : public net::ProtocolSession {
   std::int64_t last_read_ms_ = 0;
   util::Scheduler::TimerId keep_alive_timer_ = 0;
   std::uint16_t in_flight_limit_ = kMaxInFlight;
+  // 5: the client's Maximum Packet Size; a bigger packet is not sent to it.
+  std::uint64_t client_max_packet_ = std::numeric_limits<std::uint64_t>::max();
 
   std::map<std::string, std::unique_ptr<Subscription>> subscriptions_;  // by topic filter
   // QoS 2 publishes received and answered with PUBREC, until their PUBREL.

@@ -20,6 +20,11 @@ bool MqttSession::start_stream(const wire::Publish& head, const core::MessageRef
     warn("a message of {} bytes does not fit an MQTT packet and is not sent", s->size);
     return false;
   }
+  if (encode_buffer_.size() + s->size > client_max_packet_) {
+    warn("a message of {} bytes is over the client's Maximum Packet Size ({}) and is not sent",
+         s->size, client_max_packet_);
+    return false;
+  }
   if (auto ec = s->reader.open(ref.message->large->path())) {
     warn("large message {} cannot be read: {}; not sent", ref.message->id(), ec.message());
     return false;

@@ -112,7 +112,7 @@ void MqttSession::send_retained(const Subscription& sub) {
       p.packet_id = next_packet_id();
       outbound_[p.packet_id] = Outbound{0, 0, p.qos, false};
     }
-    send(p);
+    if (!send(p) && p.qos > 0) outbound_.erase(p.packet_id);  // never acknowledged
   });
 }
 
