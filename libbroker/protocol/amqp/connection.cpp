@@ -52,6 +52,7 @@ AmqpConnection::AmqpConnection(net::Connection& connection, ModuleContext& conte
   const auto& acceptor = conn_.acceptor();
   credits_ = std::max<std::int64_t>(1, acceptor.param_int("amqpCredits", 1000));
   low_credits_ = std::clamp<std::int64_t>(acceptor.param_int("amqpLowCredits", 300), 0, credits_);
+  large_min_ = acceptor.param_int("amqpMinLargeMessageSize", 100 * 1024);  // Artemis's default
   if (auto it = acceptor.params.find("amqpDuplicateDetection"); it != acceptor.params.end())
     duplicate_detection_ = util::parse_bool(it->second).value_or(true);
   core::SessionOptions options;

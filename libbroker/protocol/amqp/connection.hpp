@@ -28,6 +28,7 @@
 #include "core/server_session.hpp"
 #include "net/protocol.hpp"
 #include "protocol/amqp/amqp_module.hpp"
+#include "store/large_message.hpp"
 
 namespace artemis::protocol::amqp {
 
@@ -83,7 +84,13 @@ class AmqpConnection final : public net::ProtocolSession {
   void receive(Incoming& in, pn_delivery_t* d);
   // Takes what arrived of `d` into in.partial; false when the connection's limit is passed.
   bool take_bytes(Incoming& in, pn_delivery_t* d);
-  void transfer(Incoming& in, pn_delivery_t* d, std::string_view bytes);
+  void transfer(Incoming& in, pn_delivery_t* d, std::string_view bytes,
+                std::shared_ptr<store::LargeBody> large_body = nullptr);
+  // Large messages received (incoming_large.cpp): true when `in.partial` became one.
+  bool start_large(Incoming& in);
+  void receive_large(Incoming& in, pn_delivery_t* d);
+  void large_written(pn_link_t* link, pn_delivery_t* d, std::error_code ec,
+                     std::shared_ptr<store::LargeBody> body);
   std::optional<core::Target> target_of(const Incoming& in);
   void top_up(Incoming& in);
   void settle_transfer(pn_delivery_t* d, std::error_code ec, const std::string& tx = {},
@@ -118,6 +125,8 @@ class AmqpConnection final : public net::ProtocolSession {
   pn_message_t* message_ = nullptr;            // reused for every transfer
   std::string buffer_;                         // a message being encoded
   std::string chunk_;                          // a piece of a large body on its way out
+  std::int64_t large_min_ = 0;  // amqpMinLargeMessageSize: bytes above which a body goes to a file
+  bool paused_for_upload_ = false;
   std::size_t partial_bytes_ = 0;              // Incoming::partial bytes, every link together
   std::unique_ptr<core::ServerSession> core_;  // null once the connection closed
   bool authenticated_ = false;

@@ -61,7 +61,9 @@ void AmqpConnection::open_incoming(pn_link_t* link) {
     pn_terminus_set_address(pn_link_target(link), in->temporary_queue.c_str());
   pn_terminus_copy(pn_link_source(link), pn_link_remote_source(link));
   pn_link_set_rcv_settle_mode(link, PN_RCV_FIRST);  // `second` is not supported (§7.4)
-  pn_link_set_max_message_size(link, kMaxMessageBytes);
+  // With large messages on, a body goes to a file as it arrives: no size to announce.
+  pn_link_set_max_message_size(
+      link, core_->large_messages_enabled() && large_min_ >= 0 ? 0 : kMaxMessageBytes);
   pn_link_open(link);
   Incoming& ref = *in;
   incoming_[link] = std::move(in);
@@ -103,9 +105,11 @@ bool AmqpConnection::take_bytes(Incoming& in, pn_delivery_t* d) {
 }
 
 void AmqpConnection::receive(Incoming& in, pn_delivery_t* d) {
-  if (!pn_delivery_readable(d)) return;
+  if (in.waiting || !pn_delivery_readable(d)) return;  // a large message first (large_written)
+  if (in.large) return receive_large(in, d);
   const bool within_limit = take_bytes(in, d);
   const bool complete = !pn_delivery_partial(d);
+  if (within_limit && !complete && start_large(in)) return receive_large(in, d);
   if (!within_limit) {
     refuse_link(in.link, "amqp:link:message-size-exceeded",
                 "a message larger than " + std::to_string(kMaxMessageBytes) + " bytes");
@@ -121,6 +125,7 @@ void AmqpConnection::receive(Incoming& in, pn_delivery_t* d) {
     }
   }
   if (!within_limit || complete) {
+    in.whole = false;
     partial_bytes_ -= in.partial.size();
     in.partial.clear();
     if (in.partial.capacity() > (1u << 20)) in.partial.shrink_to_fit();
@@ -128,12 +133,14 @@ void AmqpConnection::receive(Incoming& in, pn_delivery_t* d) {
   if (!within_limit) forget_link(in.link, true);  // destroys `in`
 }
 
-void AmqpConnection::transfer(Incoming& in, pn_delivery_t* d, std::string_view bytes) {
+void AmqpConnection::transfer(Incoming& in, pn_delivery_t* d, std::string_view bytes,
+                              std::shared_ptr<store::LargeBody> large_body) {
   pn_link_t* link = in.link;
   const bool presettled = pn_delivery_settled(d);
   std::string why;
   std::optional<core::MessagePtr> m =
       message_from_amqp(message_, bytes, ctx_.scheduler.now_ms(), duplicate_detection_, why);
+  if (m && large_body) core::attach_large_body(**m, std::move(large_body));
   if (!m) {
     reject(d, "amqp:decode-error", why);
   } else if (const auto target = target_of(in); !target) {

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "core/consumer.hpp"
+#include "core/large_upload.hpp"
 #include "core/server_session.hpp"
 #include "protocol/amqp/connection.hpp"
 #include "store/large_message.hpp"
@@ -42,6 +43,17 @@ struct AmqpConnection::Incoming {
   // The transfer being received: its bytes are taken from Proton as they arrive, so a message
   // of many frames is buffered once, here, and counted against the connection's limit.
   std::string partial;
+  // A large message being received (incoming_large.cpp): the payload of its Data body goes to
+  // its file as it arrives; the sections around it are kept here.
+  struct Large {
+    std::unique_ptr<core::LargeUpload> upload;
+    std::string head;                // the sections before the body
+    std::uint64_t payload_left = 0;  // of the Data section's payload, still to come
+    std::string after;               // what follows the payload: a footer
+  };
+  std::unique_ptr<Large> large;
+  bool whole = false;    // this transfer's body is not one Data section: held whole
+  bool waiting = false;  // a large message is being synced: the link's next transfers wait
 };
 
 // A link the client receives on: a core consumer.

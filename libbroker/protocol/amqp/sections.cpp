@@ -147,6 +147,40 @@ void append_section_head(std::string& out, Section code, std::uint8_t short_form
 
 }  // namespace
 
+BodyScan find_data_body(std::string_view prefix, DataBodyStart& out) {
+  std::size_t at = 0;
+  // Bounded: each pass moves past one whole section or returns; at most the six non-body ones.
+  for (int sections = 0; sections < 8; ++sections) {
+    if (prefix.size() - at < 3) return BodyScan::need_more;
+    if (byte_at(prefix, at) != 0x00) return BodyScan::not_data;
+    const std::string_view rest = prefix.substr(at + 1);
+    const auto descriptor = value_size(rest);
+    if (!descriptor) return rest.size() < 9 ? BodyScan::need_more : BodyScan::not_data;
+    const auto code = descriptor_code(rest.substr(0, *descriptor));
+    if (!code) return BodyScan::not_data;
+    const std::size_t value_at = at + 1 + *descriptor;
+    const auto section = static_cast<Section>(*code);
+    if (rank_of(section) < 0) return BodyScan::not_data;
+    if (rank_of(section) >= 5) {
+      if (section != Section::data) return BodyScan::not_data;
+      if (prefix.size() <= value_at) return BodyScan::need_more;
+      const std::uint8_t constructor = byte_at(prefix, value_at);
+      const std::size_t size_bytes = constructor == 0xa0 ? 1 : constructor == 0xb0 ? 4 : 0;
+      if (size_bytes == 0) return BodyScan::not_data;
+      if (prefix.size() < value_at + 1 + size_bytes) return BodyScan::need_more;
+      out.head = at;
+      out.payload_at = value_at + 1 + size_bytes;
+      out.payload_size =
+          size_bytes == 1 ? byte_at(prefix, value_at + 1) : big_endian_u32(prefix, value_at + 1);
+      return BodyScan::found;
+    }
+    const auto value = value_size(prefix.substr(value_at));
+    if (!value) return BodyScan::need_more;  // this section is not all here yet
+    at = value_at + *value;
+  }
+  return BodyScan::not_data;
+}
+
 std::optional<Sections> split_sections(std::string_view message, std::string& why) {
   Sections s;
   int last_rank = -1;

@@ -31,6 +31,18 @@ struct Sections {
   int body_sections = 0;
 };
 
+// Where a message whose first bytes are `prefix` has its body, if that body starts with a Data
+// section: the sections before it end at `head`, its payload starts at `payload_at` and holds
+// `payload_size` bytes (which need not be in `prefix` yet). For streaming a large message's
+// payload to its file as it arrives.
+struct DataBodyStart {
+  std::size_t head = 0;
+  std::size_t payload_at = 0;
+  std::uint64_t payload_size = 0;
+};
+enum class BodyScan { need_more, not_data, found };
+BodyScan find_data_body(std::string_view prefix, DataBodyStart& out);
+
 // Splits `message` into its sections; nullopt (and `why`) when the bytes are not a sequence of
 // sections in the order the specification fixes, each at most once (body sections excepted).
 std::optional<Sections> split_sections(std::string_view message, std::string& why);

@@ -71,3 +71,29 @@ TEST_CASE("sections: bytes the specification does not allow are refused") {
   CHECK(!amqp::split_sections(std::string(64, '\0'), why));
   CHECK(amqp::split_sections("", why));  // no sections at all: an empty message
 }
+
+TEST_CASE("sections: where a large message's Data payload starts, from its first bytes") {
+  std::string head;
+  amqp::append_header_section(head, true, 4, std::nullopt, 0);
+  head += bytes({0x00, 0x53, 0x74, 0xc1, 0x01, 0x00});  // application-properties: an empty map
+  std::string m = head;
+  amqp::append_data_head(m, 300'000);
+  const std::size_t payload_at = m.size();
+  m += std::string(1000, 'p');  // the payload's first bytes only
+
+  amqp::DataBodyStart at;
+  REQUIRE(amqp::find_data_body(m, at) == amqp::BodyScan::found);
+  CHECK(at.head == head.size());
+  CHECK(at.payload_at == payload_at);
+  CHECK(at.payload_size == 300'000);
+  // Every shorter prefix that stops inside the sections or the Data head asks for more.
+  for (std::size_t n = 0; n < payload_at; ++n) {
+    CAPTURE(n);
+    CHECK(amqp::find_data_body(std::string_view(m).substr(0, n), at) == amqp::BodyScan::need_more);
+  }
+  // A body that is an AmqpValue, or bytes that are no section, are not a Data body.
+  std::string value = head;
+  amqp::append_string_value_section(value, "text");
+  CHECK(amqp::find_data_body(value, at) == amqp::BodyScan::not_data);
+  CHECK(amqp::find_data_body(bytes({0x41, 0x42, 0x43, 0x44}), at) == amqp::BodyScan::not_data);
+}
