@@ -5,7 +5,7 @@
 
 #include "net/detect.hpp"
 #include "net/logger.hpp"
-#include "util/strings.hpp"
+#include "net/tls.hpp"
 
 namespace artemis::net {
 namespace {
@@ -17,6 +17,18 @@ std::string peer_of(const asio::ip::tcp::socket& s) {
   const auto addr = ep.address();
   return addr.is_v6() ? fmt::format("[{}]:{}", addr.to_string(), ep.port())
                       : fmt::format("{}:{}", addr.to_string(), ep.port());
+}
+
+// The peer's address as its certificate would name it (an IPv4 client of a dual-stack
+// acceptor as a.b.c.d); empty when the socket has none.
+std::string peer_address(const asio::ip::tcp::socket& s) {
+  std::error_code ec;
+  const auto ep = s.remote_endpoint(ec);
+  if (ec) return {};
+  auto addr = ep.address();
+  if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+    addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+  return addr.to_string();
 }
 
 bool orderly(CloseReason r) {
@@ -43,6 +55,10 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, std::uint64_t id,
       read_buf_(limits_.read_buffer_bytes),
       timer_(socket_.get_executor()) {
   if (tls_context_) tls_ = std::make_unique<TlsFilter>(tls_context_->native_handle());
+  // verifyHost: a certificate that does not name this address fails the handshake; an
+  // address we cannot read (the peer already gone) fails it too.
+  if (tls_ && tls_->usable() && acceptor_.param_bool("verifyHost", false))
+    tls_->expect_client_address(peer_address(socket_));
 }
 
 TcpConnection::~TcpConnection() = default;
@@ -146,7 +162,7 @@ std::string TcpConnection::sni_refusal() const {
   // that names none is let in.
   const auto wanted = acceptor_.param_text("sniHost");
   const auto asked = tls_->server_name();
-  if (wanted.empty() || asked.empty() || util::iequals(asked, wanted)) return {};
+  if (wanted.empty() || asked.empty() || sni_host_matches(wanted, asked)) return {};
   return fmt::format("the client asked for host '{}', this acceptor's sniHost is '{}'", asked,
                      wanted);
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <regex>
 
 #include "tls/stores.hpp"
 
@@ -83,7 +84,31 @@ bool set_ciphers(SSL_CTX* ctx, const config::TransportConfig& c, std::string& wh
   return true;
 }
 
+std::regex sni_pattern(const std::string& text) {
+  return std::regex(text, std::regex::ECMAScript | std::regex::icase);
+}
+
+bool check_sni_host(const config::TransportConfig& c, std::string& why) {
+  const auto pattern = c.param_text("sniHost");
+  if (pattern.empty()) return true;
+  try {
+    sni_pattern(pattern);
+    return true;
+  } catch (const std::regex_error& e) {
+    why = fmt::format("sniHost '{}' is not a regular expression: {}", pattern, e.what());
+    return false;
+  }
+}
+
 }  // namespace
+
+bool sni_host_matches(const std::string& pattern, const std::string& host) {
+  try {
+    return std::regex_match(host, sni_pattern(pattern));
+  } catch (const std::regex_error&) {
+    return false;
+  }
+}
 
 bool tls_enabled(const config::TransportConfig& acceptor) {
   return acceptor.param_bool("sslEnabled", false);
@@ -99,7 +124,7 @@ std::shared_ptr<asio::ssl::context> make_server_tls_context(const config::Transp
   SSL_CTX* native = ctx->native_handle();
   std::string why;
   const bool ok = set_protocols(native, acceptor, why) && set_ciphers(native, acceptor, why) &&
-                  load_stores(native, acceptor, why);
+                  check_sni_host(acceptor, why) && load_stores(native, acceptor, why);
   if (!ok) {
     error =
         fmt::format("acceptor '{}' (broker.xml line {}): {}", acceptor.name, acceptor.line, why);

@@ -14,8 +14,11 @@
 //   enabledProtocols           default TLSv1.2,TLSv1.3 (TLSv1 and TLSv1.1 only when listed)
 //   enabledCipherSuites        OpenSSL names; TLS 1.3 suites (TLS_AES_…) and the rest apart
 //   sslAutoReload              changed stores are read again for the connections that follow
-//   sniHost                    a client whose SNI names another host is refused once its
-//                              handshake ends (net/tcp_connection.cpp); one without SNI is not
+//   sniHost                    a regular expression (as Artemis's SNI matcher: whole name,
+//                              case ignored); a client whose SNI it does not match is refused
+//                              once its handshake ends (net/tcp_connection.cpp); one without
+//                              SNI is not
+//   verifyHost                 a client certificate must name the client's address
 // A wrong file, password or value is an error naming the acceptor and the parameter: the
 // broker refuses to start rather than listen without the TLS it was told to use.
 #include <asio/ssl/context.hpp>
@@ -29,6 +32,9 @@ namespace artemis::net {
 bool tls_enabled(const config::TransportConfig& acceptor);
 // sslAutoReload=true: the acceptor reads its stores again when they change.
 bool tls_auto_reload(const config::TransportConfig& acceptor);
+// sniHost's pattern against the host name a client sent; a pattern that does not compile
+// matches nothing (make_server_tls_context refuses it first).
+bool sni_host_matches(const std::string& pattern, const std::string& host);
 // nullptr, and `error`, when the acceptor's TLS parameters do not make a usable context.
 std::shared_ptr<asio::ssl::context> make_server_tls_context(const config::TransportConfig& acceptor,
                                                             std::string& error);

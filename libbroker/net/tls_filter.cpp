@@ -44,7 +44,14 @@ TlsFilter::Fed TlsFilter::fail(int rc) {
   const int e = SSL_get_error(ssl_, rc);
   if (e == SSL_ERROR_ZERO_RETURN) return Fed::closed;
   error_ = reason_of_queue();
+  // "certificate verify failed" alone does not say what was wrong with the client's one.
+  if (const long v = SSL_get_verify_result(ssl_); !handshake_done_ && v != X509_V_OK)
+    error_ += std::string(" (client certificate: ") + X509_verify_cert_error_string(v) + ")";
   return Fed::failed;
+}
+
+bool TlsFilter::expect_client_address(const std::string& ip) {
+  return ssl_ != nullptr && X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), ip.c_str()) == 1;
 }
 
 bool TlsFilter::wants_io(int rc) const {

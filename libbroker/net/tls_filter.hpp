@@ -37,6 +37,10 @@ class TlsFilter {
   // whatever application data the bytes completed.
   Fed feed(std::string_view cipher, std::string& plain);
   bool usable() const { return ssl_ != nullptr; }
+  // verifyHost on the acceptor: a client certificate must name the client's own address (an
+  // IP subjectAltName), as Artemis checks it against the connection's peer. False when `ip`
+  // is not an address.
+  bool expect_client_address(const std::string& ip);
   bool handshake_done() const { return handshake_done_; }
 
   // Appends to `out` what the peer is owed, then `plain` encrypted (after the handshake). False

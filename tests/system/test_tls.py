@@ -44,12 +44,18 @@ def make_certificates(d):
     pem_bundle(d, "server")
 
 
-def make_leaf(d, name, cn):
-    """<name>.pem: a key and a certificate for `cn` signed by the test CA."""
+def make_leaf(d, name, cn, alt_names=None):
+    """<name>.pem: a key and a certificate for `cn` (and `alt_names`, e.g. "IP:127.0.0.1")
+    signed by the test CA."""
     openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out",
             f"{name}.csr", "-subj", f"/CN={cn}", cwd=d)
+    ext = []
+    if alt_names:
+        with open(os.path.join(d, f"{name}.ext"), "w") as f:
+            f.write(f"subjectAltName={alt_names}\n")
+        ext = ["-extfile", f"{name}.ext"]
     openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", f"{name}.crt", "-days", "2", cwd=d)
+            "-CAcreateserial", "-out", f"{name}.crt", "-days", "2", *ext, cwd=d)
     pem_bundle(d, name)
 
 
@@ -144,6 +150,54 @@ class TlsTest(WithCertificates):
         self.assertFalse(connected("elsewhere.example"))
         self.assertIn("the client asked for host 'elsewhere.example', this acceptor's sniHost "
                       "is 'localhost'", b.log_text())
+
+    def test_sni_host_is_a_regular_expression_matching_the_whole_name_in_any_case(self):
+        b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret;"
+                        r"sniHost=broker[0-9]+\.example\.com")
+        b.start()
+        context = ssl.create_default_context(cafile=self.path("ca.pem"))
+        context.check_hostname = False
+
+        def handshake(server_name):
+            with socket.create_connection(("127.0.0.1", b.stomp_port), timeout=10) as s:
+                try:
+                    with context.wrap_socket(s, server_hostname=server_name) as t:
+                        t.sendall(frame("CONNECT", {"accept-version": "1.2", "host": "x",
+                                                    "login": "admin", "passcode": "admin"}))
+                        return t.recv(4096).startswith(b"CONNECTED")
+                except (ssl.SSLError, OSError):
+                    return False
+
+        self.assertTrue(handshake("broker7.example.com"))
+        self.assertTrue(handshake("BROKER12.Example.COM"))
+        self.assertFalse(handshake("broker.example.com"))
+        self.assertFalse(handshake("x.broker7.example.com"))  # the whole name, not a part
+
+    def test_an_sni_host_that_is_not_a_regular_expression_stops_the_broker(self):
+        b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret;"
+                        "sniHost=broker(")
+        with self.assertRaises(RuntimeError) as caught:
+            b.start(timeout=30)
+        self.assertIn("acceptor 'artemis'", str(caught.exception))
+        self.assertIn("sniHost 'broker(' is not a regular expression", str(caught.exception))
+
+    def test_verify_host_needs_a_client_certificate_naming_the_client_address(self):
+        make_leaf(self.certs, "here", "here", "IP:127.0.0.1")
+        make_leaf(self.certs, "there", "there", "IP:192.0.2.7,DNS:there.example")
+        b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret;"
+                        f"needClientAuth=true;trustStorePath={self.path('ca.pem')};"
+                        "verifyHost=true")
+        b.start()
+        with tls_client(b.stomp_port, self.path("ca.pem"), self.path("here.crt"),
+                        self.path("here.key")) as c:
+            c.send_wait("tls.verifyhost", "from 127.0.0.1", **ANYCAST)
+        for name in ("there", "client"):  # another address; no subjectAltName at all
+            status, out = s_client(b.stomp_port, "-tls1_2", "-CAfile", self.path("ca.pem"),
+                                   "-cert", self.path(f"{name}.crt"), "-key",
+                                   self.path(f"{name}.key"))
+            self.assertNotEqual(status, 0, out[-2000:])
+        wait_for(lambda: "(client certificate: IP address mismatch)" in b.log_text(), 10,
+                 what="the refusal naming the mismatch")
 
     def test_tls_to_a_plain_port_is_closed_and_named_in_the_log(self):
         b = Instance()

@@ -64,3 +64,13 @@ TEST_CASE("tls: enabledProtocols and enabledCipherSuites are checked") {
   CHECK(refusal({{"enabledCipherSuites", "NOT-A-CIPHER"}}).find("OpenSSL knows none") !=
         std::string::npos);
 }
+
+TEST_CASE("tls: sniHost is a regular expression over the whole name, case ignored") {
+  CHECK(net::sni_host_matches("localhost", "LocalHost"));
+  CHECK(net::sni_host_matches(R"(broker[0-9]+\.example\.com)", "broker12.example.com"));
+  CHECK_FALSE(net::sni_host_matches(R"(broker[0-9]+\.example\.com)", "a.broker1.example.com"));
+  CHECK_FALSE(net::sni_host_matches("broker", "broker.example.com"));
+  CHECK_FALSE(net::sni_host_matches("broker(", "broker("));  // not a pattern: nothing matches
+  CHECK(refusal({{"sniHost", "broker("}}).find("sniHost 'broker(' is not a regular expression") !=
+        std::string::npos);
+}
