@@ -19,6 +19,5 @@ inline constexpr std::uint8_t topic_filter_invalid = 0x8F;
 inline constexpr std::uint8_t packet_id_not_found = 0x92;
 inline constexpr std::uint8_t topic_alias_invalid = 0x94;
 inline constexpr std::uint8_t quota_exceeded = 0x97;
-inline constexpr std::uint8_t shared_subscriptions_not_supported = 0x9E;
 
 }  // namespace artemis::protocol::mqtt::reason

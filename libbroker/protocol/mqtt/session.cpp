@@ -4,6 +4,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "core/broker_core.hpp"
 #include "protocol/mqtt/durable_slots.hpp"
 #include "protocol/mqtt/message_mapping.hpp"
@@ -147,6 +149,13 @@ void MqttSession::on_connect(wire::Connect& c) {
     in_flight_limit_ = std::min<std::uint16_t>(*c.properties.receive_maximum, kMaxInFlight);
   if (v5() && c.properties.maximum_packet_size && *c.properties.maximum_packet_size > 0)
     client_max_packet_ = *c.properties.maximum_packet_size;
+  if (v5()) {
+    // topicAliasMaximum: how many aliases the client may set (Artemis's default 65535).
+    const auto most = conn_.acceptor().param_int("topicAliasMaximum", 65535);
+    in_aliases_ =
+        InboundAliases(static_cast<std::uint16_t>(std::clamp<std::int64_t>(most, 0, 65535)));
+    out_aliases_ = OutboundAliases(c.properties.topic_alias_maximum.value_or(0));
+  }
   will_ = std::move(c.will);
   keep_alive_s_ = c.keep_alive;
 
@@ -161,7 +170,7 @@ void MqttSession::on_connect(wire::Connect& c) {
   auto saved = saved_subscriptions();
   if (saved) {
     if (clean_start_) {
-      for (const auto& s : *saved) core_->delete_durable_subscription(address_of_topic(s.filter));
+      for (const auto& s : *saved) drop_subscription_queue(s.filter);
       save_subscriptions({});
       saved.reset();
     } else {
@@ -173,8 +182,7 @@ void MqttSession::on_connect(wire::Connect& c) {
   if (v5()) {
     if (assigned) ack.properties.assigned_client_identifier = client_id_;
     ack.properties.receive_maximum = kMaxInFlight;
-    ack.properties.topic_alias_maximum = 0;
-    ack.properties.shared_subscription_available = 0;
+    if (in_aliases_.maximum() > 0) ack.properties.topic_alias_maximum = in_aliases_.maximum();
   }
   send(ack);
   if (saved)
@@ -284,7 +292,10 @@ void MqttSession::end_session() {
   save_subscriptions(std::move(list));
   // Unacknowledged deliveries go back to their queues; a session that ends with its
   // connection had temporary subscription queues, which go with their consumers.
-  for (const auto& [filter, sub] : subscriptions_) core_->close_consumer(sub->consumer_id);
+  for (const auto& [filter, sub] : subscriptions_) {
+    core_->close_consumer(sub->consumer_id);
+    if (!persistent() && is_shared(filter)) drop_subscription_queue(filter);
+  }
   subscriptions_.clear();
   outbound_.clear();
 }

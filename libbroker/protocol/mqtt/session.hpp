@@ -19,6 +19,7 @@
 #include "core/server_session.hpp"
 #include "mqtt/codec.hpp"
 #include "protocol/mqtt/mqtt_module.hpp"
+#include "protocol/mqtt/topic_aliases.hpp"
 #include "store/large_message.hpp"
 
 namespace artemis::protocol::mqtt {
@@ -90,10 +91,15 @@ class MqttSession : public net::ProtocolSession {
   // The reason code for the SUBACK; the subscription waits for start_subscriptions().
   std::uint8_t subscribe_one(const wire::Subscription& s, std::optional<std::uint32_t> id);
   void start_subscriptions();
+  // Deletes the durable queue behind `filter` (a shared one only once no member consumes it).
+  void drop_subscription_queue(const std::string& filter);
   void send_retained(const Subscription& sub);
   // Retained message of `address` := m (null: none any more).
   void keep_retained(const std::string& address, const core::Message* m);
   void deliver(Subscription& sub, core::ServerConsumer& c, const core::MessageRef& ref);
+  // A delivery's PUBLISH (streamed from its file when `large`), under a topic alias when the
+  // client takes them. False when it was not sent (see send()).
+  bool send_publish(wire::Publish& p, const core::MessageRef* large);
   bool can_deliver() const;
   void settle(const Outbound& o);
   std::uint16_t next_packet_id();
@@ -131,6 +137,8 @@ class MqttSession : public net::ProtocolSession {
   std::uint16_t in_flight_limit_ = kMaxInFlight;
   // 5: the client's Maximum Packet Size; a bigger packet is not sent to it.
   std::uint64_t client_max_packet_ = std::numeric_limits<std::uint64_t>::max();
+  InboundAliases in_aliases_;    // 5: the client's topic aliases
+  OutboundAliases out_aliases_;  // 5: ours, when the client announced a Topic Alias Maximum
 
   std::map<std::string, std::unique_ptr<Subscription>> subscriptions_;  // by topic filter
   // QoS 2 publishes received and answered with PUBREC, until their PUBREL.

@@ -23,9 +23,25 @@ std::uint8_t publish_refusal_reason(const core::Refused& r) {
 }  // namespace
 
 void MqttSession::on_publish(wire::Publish& p) {
-  if (p.properties.topic_alias) {
-    fail(reason::topic_alias_invalid, "topic aliases are not accepted (Topic Alias Maximum 0)");
-    return;
+  if (const auto alias = p.properties.topic_alias) {
+    switch (in_aliases_.resolve(p.topic, *alias)) {
+      case InboundAliases::Result::ok:
+        break;
+      case InboundAliases::Result::invalid:
+        fail(reason::topic_alias_invalid,
+             fmt::format("topic alias {} is not between 1 and the Topic Alias Maximum {}", *alias,
+                         in_aliases_.maximum()));
+        return;
+      case InboundAliases::Result::unknown:
+        fail(reason::protocol_error, fmt::format("topic alias {} was never set", *alias));
+        return;
+      case InboundAliases::Result::over_quota:
+        fail(reason::quota_exceeded,
+             fmt::format("topic aliases would hold more than {} bytes of topic names",
+                         InboundAliases::kMaxTopicBytes));
+        return;
+    }
+    p.properties.topic_alias.reset();  // the connection's, not the message's
   }
   if (p.qos == 2 && qos2_received_.count(p.packet_id)) {
     send(wire::PubAck{wire::PacketType::pubrec, p.packet_id, 0, {}});  // routed already

@@ -48,7 +48,7 @@ void MqttSession::deliver(Subscription& sub, core::ServerConsumer& c, const core
     p.dup = ref.delivery_count > 0;
     outbound_[p.packet_id] = Outbound{c.id(), ref.message->id(), p.qos, false};
   }
-  const bool sent = large ? start_stream(p, ref) : send(p);
+  const bool sent = send_publish(p, large ? &ref : nullptr);
   if (!sent && p.qos > 0) {
     outbound_.erase(p.packet_id);  // it can never be acknowledged: consumed, as at QoS 0
     c.ack(ref.message->id());
@@ -56,25 +56,49 @@ void MqttSession::deliver(Subscription& sub, core::ServerConsumer& c, const core
   if (p.qos == 0) c.ack(ref.message->id());
 }
 
+bool MqttSession::send_publish(wire::Publish& p, const core::MessageRef* large) {
+  const auto alias = out_aliases_.choose(p.topic);
+  std::string aliased;  // the topic an alias is set for, kept until it is sent
+  if (alias.alias != 0) {
+    p.properties.topic_alias = alias.alias;
+    if (alias.with_topic)
+      aliased = p.topic;
+    else
+      p.topic.clear();
+  }
+  const bool sent = large != nullptr ? start_stream(p, *large) : send(p);
+  if (sent) out_aliases_.commit(aliased, alias);
+  return sent;
+}
+
 std::uint8_t MqttSession::subscribe_one(const wire::Subscription& s,
                                         std::optional<std::uint32_t> id) {
-  if (!valid_filter(s.filter))
+  const auto shared = parse_shared(s.filter);
+  if (!shared && (is_shared(s.filter) || !valid_filter(s.filter)))
     return v5() ? reason::topic_filter_invalid : reason::unspecified_error;
-  if (s.filter.starts_with("$share/"))
-    return v5() ? reason::shared_subscriptions_not_supported : reason::unspecified_error;
+  if (shared && s.no_local && v5()) {
+    fail(reason::protocol_error, "No Local on the shared subscription " + s.filter);
+    return reason::unspecified_error;
+  }
   // A second SUBSCRIBE to the same filter replaces the first (MQTT 3.8.4).
   if (auto it = subscriptions_.find(s.filter); it != subscriptions_.end()) {
     core_->close_consumer(it->second->consumer_id);
     subscriptions_.erase(it);
   }
-  const auto address = address_of_topic(s.filter);
+  const auto address = address_of_topic(shared ? shared->filter : s.filter);
   auto sub = std::make_unique<Subscription>();
   sub->session = this;
   sub->options = s;
   sub->identifier = id;
   core::ConsumerRequest req;
   req.target = core_->resolve(address, core::RoutingType::multicast);
-  if (persistent()) req.durable_name = address;
+  if (shared) {
+    // One queue for the group, whichever clients are in it: <group>.<address>.
+    req.durable_name = shared->group + "." + address;
+    req.global = true;
+  } else if (persistent()) {
+    req.durable_name = address;
+  }
   req.no_local = s.no_local;
   req.credit_mode = core::CreditMode::bytes;
   req.window_bytes = -1;  // ready() holds deliveries back instead
@@ -88,6 +112,15 @@ std::uint8_t MqttSession::subscribe_one(const wire::Subscription& s,
   sub->consumer_id = info.id;
   subscriptions_[s.filter] = std::move(sub);
   return s.qos;
+}
+
+void MqttSession::drop_subscription_queue(const std::string& filter) {
+  // The core keeps a queue that still has consumers: a shared one other members use.
+  if (const auto shared = parse_shared(filter))
+    core_->delete_durable_subscription(shared->group + "." + address_of_topic(shared->filter),
+                                       true);
+  else
+    core_->delete_durable_subscription(address_of_topic(filter));
 }
 
 void MqttSession::start_subscriptions() {
@@ -112,7 +145,7 @@ void MqttSession::send_retained(const Subscription& sub) {
       p.packet_id = next_packet_id();
       outbound_[p.packet_id] = Outbound{0, 0, p.qos, false};
     }
-    if (!send(p) && p.qos > 0) outbound_.erase(p.packet_id);  // never acknowledged
+    if (!send_publish(p, nullptr) && p.qos > 0) outbound_.erase(p.packet_id);  // never acked
   });
 }
 
@@ -126,9 +159,12 @@ void MqttSession::on_subscribe(const wire::Subscribe& s) {
     const bool existed = subscriptions_.count(sub.filter) != 0;
     const auto reason = subscribe_one(sub, id);
     ack.reasons.push_back(reason);
-    const bool wants = sub.retain_handling == 0 || (sub.retain_handling == 1 && !existed);
+    // A shared subscription gets no retained messages (MQTT 5 §4.8.2).
+    const bool wants = !is_shared(sub.filter) &&
+                       (sub.retain_handling == 0 || (sub.retain_handling == 1 && !existed));
     if (reason <= 2 && wants) fresh.push_back(sub.filter);
   }
+  if (closing_) return;
   send(ack);
   for (const auto& filter : fresh)
     if (auto it = subscriptions_.find(filter); it != subscriptions_.end())
@@ -147,8 +183,9 @@ void MqttSession::on_unsubscribe(const wire::Unsubscribe& u) {
     }
     core_->close_consumer(it->second->consumer_id);
     subscriptions_.erase(it);
-    // A durable subscription queue ends with the subscription.
-    if (persistent()) core_->delete_durable_subscription(address_of_topic(filter));
+    // A durable subscription queue ends with the subscription; a shared one with its group's
+    // last member.
+    if (persistent() || is_shared(filter)) drop_subscription_queue(filter);
     ack.reasons.push_back(0);
   }
   send(ack);

@@ -54,6 +54,22 @@ bool valid_filter(std::string_view filter) {
   return true;
 }
 
+bool is_shared(std::string_view filter) {
+  return filter.starts_with("$share/");
+}
+
+std::optional<SharedFilter> parse_shared(std::string_view filter) {
+  if (!is_shared(filter)) return std::nullopt;
+  filter.remove_prefix(7);
+  const auto slash = filter.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+  const auto group = filter.substr(0, slash);
+  const auto rest = filter.substr(slash + 1);
+  if (group.find_first_of("+#") != std::string_view::npos || !valid_filter(rest))
+    return std::nullopt;
+  return SharedFilter{std::string(group), std::string(rest)};
+}
+
 bool filter_matches(std::string_view filter, std::string_view topic) {
   if (!topic.empty() && topic[0] == '$' && !filter.empty() &&
       (filter[0] == '+' || filter[0] == '#'))

@@ -3,6 +3,7 @@
 // delimiter `.`, `+` is `*`, `#` stays `#`. So `sport/tennis/+` subscribes to `sport.tennis.*`
 // and receives what a STOMP or AMQP client sends to `sport.tennis.x`; a message sent to
 // `a.b` by another protocol reaches an MQTT subscriber as topic `a/b`.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,16 @@ std::string topic_of_address(std::string_view address);
 
 // A topic filter's syntax: `#` only as the last level, `+` and `#` only as whole levels.
 bool valid_filter(std::string_view filter);
+
+// A shared subscription's filter, `$share/<group>/<filter>` (MQTT 5 §4.8.2; 3.x clients may
+// use it too, as with Artemis). nullopt for one that is not well formed: an empty group, a
+// group holding `+`, `#` or `/`, or no valid filter after it.
+struct SharedFilter {
+  std::string group;
+  std::string filter;
+};
+bool is_shared(std::string_view filter);
+std::optional<SharedFilter> parse_shared(std::string_view filter);
 
 // Whether topic name `topic` matches topic filter `filter` (MQTT 4.7): a filter starting with
 // a wildcard does not match a topic starting with `$`.

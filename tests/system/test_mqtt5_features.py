@@ -1,0 +1,240 @@
+"""MQTT 5 shared subscriptions and topic aliases against a real `artemis run`, with Debian's
+mosquitto_pub / mosquitto_sub and python3-paho-mqtt (which does not speak topic aliases, so a
+raw socket checks what the broker sends). Every wait is bounded."""
+
+import queue
+import socket
+import struct
+import time
+import unittest
+
+import paho.mqtt.client as paho
+
+from harness import StompClient, wait_for
+from test_mqtt import TIMEOUT, MqttTest
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b, n = n % 128, n // 128
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def utf8(s):
+    b = s.encode()
+    return struct.pack(">H", len(b)) + b
+
+
+def packet(first, body):
+    return bytes([first]) + varint(len(body)) + body
+
+
+class RawMqtt5:
+    """A bare MQTT 5 client: enough to read the PUBLISH packets the broker sends as bytes."""
+
+    def __init__(self, port, client_id, connect_props=b""):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        self.buf = b""
+        body = (utf8("MQTT") + bytes([5, 0xC2]) + struct.pack(">H", 30) +
+                varint(len(connect_props)) + connect_props + utf8(client_id) + utf8("admin") +
+                utf8("admin"))
+        self.sock.sendall(packet(0x10, body))
+        kind, connack = self.next()
+        assert kind == 0x20 and connack[1] == 0, connack
+        self.connack = connack
+
+    def next(self):
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            if len(self.buf) >= 2:
+                size, shift, i = 0, 0, 1
+                while i < len(self.buf) and i < 5:
+                    size |= (self.buf[i] & 0x7F) << shift
+                    shift += 7
+                    i += 1
+                    if not self.buf[i - 1] & 0x80:
+                        if len(self.buf) >= i + size:
+                            first, body = self.buf[0], self.buf[i:i + size]
+                            self.buf = self.buf[i + size:]
+                            return first & 0xF0, body
+                        break
+            if time.monotonic() > deadline:
+                raise TimeoutError("no packet from the broker")
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("the broker closed the connection")
+            self.buf += chunk
+
+    def subscribe(self, topic_filter, qos=0):
+        body = struct.pack(">H", 1) + b"\x00" + utf8(topic_filter) + bytes([qos])
+        self.sock.sendall(packet(0x82, body))
+        kind, ack = self.next()
+        assert kind == 0x90, kind
+        return ack[-1]
+
+    def publish_topic_and_alias(self):
+        """(topic, alias, payload) of the next QoS 0 PUBLISH."""
+        kind, body = self.next()
+        assert kind == 0x30, kind
+        n = struct.unpack(">H", body[:2])[0]
+        topic, rest = body[2:2 + n].decode(), body[2 + n:]
+        props_len, i, shift = 0, 0, 0
+        while True:
+            props_len |= (rest[i] & 0x7F) << shift
+            shift += 7
+            i += 1
+            if not rest[i - 1] & 0x80:
+                break
+        props, payload = rest[i:i + props_len], rest[i + props_len:]
+        alias = None
+        j = 0
+        while j < len(props):
+            if props[j] == 0x23:
+                alias = struct.unpack(">H", props[j + 1:j + 3])[0]
+                j += 3
+            else:
+                raise AssertionError(f"unexpected property {props[j]:#x}")
+        return topic, alias, payload
+
+    def close(self):
+        try:
+            self.sock.sendall(packet(0xE0, b"\x00\x00"))
+        except OSError:
+            pass
+        self.sock.close()
+
+
+class Mqtt5FeaturesTest(MqttTest):
+
+    @classmethod
+    def prepare_broker(cls):
+        cls.broker.edit_acceptor("mqtt", lambda url: url + ";topicAliasMaximum=10")
+
+    def v5(self, client_id="", clean=True):
+        return self.paho_client(client_id=client_id, version=paho.MQTTv5, clean=clean)
+
+    def test_a_shared_subscription_spreads_messages_over_its_group(self):
+        a, b = self.v5("share-a"), self.v5("share-b")
+        other = self.v5("share-other")
+        for c in (a, b):
+            self.assertEqual([g.value for g in self.subscribe(c, "$share/g1/mqtt/shared/#", 1)],
+                             [1])
+        self.subscribe(other, "mqtt/shared/#", 1)
+        for i in range(20):
+            self.mosquitto_pub("-V", "mqttv5", "-q", "1", "-t", "mqtt/shared/x", "-m", f"m{i}")
+        # Every message once to the group, split between its members; a plain subscriber
+        # gets its own copy of each.
+        got = []
+
+        def all_came():
+            got.extend(m.payload for q in (a.got, b.got) for m in drain(q))
+            return len(got) >= 20
+        wait_for(all_came, TIMEOUT, what="20 messages to the group")
+        self.assertEqual(sorted(got), sorted(f"m{i}".encode() for i in range(20)))
+        self.assertEqual(len(self.receive(other, 20)), 20)
+        # One queue for the group, <group>.<address>: STOMP reaches it by its full name.
+        with StompClient(self.broker.stomp_port) as s:
+            s.send_wait("mqtt.shared.#::g1.mqtt.shared.#", "to the group only",
+                        **{"destination-type": "MULTICAST"})
+        first = [m.payload for q in (a.got, b.got) for m in drain(q, wait=3.0)]
+        self.assertEqual(first, [b"to the group only"])
+
+    def test_a_shared_subscription_gets_no_retained_message(self):
+        self.mosquitto_pub("-q", "1", "-r", "-t", "mqtt/shared/retained", "-m", "kept")
+        self.addCleanup(self.mosquitto_pub, "-q", "1", "-r", "-t", "mqtt/shared/retained",
+                        "-m", "")
+        c = self.v5("share-retained")
+        self.subscribe(c, "$share/g2/mqtt/shared/retained", 1)
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/shared/retained", "-m", "live")
+        self.assertEqual(c.got.get(timeout=TIMEOUT).payload, b"live")
+
+    def test_malformed_shared_filters_are_refused_in_the_suback(self):
+        raw = RawMqtt5(self.port, "share-bad")  # paho refuses some of these itself
+        self.addCleanup(raw.close)
+        for bad in ("$share/g", "$share//t", "$share/g+/t", "$share/g/a/#/b", "$share/g#/t"):
+            self.assertEqual(raw.subscribe(bad, 1), 0x8F, bad)
+
+    def test_the_group_queue_goes_with_its_last_member_unless_a_session_keeps_it(self):
+        a, b = self.v5("share-leave-a"), self.v5("share-leave-b")
+        for c in (a, b):
+            self.subscribe(c, "$share/g3/mqtt/leave", 1)
+        a.unsubscribe("$share/g3/mqtt/leave")
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/leave", "-m", "for b")
+        self.assertEqual(b.got.get(timeout=TIMEOUT).payload, b"for b")
+        self.stop_client(b)  # its session ends with the connection: the group's queue goes
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/leave", "-m", "nobody listens")
+        c = self.v5("share-leave-c")
+        self.subscribe(c, "$share/g3/mqtt/leave", 1)
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/leave", "-m", "after")
+        self.assertEqual(c.got.get(timeout=TIMEOUT).payload, b"after")
+        self.stop_client(c)
+
+        # A member whose session outlives its connection keeps the queue for the group.
+        d = self.v5("share-keep", clean=False)
+        self.subscribe(d, "$share/g4/mqtt/leave", 1)
+        self.stop_client(d)
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/leave", "-m", "kept for the group")
+        d = self.v5("share-keep", clean=False)
+        self.assertTrue(d.session_present)
+        self.assertEqual(d.got.get(timeout=TIMEOUT).payload, b"kept for the group")
+
+    def test_topic_aliases_from_the_client_are_resolved(self):
+        sub = self.v5("alias-sub")
+        self.subscribe(sub, "mqtt/alias/#", 1)
+        # mosquitto_pub sends the topic with alias 1 first, then the alias alone.
+        self.mosquitto_pub("-V", "mqttv5", "-q", "1", "-t", "mqtt/alias/in", "-D", "publish",
+                           "topic-alias", "1", "--repeat", "3", "-m", "aliased")
+        msgs = self.receive(sub, 3)
+        self.assertEqual([(m.topic, m.payload) for m in msgs], [("mqtt/alias/in", b"aliased")] * 3)
+
+    def test_bad_aliases_end_the_connection_with_their_reason(self):
+        raw = RawMqtt5(self.port, "alias-bad")
+        self.addCleanup(raw.close)
+        self.assertIn(b"\x22\x00\x0a", raw.connack)  # Topic Alias Maximum 10, as configured
+        # Over the maximum: Topic Alias invalid. 0 is never an alias, and an alias alone that
+        # was never set names nothing: both protocol errors.
+        for alias, topic, reason in ((11, "mqtt/alias/x", 0x94), (0, "mqtt/alias/x", 0x82),
+                                     (3, "", 0x82)):
+            raw = RawMqtt5(self.port, f"alias-bad-{alias}")
+            self.addCleanup(raw.close)
+            body = utf8(topic) + b"\x03\x23" + struct.pack(">H", alias) + b"x"
+            raw.sock.sendall(packet(0x30, body))
+            kind, disconnect = raw.next()
+            self.assertEqual((kind, disconnect[0]), (0xE0, reason), (alias, topic))
+
+    def test_the_broker_uses_aliases_up_to_the_clients_maximum(self):
+        props = b"\x22" + struct.pack(">H", 2)  # Topic Alias Maximum 2
+        raw = RawMqtt5(self.port, "alias-out", props)
+        self.addCleanup(raw.close)
+        self.assertEqual(raw.subscribe("mqtt/aliasout/#"), 0)
+        for t in ("a", "b", "a", "c", "b", "c"):
+            self.mosquitto_pub("-t", f"mqtt/aliasout/{t}", "-m", t)
+        seen = [raw.publish_topic_and_alias() for _ in range(6)]
+        self.assertEqual(seen, [("mqtt/aliasout/a", 1, b"a"), ("mqtt/aliasout/b", 2, b"b"),
+                                ("", 1, b"a"), ("mqtt/aliasout/c", None, b"c"),
+                                ("", 2, b"b"), ("mqtt/aliasout/c", None, b"c")])
+
+
+def drain(q, wait=0.0, most=None):
+    out = []
+    deadline = time.monotonic() + wait
+    while most is None or len(out) < most:
+        try:
+            out.append(q.get(timeout=max(0.0, deadline - time.monotonic())))
+        except queue.Empty:
+            break
+    return out
+
+
+def load_tests(loader, tests, pattern):
+    # Only this module's tests: MqttTest's own run in test_mqtt.
+    return loader.loadTestsFromNames(
+        [f"{__name__}.Mqtt5FeaturesTest.{n}" for n in Mqtt5FeaturesTest.__dict__
+         if n.startswith("test_")])
+
+
+if __name__ == "__main__":
+    unittest.main()
