@@ -35,16 +35,18 @@ def packet(first, body):
 class RawMqtt5:
     """A bare MQTT 5 client: enough to read the PUBLISH packets the broker sends as bytes."""
 
-    def __init__(self, port, client_id, connect_props=b""):
+    def __init__(self, port, client_id, connect_props=b"", clean=True):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
         self.buf = b""
-        body = (utf8("MQTT") + bytes([5, 0xC2]) + struct.pack(">H", 30) +
+        flags = 0xC2 if clean else 0xC0  # user name, password, clean start
+        body = (utf8("MQTT") + bytes([5, flags]) + struct.pack(">H", 30) +
                 varint(len(connect_props)) + connect_props + utf8(client_id) + utf8("admin") +
                 utf8("admin"))
         self.sock.sendall(packet(0x10, body))
         kind, connack = self.next()
         assert kind == 0x20 and connack[1] == 0, connack
         self.connack = connack
+        self.session_present = bool(connack[0] & 1)
 
     def next(self):
         deadline = time.monotonic() + TIMEOUT
@@ -111,7 +113,8 @@ class Mqtt5FeaturesTest(MqttTest):
 
     @classmethod
     def prepare_broker(cls):
-        cls.broker.edit_acceptor("mqtt", lambda url: url + ";topicAliasMaximum=10")
+        cls.broker.edit_acceptor(
+            "mqtt", lambda url: url + ";topicAliasMaximum=10;defaultMqttSessionExpiryInterval=1")
 
     def v5(self, client_id="", clean=True):
         return self.paho_client(client_id=client_id, version=paho.MQTTv5, clean=clean)
@@ -180,6 +183,45 @@ class Mqtt5FeaturesTest(MqttTest):
         d = self.v5("share-keep", clean=False)
         self.assertTrue(d.session_present)
         self.assertEqual(d.got.get(timeout=TIMEOUT).payload, b"kept for the group")
+
+    def test_a_session_ends_its_expiry_interval_after_the_connection(self):
+        expiry = b"\x11" + struct.pack(">I", 1)  # Session Expiry Interval 1 s
+        raw = RawMqtt5(self.port, "expiring", expiry, clean=False)
+        raw.subscribe("mqtt/expiring", 1)
+        raw.close()
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/expiring", "-m", "while away")
+        # Checked every 5 s, as Artemis's mqtt-session-scan-interval.
+        wait_for(lambda: "the session of MQTT client expiring expired" in self.broker.log_text(),
+                 TIMEOUT, what="the expiry logged")
+        raw = RawMqtt5(self.port, "expiring", expiry, clean=False)
+        self.addCleanup(raw.close)
+        self.assertFalse(raw.session_present)
+        # Its queue went with it: nothing waits for a new subscription of the same filter.
+        raw.subscribe("mqtt/expiring", 0)
+        self.mosquitto_pub("-t", "mqtt/expiring", "-m", "now")
+        self.assertEqual(raw.publish_topic_and_alias()[2], b"now")
+
+    def test_a_3_1_1_session_lasts_the_acceptors_default_expiry_interval(self):
+        c = self.paho_client("expiring-311", clean=False)
+        self.subscribe(c, "mqtt/expiring311", 1)
+        self.stop_client(c)
+        wait_for(lambda: "the session of MQTT client expiring-311 expired" in
+                 self.broker.log_text(), TIMEOUT, what="the expiry logged")
+        self.assertFalse(self.paho_client("expiring-311", clean=False).session_present)
+
+    def test_a_persistent_session_without_subscriptions_is_kept(self):
+        raw = RawMqtt5(self.port, "kept-empty", b"\x11" + struct.pack(">I", 3600), clean=False)
+        raw.close()
+        raw = RawMqtt5(self.port, "kept-empty", b"\x11" + struct.pack(">I", 3600), clean=False)
+        self.addCleanup(raw.close)
+        self.assertTrue(raw.session_present)
+
+    def test_disconnect_cannot_keep_a_session_connect_did_not(self):
+        raw = RawMqtt5(self.port, "no-late-expiry")
+        self.addCleanup(raw.close)
+        raw.sock.sendall(packet(0xE0, b"\x00\x05\x11" + struct.pack(">I", 60)))
+        kind, body = raw.next()
+        self.assertEqual((kind, body[0]), (0xE0, 0x82))
 
     def test_topic_aliases_from_the_client_are_resolved(self):
         sub = self.v5("alias-sub")

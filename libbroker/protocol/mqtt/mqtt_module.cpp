@@ -1,6 +1,8 @@
 #include "protocol/mqtt/mqtt_module.hpp"
 
+#include "core/broker_core.hpp"
 #include "net/detect.hpp"
+#include "protocol/mqtt/saved_sessions.hpp"
 #include "protocol/mqtt/session.hpp"
 
 namespace artemis::protocol::mqtt {
@@ -9,7 +11,12 @@ namespace {
 // Detection (reference §2.2): a CONNECT packet whose protocol name is MQTT or MQIsdp.
 class MqttModule : public net::ProtocolModule {
  public:
-  explicit MqttModule(ModuleContext context) : context_(std::move(context)) {}
+  explicit MqttModule(ModuleContext context) : context_(std::move(context)) { scan_later(); }
+  ~MqttModule() override {
+    if (scan_timer_ != 0) context_.scheduler.cancel(scan_timer_);
+  }
+  MqttModule(const MqttModule&) = delete;
+  MqttModule& operator=(const MqttModule&) = delete;
 
   std::string_view name() const override { return "MQTT"; }
 
@@ -20,7 +27,19 @@ class MqttModule : public net::ProtocolModule {
   }
 
  private:
+  void scan_later() {
+    scan_timer_ = context_.scheduler.schedule_after(kSessionScanInterval, [this] {
+      scan_timer_ = 0;
+      SavedSessions saved(context_.core.post_office(), *context_.shared);
+      for (const auto& client_id : saved.expire(context_.scheduler.now_ms()))
+        context_.log.plain(util::Level::info, "org.apache.activemq.artemis.core.protocol.mqtt",
+                           "the session of MQTT client {} expired", client_id);
+      scan_later();
+    });
+  }
+
   ModuleContext context_;
+  util::Scheduler::TimerId scan_timer_ = 0;
 };
 
 }  // namespace

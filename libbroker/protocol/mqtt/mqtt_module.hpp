@@ -2,7 +2,10 @@
 // The MQTT protocol module (3.1, 3.1.1 and 5): detection (a CONNECT naming MQTT or MQIsdp)
 // and one MqttSession per connection, on the codec in libcommon/mqtt and the core's
 // ServerSession.
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +24,12 @@ namespace artemis::protocol::mqtt {
 
 class MqttSession;
 
+// A session that outlives its connection (saved_sessions.hpp).
+struct SavedSession {
+  std::vector<artemis::mqtt::Subscription> subscriptions;
+  std::optional<std::int64_t> expires_ms;  // wall clock; none: kept for ever
+};
+
 // What the sessions of one activation share. Broker thread only.
 struct SharedState {
   // The connected session of each client id: a newcomer with the same id takes over.
@@ -29,7 +38,7 @@ struct SharedState {
   // a session expiry interval), by client id; their queues are durable and keep the backlog.
   // A cache of what DurableSlots keeps across restarts (a reconnect right after a disconnect
   // need not wait for the slot's store).
-  std::unordered_map<std::string, std::vector<artemis::mqtt::Subscription>> sessions;
+  std::unordered_map<std::string, SavedSession> sessions;
 };
 
 struct ModuleContext {
@@ -39,6 +48,10 @@ struct ModuleContext {
   const util::Logger& log;
   std::shared_ptr<SharedState> shared = std::make_shared<SharedState>();
 };
+
+// How often sessions no connection has are checked for their expiry (Artemis's
+// mqtt-session-scan-interval default).
+inline constexpr std::chrono::milliseconds kSessionScanInterval{5000};
 
 std::unique_ptr<net::ProtocolModule> make_mqtt_module(ModuleContext context);
 

@@ -7,9 +7,9 @@
 #include <algorithm>
 
 #include "core/broker_core.hpp"
-#include "protocol/mqtt/durable_slots.hpp"
 #include "protocol/mqtt/message_mapping.hpp"
 #include "protocol/mqtt/reason_codes.hpp"
+#include "protocol/mqtt/saved_sessions.hpp"
 #include "protocol/mqtt/topics.hpp"
 #include "util/uuid.hpp"
 
@@ -166,17 +166,14 @@ void MqttSession::on_connect(wire::Connect& c) {
   connected_ = true;
 
   // A session that outlives its connection comes back unless the client starts clean.
-  bool present = false;
-  auto saved = saved_subscriptions();
-  if (saved) {
-    if (clean_start_) {
-      for (const auto& s : *saved) drop_subscription_queue(s.filter);
-      save_subscriptions({});
-      saved.reset();
-    } else {
-      present = true;
-    }
+  SavedSessions sessions(ctx_.core.post_office(), *ctx_.shared);
+  auto saved = sessions.find(client_id_);
+  if (saved && clean_start_) {
+    for (const auto& s : saved->subscriptions) drop_subscription_queue(s.filter);
+    sessions.forget(client_id_);
+    saved.reset();
   }
+  const bool present = saved.has_value();
   wire::ConnAck ack;
   ack.session_present = present;
   if (v5()) {
@@ -186,41 +183,19 @@ void MqttSession::on_connect(wire::Connect& c) {
   }
   send(ack);
   if (saved)
-    for (const auto& s : *saved) subscribe_one(s, std::nullopt);
+    for (const auto& s : saved->subscriptions) subscribe_one(s, std::nullopt);
   start_subscriptions();
   arm_keep_alive();
 }
 
-std::optional<std::vector<wire::Subscription>> MqttSession::saved_subscriptions() {
-  if (auto it = ctx_.shared->sessions.find(client_id_); it != ctx_.shared->sessions.end())
-    return it->second;
-  // After a restart only the slot knows: a SUBSCRIBE packet listing them (MQTT 5 options).
-  const auto m =
-      DurableSlots(ctx_.core.post_office()).get(std::string(kSessionPrefix) + client_id_);
-  if (!m) return std::nullopt;
-  wire::Decoder d;
-  d.set_version(wire::Version::v5);
-  d.feed(m->record.body);
-  wire::Packet p;
-  if (d.next(p) != wire::Decoder::Status::packet || !std::holds_alternative<wire::Subscribe>(p))
-    return std::nullopt;
-  return std::get<wire::Subscribe>(p).subscriptions;
-}
-
-void MqttSession::save_subscriptions(std::vector<wire::Subscription> list) {
-  DurableSlots slots(ctx_.core.post_office());
-  const auto slot = std::string(kSessionPrefix) + client_id_;
-  if (list.empty()) {
-    ctx_.shared->sessions.erase(client_id_);
-    slots.clear(slot);
-    return;
-  }
-  core::Message m;
-  m.record.type = store::BodyType::bytes;
-  if (!wire::encode(wire::Subscribe{1, list, {}}, wire::Version::v5, m.record.body)) return;
-  ctx_.shared->sessions[client_id_] = std::move(list);
-  if (!slots.put(slot, m))
-    warn("the session of {} cannot be kept: queue {} cannot be made", client_id_, slot);
+std::optional<std::int64_t> MqttSession::session_expires_at() const {
+  // 5: the client's interval (0xFFFFFFFF: never ends); 3.x: the acceptor's
+  // defaultMqttSessionExpiryInterval (-1, the default: never).
+  const std::int64_t seconds =
+      v5() ? (session_expiry_ == 0xFFFFFFFFu ? -1 : static_cast<std::int64_t>(session_expiry_))
+           : conn_.acceptor().param_int("defaultMqttSessionExpiryInterval", -1);
+  if (seconds < 0) return std::nullopt;
+  return ctx_.scheduler.now_ms() + seconds * 1000;
 }
 
 bool MqttSession::persistent() const {
@@ -246,8 +221,14 @@ void MqttSession::arm_keep_alive() {
 void MqttSession::on_disconnect(const wire::Disconnect& d) {
   // 5: reason 0x04 asks for the will; Artemis does not act on it, nor does this broker.
   clean_disconnect_ = true;
-  if (v5() && d.properties.session_expiry_interval)
+  if (v5() && d.properties.session_expiry_interval) {
+    // MQTT 5 3.14.2.2.2: a session that was to end with its connection cannot be kept now.
+    if (session_expiry_ == 0 && *d.properties.session_expiry_interval != 0) {
+      fail(reason::protocol_error, "DISCONNECT sets a session expiry interval CONNECT did not");
+      return;
+    }
     session_expiry_ = *d.properties.session_expiry_interval;
+  }
   closing_ = true;
   conn_.close(net::CloseReason::session_closed);
 }
@@ -286,10 +267,17 @@ void MqttSession::end_session() {
   if (auto it = shared.connected.find(client_id_);
       it != shared.connected.end() && it->second == this)
     shared.connected.erase(it);
-  std::vector<wire::Subscription> list;
-  if (persistent())
-    for (const auto& [filter, sub] : subscriptions_) list.push_back(sub->options);
-  save_subscriptions(std::move(list));
+  // A persistent session is kept, subscriptions or none, until it expires (the module's scan)
+  // or the client starts clean; any other ends here.
+  SavedSessions sessions(ctx_.core.post_office(), *ctx_.shared);
+  if (persistent()) {
+    SavedSession saved{{}, session_expires_at()};
+    for (const auto& [filter, sub] : subscriptions_) saved.subscriptions.push_back(sub->options);
+    if (!sessions.save(client_id_, std::move(saved)))
+      warn("the session of {} cannot be kept: its slot cannot be made", client_id_);
+  } else {
+    sessions.forget(client_id_);
+  }
   // Unacknowledged deliveries go back to their queues; a session that ends with its
   // connection had temporary subscription queues, which go with their consumers.
   for (const auto& [filter, sub] : subscriptions_) {

@@ -104,10 +104,8 @@ class MqttSession : public net::ProtocolSession {
   void settle(const Outbound& o);
   std::uint16_t next_packet_id();
   bool persistent() const;
-  // A persistent session's subscriptions, from the cache or, after a restart, its slot.
-  std::optional<std::vector<wire::Subscription>> saved_subscriptions();
-  // Keeps `list` for the client id (empty: forgets the session).
-  void save_subscriptions(std::vector<wire::Subscription> list);
+  // When a persistent session ends once this connection has gone (wall clock; none: never).
+  std::optional<std::int64_t> session_expires_at() const;
   bool v5() const { return version_ == wire::Version::v5; }
   // A warning about this connection, in the connection log's "peer - cid:N: …" form.
   template <class... Args>

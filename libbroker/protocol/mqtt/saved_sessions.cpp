@@ -1,0 +1,92 @@
+#include "protocol/mqtt/saved_sessions.hpp"
+
+#include "core/post_office.hpp"
+#include "mqtt/codec.hpp"
+#include "protocol/mqtt/durable_slots.hpp"
+#include "protocol/mqtt/topics.hpp"
+
+namespace artemis::protocol::mqtt {
+
+namespace {
+
+namespace wire = artemis::mqtt;
+
+constexpr std::string_view kExpiresProperty = "mqtt.session.expires";
+
+std::string slot_of(std::string_view client_id) {
+  return std::string(kSessionPrefix) + std::string(client_id);
+}
+
+std::optional<SavedSession> decode(const core::Message& m) {
+  SavedSession s;
+  if (const auto v = m.record.properties.find(kExpiresProperty)) s.expires_ms = v->as_integer();
+  if (m.record.body.empty()) return s;  // kept without subscriptions
+  wire::Decoder d;
+  d.set_version(wire::Version::v5);
+  d.feed(m.record.body);
+  wire::Packet p;
+  if (d.next(p) != wire::Decoder::Status::packet || !std::holds_alternative<wire::Subscribe>(p))
+    return std::nullopt;
+  s.subscriptions = std::move(std::get<wire::Subscribe>(p).subscriptions);
+  return s;
+}
+
+}  // namespace
+
+std::string SavedSessions::queue_of(const std::string& client_id, const std::string& filter,
+                                    bool& shared) {
+  if (const auto s = parse_shared(filter)) {
+    shared = true;
+    return s->group + "." + address_of_topic(s->filter);
+  }
+  shared = false;
+  return client_id + "." + address_of_topic(filter);
+}
+
+std::optional<SavedSession> SavedSessions::find(const std::string& client_id) {
+  if (auto it = shared_.sessions.find(client_id); it != shared_.sessions.end()) return it->second;
+  // After a restart only the slot knows.
+  const auto m = DurableSlots(po_).get(slot_of(client_id));
+  return m ? decode(*m) : std::nullopt;
+}
+
+bool SavedSessions::save(const std::string& client_id, SavedSession session) {
+  core::Message m;
+  m.record.type = store::BodyType::bytes;
+  if (!session.subscriptions.empty() && !wire::encode(wire::Subscribe{1, session.subscriptions, {}},
+                                                      wire::Version::v5, m.record.body))
+    return false;
+  if (session.expires_ms)
+    m.record.properties.set(std::string(kExpiresProperty), *session.expires_ms);
+  shared_.sessions[client_id] = std::move(session);
+  return DurableSlots(po_).put(slot_of(client_id), m);
+}
+
+void SavedSessions::forget(const std::string& client_id) {
+  shared_.sessions.erase(client_id);
+  DurableSlots(po_).clear(slot_of(client_id));
+}
+
+std::vector<std::string> SavedSessions::expire(std::int64_t now_ms) {
+  std::vector<std::pair<std::string, SavedSession>> due;
+  DurableSlots(po_).each(kSessionPrefix, [&](std::string_view slot, const core::MessagePtr& m) {
+    const std::string client_id(slot.substr(kSessionPrefix.size()));
+    if (shared_.connected.count(client_id) != 0) return;
+    auto s = decode(*m);
+    if (s && s->expires_ms && *s->expires_ms <= now_ms) due.emplace_back(client_id, std::move(*s));
+  });
+  std::vector<std::string> ended;
+  for (auto& [client_id, session] : due) {
+    for (const auto& sub : session.subscriptions) {
+      bool shared = false;
+      const auto name = queue_of(client_id, sub.filter, shared);
+      const core::Queue* q = po_.find_queue(name);
+      if (q != nullptr && (!shared || q->consumer_count() == 0)) po_.delete_queue(name);
+    }
+    forget(client_id);
+    ended.push_back(client_id);
+  }
+  return ended;
+}
+
+}  // namespace artemis::protocol::mqtt
