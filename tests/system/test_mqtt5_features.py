@@ -35,13 +35,20 @@ def packet(first, body):
 class RawMqtt5:
     """A bare MQTT 5 client: enough to read the PUBLISH packets the broker sends as bytes."""
 
-    def __init__(self, port, client_id, connect_props=b"", clean=True):
+    def __init__(self, port, client_id, connect_props=b"", clean=True, will=None):
+        """`will`: (topic, payload, Will Delay Interval in seconds), sent at QoS 1."""
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
         self.buf = b""
         flags = 0xC2 if clean else 0xC0  # user name, password, clean start
+        will_part = b""
+        if will:
+            flags |= 0x04 | 0x08  # a will, at QoS 1
+            topic, payload, delay = will
+            props = b"\x18" + struct.pack(">I", delay)
+            will_part = varint(len(props)) + props + utf8(topic) + utf8(payload)
         body = (utf8("MQTT") + bytes([5, flags]) + struct.pack(">H", 30) +
-                varint(len(connect_props)) + connect_props + utf8(client_id) + utf8("admin") +
-                utf8("admin"))
+                varint(len(connect_props)) + connect_props + utf8(client_id) + will_part +
+                utf8("admin") + utf8("admin"))
         self.sock.sendall(packet(0x10, body))
         kind, connack = self.next()
         assert kind == 0x20 and connack[1] == 0, connack
@@ -100,6 +107,10 @@ class RawMqtt5:
             else:
                 raise AssertionError(f"unexpected property {props[j]:#x}")
         return topic, alias, payload
+
+    def drop(self):
+        """Ends the connection without DISCONNECT, as a crashed client would."""
+        self.sock.close()
 
     def close(self):
         try:
@@ -222,6 +233,41 @@ class Mqtt5FeaturesTest(MqttTest):
         raw.sock.sendall(packet(0xE0, b"\x00\x05\x11" + struct.pack(">I", 60)))
         kind, body = raw.next()
         self.assertEqual((kind, body[0]), (0xE0, 0x82))
+
+    def test_a_will_waits_for_its_delay(self):
+        watcher = self.v5("will-watcher")
+        self.subscribe(watcher, "mqtt/delayed/#", 1)
+        keep = b"\x11" + struct.pack(">I", 60)
+        raw = RawMqtt5(self.port, "will-delayed", keep, clean=False,
+                       will=("mqtt/delayed/will", "late", 2))
+        dropped = time.monotonic()
+        raw.drop()
+        message = watcher.got.get(timeout=TIMEOUT)
+        self.assertEqual((message.topic, message.payload), ("mqtt/delayed/will", b"late"))
+        self.assertGreaterEqual(time.monotonic() - dropped, 1.5)
+
+    def test_a_client_back_before_the_will_delay_cancels_its_will(self):
+        watcher = self.v5("will-watcher-2")
+        self.subscribe(watcher, "mqtt/cancelled/#", 1)
+        keep = b"\x11" + struct.pack(">I", 60)
+        will = ("mqtt/cancelled/will", "never", 30)
+        RawMqtt5(self.port, "will-back", keep, clean=False, will=will).drop()
+        wait_for(lambda: "will-back" in self.broker.log_text(), TIMEOUT,
+                 what="the dropped connection noticed")
+        back = RawMqtt5(self.port, "will-back", keep, clean=False)
+        self.addCleanup(back.close)
+        self.assertTrue(back.session_present)
+        wait_for(lambda: "the will of MQTT client will-back is cancelled" in
+                 self.broker.log_text(), TIMEOUT, what="the will cancelled")
+        # A clean start ends the old session instead: its will goes at once.
+        RawMqtt5(self.port, "will-restart", keep, clean=False,
+                 will=("mqtt/cancelled/restart", "sent", 30)).drop()
+        wait_for(lambda: "will-restart" in self.broker.log_text(), TIMEOUT,
+                 what="the dropped connection noticed")
+        again = RawMqtt5(self.port, "will-restart", keep, clean=True)
+        self.addCleanup(again.close)
+        message = watcher.got.get(timeout=TIMEOUT)
+        self.assertEqual((message.topic, message.payload), ("mqtt/cancelled/restart", b"sent"))
 
     def test_topic_aliases_from_the_client_are_resolved(self):
         sub = self.v5("alias-sub")

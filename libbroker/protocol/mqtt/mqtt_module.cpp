@@ -4,6 +4,7 @@
 #include "net/detect.hpp"
 #include "protocol/mqtt/saved_sessions.hpp"
 #include "protocol/mqtt/session.hpp"
+#include "protocol/mqtt/wills.hpp"
 
 namespace artemis::protocol::mqtt {
 namespace {
@@ -14,6 +15,7 @@ class MqttModule : public net::ProtocolModule {
   explicit MqttModule(ModuleContext context) : context_(std::move(context)) { scan_later(); }
   ~MqttModule() override {
     if (scan_timer_ != 0) context_.scheduler.cancel(scan_timer_);
+    drop_held_wills(context_);  // while the core their sessions use is still there
   }
   MqttModule(const MqttModule&) = delete;
   MqttModule& operator=(const MqttModule&) = delete;

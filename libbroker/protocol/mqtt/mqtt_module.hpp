@@ -18,6 +18,7 @@
 
 namespace artemis::core {
 class BrokerCore;
+class ServerSession;
 }
 
 namespace artemis::protocol::mqtt {
@@ -30,6 +31,14 @@ struct SavedSession {
   std::optional<std::int64_t> expires_ms;  // wall clock; none: kept for ever
 };
 
+// A will waiting for its Will Delay Interval (wills.hpp), with the core session of the
+// connection that left it.
+struct HeldWill {
+  std::shared_ptr<core::ServerSession> session;
+  artemis::mqtt::Publish will;
+  util::Scheduler::TimerId timer = 0;
+};
+
 // What the sessions of one activation share. Broker thread only.
 struct SharedState {
   // The connected session of each client id: a newcomer with the same id takes over.
@@ -39,6 +48,7 @@ struct SharedState {
   // A cache of what DurableSlots keeps across restarts (a reconnect right after a disconnect
   // need not wait for the slot's store).
   std::unordered_map<std::string, SavedSession> sessions;
+  std::unordered_map<std::string, HeldWill> wills;  // by client id
 };
 
 struct ModuleContext {

@@ -11,6 +11,7 @@
 #include "protocol/mqtt/reason_codes.hpp"
 #include "protocol/mqtt/saved_sessions.hpp"
 #include "protocol/mqtt/topics.hpp"
+#include "protocol/mqtt/wills.hpp"
 #include "util/uuid.hpp"
 
 namespace artemis::protocol::mqtt {
@@ -163,6 +164,8 @@ void MqttSession::on_connect(wire::Connect& c) {
   if (auto it = shared.connected.find(client_id_); it != shared.connected.end())
     it->second->taken_over();
   shared.connected[client_id_] = this;
+  // Back before its will's delay: no will, unless this connection ends that session.
+  release_will(ctx_, client_id_, clean_start_);
   connected_ = true;
 
   // A session that outlives its connection comes back unless the client starts clean.
@@ -288,31 +291,29 @@ void MqttSession::end_session() {
   outbound_.clear();
 }
 
-void MqttSession::publish_will() {
-  if (!will_) return;
-  wire::Publish p;
-  p.topic = will_->topic;
-  p.payload = will_->payload;
-  p.qos = will_->qos;
-  p.retain = will_->retain;
-  p.properties = will_->properties;
-  p.properties.will_delay_interval.reset();
-  auto m = message_from_publish(p, ctx_.scheduler.now_ms());
-  const auto address = address_of_topic(p.topic);
-  m->record.address = address;
-  if (p.retain) keep_retained(address, p.payload.empty() ? nullptr : m.get());
-  const auto target = core_->resolve(address, core::RoutingType::multicast);
-  if (auto refused = core_->send(std::move(m), target, nullptr, [](std::error_code) {}))
-    warn("the will to {} is refused: {}", p.topic, refused->detail);
-  will_.reset();
+std::chrono::seconds MqttSession::will_delay() const {
+  // The will waits for its delay or the end of its session, whichever comes first; a session
+  // that ends with its connection sends it at once.
+  if (!will_ || !v5() || !persistent()) return std::chrono::seconds(0);
+  return std::chrono::seconds(
+      std::min(will_->properties.will_delay_interval.value_or(0), session_expiry_));
 }
 
 void MqttSession::on_closed(net::CloseReason) {
   closing_ = true;
   if (keep_alive_timer_ != 0) ctx_.scheduler.cancel(keep_alive_timer_);
   keep_alive_timer_ = 0;
-  if (connected_ && !clean_disconnect_) publish_will();
+  const bool will = connected_ && !clean_disconnect_ && will_;
+  const auto delay = will_delay();
+  if (will && delay.count() == 0) {
+    if (auto why = send_will(ctx_, *core_, publish_of_will(*will_)); !why.empty())
+      warn("the will to {} is refused: {}", will_->topic, why);
+  }
   end_session();
+  if (will && delay.count() > 0)
+    hold_will(ctx_, client_id_, std::shared_ptr<core::ServerSession>(std::move(core_)),
+              publish_of_will(*will_), delay);
+  will_.reset();
   core_.reset();
 }
 

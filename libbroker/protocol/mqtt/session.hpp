@@ -82,7 +82,8 @@ class MqttSession : public net::ProtocolSession {
   void fail(std::uint8_t reason, std::string why);
   // False when the packet does not fit MQTT's fields (logged; nothing sent).
   bool send(const wire::Packet& packet);
-  void publish_will();
+  // How long the will waits once the connection has ended without DISCONNECT (wills.hpp).
+  std::chrono::seconds will_delay() const;
   // Once: leaves the connected set, saves a persistent session's subscriptions, closes the
   // consumers (their unacknowledged deliveries go back).
   void end_session();
