@@ -269,6 +269,39 @@ class Mqtt5FeaturesTest(MqttTest):
         message = watcher.got.get(timeout=TIMEOUT)
         self.assertEqual((message.topic, message.payload), ("mqtt/cancelled/restart", b"sent"))
 
+    def test_a_pubrel_not_confirmed_goes_again_after_a_reconnect_and_a_kill_9(self):
+        keep = b"\x11" + struct.pack(">I", 3600)
+        closes = lambda: self.broker.log_text().count("(qos2-pubrel): closing")  # noqa: E731
+        raw = RawMqtt5(self.port, "qos2-pubrel", keep, clean=False)
+        self.assertEqual(raw.subscribe("mqtt/pubrel", 2), 2)
+        self.mosquitto_pub("-q", "2", "-t", "mqtt/pubrel", "-m", "once")
+        kind, body = raw.next()
+        self.assertEqual(kind, 0x30)
+        n = struct.unpack(">H", body[:2])[0]
+        pid = body[2 + n:4 + n]
+        raw.sock.sendall(packet(0x50, pid))  # PUBREC: the client has it
+        self.assertEqual(raw.next(), (0x60, pid))  # PUBREL
+        raw.drop()  # and no PUBCOMP
+        wait_for(lambda: closes() == 1, TIMEOUT, what="the dropped connection noticed")
+
+        back = RawMqtt5(self.port, "qos2-pubrel", keep, clean=False)
+        self.assertTrue(back.session_present)
+        self.assertEqual(back.next(), (0x60, pid))
+        back.drop()
+        wait_for(lambda: closes() == 2, TIMEOUT, what="the dropped connection noticed")
+
+        self.broker.kill()
+        self.broker.start()
+        back = RawMqtt5(self.port, "qos2-pubrel", keep, clean=False)
+        self.addCleanup(back.close)
+        self.assertTrue(back.session_present)
+        self.assertEqual(back.next(), (0x60, pid))
+        back.sock.sendall(packet(0x70, pid))  # PUBCOMP: done
+        # The message itself never comes again, and nothing else waits.
+        self.mosquitto_pub("-t", "mqtt/pubrel", "-m", "fence")
+        kind, body = back.next()
+        self.assertEqual((kind, body[-5:]), (0x30, b"fence"))
+
     def test_topic_aliases_from_the_client_are_resolved(self):
         sub = self.v5("alias-sub")
         self.subscribe(sub, "mqtt/alias/#", 1)

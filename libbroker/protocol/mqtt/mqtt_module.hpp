@@ -29,6 +29,9 @@ class MqttSession;
 struct SavedSession {
   std::vector<artemis::mqtt::Subscription> subscriptions;
   std::optional<std::int64_t> expires_ms;  // wall clock; none: kept for ever
+  // QoS 2 deliveries the client has (PUBREC came) whose PUBCOMP has not: the PUBREL is sent
+  // again when the client comes back.
+  std::vector<std::uint16_t> released;
 };
 
 // A will waiting for its Will Delay Interval (wills.hpp), with the core session of the

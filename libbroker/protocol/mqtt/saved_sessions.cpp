@@ -1,5 +1,8 @@
 #include "protocol/mqtt/saved_sessions.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include "core/post_office.hpp"
 #include "mqtt/codec.hpp"
 #include "protocol/mqtt/durable_slots.hpp"
@@ -12,6 +15,7 @@ namespace {
 namespace wire = artemis::mqtt;
 
 constexpr std::string_view kExpiresProperty = "mqtt.session.expires";
+constexpr std::string_view kReleasedProperty = "mqtt.session.released";  // "3,17,..."
 
 std::string slot_of(std::string_view client_id) {
   return std::string(kSessionPrefix) + std::string(client_id);
@@ -20,6 +24,17 @@ std::string slot_of(std::string_view client_id) {
 std::optional<SavedSession> decode(const core::Message& m) {
   SavedSession s;
   if (const auto v = m.record.properties.find(kExpiresProperty)) s.expires_ms = v->as_integer();
+  if (const auto v = m.record.properties.find(kReleasedProperty)) {
+    const auto text = v->as_string();
+    for (std::size_t at = 0; at < text.size();) {
+      const auto comma = std::min(text.find(',', at), text.size());
+      std::uint16_t id = 0;
+      const auto* end = text.data() + comma;
+      if (std::from_chars(text.data() + at, end, id).ptr == end && id != 0)
+        s.released.push_back(id);
+      at = comma + 1;
+    }
+  }
   if (m.record.body.empty()) return s;  // kept without subscriptions
   wire::Decoder d;
   d.set_version(wire::Version::v5);
@@ -58,6 +73,11 @@ bool SavedSessions::save(const std::string& client_id, SavedSession session) {
     return false;
   if (session.expires_ms)
     m.record.properties.set(std::string(kExpiresProperty), *session.expires_ms);
+  if (!session.released.empty()) {
+    std::string ids;
+    for (const auto id : session.released) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    m.record.properties.set_text(std::string(kReleasedProperty), ids);
+  }
   shared_.sessions[client_id] = std::move(session);
   return DurableSlots(po_).put(slot_of(client_id), m);
 }

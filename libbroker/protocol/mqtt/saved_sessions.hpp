@@ -3,8 +3,9 @@
 // interval; reference §8.1): the subscriptions to make again when the client comes back, and
 // until when the session is kept once no connection has it. Each is the message of slot
 // `$sys.mqtt.sessions.<client-id>` (durable_slots.hpp): a SUBSCRIBE packet listing the
-// subscriptions (empty body: none) and property `mqtt.session.expires` (wall-clock ms; absent:
-// for ever), with SharedState::sessions as a cache. Broker thread only.
+// subscriptions (empty body: none), property `mqtt.session.expires` (wall-clock ms; absent:
+// for ever) and property `mqtt.session.released` (the packet ids of QoS 2 deliveries awaiting
+// their PUBCOMP), with SharedState::sessions as a cache. Broker thread only.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -185,8 +185,14 @@ void MqttSession::on_connect(wire::Connect& c) {
     if (in_aliases_.maximum() > 0) ack.properties.topic_alias_maximum = in_aliases_.maximum();
   }
   send(ack);
-  if (saved)
+  if (saved) {
     for (const auto& s : saved->subscriptions) subscribe_one(s, std::nullopt);
+    // MQTT 4.4: the PUBRELs the client had not confirmed go again.
+    for (const auto id : saved->released) {
+      outbound_[id] = Outbound{0, 0, 2, true};
+      send(wire::PubAck{wire::PacketType::pubrel, id, 0, {}});
+    }
+  }
   start_subscriptions();
   arm_keep_alive();
 }
@@ -263,6 +269,17 @@ void MqttSession::taken_over() {
   conn_.close(net::CloseReason::session_closed);
 }
 
+void MqttSession::save_session(bool ending) {
+  // While connected the session has no deadline: a broker killed meanwhile keeps it.
+  SavedSession saved{{}, ending ? session_expires_at() : std::nullopt, {}};
+  for (const auto& [filter, sub] : subscriptions_) saved.subscriptions.push_back(sub->options);
+  for (const auto& [id, o] : outbound_)
+    if (o.released) saved.released.push_back(id);
+  std::sort(saved.released.begin(), saved.released.end());
+  if (!SavedSessions(ctx_.core.post_office(), *ctx_.shared).save(client_id_, std::move(saved)))
+    warn("the session of {} cannot be kept: its slot cannot be made", client_id_);
+}
+
 void MqttSession::end_session() {
   if (ended_ || !connected_) return;
   ended_ = true;
@@ -272,15 +289,10 @@ void MqttSession::end_session() {
     shared.connected.erase(it);
   // A persistent session is kept, subscriptions or none, until it expires (the module's scan)
   // or the client starts clean; any other ends here.
-  SavedSessions sessions(ctx_.core.post_office(), *ctx_.shared);
-  if (persistent()) {
-    SavedSession saved{{}, session_expires_at()};
-    for (const auto& [filter, sub] : subscriptions_) saved.subscriptions.push_back(sub->options);
-    if (!sessions.save(client_id_, std::move(saved)))
-      warn("the session of {} cannot be kept: its slot cannot be made", client_id_);
-  } else {
-    sessions.forget(client_id_);
-  }
+  if (persistent())
+    save_session(true);
+  else
+    SavedSessions(ctx_.core.post_office(), *ctx_.shared).forget(client_id_);
   // Unacknowledged deliveries go back to their queues; a session that ends with its
   // connection had temporary subscription queues, which go with their consumers.
   for (const auto& [filter, sub] : subscriptions_) {

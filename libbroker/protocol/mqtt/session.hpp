@@ -105,6 +105,9 @@ class MqttSession : public net::ProtocolSession {
   void settle(const Outbound& o);
   std::uint16_t next_packet_id();
   bool persistent() const;
+  // Keeps a persistent session's subscriptions and released QoS 2 packet ids in its slot,
+  // with its deadline when the connection is `ending`.
+  void save_session(bool ending);
   // When a persistent session ends once this connection has gone (wall clock; none: never).
   std::optional<std::int64_t> session_expires_at() const;
   bool v5() const { return version_ == wire::Version::v5; }

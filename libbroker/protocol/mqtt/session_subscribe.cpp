@@ -208,16 +208,22 @@ void MqttSession::on_ack(const wire::PubAck& a) {
       // The client has the message: it is consumed here (a 5 reason >= 0x80 refuses it, which
       // ends the exchange all the same).
       if (!o.released) settle(o);
-      o.released = true;
       if (v5() && a.reason >= 0x80) {
         outbound_.erase(it);
         break;
       }
+      if (!o.released) {
+        o.released = true;
+        if (persistent()) save_session(false);  // the PUBREL survives a restart
+      }
       send(wire::PubAck{wire::PacketType::pubrel, a.packet_id, 0, {}});
       return;  // the packet id stays in use until PUBCOMP
-    case wire::PacketType::pubcomp:
+    case wire::PacketType::pubcomp: {
+      const bool released = o.released;
       outbound_.erase(it);
+      if (released && persistent()) save_session(false);
       break;
+    }
     default:
       return;
   }
