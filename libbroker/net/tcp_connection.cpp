@@ -1,5 +1,6 @@
 #include "net/tcp_connection.hpp"
 
+#include <algorithm>
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 
@@ -167,17 +168,12 @@ std::string TcpConnection::sni_refusal() const {
                      wanted);
 }
 
-void TcpConnection::on_plain_bytes(std::string_view bytes) {
-  if (session_)
-    session_->on_bytes(bytes);
-  else
-    on_detect_bytes(bytes);
-}
-
 void TcpConnection::on_detect_bytes(std::string_view bytes) {
   // Only the first kMaxDetectBytes matter for detection; the rest waits in detect_buf_ too so
-  // the session sees the whole stream, but never more than one read buffer beyond that.
+  // the session sees the whole stream, but never more than one read buffer beyond that. An
+  // HTTP upgrade request is read whole (ws::kMaxRequestBytes at most).
   detect_buf_.append(bytes);
+  if (!ws_ && ws::may_be_get(detect_buf_)) return on_upgrade_request();
   const auto d = detect_protocol(detect_buf_, modules_);
   switch (d.outcome) {
     case Detection::Outcome::need_more:
@@ -211,6 +207,12 @@ void TcpConnection::on_detect_bytes(std::string_view bytes) {
 
 void TcpConnection::send(std::string_view bytes) {
   if (state_ != State::open || bytes.empty()) return;
+  if (ws_) queue(ws::frame_header(ws::Opcode::binary, bytes.size()));
+  queue(bytes);
+}
+
+void TcpConnection::queue(std::string_view bytes) {
+  if (state_ != State::open) return;
   pending_bytes_ += bytes.size();
   outbox_.append(bytes);
   if (pending_bytes_ > limits_.max_pending_write_bytes) {
@@ -303,6 +305,13 @@ void TcpConnection::close_with(CloseReason reason, std::string detail) {
   // (e.g. a STOMP ERROR frame) within close_flush_timeout.
   const bool flush = reason != CloseReason::slow_consumer && reason != CloseReason::io_error &&
                      reason != CloseReason::client_closed;
+  if (ws_ && flush && !ws_closed_) {
+    // The WebSocket's own close, after what is queued.
+    ws_closed_ = true;
+    const auto frame = ws::close_frame(reason == CloseReason::protocol_error ? 1002 : 1000);
+    outbox_.append(frame);
+    pending_bytes_ += frame.size();
+  }
   const bool queued = !outbox_.empty() || (tls_ && tls_->has_output());  // a TLS alert too
   if (!flush || (!writing_ && !queued)) {
     // Finished from a fresh handler, not from inside a session callback (the session may be

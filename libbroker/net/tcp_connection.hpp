@@ -12,6 +12,9 @@
 // TLS (an acceptor with sslEnabled, net/tls.hpp): the socket I/O stays as above and the bytes
 // pass through a TlsFilter: reads are decrypted (the handshake first, under the handshake
 // timeout), and each write encrypts everything queued into one buffer for one syscall.
+// WebSockets (net/websocket.hpp): an HTTP upgrade request in place of a protocol's first bytes
+// is answered, then the client's frames are unwrapped before detection and the session, and
+// each send() goes out as one binary frame.
 // Closing: close() logs its reason, flushes what is queued (bounded by close_flush_timeout),
 // then shuts the socket, tells the session (on_closed) and the owner (on_finished). The session
 // is never destroyed from inside its own callback: finishing is posted.
@@ -27,6 +30,7 @@
 #include "net/output_queue.hpp"
 #include "net/protocol.hpp"
 #include "net/tls_filter.hpp"
+#include "net/websocket.hpp"
 #include "util/log.hpp"
 
 namespace artemis::net {
@@ -68,6 +72,9 @@ class TcpConnection final : public Connection,
   // The bytes read, decrypted first under TLS; false when the connection is closing.
   bool on_tls_bytes(std::string_view cipher);
   void on_plain_bytes(std::string_view bytes);
+  void on_stream_bytes(std::string_view bytes);  // unwrapped from WebSocket frames if any
+  void on_upgrade_request();                     // detect_buf_ starts like an HTTP GET
+  void queue(std::string_view bytes);            // to the outbox as they are
   std::string sni_refusal() const;  // empty: the client's SNI (if any) suits the acceptor
   void start_tls_write();
   void write_now();  // what the socket takes without waiting, for shutdown_now
@@ -85,6 +92,9 @@ class TcpConnection final : public Connection,
   std::shared_ptr<asio::ssl::context> tls_context_;
   std::unique_ptr<TlsFilter> tls_;  // an acceptor with sslEnabled
   std::string tls_plain_;           // decrypted bytes of the last read, reused
+  std::unique_ptr<ws::Decoder> ws_;  // after a WebSocket upgrade
+  std::string ws_plain_;             // what the last read's frames carried, reused
+  bool ws_closed_ = false;           // our close frame is queued
   std::string tls_out_;             // ciphertext of the write in flight
   std::size_t tls_out_plain_ = 0;   // the plaintext bytes it carries
   const std::uint64_t id_;

@@ -2,7 +2,7 @@
 # Builds one libFuzzer target with clang++ (libFuzzer + ASan + UBSan) and runs it for a bounded
 # time over its seed corpus.
 #   fuzz.sh <target> <source-root> <work-dir> [seconds]
-#   target: stomp_codec | selector | amqp_message | mqtt_codec | page_file
+#   target: stomp_codec | selector | amqp_message | mqtt_codec | page_file | websocket
 # The binary is cached by the hash of its preprocessed sources and flags, in
 # $ARTEMIS_FUZZ_CACHE (default ~/.cache/artemis-fuzz), so an unchanged fuzzer is not rebuilt by
 # every test run or every clean clone on the same machine. The corpus grows in <work-dir>; the
@@ -40,7 +40,10 @@ case "$target" in
              libbroker/store/message_encoding.cpp libbroker/store/bytes.cpp
              libbroker/store/properties.cpp libbroker/store/property_value.cpp"
     includes="-I$src/libcommon -I$src/libbroker" libs=-lfmt seeds=page max_len=4096 ;;
-  *) echo "fuzz.sh: unknown target '$target' (stomp_codec, selector, amqp_message, mqtt_codec, page_file)" >&2; exit 2 ;;
+  websocket)
+    sources="tests/fuzz/websocket_fuzz.cpp libbroker/net/websocket.cpp libcommon/util/strings.cpp"
+    includes="-I$src/libcommon -I$src/libbroker" libs="-lfmt -lcrypto" seeds=websocket max_len=4096 ;;
+  *) echo "fuzz.sh: unknown target '$target' (stomp_codec, selector, amqp_message, mqtt_codec, page_file, websocket)" >&2; exit 2 ;;
 esac
 flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 
