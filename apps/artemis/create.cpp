@@ -129,6 +129,25 @@ void write_files(const CreateOptions& o, ResolvedCreate& r, Placeholders& map, P
   write(r.etc / "jolokia-access.xml", "etc/jolokia-access.xml", FileMode::regular);
 }
 
+// What the instance asks for that this broker does not do yet, said on stderr with what to use
+// instead, so that nobody counts on HA or a web server that is not there.
+void warn_unsupported(const CreateOptions& o, const ResolvedCreate& r, std::ostream& err) {
+  if (o.replicated)
+    err << "Warning: --replicated wrote <replication> HA into etc/broker.xml, which this broker "
+           "does not support yet: `artemis run` will refuse the instance. Use --shared-store "
+           "with --static-cluster for a primary/backup pair.\n";
+  if (r.clustered && !o.static_cluster) {
+    const char* flag = o.clustered      ? "--clustered"
+                       : o.shared_store ? "--shared-store"
+                                        : "--replicated";
+    err << "Warning: " << flag << " without --static-cluster wrote UDP discovery "
+        << "(<broadcast-groups>, <discovery-groups>) into etc/broker.xml, which this broker does "
+           "not support yet: `artemis run` will refuse the instance. Name the other node with "
+           "--static-cluster tcp://host:port.\n";
+  }
+  warn_no_web_server(o, err);
+}
+
 fs::path prepare_directory(const std::string& directory) {
   fs::path dir(directory);
   std::error_code ec;
@@ -156,6 +175,8 @@ int run_create(CreateOptions o, const Context& ctx, Interactive interactive, std
     ResolvedCreate r = resolve(o, ctx, instance, journal, prompt, err);
     Placeholders map = build_placeholders(o, r, err);
     write_files(o, r, map, prompt, out, err);
+    out.flush();
+    warn_unsupported(o, r, err);
     out << "\nYou can now start the broker by executing:  \n\n   \""
         << (r.instance / "bin" / "artemis").string() << "\" run\n\n"
         << "Or you can run the broker in the background using:\n\n   \""

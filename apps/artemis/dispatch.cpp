@@ -24,6 +24,24 @@ Context make_context() {
   return ctx;
 }
 
+// A first word that names no command: CLI11 would only say that its arguments "were not
+// expected". Commands Artemis has that this broker does not have yet are named as such.
+bool unknown_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  const std::string word = argv[1];
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (sub->check_name(word)) return false;
+  static const char* const kArtemisOnly[] = {
+      "queue",    "address", "check", "user",       "activation",    "connect",   "shell",
+      "transfer", "upgrade", "pwd",   "disconnect", "auto-complete", "completion"};
+  bool artemis_has = false;
+  for (const char* name : kArtemisOnly) artemis_has = artemis_has || word == name;
+  std::cerr << "unknown command '" << word << "'"
+            << (artemis_has ? ": Artemis has it, this version does not have it yet" : "")
+            << "\n\nRun 'artemis help' for the commands there are.\n";
+  return true;
+}
+
 }  // namespace
 
 int run_command_line(int argc, char** argv) {
@@ -45,6 +63,7 @@ int run_command_line(int argc, char** argv) {
   register_perf(app, ctx);
   register_perf_journal(app, ctx);
   register_mask(app, ctx);
+  if (unknown_command(app, argc, argv)) return 1;
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {

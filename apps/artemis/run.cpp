@@ -96,8 +96,14 @@ int run_broker(const Context& ctx, const RunOptions& opts) {
   fs::remove(etc / "KILL_ME", ec);
 
   auto loaded = config::load_broker_xml(broker_xml, instance);
-  for (const auto& w : loaded.warnings)
-    log.plain(util::Level::warn, "org.apache.activemq.artemis.core.deployers", "{}", w.to_string());
+  for (const auto& w : loaded.warnings) {
+    // Running without the HA the file asks for would look like HA to the operator: refused.
+    if (w.code == config::errc::unsupported_ha)
+      loaded.errors.push_back(w);
+    else
+      log.plain(util::Level::warn, "org.apache.activemq.artemis.core.deployers", "{}",
+                w.to_string());
+  }
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
     std::cerr << "Error: " << broker_xml.string() << " has " << loaded.errors.size()

@@ -137,6 +137,8 @@ class ConfigCategory final : public std::error_category {
       case errc::unknown_reference: return "reference to an undefined name";
       case errc::duplicate: return "duplicate definition";
       case errc::unsupported: return "not supported";
+      case errc::unsupported_ha:
+        return "HA or cluster discovery not supported";
     }
     return "unknown config error";
   }

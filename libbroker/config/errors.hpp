@@ -18,6 +18,10 @@ enum class errc {
   unknown_reference = 7,    // a name that refers to nothing (connector-ref, ...)
   duplicate = 8,            // two things with one name, or two acceptors on one port
   unsupported = 9,          // valid Artemis configuration this broker cannot honour
+  // An HA policy or cluster discovery this broker cannot honour: a warning for the commands
+  // that only read the file, an error for `run`, which would otherwise run without the HA the
+  // operator asked for.
+  unsupported_ha = 10,
 };
 
 const std::error_category& config_category();

@@ -146,9 +146,10 @@ void parse_ha_policy(ParseContext& p, pugi::xml_node n, HaPolicyConfig& ha) {
     } else {
       ha.replication = true;
       read_role(p, child, ha, false);
-      p.warning(child, errc::unsupported,
-                "<replication> HA is read but not supported by this broker yet (use "
-                "<shared-store>)");
+      p.warning(child, errc::unsupported_ha,
+                "<replication> HA is not supported by this broker yet: this node would run "
+                "without the replica it names. Use <shared-store> (artemis create "
+                "--shared-store --static-cluster tcp://host:port) for a primary/backup pair");
     }
   }
 }

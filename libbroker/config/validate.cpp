@@ -64,9 +64,11 @@ void cluster_rules(ParseContext& p, const BrokerConfig& c) {
                                     cc.name, ref, names_of(c.connectors)));
     }
     if (cc.discovery_group_ref)
-      p.warning_at_line(cc.line, errc::unsupported,
+      p.warning_at_line(cc.line, errc::unsupported_ha,
                         fmt::format("<cluster-connection> '{}': UDP discovery ('{}') is not "
-                                    "supported by this broker; use <static-connectors>",
+                                    "supported by this broker yet: no node would be found. "
+                                    "List them in <static-connectors> (artemis create "
+                                    "--static-cluster tcp://host:port)",
                                     cc.name, *cc.discovery_group_ref));
     if (cc.max_retry_interval_ms < cc.retry_interval_ms)
       p.warning_at_line(cc.line, errc::out_of_range,

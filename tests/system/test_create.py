@@ -166,6 +166,29 @@ class CreateOptionsTest(unittest.TestCase):
         self.assertIn("<replication>\n            <primary>\n               "
                       "<vote-on-replication-failure>true</vote-on-replication-failure>",
                       self.broker_xml())
+        # Written as Artemis writes it, but said not to work here: `run` refuses the instance
+        # rather than run a node without the replica its broker.xml names.
+        self.assertIn("Warning: --replicated wrote <replication> HA", err)
+        self.assertIn("Warning: --replicated without --static-cluster wrote UDP discovery", err)
+        p = subprocess.run([os.path.join(self.tmp, "i", "bin", "artemis"), "run"],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=TIMEOUT)
+        code, out, err = p.returncode, p.stdout, p.stderr
+        self.assertEqual(code, 1, out + err)
+        self.assertRegex(err, r"broker\.xml:\d+: <replication> HA is not supported by this broker")
+        self.assertRegex(err, r"broker\.xml:\d+: <cluster-connection> 'my-cluster': UDP discovery")
+        self.assertIn("the broker was not started", err)
+
+    def test_options_that_write_what_run_cannot_honour_say_so(self):
+        code, _out, err = self.create("--clustered", "--http-port", "9999")
+        self.assertEqual(code, 0, err)
+        self.assertIn("Warning: --clustered without --static-cluster wrote UDP discovery", err)
+        self.assertIn("Warning: --http-port 9999: written to etc/bootstrap.xml, but this broker "
+                      "has no web server yet", err)
+        shutil.rmtree(os.path.join(self.tmp, "i"))
+        code, _out, err = self.create("--shared-store", "--static-cluster", "tcp://localhost:61617")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(err, "")  # a pair this broker runs as written
 
     def test_storage_and_acceptor_options(self):
         code, _out, err = self.create("--aio", "--journal-device-block-size", "1024",
@@ -250,7 +273,10 @@ class CreateOptionsTest(unittest.TestCase):
                                       "--ssl-key-password", "keypw", "--use-client-auth",
                                       "--ssl-trust=etc/trust.p12", "--ssl-trust-password", "t&pw")
         self.assertEqual(code, 0, err)
-        self.assertEqual(err, "")
+        self.assertEqual(err, "Warning: --http-port 8443, --ssl-key, --ssl-key-password, "
+                              "--use-client-auth, --ssl-trust, --ssl-trust-password: written to "
+                              "etc/bootstrap.xml, but this broker has no web server yet (console, "
+                              "Jolokia): nothing listens there.\n")
         self.assertEqual(self.web_binding(),
                          '<binding name="artemis" uri="https://localhost:8443" keyStorePath="%s" '
                          'keyStorePassword="keypw" clientAuth="true" trustStorePath='
