@@ -228,16 +228,17 @@ void MqttSession::arm_keep_alive() {
 }
 
 void MqttSession::on_disconnect(const wire::Disconnect& d) {
-  // 5: reason 0x04 asks for the will; Artemis does not act on it, nor does this broker.
-  clean_disconnect_ = true;
   if (v5() && d.properties.session_expiry_interval) {
-    // MQTT 5 3.14.2.2.2: a session that was to end with its connection cannot be kept now.
+    // MQTT 5 3.14.2.2.2: a session that was to end with its connection cannot be kept now (a
+    // protocol error, so the will still goes).
     if (session_expiry_ == 0 && *d.properties.session_expiry_interval != 0) {
       fail(reason::protocol_error, "DISCONNECT sets a session expiry interval CONNECT did not");
       return;
     }
     session_expiry_ = *d.properties.session_expiry_interval;
   }
+  // 5: reason 0x04 asks for the will; Artemis does not act on it, nor does this broker.
+  clean_disconnect_ = true;
   closing_ = true;
   conn_.close(net::CloseReason::session_closed);
 }
