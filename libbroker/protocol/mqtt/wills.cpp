@@ -55,8 +55,8 @@ std::string send_will(ModuleContext& ctx, core::ServerSession& session, const wi
 void hold_will(ModuleContext& ctx, const std::string& client_id,
                std::shared_ptr<core::ServerSession> session, wire::Publish will,
                std::chrono::seconds delay) {
-  release_will(ctx, client_id, false);  // one held will per client id
-  auto& held = ctx.shared->wills[client_id];
+  auto& held = ctx.shared->wills[client_id];  // one per client id: a newer one replaces it
+  if (held.timer != 0) ctx.scheduler.cancel(held.timer);
   held.session = std::move(session);
   held.will = std::move(will);
   held.timer = ctx.scheduler.schedule_after(delay, [&ctx, client_id] {
