@@ -92,7 +92,10 @@ std::vector<std::string> SavedSessions::expire(std::int64_t now_ms) {
   DurableSlots(po_).each(kSessionPrefix, [&](std::string_view slot, const core::MessagePtr& m) {
     const std::string client_id(slot.substr(kSessionPrefix.size()));
     if (shared_.connected.count(client_id) != 0) return;
-    auto s = decode(*m);
+    // The cache holds the newest save; the slot's message may still be the one before it
+    // (visible once on disk), with an older deadline.
+    const auto cached = shared_.sessions.find(client_id);
+    auto s = cached != shared_.sessions.end() ? std::optional(cached->second) : decode(*m);
     if (s && s->expires_ms && *s->expires_ms <= now_ms) due.emplace_back(client_id, std::move(*s));
   });
   std::vector<std::string> ended;
