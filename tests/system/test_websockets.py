@@ -1,10 +1,13 @@
 """Protocols over WebSockets on the broker's acceptors, with clients nobody here wrote:
-python3-paho-mqtt's websockets transport (MQTT), Debian's python3-websocket (websocket-client)
-carrying STOMP frames, over plain TCP and TLS. Bad upgrades and bad frames get a clean refusal
+python3-paho-mqtt's websockets transport (MQTT), npm's rhea with the ws package (AMQP),
+Debian's python3-websocket (websocket-client) carrying STOMP frames, over plain TCP and TLS. Bad upgrades and bad frames get a clean refusal
 and a log line. Every wait is bounded."""
 
+import json
+import os
 import queue
 import socket
+import subprocess
 import unittest
 
 import paho.mqtt.client as paho
@@ -76,6 +79,22 @@ class WebSocketTest(BrokerTestCase):
         ws.ping("are you there")
         opcode, frame = ws.recv_data_frame(control_frame=True)
         self.assertEqual((opcode, frame.data), (websocket.ABNF.OPCODE_PONG, b"are you there"))
+
+    def test_amqp_over_websockets_with_rhea(self):
+        rhea = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rhea")
+        env = dict(os.environ, RHEA_TRANSPORT="websocket")
+
+        def node(*args):
+            p = subprocess.run(["node", *args], cwd=rhea, env=env, capture_output=True,
+                               text=True, timeout=40)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            return p.stdout
+
+        port = str(self.broker.port("amqp"))
+        node("send.js", port, "admin", "admin", "ws.amqp", "3", "over-ws")
+        got = [json.loads(line)["body"] for line in
+               node("receive.js", port, "admin", "admin", "ws.amqp", "3").splitlines()]
+        self.assertEqual(got, ["over-ws-0", "over-ws-1", "over-ws-2"])
 
     def raw(self, port):
         s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)

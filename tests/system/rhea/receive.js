@@ -1,6 +1,7 @@
 // Receives COUNT messages from a queue with rhea and prints one JSON line per message:
 // {"body": ..., "properties": {...}, "durable": bool}; exits 0 after COUNT, 2 at the deadline.
 //   node receive.js PORT USER PASSWORD ADDRESS COUNT
+// (environment RHEA_TRANSPORT=websocket: over a WebSocket)
 'use strict';
 const rhea = require('rhea');
 const [port, username, password, address, count] = process.argv.slice(2);
@@ -27,6 +28,10 @@ container.on('connection_error', (context) => {
   console.error('receive.js: connection error', String(context.connection.error));
   process.exit(1);
 });
-const connection = container.connect({ host: '127.0.0.1', port: Number(port), username, password,
-                                       reconnect: false });
+const options = { host: '127.0.0.1', port: Number(port), username, password, reconnect: false };
+// RHEA_TRANSPORT=websocket: AMQP over a WebSocket (sub-protocol amqp), with the ws package.
+if (process.env.RHEA_TRANSPORT === 'websocket')
+  options.connection_details =
+      container.websocket_connect(require('ws'))(`ws://127.0.0.1:${port}/`, ['amqp']);
+const connection = container.connect(options);
 connection.open_receiver({ source: { address, capabilities: ['queue'] }, credit_window: 100 });

@@ -2,6 +2,7 @@
 // unless DURABILITY is "transient", then exits 0 once the broker accepted every one; 1 on a
 // refusal, 2 at the deadline.
 //   node send.js PORT USER PASSWORD ADDRESS COUNT PREFIX [durable|transient]
+// (environment RHEA_TRANSPORT=websocket: over a WebSocket)
 'use strict';
 const rhea = require('rhea');
 const [port, username, password, address, count, prefix, durability] = process.argv.slice(2);
@@ -35,6 +36,10 @@ container.on('connection_error', (context) => {
   console.error('send.js: connection error', String(context.connection.error));
   process.exit(1);
 });
-const connection = container.connect({ host: '127.0.0.1', port: Number(port), username, password,
-                                       reconnect: false });
+const options = { host: '127.0.0.1', port: Number(port), username, password, reconnect: false };
+// RHEA_TRANSPORT=websocket: AMQP over a WebSocket (sub-protocol amqp), with the ws package.
+if (process.env.RHEA_TRANSPORT === 'websocket')
+  options.connection_details =
+      container.websocket_connect(require('ws'))(`ws://127.0.0.1:${port}/`, ['amqp']);
+const connection = container.connect(options);
 connection.open_sender({ target: { address, capabilities: ['queue'] } });
