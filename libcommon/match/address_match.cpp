@@ -9,18 +9,21 @@
 namespace artemis::match {
 namespace {
 
+// A backslash makes the character after it literal: `a\.b` is one word (an MQTT topic level
+// holding a dot), `\*` a word that is no wildcard.
 std::vector<std::string_view> words(std::string_view s, char delimiter) {
   std::vector<std::string_view> out;
   std::size_t start = 0;
-  for (;;) {
-    std::size_t pos = s.find(delimiter, start);
-    if (pos == std::string_view::npos) {
-      out.push_back(s.substr(start));
-      return out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+    } else if (s[i] == delimiter) {
+      out.push_back(s.substr(start, i - start));
+      start = i + 1;
     }
-    out.push_back(s.substr(start, pos - start));
-    start = pos + 1;
   }
+  out.push_back(s.substr(std::min(start, s.size())));
+  return out;
 }
 
 bool is_word(std::string_view word, char c) { return word.size() == 1 && word[0] == c; }

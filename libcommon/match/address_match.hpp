@@ -5,7 +5,9 @@
 // An address is a sequence of words separated by the delimiter ('.'). In a pattern, a word that
 // is exactly the any-words character ('#') matches zero or more words and a word that is exactly
 // the single-word character ('*') matches exactly one word (which may be empty, as in the MQTT
-// topic "/a" -> ".a"). Wildcards act on whole words only: "news*" is a literal word.
+// topic "/a" -> ".a"). Wildcards act on whole words only: "news*" is a literal word. A
+// backslash makes the next character literal: "a\.b" is one word, "\*" no wildcard (how
+// MQTT's '.' and '*' inside a topic level reach the broker).
 //   news.europe.#  matches  news.europe, news.europe.sport, news.europe.sport.tennis
 //   news.*         matches  news.usa, not news, not news.usa.sport
 //   #              matches  every address

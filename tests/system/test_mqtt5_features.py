@@ -302,6 +302,18 @@ class Mqtt5FeaturesTest(MqttTest):
         kind, body = back.next()
         self.assertEqual((kind, body[-5:]), (0x30, b"fence"))
 
+    def test_dots_and_stars_inside_topic_levels_stay_literal(self):
+        exact, wrong = self.v5("dots-exact"), self.v5("dots-wrong")
+        self.subscribe(exact, "mqtt/v1.2/+", 1)
+        self.subscribe(wrong, "mqtt/v1/+/x", 1)  # would match if '.' split the level
+        self.subscribe(wrong, "mqtt/v1.2/a", 1)  # would match '*' as a wildcard
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/v1.2/x", "-m", "dotted")
+        self.mosquitto_pub("-q", "1", "-t", "mqtt/v1.2/*", "-m", "starred")
+        got = self.receive(exact, 2)
+        self.assertEqual([(m.topic, m.payload) for m in got],
+                         [("mqtt/v1.2/x", b"dotted"), ("mqtt/v1.2/*", b"starred")])
+        self.assert_nothing_more(wrong, "mqtt/v1.2/a", "only the fence matches these filters")
+
     def test_topic_aliases_from_the_client_are_resolved(self):
         sub = self.v5("alias-sub")
         self.subscribe(sub, "mqtt/alias/#", 1)

@@ -5,23 +5,34 @@
 namespace artemis::protocol::mqtt {
 
 std::string address_of_topic(std::string_view topic) {
-  std::string out(topic);
-  for (char& c : out) {
+  std::string out;
+  out.reserve(topic.size());
+  for (const char c : topic) {
     if (c == '/')
-      c = '.';
+      out += '.';
     else if (c == '+')
-      c = '*';
+      out += '*';
+    else if (c == '.' || c == '*' || c == '\\')
+      (out += '\\') += c;  // literal in MQTT, special to the broker: escaped
+    else
+      out += c;
   }
   return out;
 }
 
 std::string topic_of_address(std::string_view address) {
-  std::string out(address);
-  for (char& c : out) {
-    if (c == '.')
-      c = '/';
+  std::string out;
+  out.reserve(address.size());
+  for (std::size_t i = 0; i < address.size(); ++i) {
+    const char c = address[i];
+    if (c == '\\' && i + 1 < address.size())
+      out += address[++i];
+    else if (c == '.')
+      out += '/';
     else if (c == '*')
-      c = '+';
+      out += '+';
+    else
+      out += c;
   }
   return out;
 }

@@ -2,7 +2,9 @@
 // MQTT topic names and filters <-> the broker's addresses (reference §8.2): `/` is the word
 // delimiter `.`, `+` is `*`, `#` stays `#`. So `sport/tennis/+` subscribes to `sport.tennis.*`
 // and receives what a STOMP or AMQP client sends to `sport.tennis.x`; a message sent to
-// `a.b` by another protocol reaches an MQTT subscriber as topic `a/b`.
+// `a.b` by another protocol reaches an MQTT subscriber as topic `a/b`. What is literal in MQTT
+// but special to the broker (`.`, `*`, and `\` itself) is escaped with `\`: topic `v1.2/x` is
+// address `v1\.2.x`, and back.
 #include <optional>
 #include <string>
 #include <string_view>

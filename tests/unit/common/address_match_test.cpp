@@ -142,3 +142,12 @@ TEST_CASE("common: most_specific_by works on any record with a match field") {
   std::vector<Setting> none{{"a", 1}};
   CHECK(artemis::match::most_specific_by(none, "b", {}, proj) == nullptr);
 }
+
+TEST_CASE("common: a backslash makes the next character literal") {
+  CHECK(matches("v1\\.2.*", "v1\\.2.x"));      // one word "v1\.2", then any word
+  CHECK_FALSE(matches("v1.*.x", "v1\\.2.x"));  // "v1\.2" is not the two words "v1", "2"
+  CHECK_FALSE(matches("a.\\*", "a.b"));        // an escaped '*' is no wildcard
+  CHECK(matches("a.\\*", "a.\\*"));
+  CHECK_FALSE(artemis::match::has_wildcards("a.\\#"));
+  CHECK(matches("a.#", "a.b\\.c.d"));
+}

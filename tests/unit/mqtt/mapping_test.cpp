@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "core/broker_core.hpp"
+#include "match/address_match.hpp"
 #include "protocol/mqtt/message_mapping.hpp"
 #include "protocol/mqtt/mqtt_module.hpp"
 #include "protocol/mqtt/topics.hpp"
@@ -15,6 +16,12 @@ TEST_CASE("mqtt: topics and filters become addresses and back") {
   CHECK(mq::address_of_topic("sport/#") == "sport.#");
   CHECK(mq::address_of_topic("/a/b") == ".a.b");
   CHECK(mq::topic_of_address("sport.tennis.x") == "sport/tennis/x");
+  // What is literal in MQTT but special to the broker is escaped, and comes back.
+  CHECK(mq::address_of_topic("v1.2/a*b/c\\d") == "v1\\.2.a\\*b.c\\\\d");
+  CHECK(mq::topic_of_address("v1\\.2.a\\*b.c\\\\d") == "v1.2/a*b/c\\d");
+  CHECK(artemis::match::matches(mq::address_of_topic("v1.2/+"), mq::address_of_topic("v1.2/x")));
+  CHECK_FALSE(
+      artemis::match::matches(mq::address_of_topic("v1/+/x"), mq::address_of_topic("v1.2/x")));
   CHECK(mq::valid_filter("a/+/c"));
   CHECK(mq::valid_filter("#"));
   CHECK(mq::valid_filter("a/#"));
