@@ -2,6 +2,7 @@
 mosquitto_pub / mosquitto_sub and python3-paho-mqtt (which does not speak topic aliases, so a
 raw socket checks what the broker sends). Every wait is bounded."""
 
+import os
 import queue
 import socket
 import struct
@@ -125,7 +126,17 @@ class Mqtt5FeaturesTest(MqttTest):
     @classmethod
     def prepare_broker(cls):
         cls.broker.edit_acceptor(
-            "mqtt", lambda url: url + ";topicAliasMaximum=10;defaultMqttSessionExpiryInterval=1")
+            "mqtt", lambda url: url + ";topicAliasMaximum=10;defaultMqttSessionExpiryInterval=1;"
+            "receiveMaximum=2")
+        cls.broker.edit_acceptor(
+            "artemis", lambda url: url + ";allowLinkStealing=false;"
+            "closeMqttConnectionOnPublishAuthorizationFailure=false")
+        # A user whose role may do nothing.
+        etc = os.path.join(cls.broker.dir, "etc")
+        with open(os.path.join(etc, "artemis-users.properties"), "a") as f:
+            f.write("\nreader = reader\n")
+        with open(os.path.join(etc, "artemis-roles.properties"), "a") as f:
+            f.write("\nviewer = reader\n")
 
     def v5(self, client_id="", clean=True):
         return self.paho_client(client_id=client_id, version=paho.MQTTv5, clean=clean)
@@ -313,6 +324,51 @@ class Mqtt5FeaturesTest(MqttTest):
         self.assertEqual([(m.topic, m.payload) for m in got],
                          [("mqtt/v1.2/x", b"dotted"), ("mqtt/v1.2/*", b"starred")])
         self.assert_nothing_more(wrong, "mqtt/v1.2/a", "only the fence matches these filters")
+
+    def test_a_second_connection_is_refused_where_links_may_not_be_stolen(self):
+        first = RawMqtt5(self.broker.stomp_port, "no-stealing")
+        self.addCleanup(first.close)
+        second = socket.create_connection(("127.0.0.1", self.broker.stomp_port), timeout=TIMEOUT)
+        self.addCleanup(second.close)
+        second.sendall(packet(0x10, utf8("MQTT") + bytes([5, 0xC2]) + struct.pack(">H", 30) +
+                              b"\x00" + utf8("no-stealing") + utf8("admin") + utf8("admin")))
+        raw = RawMqtt5.__new__(RawMqtt5)
+        raw.sock, raw.buf = second, b""
+        kind, connack = raw.next()
+        self.assertEqual((kind, connack[1]), (0x20, 0x80))
+        self.assertEqual(first.subscribe("mqtt/still/here"), 0)  # the first one stays
+
+    def test_an_unauthorised_3_1_1_publish_is_acknowledged_where_the_acceptor_says_so(self):
+        watcher = self.v5("auth-watcher")
+        self.subscribe(watcher, "mqtt/noauth", 1)
+        for port, kept in ((self.broker.stomp_port, True), (self.port, False)):
+            c = paho.Client(client_id=f"reader-{port}", protocol=paho.MQTTv311)
+            c.username_pw_set("reader", "reader")
+            acks, gone = queue.Queue(), queue.Queue()
+            c.on_publish = lambda cl, ud, mid: acks.put(mid)
+            c.on_disconnect = lambda cl, ud, rc: gone.put(rc)
+            c.connect("127.0.0.1", port, keepalive=30)
+            c.loop_start()
+            self.addCleanup(c.loop_stop)
+            mid = c.publish("mqtt/noauth", b"not allowed", qos=1).mid
+            if kept:
+                self.assertEqual(acks.get(timeout=TIMEOUT), mid)
+                self.assertTrue(c.is_connected())
+                c.disconnect()
+            else:  # closeMqttConnectionOnPublishAuthorizationFailure's default: closed
+                gone.get(timeout=TIMEOUT)
+        self.assert_nothing_more(watcher, "mqtt/noauth", "the refused publish was not routed")
+
+    def test_qos2_publishes_past_the_receive_maximum_end_the_connection(self):
+        raw = RawMqtt5(self.port, "receive-max")
+        self.addCleanup(raw.close)
+        self.assertIn(b"\x21\x00\x02", raw.connack)  # Receive Maximum 2, as configured
+        for pid in (1, 2, 3):  # PUBRECs come, no PUBREL is sent
+            raw.sock.sendall(packet(0x34, utf8("mqtt/rm") + struct.pack(">H", pid) + b"\x00x"))
+        self.assertEqual(raw.next()[0], 0x50)
+        self.assertEqual(raw.next()[0], 0x50)
+        kind, body = raw.next()
+        self.assertEqual((kind, body[0]), (0xE0, 0x93))
 
     def test_topic_aliases_from_the_client_are_resolved(self):
         sub = self.v5("alias-sub")

@@ -17,6 +17,7 @@ inline constexpr std::uint8_t keep_alive_timeout = 0x8D;
 inline constexpr std::uint8_t session_taken_over = 0x8E;
 inline constexpr std::uint8_t topic_filter_invalid = 0x8F;
 inline constexpr std::uint8_t packet_id_not_found = 0x92;
+inline constexpr std::uint8_t receive_maximum_exceeded = 0x93;
 inline constexpr std::uint8_t topic_alias_invalid = 0x94;
 inline constexpr std::uint8_t quota_exceeded = 0x97;
 

@@ -150,6 +150,10 @@ void MqttSession::on_connect(wire::Connect& c) {
     in_flight_limit_ = std::min<std::uint16_t>(*c.properties.receive_maximum, kMaxInFlight);
   if (v5() && c.properties.maximum_packet_size && *c.properties.maximum_packet_size > 0)
     client_max_packet_ = *c.properties.maximum_packet_size;
+  // receiveMaximum: the QoS 2 publishes a client may have awaiting their PUBREL (Artemis's
+  // default 65535), announced to 5.
+  receive_maximum_ = static_cast<std::uint16_t>(
+      std::clamp<std::int64_t>(conn_.acceptor().param_int("receiveMaximum", 65535), 1, 65535));
   if (v5()) {
     // topicAliasMaximum: how many aliases the client may set (Artemis's default 65535).
     const auto most = conn_.acceptor().param_int("topicAliasMaximum", 65535);
@@ -161,8 +165,16 @@ void MqttSession::on_connect(wire::Connect& c) {
   keep_alive_s_ = c.keep_alive;
 
   auto& shared = *ctx_.shared;
-  if (auto it = shared.connected.find(client_id_); it != shared.connected.end())
+  if (auto it = shared.connected.find(client_id_); it != shared.connected.end()) {
+    // allowLinkStealing=false: the connected client keeps its id, the newcomer is refused.
+    if (!conn_.acceptor().param_bool("allowLinkStealing", true)) {
+      refuse_connect(0x02, reason::unspecified_error,
+                     fmt::format("client id {} is connected (allowLinkStealing=false)", client_id_),
+                     net::CloseReason::protocol_error);
+      return;
+    }
     it->second->taken_over();
+  }
   shared.connected[client_id_] = this;
   // Back before its will's delay: no will, unless this connection ends that session.
   release_will(ctx_, client_id_, clean_start_);
@@ -181,7 +193,7 @@ void MqttSession::on_connect(wire::Connect& c) {
   ack.session_present = present;
   if (v5()) {
     if (assigned) ack.properties.assigned_client_identifier = client_id_;
-    ack.properties.receive_maximum = kMaxInFlight;
+    ack.properties.receive_maximum = receive_maximum_;
     if (in_aliases_.maximum() > 0) ack.properties.topic_alias_maximum = in_aliases_.maximum();
   }
   send(ack);

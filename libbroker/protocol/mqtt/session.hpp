@@ -137,6 +137,7 @@ class MqttSession : public net::ProtocolSession {
   std::int64_t last_read_ms_ = 0;
   util::Scheduler::TimerId keep_alive_timer_ = 0;
   std::uint16_t in_flight_limit_ = kMaxInFlight;
+  std::uint16_t receive_maximum_ = 65535;  // acceptor's receiveMaximum
   // 5: the client's Maximum Packet Size; a bigger packet is not sent to it.
   std::uint64_t client_max_packet_ = std::numeric_limits<std::uint64_t>::max();
   InboundAliases in_aliases_;    // 5: the client's topic aliases

@@ -43,6 +43,12 @@ void MqttSession::on_publish(wire::Publish& p) {
     }
     p.properties.topic_alias.reset();  // the connection's, not the message's
   }
+  if (p.qos == 2 && qos2_received_.size() >= receive_maximum_ &&
+      qos2_received_.count(p.packet_id) == 0) {
+    fail(reason::receive_maximum_exceeded,
+         fmt::format("more than {} QoS 2 publishes await their PUBREL", receive_maximum_));
+    return;
+  }
   if (p.qos == 2 && qos2_received_.count(p.packet_id)) {
     send(wire::PubAck{wire::PacketType::pubrec, p.packet_id, 0, {}});  // routed already
     return;
@@ -54,11 +60,19 @@ void MqttSession::on_publish(wire::Publish& p) {
   // 5 answers a refusal in the ack and keeps the connection; 3.x can only close.
   const auto refuse = [&](const core::Refused& refused) {
     const auto& why = refused.detail.empty() ? refused.text : refused.detail;
+    const auto type = qos == 1 ? wire::PacketType::puback : wire::PacketType::pubrec;
     if (v5() && qos > 0) {
-      const auto type = qos == 1 ? wire::PacketType::puback : wire::PacketType::pubrec;
       wire::PubAck ack{type, id, publish_refusal_reason(refused), {}};
       ack.properties.reason_string = why;
       send(ack);
+    } else if (refused.code == core::errc::unauthorized && !v5() &&
+               (version_ == wire::Version::v3_1 ||
+                !conn_.acceptor().param_bool("closeMqttConnectionOnPublishAuthorizationFailure",
+                                             true))) {
+      // 3.1 cannot say no, and 3.1.1 is let stay when the acceptor says so: acknowledged as
+      // if sent, and logged.
+      warn("PUBLISH to {} refused: {}; acknowledged without being sent", p.topic, why);
+      if (qos > 0) send(wire::PubAck{type, id, 0, {}});
     } else {
       fail(publish_refusal_reason(refused), "PUBLISH to " + p.topic + " refused: " + why);
     }
