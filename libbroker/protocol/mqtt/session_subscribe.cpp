@@ -29,7 +29,8 @@ bool MqttSession::can_deliver() const {
 }
 
 std::uint16_t MqttSession::next_packet_id() {
-  // Bounded: at most in_flight_limit_ (<= 100) of the 65,535 ids are in use.
+  // Ends: callers make sure an id is free (deliveries at most in_flight_limit_ <= 100, retained
+  // copies fewer than 65,535).
   do {
     last_packet_id_ =
         static_cast<std::uint16_t>(last_packet_id_ == 65535 ? 1 : last_packet_id_ + 1);
@@ -142,6 +143,12 @@ void MqttSession::send_retained(const Subscription& sub) {
     p.retain = true;
     p.qos = std::min(sub.options.qos, published_qos(*message));
     if (p.qos > 0) {
+      // Every packet id in use (65,535 retained messages awaiting acks): this one stays
+      // retained for the next subscription rather than wait for an id that cannot come.
+      if (outbound_.size() >= 65535) {
+        warn("retained message on {} not sent: every packet id awaits an ack", p.topic);
+        return;
+      }
       p.packet_id = next_packet_id();
       outbound_[p.packet_id] = Outbound{0, 0, p.qos, false};
     }
