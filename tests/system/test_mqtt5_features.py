@@ -127,7 +127,7 @@ class Mqtt5FeaturesTest(MqttTest):
     def prepare_broker(cls):
         cls.broker.edit_acceptor(
             "mqtt", lambda url: url + ";topicAliasMaximum=10;defaultMqttSessionExpiryInterval=1;"
-            "receiveMaximum=2")
+            "receiveMaximum=2;defaultMaximumInFlightPublishMessages=2")
         cls.broker.edit_acceptor(
             "artemis", lambda url: url + ";allowLinkStealing=false;"
             "closeMqttConnectionOnPublishAuthorizationFailure=false")
@@ -369,6 +369,24 @@ class Mqtt5FeaturesTest(MqttTest):
         self.assertEqual(raw.next()[0], 0x50)
         kind, body = raw.next()
         self.assertEqual((kind, body[0]), (0xE0, 0x93))
+
+    def test_deliveries_awaiting_acks_stop_at_the_default_maximum_in_flight(self):
+        raw = RawMqtt5(self.port, "in-flight")  # announces no Receive Maximum: the acceptor's 2
+        self.addCleanup(raw.close)
+        self.assertEqual(raw.subscribe("mqtt/inflight", 1), 1)
+        for i in range(3):
+            self.mosquitto_pub("-q", "1", "-t", "mqtt/inflight", "-m", f"m{i}")
+        ids = []
+        for _ in range(2):
+            kind, body = raw.next()
+            self.assertEqual(kind, 0x30)
+            ids.append(body[2 + len("mqtt/inflight"):4 + len("mqtt/inflight")])
+        # The third was routed before this PINGREQ, but waits for an ack: PINGRESP comes first.
+        raw.sock.sendall(b"\xc0\x00")
+        self.assertEqual(raw.next(), (0xD0, b""))
+        raw.sock.sendall(packet(0x40, ids[0] + b"\x00"))  # PUBACK the first
+        kind, body = raw.next()
+        self.assertEqual((kind, body[-2:]), (0x30, b"m2"))
 
     def test_topic_aliases_from_the_client_are_resolved(self):
         sub = self.v5("alias-sub")

@@ -146,8 +146,12 @@ void MqttSession::on_connect(wire::Connect& c) {
   conn_.set_client_id(client_id_);
   clean_start_ = c.clean_start;
   session_expiry_ = c.properties.session_expiry_interval.value_or(0);
-  if (c.properties.receive_maximum)
-    in_flight_limit_ = std::min<std::uint16_t>(*c.properties.receive_maximum, kMaxInFlight);
+  // QoS 1 and 2 deliveries awaiting their ack: the client's Receive Maximum, else the
+  // acceptor's defaultMaximumInFlightPublishMessages (Artemis's default 65535).
+  in_flight_limit_ = static_cast<std::uint16_t>(std::clamp<std::int64_t>(
+      conn_.acceptor().param_int("defaultMaximumInFlightPublishMessages", 65535), 1, 65535));
+  if (c.properties.receive_maximum && *c.properties.receive_maximum > 0)
+    in_flight_limit_ = *c.properties.receive_maximum;
   if (v5() && c.properties.maximum_packet_size && *c.properties.maximum_packet_size > 0)
     client_max_packet_ = *c.properties.maximum_packet_size;
   // receiveMaximum: the QoS 2 publishes a client may have awaiting their PUBREL (Artemis's

@@ -43,9 +43,6 @@ class MqttSession : public net::ProtocolSession {
  public:
   // Bytes queued on the connection above which deliveries wait (on_writable resumes them).
   static constexpr std::size_t kHighWaterBytes = 1 << 20;
-  // Deliveries at QoS 1 and 2 awaiting their ack, per connection, unless the client's Receive
-  // Maximum says fewer (Artemis: defaultMaximumInFlightPublishMessages).
-  static constexpr std::uint16_t kMaxInFlight = 100;
 
   MqttSession(net::Connection& connection, ModuleContext& context);
   ~MqttSession() override;
@@ -136,7 +133,7 @@ class MqttSession : public net::ProtocolSession {
   std::uint16_t keep_alive_s_ = 0;
   std::int64_t last_read_ms_ = 0;
   util::Scheduler::TimerId keep_alive_timer_ = 0;
-  std::uint16_t in_flight_limit_ = kMaxInFlight;
+  std::uint16_t in_flight_limit_ = 65535;  // deliveries awaiting their ack, at most
   std::uint16_t receive_maximum_ = 65535;  // acceptor's receiveMaximum
   // 5: the client's Maximum Packet Size; a bigger packet is not sent to it.
   std::uint64_t client_max_packet_ = std::numeric_limits<std::uint64_t>::max();

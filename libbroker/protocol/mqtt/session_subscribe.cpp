@@ -2,8 +2,8 @@
 // consumer on its subscription queue, `<client-id>.<address>` and durable for a session that
 // outlives its connection, temporary otherwise. A delivery goes at the lower of the
 // subscription's and the message's QoS; QoS 1 and 2 deliveries are settled by PUBACK and
-// PUBREC (PUBREL/PUBCOMP then end the exchange), at most kMaxInFlight (or the client's Receive
-// Maximum) at a time.
+// PUBREC (PUBREL/PUBCOMP then end the exchange), at most the client's Receive Maximum (else the
+// acceptor's defaultMaximumInFlightPublishMessages) at a time.
 #include <algorithm>
 
 #include "core/broker_core.hpp"
@@ -29,8 +29,8 @@ bool MqttSession::can_deliver() const {
 }
 
 std::uint16_t MqttSession::next_packet_id() {
-  // Ends: callers make sure an id is free (deliveries at most in_flight_limit_ <= 100, retained
-  // copies fewer than 65,535).
+  // Ends: callers make sure an id is free (deliveries fewer than in_flight_limit_ <= 65,535,
+  // retained copies fewer than 65,535).
   do {
     last_packet_id_ =
         static_cast<std::uint16_t>(last_packet_id_ == 65535 ? 1 : last_packet_id_ + 1);
