@@ -18,6 +18,8 @@ std::string topic_of(const Destination& d) {
 
 constexpr std::uint8_t kNotAuthorized = 0x87;
 constexpr std::uint16_t kReceiveMaximum = 1000;
+// The keep-alive asked for, as paho's and mosquitto's clients (a broker may impose its own).
+constexpr std::uint16_t kKeepAliveSeconds = 60;
 constexpr std::uint8_t kBadUserNameOrPassword = 0x86;
 
 }  // namespace
@@ -64,6 +66,7 @@ void MqttSession::open(const Server& server, bool clean_start) {
   // At most this many QoS 1 messages unacknowledged on their way to us: the consumer window
   // (MQTT's default, 65,535, lets a broker queue tens of megabytes in the socket).
   c.properties.receive_maximum = kReceiveMaximum;
+  c.keep_alive = kKeepAliveSeconds;
   if (!lo.user.empty()) c.username = lo.user;
   if (!lo.password.empty()) c.password = lo.password;
   write(c);
@@ -85,6 +88,8 @@ void MqttSession::open(const Server& server, bool clean_start) {
             fmt::format("{}: CONNACK reason 0x{:02x}{}", server.to_string(), ack->reason,
                         ack->properties.reason_string ? ": " + *ack->properties.reason_string
                                                       : std::string()));
+      keep_alive_ =
+          std::chrono::seconds(ack->properties.server_keep_alive.value_or(kKeepAliveSeconds));
       return;
     }
     std::string chunk;
@@ -101,6 +106,7 @@ void MqttSession::write(const mqtt::Packet& packet) {
   if (!mqtt::encode(packet, mqtt::Version::v5, bytes))
     throw ClientError(ErrorKind::invalid_argument, "the message does not fit in an MQTT packet");
   if (!socket_.write_all(bytes, error)) lost(error);
+  last_write_ = Clock::now();
 }
 
 void MqttSession::lost(const std::string& why) {
@@ -127,9 +133,17 @@ bool MqttSession::pump(Clock::time_point until) {
       return true;
     }
     std::string chunk, error;
-    const auto r = socket_.read_some(chunk, 256 * 1024, until, error,
+    // Waiting longer than three quarters of the keep-alive: a PINGREQ on the way.
+    auto wait_until = until;
+    const auto ping_at = last_write_ + keep_alive_ * 3 / 4;
+    if (keep_alive_.count() > 0) wait_until = std::min(until, ping_at);
+    const auto r = socket_.read_some(chunk, 256 * 1024, wait_until, error,
                                      connection_.link_options().interrupt.get());
-    if (r == Socket::ReadStatus::timeout) return false;
+    if (r == Socket::ReadStatus::timeout) {
+      if (Clock::now() >= until) return false;
+      if (keep_alive_.count() > 0 && Clock::now() >= ping_at) write(mqtt::PingReq{});
+      continue;
+    }
     if (r != Socket::ReadStatus::data) lost(r == Socket::ReadStatus::closed ? "closed" : error);
     decoder_.feed(chunk);
   }

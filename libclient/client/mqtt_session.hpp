@@ -74,6 +74,10 @@ class MqttSession final : public Session {
   std::map<int, Subscription> subscriptions_;
   int next_subscription_ = 0;
   bool persistent_ = false;  // clean start off: a client id was given
+  // Keep-alive: ours, or the broker's Server Keep Alive; a PINGREQ goes when nothing was
+  // written for this long while pump() waits (0: none).
+  std::chrono::seconds keep_alive_{0};
+  Clock::time_point last_write_{};
   bool closed_ = false;
 };
 

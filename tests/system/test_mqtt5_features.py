@@ -6,12 +6,13 @@ import os
 import queue
 import socket
 import struct
+import subprocess
 import time
 import unittest
 
 import paho.mqtt.client as paho
 
-from harness import StompClient, wait_for
+from harness import StompClient, artemis_bin, wait_for
 from test_mqtt import TIMEOUT, MqttTest
 
 
@@ -425,6 +426,43 @@ class Mqtt5FeaturesTest(MqttTest):
                                 ("", 2, b"b"), ("mqtt/aliasout/c", None, b"c")])
 
 
+class ServerKeepAliveTest(MqttTest):
+    """An acceptor with serverKeepAlive=2: clients asking for none or more get 2 s."""
+
+    @classmethod
+    def prepare_broker(cls):
+        cls.broker.edit_acceptor("mqtt", lambda url: url + ";serverKeepAlive=2")
+
+    def test_a_client_asking_for_no_keep_alive_gets_the_servers_and_is_held_to_it(self):
+        raw = RawMqtt5(self.port, "no-keep-alive")  # asks for 30 s: more than 2
+        self.addCleanup(raw.close)
+        self.assertIn(b"\x13\x00\x02", raw.connack)  # Server Keep Alive 2
+        # Silent for one and a half periods: the broker ends the connection, saying why.
+        kind, body = raw.next()
+        self.assertEqual((kind, body[0]), (0xE0, 0x8D))  # Keep Alive timeout
+
+    def test_our_mqtt_consumer_pings_to_stay_connected(self):
+        consumer = subprocess.Popen(
+            [artemis_bin(), "consumer", "--protocol", "mqtt", "--user", "admin", "--password",
+             "admin", "--url", f"tcp://127.0.0.1:{self.port}", "--destination",
+             "topic://ka.idle", "--message-count", "1", "--receive-timeout", "30000"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(consumer.kill)
+        # Idle for twice the 3 s the broker would wait without pings: still connected.
+        with self.assertRaises(subprocess.TimeoutExpired):
+            consumer.wait(timeout=6)
+        for i in range(50):  # until the consumer, subscribed long ago, has its message
+            self.mosquitto_pub("-q", "1", "-t", "ka/idle", "-m", f"after idling {i}")
+            try:
+                consumer.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+        out, _ = consumer.communicate(timeout=TIMEOUT)
+        self.assertEqual(consumer.returncode, 0, out)
+        self.assertIn("Consumed: 1 messages", out)
+
+
 def drain(q, wait=0.0, most=None):
     out = []
     deadline = time.monotonic() + wait
@@ -439,8 +477,8 @@ def drain(q, wait=0.0, most=None):
 def load_tests(loader, tests, pattern):
     # Only this module's tests: MqttTest's own run in test_mqtt.
     return loader.loadTestsFromNames(
-        [f"{__name__}.Mqtt5FeaturesTest.{n}" for n in Mqtt5FeaturesTest.__dict__
-         if n.startswith("test_")])
+        [f"{__name__}.{case.__name__}.{n}" for case in (Mqtt5FeaturesTest, ServerKeepAliveTest)
+         for n in case.__dict__ if n.startswith("test_")])
 
 
 if __name__ == "__main__":

@@ -166,7 +166,15 @@ void MqttSession::on_connect(wire::Connect& c) {
     out_aliases_ = OutboundAliases(c.properties.topic_alias_maximum.value_or(0));
   }
   will_ = std::move(c.will);
+  // serverKeepAlive (Artemis's default 60 s; -1: always the client's): a client asking for
+  // none, or for longer, gets the server's, which 5 is told in CONNACK.
+  const auto server_keep_alive = conn_.acceptor().param_int("serverKeepAlive", 60);
   keep_alive_s_ = c.keep_alive;
+  bool imposed = false;
+  if (server_keep_alive >= 0 && (c.keep_alive == 0 || c.keep_alive > server_keep_alive)) {
+    keep_alive_s_ = static_cast<std::uint16_t>(std::min<std::int64_t>(server_keep_alive, 65535));
+    imposed = true;
+  }
 
   auto& shared = *ctx_.shared;
   if (auto it = shared.connected.find(client_id_); it != shared.connected.end()) {
@@ -199,6 +207,7 @@ void MqttSession::on_connect(wire::Connect& c) {
     if (assigned) ack.properties.assigned_client_identifier = client_id_;
     ack.properties.receive_maximum = receive_maximum_;
     if (in_aliases_.maximum() > 0) ack.properties.topic_alias_maximum = in_aliases_.maximum();
+    if (imposed) ack.properties.server_keep_alive = keep_alive_s_;
   }
   send(ack);
   if (saved) {
