@@ -128,26 +128,27 @@ class TlsTest(WithCertificates):
                                                 "login": "admin", "passcode": "admin"}))
                     self.assertTrue(t.recv(4096).startswith(b"CONNECTED"))
 
+    def stomp_with_sni(self, port, server_name):
+        """Whether a STOMP CONNECT over TLS, asking for `server_name` by SNI, is answered."""
+        context = ssl.create_default_context(cafile=self.path("ca.pem"))
+        context.check_hostname = False  # the certificate is checked; the name is the test
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            try:
+                with context.wrap_socket(s, server_hostname=server_name) as t:
+                    t.sendall(frame("CONNECT", {"accept-version": "1.2", "host": "x",
+                                                "login": "admin", "passcode": "admin"}))
+                    return t.recv(4096).startswith(b"CONNECTED")
+            except (ssl.SSLError, OSError):
+                return False
+
     def test_sni_host_refuses_a_client_asking_for_another_host(self):
         b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret;"
                         "sniHost=localhost")
         b.start()
-        context = ssl.create_default_context(cafile=self.path("ca.pem"))
-        context.check_hostname = False  # the certificate is checked; the name is the test
-
-        def connected(server_name):
-            with socket.create_connection(("127.0.0.1", b.stomp_port), timeout=10) as s:
-                try:
-                    with context.wrap_socket(s, server_hostname=server_name) as t:
-                        t.sendall(frame("CONNECT", {"accept-version": "1.2", "host": "x",
-                                                    "login": "admin", "passcode": "admin"}))
-                        return t.recv(4096).startswith(b"CONNECTED")
-                except (ssl.SSLError, OSError):
-                    return False
-
-        self.assertTrue(connected("localhost"))
-        self.assertTrue(connected("127.0.0.1"))  # an address: Python sends no SNI at all
-        self.assertFalse(connected("elsewhere.example"))
+        self.assertTrue(self.stomp_with_sni(b.stomp_port, "localhost"))
+        # An address: Python sends no SNI at all.
+        self.assertTrue(self.stomp_with_sni(b.stomp_port, "127.0.0.1"))
+        self.assertFalse(self.stomp_with_sni(b.stomp_port, "elsewhere.example"))
         self.assertIn("the client asked for host 'elsewhere.example', this acceptor's sniHost "
                       "is 'localhost'", b.log_text())
 
@@ -155,23 +156,11 @@ class TlsTest(WithCertificates):
         b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret;"
                         r"sniHost=broker[0-9]+\.example\.com")
         b.start()
-        context = ssl.create_default_context(cafile=self.path("ca.pem"))
-        context.check_hostname = False
-
-        def handshake(server_name):
-            with socket.create_connection(("127.0.0.1", b.stomp_port), timeout=10) as s:
-                try:
-                    with context.wrap_socket(s, server_hostname=server_name) as t:
-                        t.sendall(frame("CONNECT", {"accept-version": "1.2", "host": "x",
-                                                    "login": "admin", "passcode": "admin"}))
-                        return t.recv(4096).startswith(b"CONNECTED")
-                except (ssl.SSLError, OSError):
-                    return False
-
-        self.assertTrue(handshake("broker7.example.com"))
-        self.assertTrue(handshake("BROKER12.Example.COM"))
-        self.assertFalse(handshake("broker.example.com"))
-        self.assertFalse(handshake("x.broker7.example.com"))  # the whole name, not a part
+        self.assertTrue(self.stomp_with_sni(b.stomp_port, "broker7.example.com"))
+        self.assertTrue(self.stomp_with_sni(b.stomp_port, "BROKER12.Example.COM"))
+        self.assertFalse(self.stomp_with_sni(b.stomp_port, "broker.example.com"))
+        # The whole name, not a part of it.
+        self.assertFalse(self.stomp_with_sni(b.stomp_port, "x.broker7.example.com"))
 
     def test_an_sni_host_that_is_not_a_regular_expression_stops_the_broker(self):
         b = self.broker(f"keyStorePath={self.path('server.p12')};keyStorePassword=secret;"
