@@ -191,6 +191,8 @@ class Mqtt5FeaturesTest(MqttTest):
         self.mosquitto_pub("-q", "1", "-t", "mqtt/leave", "-m", "for b")
         self.assertEqual(b.got.get(timeout=TIMEOUT).payload, b"for b")
         self.stop_client(b)  # its session ends with the connection: the group's queue goes
+        wait_for(lambda: "(share-leave-b): closing" in self.broker.log_text(), TIMEOUT,
+                 what="the last member gone")
         self.mosquitto_pub("-q", "1", "-t", "mqtt/leave", "-m", "nobody listens")
         c = self.v5("share-leave-c")
         self.subscribe(c, "$share/g3/mqtt/leave", 1)
@@ -202,6 +204,8 @@ class Mqtt5FeaturesTest(MqttTest):
         d = self.v5("share-keep", clean=False)
         self.subscribe(d, "$share/g4/mqtt/leave", 1)
         self.stop_client(d)
+        wait_for(lambda: "(share-keep): closing" in self.broker.log_text(), TIMEOUT,
+                 what="the persistent member gone")
         self.mosquitto_pub("-q", "1", "-t", "mqtt/leave", "-m", "kept for the group")
         d = self.v5("share-keep", clean=False)
         self.assertTrue(d.session_present)
