@@ -51,8 +51,8 @@ void TcpConnection::on_upgrade_request() {
   std::string_view chosen;
   for (const auto& offered : upgrade.subprotocols) {
     const auto module = ws::module_of(offered);
-    if (std::any_of(modules_.begin(), modules_.end(),
-                    [&](ProtocolModule* m) { return !module.empty() && m->name() == module; })) {
+    if (!module.empty() && std::any_of(modules_.begin(), modules_.end(),
+                                       [&](ProtocolModule* m) { return m->name() == module; })) {
       chosen = offered;
       break;
     }

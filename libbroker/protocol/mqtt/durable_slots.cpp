@@ -53,4 +53,16 @@ void DurableSlots::each(
   }
 }
 
+bool keep_retained(core::PostOffice& post_office, const std::string& address,
+                   const core::Message* m) {
+  // The newest retained message of an address replaces the one before.
+  DurableSlots slots(post_office);
+  const auto slot = std::string(kRetainPrefix) + address;
+  if (m == nullptr) {
+    slots.clear(slot);
+    return true;
+  }
+  return slots.put(slot, *m);
+}
+
 }  // namespace artemis::protocol::mqtt

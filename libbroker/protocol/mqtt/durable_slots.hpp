@@ -37,4 +37,9 @@ class DurableSlots {
   core::PostOffice& po_;
 };
 
+// The retained message of `address` := m; an empty payload (or null) ends it. False when the
+// slot cannot be made.
+[[nodiscard]] bool keep_retained(core::PostOffice& post_office, const std::string& address,
+                                 const core::Message* m);
+
 }  // namespace artemis::protocol::mqtt

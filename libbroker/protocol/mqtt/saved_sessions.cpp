@@ -48,16 +48,6 @@ std::optional<SavedSession> decode(const core::Message& m) {
 
 }  // namespace
 
-std::string SavedSessions::queue_of(const std::string& client_id, const std::string& filter,
-                                    bool& shared) {
-  if (const auto s = parse_shared(filter)) {
-    shared = true;
-    return s->group + "." + address_of_topic(s->filter);
-  }
-  shared = false;
-  return client_id + "." + address_of_topic(filter);
-}
-
 std::optional<SavedSession> SavedSessions::find(const std::string& client_id) {
   if (auto it = shared_.sessions.find(client_id); it != shared_.sessions.end()) return it->second;
   // After a restart only the slot knows.
@@ -101,10 +91,10 @@ std::vector<std::string> SavedSessions::expire(std::int64_t now_ms) {
   std::vector<std::string> ended;
   for (auto& [client_id, session] : due) {
     for (const auto& sub : session.subscriptions) {
-      bool shared = false;
-      const auto name = queue_of(client_id, sub.filter, shared);
-      const core::Queue* q = po_.find_queue(name);
-      if (q != nullptr && (!shared || q->consumer_count() == 0)) po_.delete_queue(name);
+      const auto named = subscription_name(sub.filter);
+      const auto queue = named.global ? named.name : client_id + "." + named.name;
+      const core::Queue* q = po_.find_queue(queue);
+      if (q != nullptr && (!named.global || q->consumer_count() == 0)) po_.delete_queue(queue);
     }
     forget(client_id);
     ended.push_back(client_id);

@@ -34,11 +34,6 @@ class SavedSessions {
   // client ids.
   std::vector<std::string> expire(std::int64_t now_ms);
 
-  // The durable queue behind a persistent session's subscription `filter`, and whether it is
-  // a group's shared one.
-  static std::string queue_of(const std::string& client_id, const std::string& filter,
-                              bool& shared);
-
  private:
   core::PostOffice& po_;
   SharedState& shared_;

@@ -92,8 +92,6 @@ class MqttSession : public net::ProtocolSession {
   // Deletes the durable queue behind `filter` (a shared one only once no member consumes it).
   void drop_subscription_queue(const std::string& filter);
   void send_retained(const Subscription& sub);
-  // Retained message of `address` := m (null: none any more).
-  void keep_retained(const std::string& address, const core::Message* m);
   void deliver(Subscription& sub, core::ServerConsumer& c, const core::MessageRef& ref);
   // A delivery's PUBLISH (streamed from its file when `large`), under a topic alias when the
   // client takes them. False when it was not sent (see send()).

@@ -86,7 +86,9 @@ void MqttSession::on_publish(wire::Publish& p) {
     }
     // Stored before the message is routed: the journal completes in order, so the ack below
     // means the retained copy is on disk too.
-    keep_retained(address, p.payload.empty() ? nullptr : m.get());
+    if (!keep_retained(ctx_.core.post_office(), address, p.payload.empty() ? nullptr : m.get()))
+      warn("the retained message of {} cannot be kept: queue {}{} cannot be made", address,
+           kRetainPrefix, address);
   }
   auto done = [this, qos, id](std::error_code ec) {
     if (qos == 0) return;
@@ -113,16 +115,6 @@ void MqttSession::on_publish(wire::Publish& p) {
     paused_for_address_ = true;  // address-full-policy BLOCK: stop reading until it drains
     conn_.pause_reading();
   }
-}
-
-void MqttSession::keep_retained(const std::string& address, const core::Message* m) {
-  // The newest retained message of an address replaces the one before; an empty one ends it.
-  DurableSlots slots(ctx_.core.post_office());
-  const auto slot = std::string(kRetainPrefix) + address;
-  if (m == nullptr)
-    slots.clear(slot);
-  else if (!slots.put(slot, *m))
-    warn("the retained message of {} cannot be kept: queue {} cannot be made", address, slot);
 }
 
 void MqttSession::on_pubrel(const wire::PubAck& a) {

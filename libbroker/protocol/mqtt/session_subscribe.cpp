@@ -93,12 +93,11 @@ std::uint8_t MqttSession::subscribe_one(const wire::Subscription& s,
   sub->identifier = id;
   core::ConsumerRequest req;
   req.target = core_->resolve(address, core::RoutingType::multicast);
-  if (shared) {
-    // One queue for the group, whichever clients are in it: <group>.<address>.
-    req.durable_name = shared->group + "." + address;
-    req.global = true;
-  } else if (persistent()) {
-    req.durable_name = address;
+  // A shared subscription is one queue for the group, whichever clients are in it.
+  if (shared || persistent()) {
+    auto named = subscription_name(s.filter);
+    req.durable_name = std::move(named.name);
+    req.global = named.global;
   }
   req.no_local = s.no_local;
   req.credit_mode = core::CreditMode::bytes;
@@ -117,11 +116,8 @@ std::uint8_t MqttSession::subscribe_one(const wire::Subscription& s,
 
 void MqttSession::drop_subscription_queue(const std::string& filter) {
   // The core keeps a queue that still has consumers: a shared one other members use.
-  if (const auto shared = parse_shared(filter))
-    core_->delete_durable_subscription(shared->group + "." + address_of_topic(shared->filter),
-                                       true);
-  else
-    core_->delete_durable_subscription(address_of_topic(filter));
+  const auto named = subscription_name(filter);
+  core_->delete_durable_subscription(named.name, named.global);
 }
 
 void MqttSession::start_subscriptions() {

@@ -81,6 +81,12 @@ std::optional<SharedFilter> parse_shared(std::string_view filter) {
   return SharedFilter{std::string(group), std::string(rest)};
 }
 
+SubscriptionName subscription_name(std::string_view filter) {
+  if (const auto s = parse_shared(filter))
+    return {s->group + "." + address_of_topic(s->filter), true};
+  return {address_of_topic(filter), false};
+}
+
 bool filter_matches(std::string_view filter, std::string_view topic) {
   if (!topic.empty() && topic[0] == '$' && !filter.empty() &&
       (filter[0] == '+' || filter[0] == '#'))

@@ -27,6 +27,15 @@ struct SharedFilter {
 bool is_shared(std::string_view filter);
 std::optional<SharedFilter> parse_shared(std::string_view filter);
 
+// The name a subscription to `filter` has among the core's subscription names: a shared one is
+// `<group>.<address>` and global (its queue is named so, for every member); any other is
+// `<address>`, which the core puts after the client id (`<client-id>.<address>`).
+struct SubscriptionName {
+  std::string name;
+  bool global = false;
+};
+SubscriptionName subscription_name(std::string_view filter);
+
 // Whether topic name `topic` matches topic filter `filter` (MQTT 4.7): a filter starting with
 // a wildcard does not match a topic starting with `$`.
 bool filter_matches(std::string_view filter, std::string_view topic);

@@ -37,15 +37,9 @@ std::string send_will(ModuleContext& ctx, core::ServerSession& session, const wi
   auto m = message_from_publish(will, ctx.scheduler.now_ms());
   const auto address = address_of_topic(will.topic);
   m->record.address = address;
-  if (will.retain) {
-    // The newest retained message of an address replaces the one before; an empty one ends it.
-    DurableSlots slots(ctx.core.post_office());
-    const auto slot = std::string(kRetainPrefix) + address;
-    if (will.payload.empty())
-      slots.clear(slot);
-    else if (!slots.put(slot, *m))
-      ctx.log.plain(util::Level::warn, kLogger, "the retained will on {} cannot be kept", address);
-  }
+  if (will.retain &&
+      !keep_retained(ctx.core.post_office(), address, will.payload.empty() ? nullptr : m.get()))
+    ctx.log.plain(util::Level::warn, kLogger, "the retained will on {} cannot be kept", address);
   const auto target = session.resolve(address, core::RoutingType::multicast);
   if (auto refused = session.send(std::move(m), target, nullptr, [](std::error_code) {}))
     return refused->detail.empty() ? refused->text : refused->detail;
