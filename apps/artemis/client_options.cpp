@@ -174,7 +174,7 @@ std::unique_ptr<ClientSetup> prepare_client(const char* command, Context& ctx, c
   auto setup = std::make_unique<ClientSetup>();
   if (o.url) setup->url_text = *o.url;
   else setup->url_text = url_from_instance(ctx, o, out).value_or("tcp://localhost:61616");
-  out.line("Connection brokerURL = " + setup->url_text);
+  if (!o.silent) out.line("Connection brokerURL = " + setup->url_text);
   auto parsed = client::parse_url(setup->url_text);
   if (!parsed.value) {
     out.error(fmt::format("artemis {}: invalid --url: {}", command, parsed.error));

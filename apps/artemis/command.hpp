@@ -37,5 +37,8 @@ void register_data(CLI::App& app, Context& ctx);
 void register_perf_journal(CLI::App& app, Context& ctx);
 void register_perf(CLI::App& app, Context& ctx);
 void register_mask(CLI::App& app, Context& ctx);
+void register_queue(CLI::App& app, Context& ctx);
+void register_address(CLI::App& app, Context& ctx);
+void register_check(CLI::App& app, Context& ctx);
 
 }  // namespace artemis::cli

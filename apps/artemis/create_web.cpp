@@ -92,12 +92,10 @@ std::string xml_attribute(const std::string& value) {
 
 void warn_no_web_server(const CreateOptions& o, std::ostream& err) {
   if (o.no_web) return;
-  std::string names = o.http_port != 8161 ? "--http-port " + std::to_string(o.http_port) : "";
-  if (const auto tls = given_tls_options(o); !tls.empty() && o.ssl_key)
-    names += (names.empty() ? "" : ", ") + tls;
-  if (names.empty()) return;
-  err << "Warning: " << names << ": written to etc/bootstrap.xml, but this broker has no web "
-      << "server yet (console, Jolokia): nothing listens there.\n";
+  const auto tls = given_tls_options(o);
+  if (tls.empty() || !o.ssl_key) return;
+  err << "Warning: " << tls << ": written to etc/bootstrap.xml, but this broker's web endpoint "
+      << "does not serve https yet: `run` starts no web endpoint for an https binding.\n";
 }
 
 WebTls resolve_web_tls(const CreateOptions& o, Prompter& prompt, std::ostream& err) {

@@ -31,9 +31,9 @@ bool unknown_command(const CLI::App& app, int argc, char** argv) {
   const std::string word = argv[1];
   for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
     if (sub->check_name(word)) return false;
-  static const char* const kArtemisOnly[] = {
-      "queue",    "address", "check", "user",       "activation",    "connect",   "shell",
-      "transfer", "upgrade", "pwd",   "disconnect", "auto-complete", "completion"};
+  static const char* const kArtemisOnly[] = {"user",          "activation", "connect", "shell",
+                                             "transfer",      "upgrade",    "pwd",     "disconnect",
+                                             "auto-complete", "completion"};
   bool artemis_has = false;
   for (const char* name : kArtemisOnly) artemis_has = artemis_has || word == name;
   std::cerr << "unknown command '" << word << "'"
@@ -63,6 +63,9 @@ int run_command_line(int argc, char** argv) {
   register_perf(app, ctx);
   register_perf_journal(app, ctx);
   register_mask(app, ctx);
+  register_queue(app, ctx);
+  register_address(app, ctx);
+  register_check(app, ctx);
   if (unknown_command(app, argc, argv)) return 1;
   try {
     app.parse(argc, argv);

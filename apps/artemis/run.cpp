@@ -12,13 +12,13 @@
 #include <unistd.h>
 
 #include <asio/signal_set.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "command.hpp"
+#include "config/bootstrap.hpp"
 #include "config/loader.hpp"
 #include "net/descriptor_limit.hpp"
 #include "server/broker.hpp"
@@ -111,7 +111,19 @@ int run_broker(const Context& ctx, const RunOptions& opts) {
     return 1;
   }
 
+  // The web endpoint's binding, from the instance's bootstrap.xml (none: create --no-web).
+  auto bootstrap = config::load_bootstrap_xml(instance / "etc" / "bootstrap.xml");
+  for (const auto& w : bootstrap.warnings)
+    log.plain(util::Level::warn, "org.apache.activemq.artemis", "{}", w.to_string());
+  if (!bootstrap.errors.empty()) {
+    for (const auto& e : bootstrap.errors) std::cerr << e.to_string() << "\n";
+    std::cerr << "Error: " << (instance / "etc" / "bootstrap.xml").string()
+              << " has errors; the broker was not started\n";
+    return 1;
+  }
+
   server::Broker broker(std::move(loaded.config), etc, server::core_services(), log);
+  if (bootstrap.web) broker.set_web(std::move(*bootstrap.web));
   if (!broker.start()) {
     std::cerr << "Error: " << broker.error() << "\n";
     return 1;

@@ -101,19 +101,7 @@ std::error_code PostOffice::create_queue(QueueDefinition def, Queue** out) {
   if (a == nullptr) return errc::address_not_found;
   if (!a->supports(def.routing_type)) return errc::illegal_routing_type;
   def.id = storage_.next_id();
-  if (def.durable && !def.temporary) {
-    store::QueueRecord r;
-    r.id = def.id;
-    r.name = def.name;
-    r.address = def.address;
-    r.routing_type = to_store(def.routing_type);
-    if (def.filter) r.filter = def.filter->text();
-    r.auto_created = def.auto_created;
-    r.purge_on_no_consumers = def.purge_on_no_consumers;
-    r.max_consumers = def.max_consumers;
-    r.user = def.user;
-    storage_.add_queue(r);
-  }
+  if (def.durable && !def.temporary) storage_.add_queue(queue_record(def));
   a->queues.push_back(def.name);
   auto q = std::make_unique<Queue>(std::move(def), *this);
   Queue* raw = q.get();

@@ -32,6 +32,7 @@
 #include "core/destination.hpp"
 #include "core/duplicate_cache.hpp"
 #include "core/large_upload.hpp"
+#include "core/management_handler.hpp"
 #include "core/paging_store.hpp"
 #include "core/queue.hpp"
 #include "store/page_writer.hpp"
@@ -107,6 +108,10 @@ class PostOffice : public QueueHost, public PagingHost {
   // address-settings edited in broker.xml (configuration reload): later lookups see them.
   void update_address_settings(const std::vector<config::AddressSetting>& settings);
   const std::string& management_address() const { return config_.management_address; }
+  // Who answers messages sent to the management address; null: nobody (they are routed as any
+  // other message). Set by the server, which keeps the handler alive while the PostOffice is.
+  void set_management(ManagementHandler* handler) { management_ = handler; }
+  ManagementHandler* management() const { return management_; }
 
   // Adds the routing type if the address exists without it.
   std::error_code create_address(const std::string& name, RoutingType rt, bool auto_created);
@@ -116,6 +121,14 @@ class PostOffice : public QueueHost, public PagingHost {
   std::error_code delete_queue(const std::string& name);
   // Only an address without queues (errc::address_has_queues otherwise).
   std::error_code delete_address(const std::string& name);
+  // Management's updateQueue: nullopt leaves a value as it is; a durable queue's record is
+  // rewritten.
+  std::error_code update_queue(const std::string& name, std::optional<int> max_consumers,
+                               std::optional<bool> purge_on_no_consumers,
+                               std::optional<std::string> user);
+  // Management's updateAddress: errc::address_has_queues when a routing type it drops still
+  // has queues.
+  std::error_code set_routing_types(const std::string& name, bool anycast, bool multicast);
   AutoDeleter& auto_deleter() { return auto_deleter_; }
 
   std::error_code plan_auto_create(const Destination& d, std::optional<RoutingType> rt,
@@ -258,6 +271,7 @@ class PostOffice : public QueueHost, public PagingHost {
   std::unordered_map<std::string, std::vector<std::function<void()>>> unblock_waiters_;
   util::Scheduler::TimerId reaper_ = 0;
   AutoDeleter auto_deleter_;
+  ManagementHandler* management_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards late completions
   bool stopped_ = false;
   bool disk_full_ = false;

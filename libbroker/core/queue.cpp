@@ -152,7 +152,7 @@ ServerConsumer* Queue::pick_consumer(const MessageRef& ref) {
 }
 
 bool Queue::dispatch_one() {
-  if (consumers_.empty()) return false;
+  if (paused_ || consumers_.empty()) return false;
   const bool any_credit = std::any_of(consumers_.begin(), consumers_.end(),
                                       [](const auto& c) { return c->has_credit(); });
   if (!any_credit) return false;
@@ -228,6 +228,47 @@ std::size_t Queue::purge() {
   for (auto& r : all) host_.removed(*this, r);
   host_.purged(*this);
   return all.size();
+}
+
+store::QueueRecord queue_record(const QueueDefinition& def) {
+  store::QueueRecord r;
+  r.id = def.id;
+  r.name = def.name;
+  r.address = def.address;
+  r.routing_type = to_store(def.routing_type);
+  if (def.filter) r.filter = def.filter->text();
+  r.auto_created = def.auto_created;
+  r.purge_on_no_consumers = def.purge_on_no_consumers;
+  r.max_consumers = def.max_consumers;
+  r.user = def.user;
+  return r;
+}
+
+std::size_t Queue::remove_matching(const std::optional<Filter>& filter) {
+  std::vector<MessageRef> gone;
+  for (auto& lane : lanes_) {
+    std::erase_if(lane, [&](MessageRef& r) {
+      if (!matches(filter, *r.message)) return false;
+      gone.push_back(std::move(r));
+      return true;
+    });
+  }
+  std::erase_if(scheduled_, [&](auto& entry) {
+    if (!matches(filter, *entry.second.message)) return false;
+    gone.push_back(std::move(entry.second));
+    return true;
+  });
+  messages_killed_ += gone.size();
+  for (auto& r : gone) host_.removed(*this, r);
+  return gone.size();
+}
+
+std::size_t Queue::count_matching(const std::optional<Filter>& filter) const {
+  std::size_t n = 0;
+  for (const auto& lane : lanes_)
+    for (const auto& r : lane) n += matches(filter, *r.message) ? 1 : 0;
+  for (const auto& [due, r] : scheduled_) n += matches(filter, *r.message) ? 1 : 0;
+  return n;
 }
 
 std::size_t Queue::delivering_count() const {

@@ -57,6 +57,9 @@ struct QueueDefinition {
   std::string user;
 };
 
+// What the bindings journal keeps of a durable queue.
+store::QueueRecord queue_record(const QueueDefinition& def);
+
 class Queue {
  public:
   Queue(QueueDefinition def, QueueHost& host);
@@ -101,6 +104,18 @@ class Queue {
   void expire_scan();
   // Removes every waiting message (not the ones being delivered); returns how many.
   std::size_t purge();
+  // Removes the waiting and scheduled messages the filter matches (all without one), counted
+  // as killed; returns how many (management's removeMessages).
+  std::size_t remove_matching(const std::optional<Filter>& filter);
+  // The waiting and scheduled messages the filter matches (management's countMessages).
+  std::size_t count_matching(const std::optional<Filter>& filter) const;
+  // A paused queue keeps receiving messages and delivers none until resumed (management).
+  void pause() { paused_ = true; }
+  void resume() {
+    paused_ = false;
+    dispatch();
+  }
+  bool paused() const { return paused_; }
 
   std::size_t consumer_count() const { return consumers_.size(); }
   std::size_t message_count() const;  // waiting + scheduled + delivering
@@ -121,6 +136,12 @@ class Queue {
   // broker.xml lists the queue: it is no longer a candidate for auto-delete, whatever the
   // journal says about how it came to be.
   void mark_configured() { def_.auto_created = false; }
+  // Management's updateQueue: the settings that may change while the queue lives.
+  void redefine(int max_consumers, bool purge_on_no_consumers, std::string user) {
+    def_.max_consumers = max_consumers;
+    def_.purge_on_no_consumers = purge_on_no_consumers;
+    def_.user = std::move(user);
+  }
   // Visits waiting messages, highest priority first (browse, data print, tests).
   template <class Fn>
   void for_each_waiting(Fn&& fn) const {
@@ -147,6 +168,7 @@ class Queue {
   std::list<std::unique_ptr<ServerConsumer>> consumers_;
   std::size_t next_consumer_ = 0;  // round-robin position
   std::uint64_t next_consumer_id_ = 1;
+  bool paused_ = false;
   bool dispatching_ = false;
   bool redispatch_ = false;
   std::uint64_t messages_added_ = 0;

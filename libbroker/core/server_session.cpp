@@ -272,6 +272,9 @@ std::size_t ServerSession::pending_completions() const { return completions_->it
 
 SessionResult ServerSession::send(MessagePtr m, const Target& t, const std::string* tx,
                                   Completion done) {
+  if (po_.management() != nullptr && !t.destination.fqqn() &&
+      t.destination.address == po_.management_address())
+    return send_management(*m, std::move(done));
   if (auto r = check(security::Permission::send, t.destination.to_string())) return r;
   if (auto r = ensure_exists(t)) return r;
   switch (po_.admit(t.destination.address)) {

@@ -133,6 +133,8 @@ class ServerSession {
   // routing-type header/capability; the prefix wins), splits an FQQN.
   Target resolve(std::string_view name, std::optional<RoutingType> hint = std::nullopt) const;
   SessionResult check(security::Permission permission, const std::string& address);
+  // `manage` on the management address: what a management request needs.
+  SessionResult check_manage();
   // The send permission for a protocol that names its destination before sending (an AMQP
   // link is refused at attach without it); send() still checks every message.
   SessionResult check_send(const Target& target) {
@@ -238,6 +240,9 @@ class ServerSession {
   struct CompletionQueue;
 
   SessionResult ensure_exists(const Target& t);
+  // A message to the management address (core/management_handler.hpp): `manage` checked, the
+  // handler's reply routed to the request's reply-to, the request confirmed in session order.
+  SessionResult send_management(const Message& request, Completion done);
   SessionResult subscription_queue(const ConsumerRequest& r, std::string& queue, bool& temporary,
                                    bool& subscription);
   std::optional<Filter> parse_selector(const std::string& selector, std::string& why) const;

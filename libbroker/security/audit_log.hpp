@@ -57,6 +57,11 @@ class AuditLog {
                      std::string_view routing_type);
   void queue_deleted(const std::string& caller, std::string_view queue);
   // base
+  // A management operation, with Artemis's code for it (AMQ601xxx "User u is ... on target
+  // resource: ..."); the caller words the text.
+  void management(int code, std::string_view text) {
+    if (base()) write(code, text);
+  }
   void security_check_failed(const std::string& caller, std::string_view reason);
   // message
   void message_sent(const std::string& caller, std::string_view message,

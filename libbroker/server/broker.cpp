@@ -15,6 +15,7 @@ Broker::Broker(config::BrokerConfig config, std::filesystem::path etc_dir,
       log_(log) {}
 
 Broker::~Broker() {
+  web_.reset();
   // The activation thread first: it may still post hooks that touch the members below.
   ha_.reset();
   if (is_active()) deactivate();
@@ -68,6 +69,7 @@ bool Broker::start() {
         apply_reloaded(fresh, changes);
       });
   reloader_->start();
+  start_web();
   return true;
 }
 
@@ -102,17 +104,13 @@ void Broker::request_stop() {
 
 bool Broker::activate() {
   if (is_active()) return true;
-  ServiceContext ctx{config_,
-                     scheduler_,
-                     log_,
-                     *security_,
-                     fmt::format("ActiveMQ-Artemis/{} {}", ARTEMIS_VERSION, config_.name),
-                     ha_->connected_headers(),
-                     ha_->backup_announce_handler(),
-                     // Posted: the stop destroys the store whose handler calls this.
-                     [this](std::error_code ec) {
-                       scheduler_.post([this, ec] { on_critical_io_error(ec); });
-                     }};
+  ServiceContext ctx{
+      config_, scheduler_, log_, *security_,
+      fmt::format("ActiveMQ-Artemis/{} {}", ARTEMIS_VERSION, config_.name),
+      ha_->connected_headers(), ha_->backup_announce_handler(),
+      // Posted: the stop destroys the store whose handler calls this.
+      [this](std::error_code ec) { scheduler_.post([this, ec] { on_critical_io_error(ec); }); },
+      [this] { return node_state(); }};
   auto services = factory_.make(ctx);
   if (auto ec = services->start()) {
     error_ = fmt::format("cannot load the store in {}: {}", config_.journal_directory.string(),
@@ -197,6 +195,9 @@ void Broker::finish_stop(const std::string& node_id) {
   const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_);
   log_.log(log_codes::server_stopped, ARTEMIS_VERSION, node_id,
            fmt::format("{:.3f} seconds", uptime.count()));
+  // Before the loop stops: a request in flight waits for the broker thread (bounded) and is
+  // answered 503.
+  web_.reset();
   work_.reset();
   io_.stop();  // handlers the activation may still have posted never run
 }

@@ -23,6 +23,7 @@
 #include <system_error>
 #include <vector>
 
+#include "config/bootstrap.hpp"
 #include "config/broker_config.hpp"
 #include "ha/activation.hpp"
 #include "ha/shared_store_node.hpp"
@@ -36,6 +37,7 @@
 #include "server/memory_trimmer.hpp"
 #include "server/services.hpp"
 #include "util/log.hpp"
+#include "web/web_server.hpp"
 
 namespace artemis::server {
 
@@ -57,6 +59,11 @@ class Broker {
   int run();
   // Any thread, idempotent: deactivate if active, log AMQ221002, make run() return.
   void request_stop();
+
+  // bootstrap.xml's <web> binding: served from start() until the process stops (the health
+  // and metrics endpoints answer on a backup too). Call before start().
+  void set_web(config::WebBinding binding) { web_binding_ = std::move(binding); }
+  int web_port() const { return web_ ? web_->port() : 0; }
 
   // Activation seams (broker thread). activate() returns false with error() set and nothing
   // left open.
@@ -83,6 +90,12 @@ class Broker {
   // The end of every stop: AMQ221002, then run() returns.
   void finish_stop(const std::string& node_id);
   std::string node_id_text() const;
+  // What management reports about this node (broker_node_state.cpp).
+  management::NodeState node_state() const;
+  // The web endpoint (broker_web.cpp): started in start(), stopped with the process.
+  void start_web();
+  web::ApiReply web_api(const web::ApiCall& call);
+  std::string web_metrics();
 
   config::BrokerConfig config_;
   std::filesystem::path etc_dir_;
@@ -104,6 +117,8 @@ class Broker {
   // The HA node: activation state machine, backups announced to us, our own announcements.
   std::unique_ptr<ha::SharedStoreNode> ha_;
   std::function<void(ha::Phase)> phase_listener_;
+  std::optional<config::WebBinding> web_binding_;
+  std::unique_ptr<web::WebServer> web_;
 
   std::chrono::steady_clock::time_point started_at_;
   bool activated_from_backup_ = false;  // the current activation is a backup taking over

@@ -64,12 +64,18 @@ inline constexpr util::LogCode min_disk_free_restored{
 inline constexpr util::LogCode config_param_override{
     224130, util::Level::info, server_logger,
     "The {} value {} will override the {} value {} since both are set."};
-inline constexpr std::array all{&starting_server,   &broker_starting,      &using_nio_journal,
-                                &aio_fallback,      &protocol_module_found, &acceptor_started,
-                                &server_active,     &server_started,       &server_stopped,
-                                &critical_io_error, &reloading_configuration,
-                                &max_disk_usage_reached, &max_disk_usage_restored,
-                                &min_disk_free_reached, &min_disk_free_restored,
-                                &config_param_override};
+// The web endpoint (bootstrap.xml <web>), as Artemis's web server words it.
+inline constexpr std::string_view web_logger = "org.apache.activemq.artemis";
+inline constexpr util::LogCode http_server_started{241001, util::Level::info, web_logger,
+                                                   "HTTP Server started at {}"};
+inline constexpr std::array all{&starting_server,         &broker_starting,
+                                &using_nio_journal,       &aio_fallback,
+                                &protocol_module_found,   &acceptor_started,
+                                &server_active,           &server_started,
+                                &server_stopped,          &critical_io_error,
+                                &reloading_configuration, &max_disk_usage_reached,
+                                &max_disk_usage_restored, &min_disk_free_reached,
+                                &min_disk_free_restored,  &config_param_override,
+                                &http_server_started};
 
 }  // namespace artemis::server::log_codes

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/broker_config.hpp"
+#include "management/management_service.hpp"
 #include "net/protocol.hpp"
 #include "security/security_manager.hpp"
 #include "util/log.hpp"
@@ -33,6 +34,8 @@ struct ServiceContext {
   // The store hit a critical I/O error (store::StorageManager::on_critical_error): a journal
   // write or sync failed. Broker thread; the broker stops (Artemis's critical-IO-error policy).
   std::function<void(std::error_code)> on_critical_io_error;
+  // What management reports about this node (id, role, uptime, disk, topology).
+  std::function<management::NodeState()> node_state;
 };
 
 class Services {
@@ -50,6 +53,10 @@ class Services {
   virtual void set_disk_full(bool) {}
   // Bytes of messages held in memory now (what global-max-size limits).
   virtual std::int64_t message_memory() { return 0; }
+  // The management operations and the post office they act on; null before start() (and in
+  // tests without a core).
+  virtual management::ManagementService* management() { return nullptr; }
+  virtual core::PostOffice* post_office() { return nullptr; }
   // Journal compactions so far (the MemoryTrimmer trims after each).
   virtual std::int64_t journal_compactions() { return 0; }
 };

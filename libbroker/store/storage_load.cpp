@@ -1,6 +1,7 @@
 // StorageManager start-up: both journals replayed into a LoadedState (storage_manager.hpp).
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "store/record_types.hpp"
 #include "store/storage_manager.hpp"
@@ -29,28 +30,41 @@ std::error_code StorageManager::load(LoadedState& out) {
   return {};
 }
 
+namespace {
+
+// A later record with the same id is an update (a routing type added, management's
+// updateQueue): it replaces the earlier one in place.
+template <class Record>
+void keep_latest(std::vector<Record>& records, std::unordered_map<std::uint64_t, std::size_t>& at,
+                 std::uint64_t id, Record r) {
+  const auto [it, fresh] = at.emplace(id, records.size());
+  if (fresh)
+    records.push_back(std::move(r));
+  else
+    records[it->second] = std::move(r);
+}
+
+}  // namespace
+
 void StorageManager::load_bindings(const journal::LoadResult& r, LoadedState& out) {
+  std::unordered_map<std::uint64_t, std::size_t> address_at, queue_at;
   for (const auto& rec : r.records) {
     const std::span<const std::uint8_t> body{rec.data.data(), rec.data.size()};
     bool ok = true;
     switch (rec.user_type) {
       case record::address_binding:
         if (auto a = decode_address(rec.id, body)) {
-          auto it = std::find_if(out.addresses.begin(), out.addresses.end(),
-                                 [&](const AddressRecord& x) { return x.id == rec.id; });
-          if (it != out.addresses.end())
-            *it = std::move(*a);
-          else
-            out.addresses.push_back(std::move(*a));
+          keep_latest(out.addresses, address_at, rec.id, std::move(*a));
         } else {
           ok = false;
         }
         break;
       case record::queue_binding:
-        if (auto q = decode_queue(rec.id, body))
-          out.queues.push_back(std::move(*q));
-        else
+        if (auto q = decode_queue(rec.id, body)) {
+          keep_latest(out.queues, queue_at, rec.id, std::move(*q));
+        } else {
           ok = false;
+        }
         break;
       case record::id_counter:
         if (auto v = decode_id_counter(body)) {

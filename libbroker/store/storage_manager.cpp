@@ -93,6 +93,12 @@ void StorageManager::add_queue(const QueueRecord& r) {
                         ignore);
 }
 
+void StorageManager::update_queue(const QueueRecord& r) {
+  if (!persistent()) return;
+  bindings_->append_update(r.id, record::queue_binding, span_of(encode(r)), journal::Sync::yes,
+                           ignore);
+}
+
 void StorageManager::delete_queue(std::uint64_t id) {
   if (!persistent()) return;
   bindings_->append_delete(id, journal::Sync::yes, ignore);

@@ -68,6 +68,7 @@ class StorageManager {
   void update_address(const AddressRecord& r);
   void delete_address(std::uint64_t id);
   void add_queue(const QueueRecord& r);
+  void update_queue(const QueueRecord& r);
   void delete_queue(std::uint64_t id);
 
   // A durable message, its refs on durable queues and, when given, its duplicate-id record,

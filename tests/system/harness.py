@@ -131,6 +131,15 @@ class Instance:
         """STOMP on the all-protocols acceptor (the one the lab uses)."""
         return self.port("artemis")
 
+    def add_user(self, user, password, role):
+        """Appends a plaintext user and its role to the properties login files (before a
+        start, or picked up at the next reload)."""
+        etc = os.path.join(self.dir, "etc")
+        with open(os.path.join(etc, "artemis-users.properties"), "a") as f:
+            f.write(f"\n{user} = {password}\n")
+        with open(os.path.join(etc, "artemis-roles.properties"), "a") as f:
+            f.write(f"\n{role} = {user}\n")
+
     def edit_broker_xml(self, transform):
         """Rewrites etc/broker.xml as transform(text) returns it (before a start)."""
         path = os.path.join(self.dir, "etc", "broker.xml")

@@ -12,12 +12,8 @@ class StompSecurityTest(BrokerTestCase):
 
     @classmethod
     def prepare_broker(cls):
-        etc = os.path.join(cls.broker.dir, "etc")
         # A user that authenticates but whose role appears in no security-setting.
-        with open(os.path.join(etc, "artemis-users.properties"), "a") as f:
-            f.write("\nviewer = viewerpw\n")
-        with open(os.path.join(etc, "artemis-roles.properties"), "a") as f:
-            f.write("\nviewers = viewer\n")
+        cls.broker.add_user("viewer", "viewerpw", "viewers")
 
     def test_wrong_password_is_refused_and_closed(self):
         with RawStomp(self.broker.stomp_port) as raw:

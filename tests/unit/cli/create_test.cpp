@@ -270,11 +270,11 @@ TEST_CASE("cli: create --ssl-key and --use-client-auth put the stores on the web
   o.ssl_trust_password = "trustpw";
   Run r = create(o);
   REQUIRE(r.code == 0);
-  // Relative store paths are not checked; the web server's absence is said.
+  // Relative store paths are not checked; that https is not served yet is said.
   CHECK(r.err ==
         "Warning: --ssl-key, --ssl-key-password, --use-client-auth, --ssl-trust, "
-        "--ssl-trust-password: written to etc/bootstrap.xml, but this broker has no web server "
-        "yet (console, Jolokia): nothing listens there.\n");
+        "--ssl-trust-password: written to etc/bootstrap.xml, but this broker's web endpoint does "
+        "not serve https yet: `run` starts no web endpoint for an https binding.\n");
   CHECK(binding_line(tmp.path() / "w") ==
         "<binding name=\"artemis\" uri=\"https://0.0.0.0:8161\" keyStorePath=\"etc/keystore.p12\" "
         "keyStorePassword=\"k&amp;y&quot;pw&#36;{password}\" clientAuth=\"true\" "

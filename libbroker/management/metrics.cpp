@@ -1,0 +1,98 @@
+// ManagementService::metrics: the Prometheus text format, with Artemis's metric names as its
+// Prometheus plugin exposes them (artemis.message.count -> artemis_message_count) and its tags
+// (broker, address, queue).
+#include <fmt/core.h>
+
+#include "management/management_service.hpp"
+#include "management/resources.hpp"
+
+namespace artemis::management {
+namespace {
+
+// A label value: backslash, double quote and newline escaped.
+std::string label(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+struct Family {
+  const char* name;
+  const char* help;
+};
+
+void header(std::string& out, const Family& f) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", f.name, f.help, f.name);
+}
+
+}  // namespace
+
+std::string ManagementService::metrics() const {
+  auto& po = ctx_.post_office;
+  const auto broker = label(ctx_.config.name);
+  std::string out;
+  out.reserve(4096 + po.queues().size() * 900);
+  const auto node = ctx_.node ? ctx_.node() : NodeState{};
+
+  header(out, {"artemis_active", "1 while this node is the active (live) one"});
+  out += fmt::format("artemis_active{{broker=\"{}\"}} 1\n", broker);
+  header(out, {"artemis_address_memory_usage", "bytes of messages held in memory"});
+  out += fmt::format("artemis_address_memory_usage{{broker=\"{}\"}} {}\n", broker,
+                     po.global_size_bytes());
+  header(out, {"artemis_address_memory_usage_percentage", "of global-max-size"});
+  out += fmt::format(
+      "artemis_address_memory_usage_percentage{{broker=\"{}\"}} {}\n", broker,
+      node.global_max_size > 0 ? 100 * po.global_size_bytes() / node.global_max_size : 0);
+  header(out, {"artemis_disk_store_usage", "used fraction of the journal's file system"});
+  out +=
+      fmt::format("artemis_disk_store_usage{{broker=\"{}\"}} {}\n", broker, node.disk_store_usage);
+  header(out, {"artemis_connection_count", "client connections open now"});
+  out +=
+      fmt::format("artemis_connection_count{{broker=\"{}\"}} {}\n", broker, node.connection_count);
+
+  header(out, {"artemis_address_size", "bytes of messages in memory routed to the address"});
+  for (const auto& [name, a] : po.addresses())
+    out += fmt::format("artemis_address_size{{address=\"{}\",broker=\"{}\"}} {}\n", label(name),
+                       broker, a.size_bytes);
+
+  struct QueueMetric {
+    Family family;
+    std::uint64_t (*value)(const core::Queue&);
+  };
+  static const QueueMetric kQueue[] = {
+      {{"artemis_message_count", "messages in the queue (waiting, scheduled, delivering)"},
+       [](const core::Queue& q) -> std::uint64_t { return q.message_count(); }},
+      {{"artemis_delivering_message_count", "messages delivered and not yet acknowledged"},
+       [](const core::Queue& q) -> std::uint64_t { return q.delivering_count(); }},
+      {{"artemis_scheduled_message_count", "messages waiting for their delivery time"},
+       [](const core::Queue& q) -> std::uint64_t { return q.scheduled_count(); }},
+      {{"artemis_messages_added", "messages added since the queue was created or loaded"},
+       [](const core::Queue& q) { return q.messages_added(); }},
+      {{"artemis_messages_acknowledged", "messages acknowledged"},
+       [](const core::Queue& q) { return q.messages_acknowledged(); }},
+      {{"artemis_messages_expired", "messages expired"},
+       [](const core::Queue& q) { return q.messages_expired(); }},
+      {{"artemis_messages_killed", "messages dead-lettered or removed"},
+       [](const core::Queue& q) { return q.messages_killed(); }},
+      {{"artemis_consumer_count", "consumers of the queue"},
+       [](const core::Queue& q) -> std::uint64_t { return q.consumer_count(); }},
+  };
+  const auto queues = po.queues();
+  for (const auto& m : kQueue) {
+    header(out, m.family);
+    for (const core::Queue* q : queues)
+      out += fmt::format("{}{{address=\"{}\",broker=\"{}\",queue=\"{}\"}} {}\n", m.family.name,
+                         label(q->address()), broker, label(q->name()), m.value(*q));
+  }
+  return out;
+}
+
+}  // namespace artemis::management

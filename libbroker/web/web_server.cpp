@@ -1,0 +1,148 @@
+#include "web/web_server.hpp"
+
+#include <httplib.h>
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <future>
+
+namespace artemis::web {
+namespace {
+
+constexpr auto kBrokerWait = std::chrono::seconds(5);
+constexpr const char* kJson = "application/json";
+
+void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), kJson);
+  if (status == 401) res.set_header("WWW-Authenticate", "Basic realm=\"artemis\"");
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> basic_credentials(std::string_view header) {
+  constexpr std::string_view kBasic = "Basic ";
+  if (!header.starts_with(kBasic)) return std::nullopt;
+  const auto encoded = header.substr(kBasic.size());
+  if (encoded.empty() || encoded.size() % 4 != 0 || encoded.size() > 4096) return std::nullopt;
+  std::string decoded(encoded.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                                reinterpret_cast<const unsigned char*>(encoded.data()),
+                                static_cast<int>(encoded.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  auto size = static_cast<std::size_t>(n);
+  for (auto i = encoded.size(); i > 0 && encoded[i - 1] == '=' && size > 0; --i) --size;
+  decoded.resize(size);
+  const auto colon = decoded.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return std::pair{decoded.substr(0, colon), decoded.substr(colon + 1)};
+}
+
+WebServer::WebServer(std::string host, int port, WebHooks hooks)
+    : host_(std::move(host)), port_(port), hooks_(std::move(hooks)) {}
+
+WebServer::~WebServer() {
+  stop();
+}
+
+template <class T>
+std::optional<T> WebServer::on_broker(std::function<T()> fn) {
+  auto done = std::make_shared<std::promise<T>>();
+  auto result = done->get_future();
+  hooks_.post([done, fn = std::move(fn)] { done->set_value(fn()); });
+  if (result.wait_for(kBrokerWait) != std::future_status::ready) return std::nullopt;
+  try {
+    return result.get();
+  } catch (const std::future_error&) {  // the broker dropped the task while stopping
+    return std::nullopt;
+  }
+}
+
+bool WebServer::start(std::string& error) {
+  server_ = std::make_unique<httplib::Server>();
+  // Two workers: the endpoint is for operators and scrapers, not for traffic, and each
+  // request mostly waits for the broker thread anyway.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(2); };
+  server_->set_payload_max_length(1 << 20);
+  server_->set_read_timeout(10, 0);
+  routes();
+  if (!server_->bind_to_port(host_, port_)) {
+    error = "cannot bind the web server to " + host_ + ":" + std::to_string(port_);
+    server_.reset();
+    return false;
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return true;
+}
+
+void WebServer::stop() {
+  if (!server_) return;
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+  server_.reset();
+}
+
+void WebServer::routes() {
+  auto& s = *server_;
+  s.Get("/health/live", [](const httplib::Request&, httplib::Response& res) {
+    reply_json(res, 200, {{"status", "UP"}});
+  });
+  s.Get("/health/ready", [this](const httplib::Request&, httplib::Response& res) {
+    const bool ready = on_broker<bool>([this] { return hooks_.ready(); }).value_or(false);
+    reply_json(res, ready ? 200 : 503, {{"status", ready ? "UP" : "DOWN"}});
+  });
+  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    auto text = on_broker<std::string>([this] { return hooks_.metrics(); });
+    if (!text) return reply_json(res, 503, {{"error", "the broker did not answer"}});
+    res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
+  });
+  // `parse_result`: a listing's JSON text (listQueues returns one, as in Artemis) is given
+  // back as JSON.
+  auto api = [this](const httplib::Request& req, httplib::Response& res, ApiCall call,
+                    bool parse_result = false) {
+    const auto credentials = basic_credentials(req.get_header_value("Authorization"));
+    if (!credentials) return reply_json(res, 401, {{"error", "log in with a broker user"}});
+    call.user = credentials->first;
+    call.password = credentials->second;
+    auto reply = on_broker<ApiReply>([this, call] { return hooks_.manage(call); });
+    if (!reply) return reply_json(res, 503, {{"error", "the broker did not answer"}});
+    if (parse_result && reply->body.contains("result") && reply->body["result"].is_string()) {
+      auto parsed = nlohmann::json::parse(reply->body["result"].get<std::string>(), nullptr, false);
+      if (!parsed.is_discarded()) reply->body["result"] = std::move(parsed);
+    }
+    reply_json(res, reply->status, reply->body);
+  };
+  s.Post("/api/management", [api](const httplib::Request& req, httplib::Response& res) {
+    const auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("resource") ||
+        !body["resource"].is_string())
+      return reply_json(res, 400,
+                        {{"error",
+                          "expected {\"resource\": …, \"operation\": …, \"args\": […]} "
+                          "or {\"resource\": …, \"attribute\": …}"}});
+    ApiCall call;
+    call.resource = body["resource"];
+    call.operation = body.value("operation", "");
+    call.attribute = body.value("attribute", "");
+    if (body.contains("args")) call.args = body["args"];
+    if (!call.args.is_array() || (call.operation.empty() == call.attribute.empty()))
+      return reply_json(res, 400,
+                        {{"error",
+                          "give either \"operation\" (with \"args\": an array) or "
+                          "\"attribute\""}});
+    api(req, res, std::move(call));
+  });
+  for (const auto& [path, operation] :
+       {std::pair{"/api/queues", "listQueues"}, std::pair{"/api/addresses", "listAddresses"}}) {
+    s.Get(path, [api, operation](const httplib::Request& req, httplib::Response& res) {
+      ApiCall call;
+      call.resource = "broker";
+      call.operation = operation;
+      call.args = nlohmann::json::array({"", -1, -1});
+      api(req, res, std::move(call), true);
+    });
+  }
+}
+
+}  // namespace artemis::web
