@@ -40,5 +40,7 @@ void register_mask(CLI::App& app, Context& ctx);
 void register_queue(CLI::App& app, Context& ctx);
 void register_address(CLI::App& app, Context& ctx);
 void register_check(CLI::App& app, Context& ctx);
+void register_user(CLI::App& app, Context& ctx);
+void register_connection(CLI::App& app, Context& ctx);
 
 }  // namespace artemis::cli

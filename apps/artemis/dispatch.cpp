@@ -31,9 +31,9 @@ bool unknown_command(const CLI::App& app, int argc, char** argv) {
   const std::string word = argv[1];
   for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
     if (sub->check_name(word)) return false;
-  static const char* const kArtemisOnly[] = {"user",          "activation", "connect", "shell",
-                                             "transfer",      "upgrade",    "pwd",     "disconnect",
-                                             "auto-complete", "completion"};
+  static const char* const kArtemisOnly[] = {"activation", "connect",       "shell",
+                                             "transfer",   "upgrade",       "pwd",
+                                             "disconnect", "auto-complete", "completion"};
   bool artemis_has = false;
   for (const char* name : kArtemisOnly) artemis_has = artemis_has || word == name;
   std::cerr << "unknown command '" << word << "'"
@@ -66,6 +66,8 @@ int run_command_line(int argc, char** argv) {
   register_queue(app, ctx);
   register_address(app, ctx);
   register_check(app, ctx);
+  register_user(app, ctx);
+  register_connection(app, ctx);
   if (unknown_command(app, argc, argv)) return 1;
   try {
     app.parse(argc, argv);

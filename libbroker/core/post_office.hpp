@@ -42,6 +42,7 @@
 
 namespace artemis::core {
 
+class ServerSession;
 using SendCompletion = std::function<void(std::error_code)>;
 
 // What the error a store completion of route() or route_transaction() got means to the sender:
@@ -112,6 +113,9 @@ class PostOffice : public QueueHost, public PagingHost {
   // other message). Set by the server, which keeps the handler alive while the PostOffice is.
   void set_management(ManagementHandler* handler) { management_ = handler; }
   ManagementHandler* management() const { return management_; }
+  // Every client session of the broker, for management's connection views; each session adds
+  // and removes itself.
+  std::set<ServerSession*>& sessions() { return sessions_; }
 
   // Adds the routing type if the address exists without it.
   std::error_code create_address(const std::string& name, RoutingType rt, bool auto_created);
@@ -272,6 +276,7 @@ class PostOffice : public QueueHost, public PagingHost {
   util::Scheduler::TimerId reaper_ = 0;
   AutoDeleter auto_deleter_;
   ManagementHandler* management_ = nullptr;
+  std::set<ServerSession*> sessions_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards late completions
   bool stopped_ = false;
   bool disk_full_ = false;

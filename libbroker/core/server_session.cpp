@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <charconv>
+#include <chrono>
 
 #include "core/address_settings.hpp"
 #include "security/audit_log.hpp"
@@ -47,9 +48,15 @@ ServerSession::ServerSession(PostOffice& post_office, security::SecurityManager&
     : po_(post_office),
       security_(security),
       options_(std::move(options)),
-      completions_(std::make_shared<CompletionQueue>(post_office)) {}
+      completions_(std::make_shared<CompletionQueue>(post_office)) {
+  created_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  po_.sessions().insert(this);
+}
 
 ServerSession::~ServerSession() {
+  po_.sessions().erase(this);
   *alive_ = false;
   release_connection();
   // What is on its way to disk still reaches its queues, but the protocol session that asked

@@ -57,6 +57,10 @@ struct SessionOptions {
   std::vector<std::string> multicast_prefixes;  // acceptor multicastPrefix
   // The TLS client certificate's subject (RFC 2253), for a certificate login; empty: none.
   std::string certificate_subject;
+  std::string protocol;  // "STOMP", "AMQP", "MQTT": what management lists
+  // Closes the session's network connection (management's closeConnectionsFor…); may destroy
+  // the session before it returns.
+  std::function<void()> close_connection;
 };
 
 // A protocol address after prefixes and FQQN: what send/consume/browse act on.
@@ -127,6 +131,8 @@ class ServerSession {
   void set_client_id(std::string id) { client_id_ = std::move(id); }
   const std::string& client_id() const { return client_id_; }
   std::uint64_t connection_id() const { return options_.connection_id; }
+  const SessionOptions& options() const { return options_; }
+  std::int64_t created_ms() const { return created_ms_; }
 
   // --- addressing ---------------------------------------------------------------------------
   // Strips an acceptor prefix (which also sets the routing type), applies `hint` (a protocol's
@@ -264,6 +270,7 @@ class ServerSession {
   PostOffice& po_;
   security::SecurityManager& security_;
   SessionOptions options_;
+  std::int64_t created_ms_ = 0;  // epoch ms
   std::optional<security::Subject> subject_;
   std::string client_id_;
   // Permission answers for this subject: bit (1 << permission) known / granted, per address.

@@ -13,7 +13,7 @@ json address_routing_types(const Call& c) {
   return routing_type_names(address_resource(c));
 }
 json routing_types_json(const Call& c) {
-  return json(routing_type_names(address_resource(c))).dump();
+  return json_text(json(routing_type_names(address_resource(c))));
 }
 json address_queue_names(const Call& c) {
   return address_resource(c).queues;

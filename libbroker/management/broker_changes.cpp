@@ -65,7 +65,7 @@ json create_queue(const Call& c) {
           fmt::format("AMQ229229: Failed to parse JSON queue configuration: {}", a.text(0)));
     auto text = [&](const char* key, std::string fallback) {
       if (!j.contains(key) || j[key].is_null()) return fallback;
-      return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+      return j[key].is_string() ? j[key].get<std::string>() : json_text(j[key]);
     };
     r.def.name = text("name", "");
     r.def.address = text("address", r.def.name);

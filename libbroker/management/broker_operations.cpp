@@ -29,9 +29,8 @@ json list_queues(const Call& c) {
   std::vector<json> items;
   for (const core::Queue* q : po.queues())
     items.push_back(queue_view(*q, is_internal(c.ctx, q->address())));
-  return list_view(std::move(items), c.args.text(0), c.args.integer(1), c.args.integer(2),
-                   kQueueNumbers)
-      .dump();
+  return json_text(list_view(std::move(items), c.args.text(0), c.args.integer(1), c.args.integer(2),
+                             kQueueNumbers));
 }
 
 json list_addresses(const Call& c) {
@@ -50,9 +49,8 @@ json list_addresses(const Call& c) {
   std::vector<json> items;
   for (const auto& [name, a] : po.addresses())
     items.push_back(address_view(a, message_count(po, a)));
-  return list_view(std::move(items), c.args.text(0), c.args.integer(1), c.args.integer(2),
-                   kAddressNumbers)
-      .dump();
+  return json_text(list_view(std::move(items), c.args.text(0), c.args.integer(1), c.args.integer(2),
+                             kAddressNumbers));
 }
 
 json address_names(const Call& c) {
@@ -109,11 +107,11 @@ json uptime_millis(const Call& c) {
 json topology(const Call& c) {
   const auto n = c.ctx.node();
   json nodes = json::array();
-  if (n.live_connector.empty()) return nodes.dump();
+  if (n.live_connector.empty()) return json_text(nodes);
   json self{{"nodeID", n.node_id}, {"live", n.live_connector}, {"primary", n.live_connector}};
   if (!n.backup_connector.empty()) self["backup"] = n.backup_connector;
   nodes.push_back(std::move(self));
-  return nodes.dump();
+  return json_text(nodes);
 }
 
 json max_disk_usage(const Call& c) {

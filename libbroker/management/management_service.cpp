@@ -32,6 +32,8 @@ nlohmann::json parse_arguments(const core::Message& request) {
 
 ManagementService::ManagementService(ManagementContext ctx) : ctx_(std::move(ctx)) {
   add_broker_operations(broker_);
+  add_user_operations(broker_);
+  add_connection_operations(broker_);
   add_queue_operations(queue_);
   add_address_operations(address_);
 }
@@ -59,12 +61,14 @@ core::MessagePtr ManagementService::handle(const core::Message& request,
           "the request names neither an operation (_AMQ_OperationName) nor an attribute "
           "(_AMQ_Attribute)");
     }
-  } catch (const OperationError& e) {
+  } catch (const std::exception& e) {
+    // OperationError, and whatever else an operation met (a file it could not write, a value
+    // of the wrong JSON type): the reply says it, the broker goes on.
     succeeded = false;
     result = e.what();
   }
   reply->record.properties.set(kOperationSucceeded, store::PropertyValue(succeeded));
-  reply->record.body = nlohmann::json::array({std::move(result)}).dump();
+  reply->record.body = json_text(nlohmann::json::array({std::move(result)}));
   return reply;
 }
 
@@ -80,8 +84,11 @@ nlohmann::json ManagementService::invoke(std::string_view resource, std::string_
     throw OperationError(fmt::format("AMQ229069: no operation {}/{}", operation, args.size()));
   const Operation& op = it->second;
   if (op.audit_code != 0 || op.changes) {
-    const auto text = fmt::format("User {} is {} on target resource: {} {}", caller.user, op.verb,
-                                  resource, args.size() == 0 ? "" : args.dump());
+    const auto text =
+        fmt::format("User {} is {} on target resource: {} {}", caller.user, op.verb, resource,
+                    args.size() == 0 ? ""
+                    : op.secret_args ? "****"
+                                     : args.dump());
     if (auto* audit = ctx_.security.audit(); audit && op.audit_code != 0)
       audit->management(op.audit_code, text);
     if (op.changes)

@@ -66,12 +66,15 @@ struct Operation {
   int audit_code = 0;     // Artemis's AMQ601xxx for this call; 0: none
   std::string_view verb;  // "creating a queue", as the audit line words it
   bool changes = false;   // logged in the broker log too
+  bool secret_args = false;  // a password among them: logged as ****
 };
 using OperationTable = std::map<std::string, Operation, std::less<>>;
 
 void add_broker_operations(OperationTable& table);
 void add_queue_operations(OperationTable& table);
 void add_address_operations(OperationTable& table);
+void add_user_operations(OperationTable& table);
+void add_connection_operations(OperationTable& table);
 
 class ManagementService final : public core::ManagementHandler {
  public:

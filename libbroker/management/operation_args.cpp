@@ -16,7 +16,7 @@ std::string OperationArgs::text(std::size_t i) const {
   const auto& v = raw(i);
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return {};
-  return v.dump();  // a number or boolean where a string is expected: its JSON text
+  return json_text(v);  // a number or boolean where a string is expected: its JSON text
 }
 
 std::int64_t OperationArgs::integer(std::size_t i) const {
@@ -29,7 +29,7 @@ std::int64_t OperationArgs::integer(std::size_t i) const {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
     if (ec == std::errc() && end == s.data() + s.size()) return n;
   }
-  throw OperationError(fmt::format("parameter {} is not a number: {}", i + 1, v.dump()));
+  throw OperationError(fmt::format("parameter {} is not a number: {}", i + 1, json_text(v)));
 }
 
 bool OperationArgs::boolean(std::size_t i) const {
@@ -40,7 +40,7 @@ bool OperationArgs::boolean(std::size_t i) const {
     if (s == "true") return true;
     if (s == "false") return false;
   }
-  throw OperationError(fmt::format("parameter {} is not a boolean: {}", i + 1, v.dump()));
+  throw OperationError(fmt::format("parameter {} is not a boolean: {}", i + 1, json_text(v)));
 }
 
 }  // namespace artemis::management

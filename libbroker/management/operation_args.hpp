@@ -16,6 +16,12 @@ class OperationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// JSON text of `j`; bytes that are not UTF-8 (a queue name can hold any) are replaced, never a
+// reason to fail.
+inline std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 class OperationArgs {
  public:
   explicit OperationArgs(nlohmann::json array) : a_(std::move(array)) {}
@@ -32,7 +38,7 @@ class OperationArgs {
   bool boolean(std::size_t i) const;
   bool boolean_or(std::size_t i, bool fallback) const { return has(i) ? boolean(i) : fallback; }
   const nlohmann::json& raw(std::size_t i) const;
-  std::string dump() const { return a_.dump(); }
+  std::string dump() const { return json_text(a_); }
 
  private:
   nlohmann::json a_;

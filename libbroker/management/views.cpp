@@ -66,6 +66,13 @@ bool keep(const std::string& actual, const std::string& op, const std::string& v
   return false;  // GREATER_THAN / LESS_THAN on text
 }
 
+// A view's value as text, whatever its JSON type (Artemis's connection view has a number).
+std::string value_text(const nlohmann::json& item, const std::string& key) {
+  const auto it = item.find(key);
+  if (it == item.end() || it->is_null()) return {};
+  return it->is_string() ? it->get<std::string>() : json_text(*it);
+}
+
 const std::string& string_of(const nlohmann::json& o, const char* key) {
   static const std::string empty;
   auto it = o.find(key);
@@ -115,7 +122,7 @@ nlohmann::json address_view(const core::Address& a, std::size_t message_count) {
   nlohmann::json o = nlohmann::json::object();
   o["id"] = text(a.id);
   o["name"] = a.name;
-  o["routingTypes"] = nlohmann::json(routing_type_names(a)).dump();
+  o["routingTypes"] = json_text(nlohmann::json(routing_type_names(a)));
   o["queueCount"] = text(a.queues.size());
   o["internal"] = "false";
   o["temporary"] = "false";
@@ -147,7 +154,7 @@ nlohmann::json list_view(std::vector<nlohmann::json> items, const std::string& o
     const auto key = resolve_field(items.front(), field);
     const bool is_number = std::find(numeric.begin(), numeric.end(), key) != numeric.end();
     std::erase_if(items, [&](const nlohmann::json& item) {
-      return !keep(item.value(key, std::string()), op, value, is_number);
+      return !keep(value_text(item, key), op, value, is_number);
     });
   }
   std::string sort_field = o.is_object() ? string_of(o, "sortColumn") : "";
@@ -157,8 +164,7 @@ nlohmann::json list_view(std::vector<nlohmann::json> items, const std::string& o
   if (!items.empty() && items.front().contains(sort_field)) {
     const bool is_number = std::find(numeric.begin(), numeric.end(), sort_field) != numeric.end();
     auto less = [&](const nlohmann::json& a, const nlohmann::json& b) {
-      const auto& x = a[sort_field].get_ref<const std::string&>();
-      const auto& y = b[sort_field].get_ref<const std::string&>();
+      const auto x = value_text(a, sort_field), y = value_text(b, sort_field);
       if (is_number) return number(x).value_or(0) < number(y).value_or(0);
       return x < y;
     };

@@ -14,6 +14,8 @@ std::string_view to_string(CloseReason reason) {
     case CloseReason::slow_consumer: return "slow_consumer";
     case CloseReason::server_shutdown: return "server_shutdown";
     case CloseReason::session_closed: return "session_closed";
+    case CloseReason::management:
+      return "closed_by_management";
     case CloseReason::frame_too_large: return "frame_too_large";
     case CloseReason::tls_failed:
       return "tls_failed";

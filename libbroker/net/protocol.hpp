@@ -28,6 +28,7 @@ enum class CloseReason {
   session_closed,  // orderly protocol-level disconnect (e.g. STOMP DISCONNECT)
   frame_too_large,
   tls_failed,  // the TLS handshake failed (no certificate, wrong protocol, ...)
+  management,  // an operator closed it (closeConnectionsForAddress / ForUser)
 };
 std::string_view to_string(CloseReason reason);
 

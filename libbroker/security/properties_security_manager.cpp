@@ -110,6 +110,7 @@ std::unique_ptr<PropertiesSecurityManager> PropertiesSecurityManager::load(
   mgr->cert_roles_ = std::move(cert_roles);
   mgr->users_path_ = users_path;
   mgr->roles_path_ = roles_path;
+  if (!users_path.empty()) mgr->user_files_.emplace(users_path, roles_path);
   mgr->users_mtime_ = mtime(users_path);
   mgr->roles_mtime_ = mtime(roles_path);
   return mgr;

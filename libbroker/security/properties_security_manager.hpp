@@ -20,6 +20,7 @@
 #include "security/login_throttle.hpp"
 #include "security/security_manager.hpp"
 #include "security/user_connections.hpp"
+#include "security/user_files.hpp"
 #include "util/log.hpp"
 
 namespace artemis::security {
@@ -59,6 +60,12 @@ class PropertiesSecurityManager final : public SecurityManager {
   std::uint64_t generation() const override { return generation_; }
   LoginThrottle* login_throttle() override { return &throttle_; }
   UserConnections* user_connections() override { return &user_connections_; }
+  UserFiles* user_files() override {
+    if (!user_files_) return nullptr;
+    // The caller may edit them now: the next login reads them again whatever their mtime.
+    users_mtime_ = {};
+    return &*user_files_;
+  }
   // security-settings edited in broker.xml (configuration reload).
   void update_settings(std::vector<config::SecuritySetting> settings);
 
@@ -83,6 +90,7 @@ class PropertiesSecurityManager final : public SecurityManager {
   // Set by load(): where the files live and when they were last read.
   std::filesystem::path users_path_, roles_path_;
   std::filesystem::file_time_type users_mtime_{}, roles_mtime_{};
+  std::optional<UserFiles> user_files_;
 };
 
 }  // namespace artemis::security

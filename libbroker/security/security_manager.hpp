@@ -14,6 +14,7 @@ namespace artemis::security {
 class AuditLog;
 class LoginThrottle;
 class UserConnections;
+class UserFiles;
 
 enum class Permission {
   send,
@@ -56,6 +57,9 @@ class SecurityManager {
   virtual LoginThrottle* login_throttle() { return nullptr; }
   // Connections per user against resource-limit-settings max-connections; none: no limits.
   virtual UserConnections* user_connections() { return nullptr; }
+  // The users and roles files management edits (user add/rm/reset/list); none: users are not
+  // kept in files this broker can edit.
+  virtual UserFiles* user_files() { return nullptr; }
   // Changes whenever an authorize() answer may have changed (security-settings reloaded), so
   // callers caching answers know to drop them.
   virtual std::uint64_t generation() const { return 0; }

@@ -63,7 +63,7 @@ web::ApiReply Broker::web_api(const web::ApiCall& call) {
                             : m->invoke(call.resource, call.operation,
                                         management::OperationArgs(call.args), session.subject());
     return {200, {{"succeeded", true}, {"result", result}}};
-  } catch (const management::OperationError& e) {
+  } catch (const std::exception& e) {  // as a management message's reply says it
     return {200, {{"succeeded", false}, {"result", e.what()}}};
   }
 }

@@ -14,7 +14,7 @@ constexpr const char* kJson = "application/json";
 
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(), kJson);
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
   if (status == 401) res.set_header("WWW-Authenticate", "Basic realm=\"artemis\"");
 }
 
@@ -134,7 +134,8 @@ void WebServer::routes() {
     api(req, res, std::move(call));
   });
   for (const auto& [path, operation] :
-       {std::pair{"/api/queues", "listQueues"}, std::pair{"/api/addresses", "listAddresses"}}) {
+       {std::pair{"/api/queues", "listQueues"}, std::pair{"/api/addresses", "listAddresses"},
+        std::pair{"/api/connections", "listConnections"}}) {
     s.Get(path, [api, operation](const httplib::Request& req, httplib::Response& res) {
       ApiCall call;
       call.resource = "broker";

@@ -9,7 +9,7 @@
 //   POST /api/management     {"resource": "broker", "operation": "listQueues", "args": [...]}
 //                            or {"resource": "queue.TEST", "attribute": "MessageCount"}
 //                            -> {"succeeded": true, "result": ...}
-//   GET  /api/queues         every queue (listQueues), GET /api/addresses every address
+//   GET  /api/queues         every queue (listQueues); /api/addresses, /api/connections
 // The API needs a broker user (HTTP Basic); an operation that changes something needs the
 // `manage` permission (WebHooks::manage decides and answers 401/403 through its status).
 #include <cstdint>

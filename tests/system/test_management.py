@@ -29,6 +29,10 @@ class ManagementTest(harness.BrokerTestCase):
         self.assertEqual(r.returncode, code, f"{argv}\nstdout:\n{r.stdout}\nstderr:\n{r.stderr}")
         return r
 
+    def etc_file(self, name):
+        with open(f"{self.broker.dir}/etc/{name}") as f:
+            return f.read()
+
     @staticmethod
     def name(prefix="Q"):
         return prefix + uuid.uuid4().hex[:8]
@@ -219,3 +223,52 @@ class ManagementTest(harness.BrokerTestCase):
         r = self.cli("check", "node", "--backup", code=1)
         self.assertIn("Checking that the node has a backup ... failure: No backup found for the "
                       "node", r.stdout)
+
+    def test_user_commands(self):
+        out = self.cli("user", "add", "--user-command-user", "ops1", "--user-command-password",
+                       "s3cret", "--role", "amq,ops").stdout
+        self.assertIn("ops1 added successfully.", out)
+        r = self.cli("user", "add", "--user-command-user", "ops1", "--user-command-password", "x",
+                     "--role", "amq")
+        self.assertIn("Failed to add user ops1. Reason: AMQ229223: User ops1 already exists",
+                      r.stderr)
+        out = self.cli("user", "list", "--user-command-user", "ops1").stdout
+        self.assertIn('--- "user"(roles) ---\n"ops1"(amq,ops)\n\n Total: 1', out)
+        # The new user logs in at once, with a hashed password on disk.
+        users = self.etc_file("artemis-users.properties")
+        self.assertRegex(users, r"(?m)^ops1 = ENC\(1024:[0-9A-F]+:[0-9A-F]+\)$")
+        self.assertIn("Checks run: 1, Failures: 0",
+                      self.cli("check", "node", user="ops1", password="s3cret").stdout)
+        self.assertIn("ops1 reset successfully.",
+                      self.cli("user", "reset", "--user-command-user", "ops1",
+                               "--user-command-password", "n3w", "--role", "amq").stdout)
+        self.assertIn('"ops1"(amq)', self.cli("user", "list").stdout)
+        self.cli("check", "node", user="ops1", password="n3w")
+        # The password never reaches a log.
+        self.assertNotIn("n3w", self.broker.log_text())
+        self.assertIn("ops1 removed successfully.",
+                      self.cli("user", "rm", "--user-command-user", "ops1").stdout)
+        self.assertNotIn("ops1", self.etc_file("artemis-roles.properties"))
+        r = self.cli("user", "rm", "--user-command-user", "ops1")
+        self.assertIn("AMQ229224: User ops1 does not exist", r.stderr)
+
+    def test_a_command_artemis_has_and_this_broker_not_yet(self):
+        r = subprocess.run([harness.artemis_bin(), "activation", "list"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=CLI_TIMEOUT)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("unknown command 'activation'", r.stderr)
+
+    def test_connection_list_and_close(self):
+        with StompClient(self.broker.stomp_port, client_id="conn-test-1") as c:
+            out = self.cli("connection", "list").stdout
+            self.assertTrue(out.splitlines()[1].startswith("|CONNECTION_ID|REMOTE_ADDRESS"), out)
+            rows = [json.loads(line) for line in
+                    self.cli("connection", "list", "--json").stdout.splitlines()]
+            [mine] = [r for r in rows if r["clientID"] == "conn-test-1"]
+            self.assertEqual((mine["protocol"], mine["users"], mine["sessionCount"]),
+                             ("STOMP", "admin", 1))
+            self.assertTrue(mine["remoteAddress"].startswith("127.0.0.1:"))
+            out = self.cli("connection", "close", "--address", mine["remoteAddress"]).stdout
+            self.assertIn(f"Connections of {mine['remoteAddress']} closed.", out)
+            harness.wait_for(lambda: c.listener.disconnected, 10, what="the client closed")
+        self.assertIn("closing: closed_by_management", self.broker.log_text())

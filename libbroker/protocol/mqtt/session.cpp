@@ -26,6 +26,8 @@ MqttSession::MqttSession(net::Connection& connection, ModuleContext& context)
   options.connection_id = conn_.id();
   options.remote_address = conn_.remote_address();
   options.certificate_subject = conn_.certificate_subject();
+  options.protocol = "MQTT";
+  options.close_connection = [&conn = conn_] { conn.close(net::CloseReason::management); };
   core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,
                                                 std::move(options));
 }

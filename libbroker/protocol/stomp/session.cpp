@@ -52,6 +52,8 @@ StompSession::StompSession(net::Connection& connection, ModuleContext& context)
   options.connection_id = conn_.id();
   options.remote_address = conn_.remote_address();
   options.certificate_subject = conn_.certificate_subject();
+  options.protocol = "STOMP";
+  options.close_connection = [&conn = conn_] { conn.close(net::CloseReason::management); };
   options.anycast_prefixes = conn_.acceptor().param_list("anycastPrefix");
   options.multicast_prefixes = conn_.acceptor().param_list("multicastPrefix");
   core_ = std::make_unique<core::ServerSession>(ctx_.core.post_office(), ctx_.security,

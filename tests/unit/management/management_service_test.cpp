@@ -165,5 +165,24 @@ TEST_CASE("removeMessages takes the matching messages; pause holds deliveries un
   CHECK(h.bodies() == std::vector<std::string>{"m0", "m1"});
 }
 
+TEST_CASE("bad input is a failed reply, never an exception out of the service") {
+  ManagementFixture f;
+  f.anycast_queue("bad\xff name");  // not UTF-8: replaced in the JSON, still listed
+  const auto list =
+      f.service.handle(*f.request("broker", "listQueues", R"(["", 1, 10])", ""), f.admin);
+  CHECK(list->typed_property(management::kOperationSucceeded)->to_value() ==
+        store::PropertyValue(true));
+  CHECK(list->record.body.find("bad\xEF\xBF\xBD name") != std::string::npos);
+  const auto bad_json = f.service.handle(
+      *f.request("broker", "createQueue", R"(["{\"name\":\"q\",\"max-consumers\":\"x\"}"])", ""),
+      f.admin);
+  CHECK(bad_json->typed_property(management::kOperationSucceeded)->to_value() ==
+        store::PropertyValue(false));
+  const auto wrong_type =
+      f.service.handle(*f.request("broker", "listQueues", R"([{"field": 1}, 1, 10])", ""), f.admin);
+  CHECK(wrong_type->typed_property(management::kOperationSucceeded)->to_value() ==
+        store::PropertyValue(false));
+}
+
 }  // namespace
 }  // namespace artemis::testing

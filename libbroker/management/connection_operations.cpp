@@ -1,0 +1,108 @@
+// The `broker` resource's connection operations (Artemis's listConnections,
+// getConnectionCount, closeConnectionsForAddress, closeConnectionsForUser), over the client
+// sessions the PostOffice knows (one core session per protocol connection).
+#include <fmt/core.h>
+
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "core/server_session.hpp"
+#include "management/resources.hpp"
+#include "management/views.hpp"
+
+namespace artemis::management {
+namespace {
+
+using nlohmann::json;
+
+// "Mon Dec 07 16:05:58 UTC 2026", as Java's Date.toString shows a connection's creation time.
+std::string java_date(std::int64_t epoch_ms) {
+  const std::time_t t = epoch_ms / 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[64];
+  std::strftime(out, sizeof out, "%a %b %d %H:%M:%S UTC %Y", &tm);
+  return out;
+}
+
+struct ConnectionView {
+  const core::ServerSession* first = nullptr;
+  std::set<std::string> users;
+  int sessions = 0;
+};
+
+std::map<std::uint64_t, ConnectionView> connections(core::PostOffice& po) {
+  std::map<std::uint64_t, ConnectionView> out;
+  for (const core::ServerSession* s : po.sessions()) {
+    auto& c = out[s->connection_id()];
+    if (c.first == nullptr) c.first = s;
+    if (s->logged_in()) c.users.insert(s->subject().user);
+    ++c.sessions;
+  }
+  return out;
+}
+
+json list_connections(const Call& c) {
+  if (c.args.size() != 3) throw no_operation("listConnections", c.args);
+  std::vector<json> items;
+  for (const auto& [id, v] : connections(c.ctx.post_office)) {
+    std::string users;
+    for (const auto& u : v.users) users += (users.empty() ? "" : ",") + u;
+    const auto& o = v.first->options();
+    items.push_back({{"connectionID", std::to_string(id)},
+                     {"remoteAddress", o.remote_address},
+                     {"users", users},
+                     {"creationTime", java_date(v.first->created_ms())},
+                     {"protocol", o.protocol},
+                     {"clientID", v.first->client_id()},
+                     {"localAddress", ""},
+                     {"sessionCount", v.sessions}});
+  }
+  return json_text(list_view(std::move(items), c.args.text(0), c.args.integer(1), c.args.integer(2),
+                             {"sessionCount"}));
+}
+
+json connection_count(const Call& c) {
+  return static_cast<std::int64_t>(connections(c.ctx.post_office).size());
+}
+
+// Closes the connections whose session `matches`; true when there was any. The closers are
+// copied first: closing one destroys its session.
+template <class Match>
+bool close_where(core::PostOffice& po, Match matches) {
+  std::map<std::uint64_t, std::function<void()>> closers;
+  for (const core::ServerSession* s : po.sessions())
+    if (matches(*s) && s->options().close_connection)
+      closers.emplace(s->connection_id(), s->options().close_connection);
+  for (auto& [id, close] : closers) close();
+  return !closers.empty();
+}
+
+json close_for_address(const Call& c) {
+  if (c.args.size() != 1) throw no_operation("closeConnectionsForAddress", c.args);
+  const auto ip = c.args.text(0);
+  return close_where(c.ctx.post_office, [&](const core::ServerSession& s) {
+    return !ip.empty() && s.options().remote_address.find(ip) != std::string::npos;
+  });
+}
+
+json close_for_user(const Call& c) {
+  if (c.args.size() != 1) throw no_operation("closeConnectionsForUser", c.args);
+  const auto user = c.args.text(0);
+  return close_where(c.ctx.post_office, [&](const core::ServerSession& s) {
+    return s.logged_in() && s.subject().user == user;
+  });
+}
+
+}  // namespace
+
+void add_connection_operations(OperationTable& t) {
+  t["listConnections"] = {list_connections, 601108, "listing connections", false};
+  t["getConnectionCount"] = {connection_count, 601076, "getting connection count", false};
+  t["closeConnectionsForAddress"] = {close_for_address, 601099, "closing connections for address",
+                                     true};
+  t["closeConnectionsForUser"] = {close_for_user, 601101, "closing connections for user", true};
+}
+
+}  // namespace artemis::management
