@@ -38,6 +38,7 @@ class ManagementClient {
   // The connection, for a command that also sends or receives (check queue --produce).
   client::Connection& connection() { return *setup_->connection; }
   void set_timeout(std::chrono::milliseconds t) { timeout_ = t; }
+  const std::string& url() const { return setup_->url_text; }
 
  private:
   ManagementClient() = default;

@@ -40,6 +40,7 @@ struct StatOptions {
   int max_rows = 50;
   int max_column_size = 25;
   bool include_management = false;
+  bool clustered = false;
   bool loop = false;
   std::optional<int> sleep_ms;
   bool single_line_header = false;
@@ -207,6 +208,9 @@ void add_queue_stat(CLI::App& queue, Context& ctx) {
   cmd->add_option("--maxRows", o->max_rows, "The most queues shown")->capture_default_str();
   cmd->add_option("--maxColumnSize", o->max_column_size, "The widest a column gets; -1: no limit")
       ->capture_default_str();
+  cmd->add_flag("--clustered", o->clustered,
+                "Head the report with the node it comes from (this broker's topology has no "
+                "other live node to ask)");
   cmd->add_flag("--include-management", o->include_management,
                 "Also show the management reply queues (activemq.management.*)");
   cmd->add_flag("--loop", o->loop, "Repeat until interrupted, every --sleep ms");
@@ -247,6 +251,10 @@ void add_queue_stat(CLI::App& queue, Context& ctx) {
           std::strftime(date, sizeof date, "%a %b %d %H:%M:%S %Z %Y", std::localtime(&now));
           out.line(fmt::format("{}>> Queue stat results for {}", date,
                                ctx.instance ? ctx.instance->string() : std::string("null")));
+        }
+        if (o->clustered) {
+          const auto id = client->attribute("broker", "NodeID");
+          out.line(fmt::format(">>> Queue stats on node {}, url={}", id.text(), client->url()));
         }
         stat_once(*o, *client, *filter, out);
       }

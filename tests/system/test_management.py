@@ -156,6 +156,8 @@ class ManagementTest(harness.BrokerTestCase):
         rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
         self.assertIn(q, [r["name"] for r in rows])
         self.assertFalse([r for r in rows if r["name"].startswith("activemq.management")])
+        out = self.cli("queue", "stat", "--clustered", "--queueName", q).stdout
+        self.assertRegex(out, r">>> Queue stats on node [0-9a-f-]{36}, url=tcp://127.0.0.1:\d+\n")
         r = self.cli("queue", "stat", "--field", "NAME", "--queueName", q)
         self.assertIn("'--field' and '--queueName' cannot be specified together.", r.stderr)
         self.assertIn(f"Queue {q} purged successfully.", self.cli("queue", "purge", "--name", q).stdout)
