@@ -133,10 +133,11 @@ void WebServer::routes() {
                           "\"attribute\""}});
     api(req, res, std::move(call));
   });
-  for (const auto& [path, operation] :
+  for (const auto& route :
        {std::pair{"/api/queues", "listQueues"}, std::pair{"/api/addresses", "listAddresses"},
         std::pair{"/api/connections", "listConnections"}}) {
-    s.Get(path, [api, operation](const httplib::Request& req, httplib::Response& res) {
+    const char* operation = route.second;  // a structured binding cannot be captured (clang)
+    s.Get(route.first, [api, operation](const httplib::Request& req, httplib::Response& res) {
       ApiCall call;
       call.resource = "broker";
       call.operation = operation;
