@@ -40,8 +40,7 @@ json create(ManagementContext& ctx, QueueRequest r) {
     throw OperationError(fmt::format(
         "AMQ229207: Can not create queue with routing type: {}, Supported routing types for "
         "address: {} are {}",
-        r.def.routing_type == core::RoutingType::anycast ? "ANYCAST" : "MULTICAST", a->name,
-        a->routing_types_text()));
+        config::to_string(r.def.routing_type), a->name, a->routing_types_text()));
   if (a == nullptr) {
     if (auto ec = po.create_address(r.def.address, r.def.routing_type, false))
       throw OperationError(ec.message());

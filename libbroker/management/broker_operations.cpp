@@ -63,7 +63,7 @@ json broker_queue_names(const Call& c) {
   const auto only = c.args.text_or(0, "");
   json names = json::array();
   for (const core::Queue* q : c.ctx.post_office.queues()) {
-    const auto rt = q->routing_type() == core::RoutingType::anycast ? "ANYCAST" : "MULTICAST";
+    const auto rt = config::to_string(q->routing_type());
     if (only.empty() || only == rt) names.push_back(q->name());
   }
   return names;

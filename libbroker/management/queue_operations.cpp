@@ -42,7 +42,7 @@ json read_queue(const Call& c) {
 }
 
 json queue_routing_type(const Call& c) {
-  return queue_resource(c).routing_type() == core::RoutingType::anycast ? "ANYCAST" : "MULTICAST";
+  return config::to_string(queue_resource(c).routing_type());
 }
 json queue_filter(const Call& c) {
   const auto& f = queue_resource(c).definition().filter;

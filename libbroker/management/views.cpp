@@ -106,7 +106,7 @@ nlohmann::json queue_view(const core::Queue& q, bool internal) {
   o["maxConsumers"] = text(d.max_consumers);
   o["autoCreated"] = text(d.auto_created);
   o["user"] = d.user;
-  o["routingType"] = d.routing_type == core::RoutingType::anycast ? "ANYCAST" : "MULTICAST";
+  o["routingType"] = config::to_string(d.routing_type);
   o["messagesAdded"] = text(q.messages_added());
   o["messageCount"] = text(q.message_count());
   o["messagesAcked"] = text(q.messages_acknowledged());
@@ -185,9 +185,8 @@ nlohmann::json list_view(std::vector<nlohmann::json> items, const std::string& o
 
 std::string queue_text(const core::Queue& q) {
   const auto& d = q.definition();
-  std::string s =
-      fmt::format("Queue [name={}, address={}, routingType={}", q.name(), q.address(),
-                  d.routing_type == core::RoutingType::anycast ? "ANYCAST" : "MULTICAST");
+  std::string s = fmt::format("Queue [name={}, address={}, routingType={}", q.name(), q.address(),
+                              config::to_string(d.routing_type));
   if (d.filter) s += fmt::format(", filter={}", d.filter->text());
   s += fmt::format(", durable={}", q.durable());
   if (d.max_consumers != -1) s += fmt::format(", maxConsumers={}", d.max_consumers);
