@@ -145,7 +145,6 @@ void warn_unsupported(const CreateOptions& o, const ResolvedCreate& r, std::ostr
            "not support yet: `artemis run` will refuse the instance. Name the other node with "
            "--static-cluster tcp://host:port.\n";
   }
-  warn_no_web_server(o, err);
 }
 
 fs::path prepare_directory(const std::string& directory) {

@@ -90,14 +90,6 @@ std::string xml_attribute(const std::string& value) {
 
 }  // namespace
 
-void warn_no_web_server(const CreateOptions& o, std::ostream& err) {
-  if (o.no_web) return;
-  const auto tls = given_tls_options(o);
-  if (tls.empty() || !o.ssl_key) return;
-  err << "Warning: " << tls << ": written to etc/bootstrap.xml, but this broker's web endpoint "
-      << "does not serve https yet: `run` starts no web endpoint for an https binding.\n";
-}
-
 WebTls resolve_web_tls(const CreateOptions& o, Prompter& prompt, std::ostream& err) {
   WebTls tls;
   warn_ignored(o, err);

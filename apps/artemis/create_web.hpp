@@ -23,8 +23,6 @@ struct WebTls {
 // trust password). Options that will not reach bootstrap.xml and absolute store paths that do
 // not exist only get a warning on `err`: the file may be put in place before the broker starts.
 WebTls resolve_web_tls(const CreateOptions& o, Prompter& prompt, std::ostream& err);
-// The web server's TLS options are written but not served yet (https): said on `err`.
-void warn_no_web_server(const CreateOptions& o, std::ostream& err);
 
 // "https" or "http", the scheme of the binding uri.
 std::string web_protocol(const WebTls& tls);

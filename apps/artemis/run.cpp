@@ -39,6 +39,7 @@ struct RunOptions {
 };
 
 constexpr auto kStopFilePoll = 500ms;
+constexpr std::size_t kConsoleLogLines = 500;
 
 void print_banner() {
   std::cout << R"(     _        _               _
@@ -84,6 +85,7 @@ int run_broker(const Context& ctx, const RunOptions& opts) {
 
   print_banner();
   util::Logger log(stdout, ctx.verbose ? util::Level::debug : util::Level::info);
+  log.keep_recent(kConsoleLogLines);  // the web console's log view
   fs::create_directories(instance / "log", ec);
   if (!log.add_file((instance / "log" / "artemis.log").string()))
     std::cerr << "Warning: cannot write " << (instance / "log" / "artemis.log").string() << "\n";

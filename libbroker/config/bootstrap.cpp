@@ -3,9 +3,12 @@
 #include <fmt/core.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <pugixml.hpp>
 #include <sstream>
+
+#include "util/sensitive_string_codec.hpp"
 
 namespace artemis::config {
 namespace {
@@ -81,6 +84,41 @@ BootstrapResult load_bootstrap_xml_string(const std::string& xml,
   }
   b->name = it->attribute("name").value();
   b->line = line;
+  if (b->scheme == "https") {
+    const auto instance = file_name.parent_path().parent_path();
+    auto store = [&](const char* prefix, WebStore& out) {
+      const std::string p = prefix;
+      const std::string path = it->attribute((p + "Path").c_str()).value();
+      if (path.empty()) return;
+      out.path = std::filesystem::path(path).is_absolute() ? path : (instance / path).string();
+      out.type = it->attribute((p + "Type").c_str()).value();
+      out.password = it->attribute((p + "Password").c_str()).value();
+      if (util::is_enc_masked(out.password)) {
+        const auto* env = std::getenv(std::string(util::kCodecKeyEnvVar).c_str());
+        const util::SensitiveStringCodec codec(util::codec_key(
+            std::nullopt, env ? std::optional<std::string_view>(env) : std::nullopt));
+        auto plain = codec.decode(util::unwrap_enc(out.password));
+        if (!plain.value)
+          r.errors.push_back(
+              {file_name, line,
+               fmt::format("<binding> {}Password could not be unmasked: {}", prefix, plain.error)});
+        else
+          out.password = std::move(*plain.value);
+      }
+    };
+    store("keyStore", b->key_store);
+    store("trustStore", b->trust_store);
+    b->client_auth = std::string_view(it->attribute("clientAuth").value()) == "true";
+    if (b->key_store.path.empty())
+      r.errors.push_back({file_name, line,
+                          fmt::format("<binding uri=\"{}\">: https needs keyStorePath (and "
+                                      "keyStorePassword)",
+                                      uri)});
+    if (b->client_auth && b->trust_store.path.empty())
+      r.errors.push_back({file_name, line,
+                          "<binding clientAuth=\"true\">: needs trustStorePath (and "
+                          "trustStorePassword)"});
+  }
   r.web = std::move(b);
   if (++it != bindings.end())
     r.warnings.push_back({file_name, line_of(xml, it->offset_debug()),

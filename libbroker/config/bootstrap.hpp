@@ -1,6 +1,7 @@
 #pragma once
 // etc/bootstrap.xml as `run` reads it: the web server's binding (`<web><binding uri=…>`), which
-// `create` writes as http://localhost:8161 (+ port offset) unless --no-web. The rest of the
+// `create` writes as http://localhost:8161 (+ port offset) unless --no-web, or as https with
+// the key store (and trust store) of --ssl-key (--use-client-auth). The rest of the
 // file (the JAAS domain, the broker.xml location) is read where it is used.
 #include <filesystem>
 #include <optional>
@@ -11,6 +12,12 @@
 
 namespace artemis::config {
 
+struct WebStore {
+  std::string path;      // absolute (a relative one is read against the instance directory)
+  std::string password;  // unmasked when written ENC(...)
+  std::string type;      // keyStoreType / trustStoreType as written; empty: from the file name
+};
+
 struct WebBinding {
   std::string name;
   std::string uri;     // as written
@@ -18,6 +25,10 @@ struct WebBinding {
   std::string host;
   int port = 0;
   int line = 0;
+  // https: keyStorePath/keyStorePassword/keyStoreType; clientAuth with the trust store.
+  WebStore key_store;
+  bool client_auth = false;
+  WebStore trust_store;
 };
 
 struct BootstrapResult {

@@ -122,6 +122,7 @@ class ServerConsumer {
   void stop() { stopped_ = true; }
 
   std::size_t delivering_count() const { return delivering_.size(); }
+  const std::optional<Filter>& filter() const { return options_.filter; }
   std::int64_t delivering_bytes() const { return delivering_bytes_; }
 
  private:

@@ -333,6 +333,12 @@ void PostOffice::delivery_count_changed(Queue& queue, const MessageRef& ref) {
 
 void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::string& target,
                            bool expiry) {
+  send(copy_for_move(queue, ref, target, expiry), Destination{target, std::nullopt},
+       [](std::error_code) {});
+}
+
+MessagePtr PostOffice::copy_for_move(const Queue& queue, const MessageRef& ref,
+                                     const std::string& target, bool expiry) {
   auto copy = std::make_shared<Message>();
   copy->record = ref.message->record;
   copy->large = ref.message->large;  // linked to a file of its own when routed
@@ -351,7 +357,7 @@ void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::strin
   p.erase(props::duplicate_id);
   if (expiry) p.set(props::actual_expiry, static_cast<std::int64_t>(scheduler_.now_ms()));
   copy->record.address = target;
-  send(copy, Destination{target, std::nullopt}, [](std::error_code) {});
+  return copy;
 }
 
 void PostOffice::dead_letter(Queue& queue, const MessageRef& ref) {

@@ -116,6 +116,8 @@ class PostOffice : public QueueHost, public PagingHost {
   // Every client session of the broker, for management's connection views; each session adds
   // and removes itself.
   std::set<ServerSession*>& sessions() { return sessions_; }
+  // A session's id in management views: unique while the PostOffice lives.
+  std::uint64_t next_session_id() { return ++last_session_id_; }
 
   // Adds the routing type if the address exists without it.
   std::error_code create_address(const std::string& name, RoutingType rt, bool auto_created);
@@ -133,6 +135,17 @@ class PostOffice : public QueueHost, public PagingHost {
   // Management's updateAddress: errc::address_has_queues when a routing type it drops still
   // has queues.
   std::error_code set_routing_types(const std::string& name, bool anycast, bool multicast);
+  // The copy a move (to a queue, a dead-letter or expiry address) sends: a new id, the
+  // _AMQ_ORIG_* properties, no duplicate id.
+  MessagePtr copy_for_move(const Queue& queue, const MessageRef& ref, const std::string& target,
+                           bool expiry);
+  // Management's moveMessages / retryMessages: each waiting message of queue `from` that
+  // `to` gives a destination for is sent there as a copy (copy_for_move; `retry`: as the
+  // original it was, without _AMQ_ORIG_*), and leaves `from` once the copy is durable; a copy
+  // the store refuses leaves the original where it was. The number of messages sent.
+  std::size_t move_messages(Queue& from,
+                            const std::function<std::optional<Destination>(const Message&)>& to,
+                            bool retry);
   AutoDeleter& auto_deleter() { return auto_deleter_; }
 
   std::error_code plan_auto_create(const Destination& d, std::optional<RoutingType> rt,
@@ -221,6 +234,7 @@ class PostOffice : public QueueHost, public PagingHost {
                                                         std::optional<std::string_view> id);
   void forget_duplicate(const Message& m);
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target, bool expiry);
+
   // A queue takes / lets go of a message in memory; the first and the last count (account).
   void hold(Message& m);
   void release(Message& m);
@@ -277,6 +291,7 @@ class PostOffice : public QueueHost, public PagingHost {
   AutoDeleter auto_deleter_;
   ManagementHandler* management_ = nullptr;
   std::set<ServerSession*> sessions_;
+  std::uint64_t last_session_id_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards late completions
   bool stopped_ = false;
   bool disk_full_ = false;

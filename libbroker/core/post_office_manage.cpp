@@ -1,4 +1,5 @@
-// PostOffice: the changes management makes to queues and addresses that live on.
+// PostOffice: the changes management makes to queues and addresses that live on, and its
+// moves of messages between queues.
 #include "core/errors.hpp"
 #include "core/post_office.hpp"
 
@@ -30,6 +31,44 @@ std::error_code PostOffice::set_routing_types(const std::string& name, bool anyc
   a->multicast = multicast;
   storage_.update_address({a->id, a->name, a->anycast, a->multicast, a->auto_created});
   return {};
+}
+
+std::size_t PostOffice::move_messages(
+    Queue& from, const std::function<std::optional<Destination>(const Message&)>& to, bool retry) {
+  std::vector<std::pair<MessageRef, Destination>> moves;
+  auto taken = from.take_matching([&](const MessageRef& r) {
+    auto d = to(*r.message);
+    if (!d) return false;
+    moves.emplace_back(MessageRef{}, std::move(*d));
+    return true;
+  });
+  for (std::size_t i = 0; i < taken.size(); ++i) moves[i].first = std::move(taken[i]);
+  for (auto& [ref, d] : moves) {
+    auto copy = copy_for_move(from, ref, d.address, false);
+    if (retry) {
+      auto& p = copy->record.properties;
+      for (auto name : {props::orig_address, props::orig_queue, props::orig_message_id,
+                        props::orig_routing_type})
+        p.erase(name);
+    }
+    // The queue may be gone, or another of the same name made, by the time the copy is on disk;
+    // a copy that reached no queue (a filter refused it) leaves the original in place too.
+    auto routed = std::make_shared<RoutedMessage>();
+    route(copy, d, *routed,
+          [this, alive = alive_, routed, name = from.name(), id = from.id(),
+           ref = ref](std::error_code ec) {
+            if (!*alive) return;
+            ec = stored_error(ec);
+            ec ? discard(*routed) : publish(*routed);
+            Queue* q = find_queue(name);
+            if (q == nullptr || q->id() != id) return;
+            if (ec || routed->queue_ids.empty())
+              q->put_back(ref);
+            else
+              q->moved_out(ref);
+          });
+  }
+  return moves.size();
 }
 
 }  // namespace artemis::core

@@ -244,20 +244,42 @@ store::QueueRecord queue_record(const QueueDefinition& def) {
   return r;
 }
 
-std::size_t Queue::remove_matching(const std::optional<Filter>& filter) {
-  std::vector<MessageRef> gone;
+std::vector<MessageRef> Queue::take_matching(const std::function<bool(const MessageRef&)>& pick) {
+  std::vector<MessageRef> taken;
   for (auto& lane : lanes_) {
     std::erase_if(lane, [&](MessageRef& r) {
-      if (!matches(filter, *r.message)) return false;
-      gone.push_back(std::move(r));
+      if (!pick(r)) return false;
+      taken.push_back(std::move(r));
       return true;
     });
   }
   std::erase_if(scheduled_, [&](auto& entry) {
-    if (!matches(filter, *entry.second.message)) return false;
-    gone.push_back(std::move(entry.second));
+    if (!pick(entry.second)) return false;
+    taken.push_back(std::move(entry.second));
     return true;
   });
+  return taken;
+}
+
+void Queue::put_back(MessageRef ref) {
+  if (ref.not_before > host_.scheduler().now_ms())
+    schedule(std::move(ref));
+  else
+    enqueue_now(std::move(ref), true);
+  dispatch();
+}
+
+void Queue::moved_out(const MessageRef& ref) {
+  ++messages_acked_;
+  host_.removed(*this, ref);
+}
+
+std::size_t Queue::remove_matching(const std::optional<Filter>& filter) {
+  return remove_where([&](const MessageRef& r) { return matches(filter, *r.message); });
+}
+
+std::size_t Queue::remove_where(const std::function<bool(const MessageRef&)>& pick) {
+  auto gone = take_matching(pick);
   messages_killed_ += gone.size();
   for (auto& r : gone) host_.removed(*this, r);
   return gone.size();

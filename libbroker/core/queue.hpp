@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -107,8 +108,16 @@ class Queue {
   // Removes the waiting and scheduled messages the filter matches (all without one), counted
   // as killed; returns how many (management's removeMessages).
   std::size_t remove_matching(const std::optional<Filter>& filter);
+  // The same for the messages `pick` chooses (removeMessage by id).
+  std::size_t remove_where(const std::function<bool(const MessageRef&)>& pick);
   // The waiting and scheduled messages the filter matches (management's countMessages).
   std::size_t count_matching(const std::optional<Filter>& filter) const;
+  // Management's moves: takes the waiting (and scheduled) messages `pick` chooses out of the
+  // queue, uncounted; each then comes back (put_back) or leaves for good (moved_out, counted as
+  // acknowledged, as Artemis counts a moved message).
+  std::vector<MessageRef> take_matching(const std::function<bool(const MessageRef&)>& pick);
+  void put_back(MessageRef ref);
+  void moved_out(const MessageRef& ref);
   // A paused queue keeps receiving messages and delivers none until resumed (management).
   void pause() { paused_ = true; }
   void resume() {

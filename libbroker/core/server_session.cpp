@@ -53,6 +53,7 @@ ServerSession::ServerSession(PostOffice& post_office, security::SecurityManager&
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
   po_.sessions().insert(this);
+  id_ = po_.next_session_id();
 }
 
 ServerSession::~ServerSession() {

@@ -31,6 +31,7 @@
 #include <string>
 #include <system_error>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/consumer.hpp"
@@ -133,6 +134,8 @@ class ServerSession {
   std::uint64_t connection_id() const { return options_.connection_id; }
   const SessionOptions& options() const { return options_; }
   std::int64_t created_ms() const { return created_ms_; }
+  std::uint64_t id() const { return id_; }  // management's session id
+  std::size_t consumer_count() const { return consumers_.size(); }
 
   // --- addressing ---------------------------------------------------------------------------
   // Strips an acceptor prefix (which also sets the routing type), applies `hint` (a protocol's
@@ -182,6 +185,11 @@ class ServerSession {
   // Unsettled deliveries go back to the queue; a temporary subscription queue is deleted.
   void close_consumer(std::uint64_t consumer_id);
   ServerConsumer* consumer(std::uint64_t consumer_id);
+  // Visits the session's consumers as fn(session-unique id, consumer), for management views.
+  template <class Fn>
+  void for_each_consumer(Fn&& fn) const {
+    for (const auto& [id, entry] : consumers_) fn(id, std::as_const(*entry.consumer));
+  }
   // Settles one delivery (or, cumulative, every earlier one too), now or in transaction `tx`.
   SessionResult settle(std::uint64_t consumer_id, std::uint64_t message_id, Settlement how,
                        const std::string* tx = nullptr);
@@ -271,6 +279,7 @@ class ServerSession {
   security::SecurityManager& security_;
   SessionOptions options_;
   std::int64_t created_ms_ = 0;  // epoch ms
+  std::uint64_t id_ = 0;
   std::optional<security::Subject> subject_;
   std::string client_id_;
   // Permission answers for this subject: bit (1 << permission) known / granted, per address.

@@ -18,6 +18,7 @@
 #include <system_error>
 #include <vector>
 
+#include "util/bucket_histogram.hpp"
 #include "util/log.hpp"
 
 namespace artemis::journal {
@@ -90,6 +91,8 @@ struct Stats {
   std::uint64_t used_bytes = 0;
   std::uint64_t compactions = 0;
   std::uint64_t last_compaction_pause_us = 0;  // owner-thread time of the last compaction's snapshot + swap
+  util::HistogramSnapshot sync_latency_us;     // each round's fdatasync calls, microseconds
+  util::HistogramSnapshot sync_appends;        // appends a synced round made durable
 };
 
 class Journal {

@@ -303,6 +303,8 @@ Stats JournalImpl::stats() const {
   if (writer_) {
     s.batches = writer_->batches();
     s.files = writer_->file_count();
+    s.sync_latency_us = writer_->sync_latency_us();
+    s.sync_appends = writer_->sync_appends();
   }
   return s;
 }

@@ -1,6 +1,7 @@
 #include "journal/writer_thread.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 
 #include "journal/compact_marker.hpp"
@@ -221,7 +222,16 @@ std::error_code WriterThread::sync_dirty() {
 void WriterThread::process(Batch& batch) {
   std::error_code ec = failure_ ? std::error_code(errc::journal_failed) : std::error_code{};
   for (std::size_t i = 0; !ec && i < batch.used_segments; ++i) ec = write_segment(batch, i);
-  if (!ec && batch.sync && options_.datasync) ec = sync_dirty();
+  if (!ec && batch.sync && options_.datasync) {
+    const auto started = std::chrono::steady_clock::now();
+    ec = sync_dirty();
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    if (!ec) {
+      sync_latency_us_.observe(static_cast<std::uint64_t>(took.count()));
+      sync_appends_.observe(batch.items.size());
+    }
+  }
   const bool first_failure = ec && mark_failed(ec);
   batches_.fetch_add(1, std::memory_order_relaxed);
   if (!batch.items.empty()) {

@@ -26,6 +26,7 @@
 
 #include "journal/journal.hpp"
 #include "journal/journal_file.hpp"
+#include "util/bucket_histogram.hpp"
 #include "util/log.hpp"
 
 namespace artemis::journal {
@@ -105,6 +106,8 @@ class WriterThread {
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
   std::uint64_t file_count() const { return file_count_.load(std::memory_order_relaxed); }
+  util::HistogramSnapshot sync_latency_us() const { return sync_latency_us_.snapshot(); }
+  util::HistogramSnapshot sync_appends() const { return sync_appends_.snapshot(); }
 
  private:
   struct Segment {
@@ -195,6 +198,9 @@ class WriterThread {
   std::atomic<std::size_t> backlog_{0};
   std::atomic<bool> failed_{false};
   std::atomic<std::uint64_t> batches_{0};
+  util::BucketHistogram<12> sync_latency_us_{
+      {{50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000}}};
+  util::BucketHistogram<10> sync_appends_{{{1, 2, 4, 8, 16, 32, 64, 128, 256, 1024}}};
   std::atomic<std::uint64_t> file_count_{0};
 };
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "management/compose_message.hpp"
 #include "security/audit_log.hpp"
 
 namespace artemis::management {
@@ -34,7 +35,9 @@ ManagementService::ManagementService(ManagementContext ctx) : ctx_(std::move(ctx
   add_broker_operations(broker_);
   add_user_operations(broker_);
   add_connection_operations(broker_);
+  add_node_operations(broker_);
   add_queue_operations(queue_);
+  add_queue_moves(queue_);
   add_address_operations(address_);
 }
 
@@ -98,6 +101,14 @@ nlohmann::json ManagementService::invoke(std::string_view resource, std::string_
   return op.run(Call{ctx_, target, args});
 }
 
+ComposedMessage ManagementService::compose(std::string_view resource, const OperationArgs& args,
+                                           std::int64_t now_ms, const security::Subject& caller) {
+  if (auto* audit = ctx_.security.audit())
+    audit->management(601013, fmt::format("User {} is sending a message on target resource: {} {}",
+                                          caller.user, resource, "****"));
+  return compose_message(ctx_, resource, args, now_ms);
+}
+
 const OperationTable* ManagementService::table_for(std::string_view resource,
                                                    std::string_view& target) const {
   if (resource == "broker") return &broker_;
@@ -112,12 +123,12 @@ const OperationTable* ManagementService::table_for(std::string_view resource,
   return nullptr;
 }
 
-bool ManagementService::changes(std::string_view resource, std::string_view operation) const {
+bool ManagementService::needs_manage(std::string_view resource, std::string_view operation) const {
   std::string_view target;
   const auto* table = table_for(resource, target);
   if (table == nullptr) return false;
   const auto it = table->find(operation);
-  return it != table->end() && it->second.changes;
+  return it != table->end() && (it->second.changes || it->second.sensitive);
 }
 
 nlohmann::json ManagementService::attribute(std::string_view resource, std::string_view name,

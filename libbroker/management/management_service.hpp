@@ -22,6 +22,7 @@
 #include "config/broker_config.hpp"
 #include "core/management_handler.hpp"
 #include "core/post_office.hpp"
+#include "journal/journal.hpp"
 #include "management/operation_args.hpp"
 #include "security/security_manager.hpp"
 #include "util/log.hpp"
@@ -44,6 +45,7 @@ struct NodeState {
   std::string live_connector;
   std::string backup_connector;  // empty: no backup announced
   std::size_t connection_count = 0;
+  journal::Stats journal;  // the message journal's (empty without persistence)
 };
 
 struct ManagementContext {
@@ -67,14 +69,19 @@ struct Operation {
   std::string_view verb;  // "creating a queue", as the audit line words it
   bool changes = false;   // logged in the broker log too
   bool secret_args = false;  // a password among them: logged as ****
+  bool sensitive = false;    // shows message contents or the log: needs `manage` to read
 };
 using OperationTable = std::map<std::string, Operation, std::less<>>;
 
 void add_broker_operations(OperationTable& table);
 void add_queue_operations(OperationTable& table);
+void add_queue_moves(OperationTable& table);
 void add_address_operations(OperationTable& table);
 void add_user_operations(OperationTable& table);
 void add_connection_operations(OperationTable& table);
+void add_node_operations(OperationTable& table);
+
+struct ComposedMessage;
 
 class ManagementService final : public core::ManagementHandler {
  public:
@@ -87,8 +94,13 @@ class ManagementService final : public core::ManagementHandler {
                         const OperationArgs& args, const security::Subject& caller);
   nlohmann::json attribute(std::string_view resource, std::string_view name,
                            const security::Subject& caller);
-  // Whether the operation changes the broker (needs `manage` where reading does not).
-  bool changes(std::string_view resource, std::string_view operation) const;
+  // sendMessage(headers, type, body, durable, user, password) on `resource`: the message to
+  // send (compose_message.hpp), audited as Artemis does. The caller sends it.
+  ComposedMessage compose(std::string_view resource, const OperationArgs& args, std::int64_t now_ms,
+                          const security::Subject& caller);
+  // Whether the operation needs `manage` where plain reads do not: it changes the broker or
+  // shows message contents.
+  bool needs_manage(std::string_view resource, std::string_view operation) const;
   // The broker's metrics in the Prometheus text format (metrics.cpp).
   std::string metrics() const;
 

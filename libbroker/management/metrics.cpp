@@ -3,6 +3,11 @@
 // (broker, address, queue).
 #include <fmt/core.h>
 
+#include <map>
+#include <set>
+
+#include "core/paging_store.hpp"
+#include "core/server_session.hpp"
 #include "management/management_service.hpp"
 #include "management/resources.hpp"
 
@@ -33,6 +38,35 @@ void header(std::string& out, const Family& f) {
   out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", f.name, f.help, f.name);
 }
 
+void histogram(std::string& out, const Family& f, const std::string& broker,
+               const util::HistogramSnapshot& h, double scale) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", f.name, f.help, f.name);
+  for (std::size_t i = 0; i < h.cumulative.size(); ++i) {
+    const auto le = i < h.bounds.size()
+                        ? fmt::format("{}", static_cast<double>(h.bounds[i]) * scale)
+                        : std::string("+Inf");
+    out += fmt::format("{}_bucket{{broker=\"{}\",le=\"{}\"}} {}\n", f.name, broker, le,
+                       h.cumulative[i]);
+  }
+  if (h.cumulative.empty())
+    out += fmt::format("{}_bucket{{broker=\"{}\",le=\"+Inf\"}} 0\n", f.name, broker);
+  out += fmt::format("{}_sum{{broker=\"{}\"}} {}\n", f.name, broker,
+                     static_cast<double>(h.sum) * scale);
+  out += fmt::format("{}_count{{broker=\"{}\"}} {}\n", f.name, broker, h.count);
+}
+
+// Client connections by protocol, from the sessions the PostOffice knows (a web request's
+// passing session is not a connection).
+std::map<std::string, std::size_t> connections_by_protocol(core::PostOffice& po) {
+  std::map<std::string, std::set<std::uint64_t>> ids;
+  for (const core::ServerSession* s : po.sessions())
+    if (s->options().protocol != "http" && !s->options().protocol.empty())
+      ids[s->options().protocol].insert(s->connection_id());
+  std::map<std::string, std::size_t> out;
+  for (const auto& [protocol, set] : ids) out[protocol] = set.size();
+  return out;
+}
+
 }  // namespace
 
 std::string ManagementService::metrics() const {
@@ -57,6 +91,35 @@ std::string ManagementService::metrics() const {
   header(out, {"artemis_connection_count", "client connections open now"});
   out +=
       fmt::format("artemis_connection_count{{broker=\"{}\"}} {}\n", broker, node.connection_count);
+
+  header(out, {"artemis_connections", "client connections by protocol"});
+  for (const auto& [protocol, n] : connections_by_protocol(po))
+    out += fmt::format("artemis_connections{{broker=\"{}\",protocol=\"{}\"}} {}\n", broker,
+                       label(protocol), n);
+  header(out, {"artemis_ha_backup_announced", "1 while a backup is announced to this node"});
+  out += fmt::format("artemis_ha_backup_announced{{broker=\"{}\"}} {}\n", broker,
+                     node.backup_connector.empty() ? 0 : 1);
+  header(out, {"artemis_ha_serving_as_backup", "1 when this node is a backup that took over"});
+  out += fmt::format("artemis_ha_serving_as_backup{{broker=\"{}\"}} {}\n", broker,
+                     node.backup ? 1 : 0);
+  histogram(out, {"artemis_journal_sync_latency_seconds", "time of each journal round's fdatasync"},
+            broker, node.journal.sync_latency_us, 1e-6);
+  histogram(
+      out, {"artemis_journal_sync_batch_appends", "appends each synced journal round made durable"},
+      broker, node.journal.sync_appends, 1);
+  header(out, {"artemis_journal_files", "message journal files"});
+  out += fmt::format("artemis_journal_files{{broker=\"{}\"}} {}\n", broker, node.journal.files);
+
+  header(out, {"artemis_number_of_pages", "page files of the address"});
+  for (const auto& [name, a] : po.addresses())
+    if (const auto* paging = po.paging_store(name))
+      out += fmt::format("artemis_number_of_pages{{address=\"{}\",broker=\"{}\"}} {}\n",
+                         label(name), broker, paging->counters().pages);
+  header(out, {"artemis_paged_message_count", "messages kept in the address's page files"});
+  for (const auto& [name, a] : po.addresses())
+    if (const auto* paging = po.paging_store(name))
+      out += fmt::format("artemis_paged_message_count{{address=\"{}\",broker=\"{}\"}} {}\n",
+                         label(name), broker, paging->counters().paged_messages);
 
   header(out, {"artemis_address_size", "bytes of messages in memory routed to the address"});
   for (const auto& [name, a] : po.addresses())

@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "management/resources.hpp"
+#include "management/views.hpp"
 
 namespace artemis::management {
 namespace {
@@ -36,6 +37,31 @@ json resume_queue(const Call& c) {
   return nullptr;
 }
 
+// browse(), browse(filter), browse(page, pageSize): the waiting messages, highest priority
+// first, as message views; at most kBrowseLimit unless paged (Artemis's
+// management-browse-page-size).
+constexpr std::int64_t kBrowseLimit = 200;
+constexpr std::size_t kBrowseTextLimit = 1024;
+
+json browse(const Call& c) {
+  if (c.args.size() > 2) throw no_operation("browse", c.args);
+  auto& q = queue_resource(c);
+  const bool paged = c.args.size() == 2;
+  const auto filter = paged ? std::nullopt : parse_filter(c.args.text_or(0, ""));
+  const std::int64_t page = paged ? c.args.integer(0) : 1;
+  const std::int64_t size = paged ? c.args.integer(1) : kBrowseLimit;
+  if (page < 1 || size < 1) throw OperationError("page and pageSize must be 1 or more");
+  const std::int64_t first = (page - 1) * size;
+  std::int64_t seen = 0;
+  json out = json::array();
+  q.for_each_waiting([&](const core::MessageRef& ref) {
+    if (static_cast<std::int64_t>(out.size()) >= size || !core::matches(filter, *ref.message))
+      return;
+    if (seen++ >= first) out.push_back(message_view(ref, kBrowseTextLimit));
+  });
+  return out;
+}
+
 template <auto Getter>
 json read_queue(const Call& c) {
   return (queue_resource(c).*Getter)();
@@ -63,6 +89,7 @@ json queue_address(const Call& c) {
 void add_queue_operations(OperationTable& t) {
   t["removeAllMessages"] = {remove_all, 601196, "removing messages", true};
   t["removeMessages"] = {remove_messages, 601196, "removing messages", true};
+  t["browse"] = {browse, 601215, "browsing a queue", false, false, true};
   t["countMessages"] = {count_messages, 601193, "counting messages", false};
   t["pause"] = {pause_queue, 601212, "pausing", true};
   t["resume"] = {resume_queue, 601213, "resuming", true};

@@ -81,7 +81,43 @@ const std::string& string_of(const nlohmann::json& o, const char* key) {
   return it->get_ref<const std::string&>();
 }
 
+nlohmann::json property_json(const store::PropertyView& v) {
+  if (v.is_null()) return nullptr;
+  if (auto b = v.as_bool()) return *b;
+  if (auto i = v.as_integer()) return *i;
+  if (auto d = v.as_floating()) return *d;
+  return v.as_string();
+}
+
 }  // namespace
+
+nlohmann::json message_view(const core::MessageRef& ref, std::size_t text_limit) {
+  const auto& r = ref.message->record;
+  nlohmann::json properties = nlohmann::json::object();
+  for (const auto& [key, value] : r.properties)
+    if (!core::props::is_internal(key)) properties[std::string(key)] = property_json(value);
+  nlohmann::json view = {{"messageID", r.id},
+                         {"address", r.address},
+                         {"durable", r.durable},
+                         {"priority", r.priority},
+                         {"timestamp", r.timestamp},
+                         {"expiration", r.expiration},
+                         {"deliveryCount", ref.delivery_count},
+                         {"largeMessage", ref.message->large != nullptr},
+                         {"type", store::body_type_name(r.type)},
+                         {"properties", std::move(properties)}};
+  if (r.type == store::BodyType::text && !ref.message->large) {
+    view["text"] = r.body.substr(0, text_limit);
+    if (r.body.size() > text_limit) view["textTruncated"] = true;
+  } else {
+    // Bytes as Artemis's BodyPreview shows them; as text here (a JSON reply replaces what is
+    // not UTF-8), since most bytes bodies that reach a console are text sent without a type.
+    view["bodySize"] = r.large_body_size.value_or(r.body.size());
+    if (!ref.message->large && r.type != store::BodyType::default_type)
+      view["bodyPreview"] = r.body.substr(0, text_limit);
+  }
+  return view;
+}
 
 std::vector<std::string> routing_type_names(const core::Address& a) {
   std::vector<std::string> out;

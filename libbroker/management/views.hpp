@@ -14,6 +14,11 @@ namespace artemis::management {
 nlohmann::json queue_view(const core::Queue& queue, bool internal);
 nlohmann::json address_view(const core::Address& address, std::size_t message_count);
 
+// One message as browse() shows it: id, address, durable, priority, timestamps, delivery
+// count, type, the typed properties but the broker's own, and the body's first `text_limit`
+// bytes (`text` for a text body, `bodyPreview` for another).
+nlohmann::json message_view(const core::MessageRef& ref, std::size_t text_limit);
+
 // {"data": [the page of matching items, sorted], "count": matching items}. `options` empty or
 // blank: everything. Throws OperationError for options that are no such JSON or name a field
 // the items do not have. `numeric`: the fields compared as numbers.

@@ -152,6 +152,7 @@ void Broker::deactivate() {
   // Connections first: sessions release consumers and transactions while the core still runs.
   acceptors_->close(net::CloseReason::server_shutdown);
   acceptors_.reset();
+  web_sends_.clear();
   services_->stop();
   services_.reset();
 }

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 
 #include "config/bootstrap.hpp"
 #include "config/broker_config.hpp"
+#include "core/server_session.hpp"
 #include "ha/activation.hpp"
 #include "ha/shared_store_node.hpp"
 #include "net/acceptor.hpp"
@@ -94,7 +96,10 @@ class Broker {
   management::NodeState node_state() const;
   // The web endpoint (broker_web.cpp): started in start(), stopped with the process.
   void start_web();
-  web::ApiReply web_api(const web::ApiCall& call);
+  bool web_login(const std::string& user, const std::string& password);
+  void web_api(const web::ApiCall& call, web::WebHooks::Reply reply);
+  // sendMessage from the web API: the message is confirmed once durable, by this session.
+  void web_send(const web::ApiCall& call, web::WebHooks::Reply reply);
   std::string web_metrics();
 
   config::BrokerConfig config_;
@@ -119,6 +124,9 @@ class Broker {
   std::function<void(ha::Phase)> phase_listener_;
   std::optional<config::WebBinding> web_binding_;
   std::unique_ptr<web::WebServer> web_;
+  // The sessions of web sends waiting for the journal; dropped with the services.
+  std::map<std::uint64_t, std::unique_ptr<core::ServerSession>> web_sends_;
+  std::uint64_t next_web_send_ = 0;
 
   std::chrono::steady_clock::time_point started_at_;
   bool activated_from_backup_ = false;  // the current activation is a backup taking over

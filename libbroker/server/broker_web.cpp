@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "core/server_session.hpp"
+#include "management/compose_message.hpp"
 #include "server/broker.hpp"
 #include "server/log_codes.hpp"
 
@@ -10,19 +11,24 @@ namespace artemis::server {
 void Broker::start_web() {
   if (!web_binding_) return;
   const auto& b = *web_binding_;
-  if (b.scheme != "http") {
-    log_.plain(util::Level::warn, log_codes::web_logger,
-               "bootstrap.xml:{}: <binding uri=\"{}\">: https is not served yet; the web "
-               "endpoint is not started (use http://)",
-               b.line, b.uri);
-    return;
+  std::optional<web::WebTls> tls;
+  if (b.scheme == "https") {
+    auto spec = [](const config::WebStore& s) {
+      return tls::StoreSpec{s.path, s.password, s.type};
+    };
+    tls = web::WebTls{spec(b.key_store), b.client_auth, spec(b.trust_store)};
   }
   web::WebHooks hooks;
   hooks.post = [this](std::function<void()> fn) { scheduler_.post(std::move(fn)); };
   hooks.ready = [this] { return is_active(); };
   hooks.metrics = [this] { return web_metrics(); };
-  hooks.manage = [this](const web::ApiCall& call) { return web_api(call); };
-  auto server = std::make_unique<web::WebServer>(b.host, b.port, std::move(hooks));
+  hooks.login = [this](const std::string& user, const std::string& password) {
+    return web_login(user, password);
+  };
+  hooks.manage = [this](const web::ApiCall& call, web::WebHooks::Reply reply) {
+    web_api(call, std::move(reply));
+  };
+  auto server = std::make_unique<web::WebServer>(b.host, b.port, std::move(hooks), std::move(tls));
   std::string error;
   if (!server->start(error)) {
     // The messaging goes on without it: an operator loses the endpoint, not the broker.
@@ -46,26 +52,71 @@ std::string Broker::web_metrics() {
       config_.name);
 }
 
-web::ApiReply Broker::web_api(const web::ApiCall& call) {
+bool Broker::web_login(const std::string& user, const std::string& password) {
+  auto* po = services_ ? services_->post_office() : nullptr;
+  if (po == nullptr) return false;
+  core::ServerSession session(*po, *security_, {0, "http", {}, {}, {}});
+  return !session.login(user, password);
+}
+
+void Broker::web_api(const web::ApiCall& call, web::WebHooks::Reply reply) {
   auto* m = services_ ? services_->management() : nullptr;
   auto* po = services_ ? services_->post_office() : nullptr;
   if (m == nullptr || po == nullptr)
-    return {503, {{"error", "this node is not active: ask the live one"}}};
+    return reply({503, {{"error", "this node is not active: ask the live one"}}});
+  if (call.operation == "sendMessage") return web_send(call, std::move(reply));
   // The request is a session like any protocol's: the login and the permission are core's.
   core::ServerSession session(*po, *security_, {0, "http", {}, {}, {}});
   if (auto refused = session.login(call.user, call.password))
-    return {401, {{"error", refused->text}}};
-  if (!call.operation.empty() && m->changes(call.resource, call.operation))
-    if (auto refused = session.check_manage()) return {403, {{"error", refused->text}}};
+    return reply({401, {{"error", refused->text}}});
+  if (!call.operation.empty() && m->needs_manage(call.resource, call.operation))
+    if (auto refused = session.check_manage()) return reply({403, {{"error", refused->text}}});
   try {
     const auto result = call.operation.empty()
                             ? m->attribute(call.resource, call.attribute, session.subject())
                             : m->invoke(call.resource, call.operation,
                                         management::OperationArgs(call.args), session.subject());
-    return {200, {{"succeeded", true}, {"result", result}}};
+    reply({200, {{"succeeded", true}, {"result", result}}});
   } catch (const std::exception& e) {  // as a management message's reply says it
-    return {200, {{"succeeded", false}, {"result", e.what()}}};
+    reply({200, {{"succeeded", false}, {"result", e.what()}}});
   }
+}
+
+// Artemis's sendMessage(headers, type, body, durable, user, password) on an address or a
+// queue, sent as the caller (the user and password arguments are not needed: the caller is
+// logged in) through a core session, so the send permission and the address-full policy are
+// checked as for any client; the reply comes once the message is durable.
+void Broker::web_send(const web::ApiCall& call, web::WebHooks::Reply reply) {
+  auto* m = services_->management();
+  auto session = std::make_unique<core::ServerSession>(*services_->post_office(), *security_,
+                                                       core::SessionOptions{0, "http", {}, {}, {}});
+  if (auto refused = session->login(call.user, call.password))
+    return reply({401, {{"error", refused->text}}});
+  management::ComposedMessage composed;
+  try {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    composed = m->compose(call.resource, management::OperationArgs(call.args), now.count(),
+                          session->subject());
+  } catch (const std::exception& e) {
+    return reply({200, {{"succeeded", false}, {"result", e.what()}}});
+  }
+  core::Target target;
+  target.destination = composed.destination;
+  const auto id = next_web_send_++;
+  auto message = composed.message;
+  auto done = [this, id, message, reply](std::error_code ec) {
+    if (ec)
+      reply(
+          {200, {{"succeeded", false}, {"result", "the message was not stored: " + ec.message()}}});
+    else
+      reply({200, {{"succeeded", true}, {"result", std::to_string(message->id())}}});
+    // Not from inside the session's own completion.
+    scheduler_.post([this, id] { web_sends_.erase(id); });
+  };
+  if (auto refused = session->send(composed.message, target, nullptr, std::move(done)))
+    return reply({403, {{"error", refused->text}}});
+  web_sends_.emplace(id, std::move(session));
 }
 
 }  // namespace artemis::server

@@ -65,6 +65,7 @@ class CoreServices final : public Services {
   std::int64_t journal_compactions() override {
     return static_cast<std::int64_t>(core_.storage().message_stats().compactions);
   }
+  journal::Stats journal_stats() override { return core_.storage().message_stats(); }
 
  private:
   // What management needs once the post office exists (the context is gone by then).

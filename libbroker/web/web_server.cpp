@@ -5,20 +5,22 @@
 
 #include <chrono>
 #include <future>
+#include <utility>
 
 namespace artemis::web {
 namespace {
 
 constexpr auto kBrokerWait = std::chrono::seconds(5);
+constexpr std::size_t kWorkers = 8;
 constexpr const char* kJson = "application/json";
+
+}  // namespace
 
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
   if (status == 401) res.set_header("WWW-Authenticate", "Basic realm=\"artemis\"");
 }
-
-}  // namespace
 
 std::optional<std::pair<std::string, std::string>> basic_credentials(std::string_view header) {
   constexpr std::string_view kBasic = "Basic ";
@@ -39,8 +41,8 @@ std::optional<std::pair<std::string, std::string>> basic_credentials(std::string
   return std::pair{decoded.substr(0, colon), decoded.substr(colon + 1)};
 }
 
-WebServer::WebServer(std::string host, int port, WebHooks hooks)
-    : host_(std::move(host)), port_(port), hooks_(std::move(hooks)) {}
+WebServer::WebServer(std::string host, int port, WebHooks hooks, std::optional<WebTls> tls)
+    : host_(std::move(host)), port_(port), hooks_(std::move(hooks)), tls_(std::move(tls)) {}
 
 WebServer::~WebServer() {
   stop();
@@ -59,14 +61,66 @@ std::optional<T> WebServer::on_broker(std::function<T()> fn) {
   }
 }
 
+std::optional<ApiReply> WebServer::on_broker_reply(const ApiCall& call) {
+  auto done = std::make_shared<std::promise<ApiReply>>();
+  auto answered = std::make_shared<bool>(false);  // broker thread only
+  auto result = done->get_future();
+  hooks_.post([this, done, answered, call] {
+    hooks_.manage(call, [done, answered](ApiReply reply) {
+      if (std::exchange(*answered, true)) return;
+      done->set_value(std::move(reply));
+    });
+  });
+  if (result.wait_for(kBrokerWait) != std::future_status::ready) return std::nullopt;
+  try {
+    return result.get();
+  } catch (const std::future_error&) {  // the broker dropped the task while stopping
+    return std::nullopt;
+  }
+}
+
+std::optional<std::pair<std::string, std::string>> WebServer::credentials(
+    const httplib::Request& req) {
+  if (req.has_header("Authorization"))
+    return basic_credentials(req.get_header_value("Authorization"));
+  const auto token = cookie_value(req.get_header_value("Cookie"), kSessionCookie);
+  if (token.empty()) return std::nullopt;
+  // A console request that changes something comes from the console's own script, which sends
+  // JSON: a form another site posts cannot, and the cookie is SameSite=Strict besides.
+  if (req.method == "POST" && !req.get_header_value("Content-Type").starts_with(kJson))
+    return std::nullopt;
+  return sessions_.find(token);
+}
+
 bool WebServer::start(std::string& error) {
-  server_ = std::make_unique<httplib::Server>();
-  // Two workers: the endpoint is for operators and scrapers, not for traffic, and each
-  // request mostly waits for the broker thread anyway.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(2); };
+  if (tls_) {
+    std::string why;
+    auto ssl = std::make_unique<httplib::SSLServer>([this, &why](SSL_CTX& ctx) {
+      SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+      if (!tls::load_key_store(&ctx, tls_->key_store, "keyStorePath", why)) return false;
+      if (!tls_->client_auth) return true;
+      if (!tls::load_trust_store(&ctx, tls_->trust_store, "trustStorePath", why)) return false;
+      SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+      return true;
+    });
+    if (!ssl->is_valid()) {
+      error = why.empty() ? "cannot set up TLS: " + tls::openssl_reason() : why;
+      return false;
+    }
+    server_ = std::move(ssl);
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  // cpp-httplib gives each connection a worker for as long as it is kept alive, and a browser
+  // opens up to six to one host: eight workers, and an idle connection's worker is freed after a
+  // second, so a console and a scraper never wait on each other's idle connections. Each request
+  // mostly waits for the broker thread anyway.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
+  server_->set_keep_alive_timeout(1);
   server_->set_payload_max_length(1 << 20);
   server_->set_read_timeout(10, 0);
   routes();
+  console_routes();
   if (!server_->bind_to_port(host_, port_)) {
     error = "cannot bind the web server to " + host_ + ":" + std::to_string(port_);
     server_.reset();
@@ -101,17 +155,23 @@ void WebServer::routes() {
   // back as JSON.
   auto api = [this](const httplib::Request& req, httplib::Response& res, ApiCall call,
                     bool parse_result = false) {
-    const auto credentials = basic_credentials(req.get_header_value("Authorization"));
-    if (!credentials) return reply_json(res, 401, {{"error", "log in with a broker user"}});
-    call.user = credentials->first;
-    call.password = credentials->second;
-    auto reply = on_broker<ApiReply>([this, call] { return hooks_.manage(call); });
+    const auto login = credentials(req);
+    if (!login) {
+      reply_json(res, 401, {{"error", "log in with a broker user"}});
+      if (req.has_header(kConsoleHeader)) res.headers.erase("WWW-Authenticate");
+      return;
+    }
+    call.user = login->first;
+    call.password = login->second;
+    auto reply = on_broker_reply(call);
     if (!reply) return reply_json(res, 503, {{"error", "the broker did not answer"}});
     if (parse_result && reply->body.contains("result") && reply->body["result"].is_string()) {
       auto parsed = nlohmann::json::parse(reply->body["result"].get<std::string>(), nullptr, false);
       if (!parsed.is_discarded()) reply->body["result"] = std::move(parsed);
     }
     reply_json(res, reply->status, reply->body);
+    // The console logs in with its own form: no browser dialog for a lapsed session.
+    if (req.has_header(kConsoleHeader)) res.headers.erase("WWW-Authenticate");
   };
   s.Post("/api/management", [api](const httplib::Request& req, httplib::Response& res) {
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
@@ -135,7 +195,8 @@ void WebServer::routes() {
   });
   for (const auto& route :
        {std::pair{"/api/queues", "listQueues"}, std::pair{"/api/addresses", "listAddresses"},
-        std::pair{"/api/connections", "listConnections"}}) {
+        std::pair{"/api/connections", "listConnections"},
+        std::pair{"/api/consumers", "listConsumers"}}) {
     const char* operation = route.second;  // a structured binding cannot be captured (clang)
     s.Get(route.first, [api, operation](const httplib::Request& req, httplib::Response& res) {
       ApiCall call;

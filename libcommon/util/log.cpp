@@ -1,5 +1,6 @@
 #include "util/log.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -29,6 +30,18 @@ bool Logger::add_file(const std::string& path) {
   return file_ != nullptr;
 }
 
+void Logger::keep_recent(std::size_t lines) {
+  std::lock_guard lock(mutex_);
+  keep_ = lines;
+  while (recent_.size() > keep_) recent_.pop_front();
+}
+
+std::vector<std::string> Logger::recent(std::size_t max) const {
+  std::lock_guard lock(mutex_);
+  const auto n = std::min(max, recent_.size());
+  return {recent_.end() - static_cast<std::ptrdiff_t>(n), recent_.end()};
+}
+
 std::string log_timestamp() {
   using namespace std::chrono;
   const auto now = system_clock::now();
@@ -52,6 +65,10 @@ void Logger::write(Level level, std::string_view logger, std::string_view messag
   if (file_ != nullptr) {
     std::fwrite(line.data(), 1, line.size(), file_);
     std::fflush(file_);
+  }
+  if (keep_ > 0) {
+    if (recent_.size() == keep_) recent_.pop_front();
+    recent_.emplace_back(line, 0, line.size() - 1);  // without the newline
   }
 }
 

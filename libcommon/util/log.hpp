@@ -5,9 +5,11 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace artemis::util {
 
@@ -34,6 +36,10 @@ class Logger {
 
   // Also append every line to this file (e.g. <instance>/log/artemis.log).
   bool add_file(const std::string& path);
+  // Keeps the last `lines` lines written (0: none), for a console's log view.
+  void keep_recent(std::size_t lines);
+  // The kept lines, oldest first, at most `max` of the newest; any thread.
+  std::vector<std::string> recent(std::size_t max) const;
   void set_level(Level level) { min_level_ = level; }
   bool enabled(Level level) const { return level >= min_level_; }
 
@@ -58,6 +64,8 @@ class Logger {
   std::FILE* out_;
   std::FILE* file_ = nullptr;
   Level min_level_;
+  std::size_t keep_ = 0;
+  mutable std::deque<std::string> recent_;
   mutable std::mutex mutex_;
 };
 

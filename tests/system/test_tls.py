@@ -419,5 +419,56 @@ class TlsClientAndHaTest(WithCertificates):
         self.assertEqual(sorted(got), sorted(f"m-{i}" for i in range(20)))
 
 
+class WebEndpointHttpsTest(unittest.TestCase):
+    """The web endpoint over https, as `create --ssl-key … [--use-client-auth --ssl-trust …]`
+    writes its binding: the server's certificate verified against the test CA, and with client
+    auth a client without a certificate refused."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certs = tempfile.mkdtemp(prefix="artemis-web-tls-")
+        cls.addClassCleanup(shutil.rmtree, cls.certs, True)
+        make_certificates(cls.certs)
+
+    def get(self, port, context):
+        import urllib.request
+        url = f"https://localhost:{port}/health/live"
+        with urllib.request.urlopen(url, context=context, timeout=30) as r:
+            return r.status, r.read().decode()
+
+    def context(self, client_cert=False):
+        ctx = ssl.create_default_context(cafile=os.path.join(self.certs, "ca.pem"))
+        if client_cert:
+            ctx.load_cert_chain(os.path.join(self.certs, "client.crt"),
+                                os.path.join(self.certs, "client.key"))
+        return ctx
+
+    def test_https_endpoint(self):
+        args = ["--ssl-key", os.path.join(self.certs, "server.p12"), "--ssl-key-password", "secret"]
+        with Instance(extra_create_args=args) as broker:
+            broker.start()
+            port = broker.port("http")
+            wait_for(lambda: f"AMQ241001: HTTP Server started at https://localhost:{port}"
+                     in broker.log_text(), 30, what="the https endpoint")
+            self.assertEqual(self.get(port, self.context()), (200, '{"status":"UP"}'))
+            # Plain http to the https port gets no answer of ours.
+            import urllib.error
+            import urllib.request
+            with self.assertRaises((urllib.error.URLError, ConnectionError, OSError)):
+                urllib.request.urlopen(f"http://localhost:{port}/health/live", timeout=10)
+
+    def test_https_with_client_certificates(self):
+        args = ["--ssl-key", os.path.join(self.certs, "server.p12"), "--ssl-key-password", "secret",
+                "--use-client-auth", "--ssl-trust", os.path.join(self.certs, "ca.pem"),
+                "--ssl-trust-password", "unused"]
+        with Instance(extra_create_args=args) as broker:
+            broker.start()
+            port = broker.port("http")
+            wait_for(lambda: "AMQ241001" in broker.log_text(), 30, what="the https endpoint")
+            self.assertEqual(self.get(port, self.context(client_cert=True))[0], 200)
+            with self.assertRaises((ssl.SSLError, ConnectionError, OSError)):
+                self.get(port, self.context())
+
+
 if __name__ == "__main__":
     unittest.main()
