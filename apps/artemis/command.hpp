@@ -41,6 +41,7 @@ void register_queue(CLI::App& app, Context& ctx);
 void register_address(CLI::App& app, Context& ctx);
 void register_check(CLI::App& app, Context& ctx);
 void register_user(CLI::App& app, Context& ctx);
+void register_activation(CLI::App& app, Context& ctx);
 void register_connection(CLI::App& app, Context& ctx);
 
 }  // namespace artemis::cli

@@ -15,6 +15,7 @@
 #include "client/errors.hpp"
 #include "client/session.hpp"
 #include "client_options.hpp"
+#include "message_xml.hpp"
 
 namespace artemis::cli {
 
@@ -28,9 +29,11 @@ struct ConsumerOptions {
   bool break_on_null = false;
   bool durable = false;
   std::string filter;
+  std::string data;  // --data: every message consumed is written to this file
 };
 
-int run_thread(const ConsumerOptions& o, ClientSetup& setup, int index, Printer& out, ProgressDisplay& progress) {
+int run_thread(const ConsumerOptions& o, ClientSetup& setup, int index, Printer& out,
+               ProgressDisplay& progress, MessageXmlWriter* file) {
   const auto name = thread_name("Consumer", setup.destination, index);
   const int interval = o.commit_interval > 0 ? o.commit_interval : o.txt_size;
   const int count = o.common.message_count;
@@ -56,6 +59,7 @@ int run_thread(const ConsumerOptions& o, ClientSetup& setup, int index, Printer&
       }
       ++received;
       progress.add();
+      if (file != nullptr) file->write(*m);
       if (const auto id = m->duplicate_id(); !id.empty() && !seen.insert(id).second) ++duplicates;
       if (o.common.verbose) {
         const bool text = m->type == client::BodyType::text;
@@ -117,6 +121,9 @@ void register_consumer(CLI::App& app, Context& ctx) {
   cmd->add_flag("--break-on-null", o->break_on_null, "Stop the thread at the first receive timeout");
   cmd->add_flag("--durable", o->durable, "Durable topic subscription named after the thread (needs --clientID)");
   cmd->add_option("--filter", o->filter, "Message selector, e.g. \"count > 10\"");
+  cmd->add_option("--data", o->data,
+                  "Serialize the messages to the specified file as they are consumed (the XML "
+                  "that producer --data reads).");
   cmd->callback([&ctx, o] {
     Printer out;
     if (o->commit_interval > 0 && o->txt_size > 0) {
@@ -135,6 +142,15 @@ void register_consumer(CLI::App& app, Context& ctx) {
       ctx.exit_code = 1;
       return;
     }
+    MessageXmlWriter file;
+    if (!o->data.empty()) {
+      std::string error;
+      if (!file.open(o->data, error)) {
+        out.error(error);
+        ctx.exit_code = 1;
+        return;
+      }
+    }
     auto setup = prepare_client("consumer", ctx, o->common, out);
     if (!setup) return;
     out.line("Consumer:: filter = " + (o->filter.empty() ? std::string("null") : o->filter));
@@ -143,8 +159,12 @@ void register_consumer(CLI::App& app, Context& ctx) {
     std::vector<std::thread> threads;
     std::vector<int> results(static_cast<std::size_t>(o->common.threads), 0);
     for (int t = 0; t < o->common.threads; ++t)
-      threads.emplace_back([&, t] { results[static_cast<std::size_t>(t)] = run_thread(*o, *setup, t, out, progress); });
+      threads.emplace_back([&, t] {
+        results[static_cast<std::size_t>(t)] =
+            run_thread(*o, *setup, t, out, progress, o->data.empty() ? nullptr : &file);
+      });
     for (auto& th : threads) th.join();
+    file.close();
     for (int r : results)
       if (r != 0) ctx.exit_code = 1;
   });

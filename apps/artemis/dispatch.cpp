@@ -67,6 +67,7 @@ int run_command_line(int argc, char** argv) {
   register_address(app, ctx);
   register_check(app, ctx);
   register_user(app, ctx);
+  register_activation(app, ctx);
   register_connection(app, ctx);
   if (unknown_command(app, argc, argv)) return 1;
   try {

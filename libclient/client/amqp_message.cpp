@@ -142,6 +142,7 @@ Message decode_amqp(const std::string& bytes, const std::string& address, pn_mes
   m.delivery = pn_message_is_durable(msg) ? Delivery::persistent : Delivery::non_persistent;
   m.priority = pn_message_get_priority(msg);
   m.expiration_ms = pn_message_get_expiry_time(msg);
+  m.timestamp_ms = pn_message_get_creation_time(msg);
   m.redelivered = pn_message_get_delivery_count(msg) > 0;
   m.message_id = id_text(pn_message_get_id(msg));
   const char* to = pn_message_get_address(msg);

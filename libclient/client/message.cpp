@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <optional>
 
 namespace artemis::client {
 
@@ -64,6 +66,17 @@ Message from_message_frame(const stomp::Frame& f) {
   m.redelivered = f.header_or("redelivered", "false") == "true";
   m.delivery = f.header_or("persistent", "false") == "true" ? Delivery::persistent : Delivery::non_persistent;
   if (const auto* g = f.header("JMSXGroupID")) m.group_id = *g;
+  auto number = [&](const char* name) -> std::optional<std::int64_t> {
+    const auto* v = f.header(name);
+    if (v == nullptr) return std::nullopt;
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || end != v->data() + v->size()) return std::nullopt;
+    return n;
+  };
+  if (auto p = number("priority"); p && *p >= 0 && *p <= 9) m.priority = static_cast<int>(*p);
+  if (auto e = number("expires"); e && *e > 0) m.expiration_ms = *e;
+  if (auto t = number("timestamp"); t && *t > 0) m.timestamp_ms = *t;
   for (const auto& [k, v] : f.headers) {
     if (is_protocol_header(k)) continue;
     m.properties.emplace(k, v);  // first occurrence wins

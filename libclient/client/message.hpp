@@ -28,6 +28,7 @@ struct Message {
   std::string message_id;
   std::string destination;
   bool redelivered = false;
+  std::int64_t timestamp_ms = 0;  // when the broker took it (epoch ms); 0 = not told
 
   const std::string* property(std::string_view name) const;
   // The producer's duplicate-detection id (property _AMQ_DUPL_ID), empty when absent.

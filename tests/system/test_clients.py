@@ -79,6 +79,40 @@ class ClientCommandsTest(harness.BrokerTestCase):
             self.assertEqual(m.headers.get("persistent"), "true")
             self.assertTrue(m.headers.get("_AMQ_DUPL_ID"))
 
+    def test_consumer_data_file_then_producer_data_sends_it_again(self):
+        q, q2 = self.queue(), self.queue()
+        with harness.StompClient(self.broker.port()) as c:
+            c.send_wait(q, "plain <text> & ]]> more", **{"destination-type": "ANYCAST",
+                                                         "colour": "blue", "priority": "7"})
+        self.cli("producer", "--message-count", 2, "--message-size", 5, "--destination",
+                 f"queue://{q}")
+        data = os.path.join(self.broker.root, f"{q}.xml")
+        out = self.cli("consumer", "--message-count", 3, "--destination", f"queue://{q}",
+                       "--data", data).stdout
+        self.assertEqual(self.consumed(out), [3, 3])
+        with open(data) as f:
+            xml = f.read()
+        self.assertTrue(xml.startswith('<?xml version="1.0"?>\n<messages>\n   <message id="'), xml)
+        self.assertTrue(xml.endswith("</messages>\n"))
+        self.assertIn('<property name="colour" value="blue" type="string"/>', xml)
+        self.assertIn('priority="7"', xml)
+        self.assertIn('type="bytes"', xml)
+        self.assertIn("<body><![CDATA[Li4uLi4=]]></body>", xml)  # "....." in base64
+        out = self.cli("producer", "--destination", f"queue://{q2}", "--data", data).stdout
+        self.assertIn("Sent 3 Messages.", out)
+        with harness.StompClient(self.broker.port()) as c:
+            c.subscribe(q2, "s1", **{"subscription-type": "ANYCAST"})
+            got = c.listener.wait_messages(3)
+        self.assertEqual(got[0].body, "plain <text> & ]]> more")
+        self.assertEqual(got[0].headers.get("colour"), "blue")
+        self.assertEqual(got[0].headers.get("priority"), "7")
+        self.assertEqual([m.body for m in got[1:]], [".....", "....."])
+        self.assertEqual(got[1].headers.get("persistent"), "true")
+        r = self.cli("producer", "--destination", f"queue://{q2}", "--data",
+                     os.path.join(self.broker.root, "missing.xml"), check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Error: Unable to read the messages of", r.stderr)
+
     def test_python_stomp_to_consumer(self):
         q = self.queue()
         with harness.StompClient(self.broker.port()) as c:

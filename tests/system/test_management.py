@@ -3,6 +3,7 @@ from a client nobody here wrote (python3-stomp), and the `queue`, `address` and 
 commands against a real broker."""
 
 import json
+import os
 import subprocess
 import uuid
 
@@ -254,11 +255,21 @@ class ManagementTest(harness.BrokerTestCase):
         r = self.cli("user", "rm", "--user-command-user", "ops1")
         self.assertIn("AMQ229224: User ops1 does not exist", r.stderr)
 
-    def test_a_command_artemis_has_and_this_broker_not_yet(self):
-        r = subprocess.run([harness.artemis_bin(), "activation", "list"], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=CLI_TIMEOUT)
+    def test_activation_list_as_artemis_answers_for_shared_store_and_no_ha(self):
+        def activation(*args, binary=os.path.join(self.broker.dir, "bin", "artemis")):
+            return subprocess.run([binary, "activation", "list", *args], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, timeout=CLI_TIMEOUT)
+        r = activation()
+        self.assertEqual((r.returncode, r.stderr), (1, "This command support just <primary> or "
+                                                        "<backup> replication configuration\n"))
+        r = activation("--local", "--remote")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("unknown command 'activation'", r.stderr)
+        self.assertIn("--local and --remote cannot be both present", r.stderr)
+        self.assertIn("--node-id must be used just with --remote",
+                      activation("--node-id", "x").stderr)
+        r = activation(binary=harness.artemis_bin())
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("reads a broker instance's configuration", r.stderr)
 
     def test_connection_list_and_close(self):
         with StompClient(self.broker.stomp_port, client_id="conn-test-1") as c:
