@@ -2,6 +2,7 @@
 mosquitto_pub / mosquitto_sub and python3-paho-mqtt (which does not speak topic aliases, so a
 raw socket checks what the broker sends). Every wait is bounded."""
 
+import json
 import os
 import queue
 import socket
@@ -428,6 +429,30 @@ class Mqtt5FeaturesTest(MqttTest):
         self.assertEqual(seen, [("mqtt/aliasout/a", 1, b"a"), ("mqtt/aliasout/b", 2, b"b"),
                                 ("", 1, b"a"), ("mqtt/aliasout/c", None, b"c"),
                                 ("", 2, b"b"), ("mqtt/aliasout/c", None, b"c")])
+
+    def test_management_request_and_reply_over_mqtt5(self):
+        from paho.mqtt.packettypes import PacketTypes
+        from paho.mqtt.properties import Properties
+        c = self.v5("manager")
+        self.subscribe(c, "replies/manager", 1)
+        props = Properties(PacketTypes.PUBLISH)
+        props.ResponseTopic = "replies/manager"
+        props.CorrelationData = b"req-1"
+        props.UserProperty = [("_AMQ_ResourceName", "broker"),
+                              ("_AMQ_OperationName", "getQueueNames")]
+        c.publish("activemq/management", b"[]", qos=1, properties=props).wait_for_publish(TIMEOUT)
+        reply = c.got.get(timeout=TIMEOUT)
+        self.assertEqual(reply.topic, "replies/manager")
+        self.assertIn("DLQ", json.loads(reply.payload)[0])
+        self.assertEqual(reply.properties.CorrelationData, b"req-1")
+        self.assertIn(("_AMQ_OperationSucceeded", "true"), reply.properties.UserProperty)
+        # A STOMP header reaches an MQTT 5 subscriber as a user property.
+        self.subscribe(c, "mqtt/props", 1)
+        with StompClient(self.broker.stomp_port) as s:
+            s.send_wait("mqtt.props", "x", colour="blue")
+        got = c.got.get(timeout=TIMEOUT)
+        self.assertIn(("colour", "blue"), got.properties.UserProperty)
+        self.stop_client(c)
 
 
 class ServerKeepAliveTest(MqttTest):
