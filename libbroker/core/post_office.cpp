@@ -159,6 +159,7 @@ Queue* PostOffice::restore_queue(const store::QueueRecord& r) {
   def.purge_on_no_consumers = r.purge_on_no_consumers;
   def.max_consumers = r.max_consumers;
   def.user = r.user;
+  def.persisted_pause = r.paused;
   Address* a = find_address(r.address);
   if (a == nullptr) {
     // Queue record without its address record (older data): recreate the address in memory.
@@ -179,6 +180,7 @@ Queue* PostOffice::restore_queue(const store::QueueRecord& r) {
   Queue* raw = q.get();
   queues_.emplace(raw->name(), std::move(q));
   queues_by_id_.emplace(raw->id(), raw);
+  if (raw->definition().persisted_pause) raw->pause(true);
   return raw;
 }
 

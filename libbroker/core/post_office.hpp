@@ -135,6 +135,10 @@ class PostOffice : public QueueHost, public PagingHost {
   // Management's updateAddress: errc::address_has_queues when a routing type it drops still
   // has queues.
   std::error_code set_routing_types(const std::string& name, bool anycast, bool multicast);
+  // Management's pause(persist) / resume: a durable queue paused with `persist` keeps that in
+  // its record, and resume clears it.
+  std::error_code pause_queue(const std::string& name, bool persist);
+  std::error_code resume_queue(const std::string& name);
   // The copy a move (to a queue, a dead-letter or expiry address) sends: a new id, the
   // _AMQ_ORIG_* properties, no duplicate id.
   MessagePtr copy_for_move(const Queue& queue, const MessageRef& ref, const std::string& target,

@@ -33,6 +33,26 @@ std::error_code PostOffice::set_routing_types(const std::string& name, bool anyc
   return {};
 }
 
+std::error_code PostOffice::pause_queue(const std::string& name, bool persist) {
+  Queue* q = find_queue(name);
+  if (q == nullptr) return errc::queue_not_found;
+  const bool was = q->definition().persisted_pause;
+  q->pause(persist);
+  const auto& d = q->definition();
+  if (d.persisted_pause != was && d.durable && !d.temporary) storage_.update_queue(queue_record(d));
+  return {};
+}
+
+std::error_code PostOffice::resume_queue(const std::string& name) {
+  Queue* q = find_queue(name);
+  if (q == nullptr) return errc::queue_not_found;
+  const bool was = q->definition().persisted_pause;
+  q->resume();
+  const auto& d = q->definition();
+  if (was && d.durable && !d.temporary) storage_.update_queue(queue_record(d));
+  return {};
+}
+
 std::size_t PostOffice::move_messages(
     Queue& from, const std::function<std::optional<Destination>(const Message&)>& to, bool retry) {
   std::vector<std::pair<MessageRef, Destination>> moves;

@@ -241,6 +241,7 @@ store::QueueRecord queue_record(const QueueDefinition& def) {
   r.purge_on_no_consumers = def.purge_on_no_consumers;
   r.max_consumers = def.max_consumers;
   r.user = def.user;
+  r.paused = def.persisted_pause;
   return r;
 }
 

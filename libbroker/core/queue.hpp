@@ -56,6 +56,7 @@ struct QueueDefinition {
   bool purge_on_no_consumers = false;
   int max_consumers = -1;
   std::string user;
+  bool persisted_pause = false;  // paused with pause(true): kept paused across restarts
 };
 
 // What the bindings journal keeps of a durable queue.
@@ -119,9 +120,15 @@ class Queue {
   void put_back(MessageRef ref);
   void moved_out(const MessageRef& ref);
   // A paused queue keeps receiving messages and delivers none until resumed (management).
-  void pause() { paused_ = true; }
+  // `persist`: the queue's record says so, and it comes back paused after a restart
+  // (PostOffice::pause_queue writes it).
+  void pause(bool persist = false) {
+    paused_ = true;
+    def_.persisted_pause = def_.persisted_pause || persist;
+  }
   void resume() {
     paused_ = false;
+    def_.persisted_pause = false;
     dispatch();
   }
   bool paused() const { return paused_; }

@@ -28,13 +28,18 @@ json count_messages(const Call& c) {
   return static_cast<std::int64_t>(filter ? q.count_matching(filter) : q.message_count());
 }
 
+// pause() and pause(persist): a persisted pause outlives a restart.
 json pause_queue(const Call& c) {
-  queue_resource(c).pause();
+  if (c.args.size() > 1) throw no_operation("pause", c.args);
+  c.ctx.post_office.pause_queue(queue_resource(c).name(), c.args.boolean_or(0, false));
   return nullptr;
 }
 json resume_queue(const Call& c) {
-  queue_resource(c).resume();
+  c.ctx.post_office.resume_queue(queue_resource(c).name());
   return nullptr;
+}
+json persisted_pause(const Call& c) {
+  return queue_resource(c).definition().persisted_pause;
 }
 
 // browse(), browse(filter), browse(page, pageSize): the waiting messages, highest priority
@@ -93,6 +98,7 @@ void add_queue_operations(OperationTable& t) {
   t["countMessages"] = {count_messages, 601193, "counting messages", false};
   t["pause"] = {pause_queue, 601212, "pausing", true};
   t["resume"] = {resume_queue, 601213, "resuming", true};
+  t["isPersistedPause"] = {persisted_pause, 0, "", false};
   t["isPaused"] = {read_queue<&core::Queue::paused>, 601214, "getting paused property", false};
   t["getMessageCount"] = {read_queue<&core::Queue::message_count>, 601018, "getting message count",
                           false};

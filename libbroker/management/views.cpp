@@ -135,7 +135,7 @@ nlohmann::json queue_view(const core::Queue& q, bool internal) {
   o["filter"] = d.filter ? d.filter->text() : "";
   o["durable"] = text(q.durable());
   o["paused"] = text(q.paused());
-  o["persistedPause"] = "false";
+  o["persistedPause"] = text(d.persisted_pause);
   o["temporary"] = text(d.temporary);
   o["purgeOnNoConsumers"] = text(d.purge_on_no_consumers);
   o["consumerCount"] = text(q.consumer_count());

@@ -68,7 +68,7 @@ std::vector<std::uint8_t> encode(const QueueRecord& r) {
   w.u8(static_cast<std::uint8_t>(r.routing_type));
   w.str(r.filter.value_or(""));
   w.u8(static_cast<std::uint8_t>((r.auto_created ? 1 : 0) | (r.filter ? 2 : 0) |
-                                 (r.purge_on_no_consumers ? 4 : 0)));
+                                 (r.purge_on_no_consumers ? 4 : 0) | (r.paused ? 8 : 0)));
   w.u32(static_cast<std::uint32_t>(r.max_consumers));
   w.str(r.user);
   return std::move(w.bytes());
@@ -89,6 +89,7 @@ std::optional<QueueRecord> decode_queue(std::uint64_t id, std::span<const std::u
   q.auto_created = (flags & 1) != 0;
   if ((flags & 2) != 0) q.filter = std::move(filter);
   q.purge_on_no_consumers = (flags & 4) != 0;
+  q.paused = (flags & 8) != 0;
   q.max_consumers = static_cast<int>(static_cast<std::int32_t>(r.u32()));
   q.user = r.str();
   return finish(r, std::move(q));

@@ -75,6 +75,7 @@ struct QueueRecord {
   bool purge_on_no_consumers = false;
   int max_consumers = -1;
   std::string user;
+  bool paused = false;  // pause(true): still paused after a restart
 };
 
 // The persisted fields of a message; the core's Message holds one of these. The one-byte fields

@@ -93,5 +93,24 @@ TEST_CASE("retryMessages sends dead letters back to their queue; removeMessage t
   CHECK(f.call("queue.orders", "retryMessages") == 0);  // never moved: nowhere to go back to
 }
 
+TEST_CASE("pause(true) outlives a restart; pause() and resume do not") {
+  MovesFixture f;
+  f.call("queue.orders", "pause", {true});
+  f.call("queue.other", "pause");
+  CHECK(f.call("queue.orders", "isPersistedPause") == true);
+  CHECK(f.call("queue.other", "isPersistedPause") == false);
+  const auto listed = json::parse(f.call("broker", "listQueues", {"", 1, 10}).get<std::string>());
+  for (const auto& q : listed["data"])
+    CHECK(q["persistedPause"] == (q["name"] == "orders" ? "true" : "false"));
+  f.restart();
+  CHECK(f.po->find_queue("orders")->paused());
+  CHECK_FALSE(f.po->find_queue("other")->paused());
+  management::ManagementService again{management::ManagementContext{
+      *f.po, f.config, f.security, f.log, [] { return management::NodeState{"node-1"}; }}};
+  again.invoke("queue.orders", "resume", management::OperationArgs(json::array()), f.admin);
+  f.restart();
+  CHECK_FALSE(f.po->find_queue("orders")->paused());
+}
+
 }  // namespace
 }  // namespace artemis::testing
