@@ -138,6 +138,11 @@ class PostOffice : public QueueHost, public PagingHost {
   // Management's pause(persist) / resume: a durable queue paused with `persist` keeps that in
   // its record, and resume clears it.
   std::error_code pause_queue(const std::string& name, bool persist);
+  // Management's destroyQueue(name, removeConsumers=true): closes the connections of the
+  // queue's consumers, then deletes the queue once their sessions are gone (they go in later
+  // handlers); `done` gets the outcome (subscription_in_use if consumers stay past `wait`).
+  void delete_queue_closing_consumers(const std::string& name, std::chrono::milliseconds wait,
+                                      std::function<void(std::error_code)> done);
   std::error_code resume_queue(const std::string& name);
   // The copy a move (to a queue, a dead-letter or expiry address) sends: a new id, the
   // _AMQ_ORIG_* properties, no duplicate id.

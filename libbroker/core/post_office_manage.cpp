@@ -1,7 +1,11 @@
 // PostOffice: the changes management makes to queues and addresses that live on, and its
 // moves of messages between queues.
+#include <map>
+#include <memory>
+
 #include "core/errors.hpp"
 #include "core/post_office.hpp"
+#include "core/server_session.hpp"
 
 namespace artemis::core {
 
@@ -31,6 +35,37 @@ std::error_code PostOffice::set_routing_types(const std::string& name, bool anyc
   a->multicast = multicast;
   storage_.update_address({a->id, a->name, a->anycast, a->multicast, a->auto_created});
   return {};
+}
+
+void PostOffice::delete_queue_closing_consumers(const std::string& name,
+                                                std::chrono::milliseconds wait,
+                                                std::function<void(std::error_code)> done) {
+  Queue* q = find_queue(name);
+  if (q == nullptr) return done(errc::queue_not_found);
+  // The closers are copied first: closing one may end its session.
+  std::map<std::uint64_t, std::function<void()>> closers;
+  for (const ServerSession* s : sessions_) {
+    bool consumes = false;
+    s->for_each_consumer(
+        [&](std::uint64_t, const ServerConsumer& c) { consumes = consumes || &c.queue() == q; });
+    if (consumes && s->options().close_connection)
+      closers.emplace(s->connection_id(), s->options().close_connection);
+  }
+  for (auto& [id, close] : closers) close();
+  const auto deadline = scheduler_.now_ms() + wait.count();
+  // Polled: a pending timer holds the attempt, the attempt only a weak reference to itself.
+  auto attempt = std::make_shared<std::function<void()>>();
+  std::weak_ptr<std::function<void()>> weak = attempt;
+  *attempt = [this, alive = alive_, name, id = q->id(), deadline, done = std::move(done), weak] {
+    if (!*alive) return;
+    Queue* queue = find_queue(name);
+    if (queue == nullptr || queue->id() != id) return done({});  // gone with its last consumer
+    if (queue->consumer_count() == 0) return done(delete_queue(name));
+    if (scheduler_.now_ms() >= deadline) return done(errc::subscription_in_use);
+    if (auto self = weak.lock())
+      scheduler_.schedule_after(std::chrono::milliseconds(10), [self] { (*self)(); });
+  };
+  (*attempt)();
 }
 
 std::error_code PostOffice::pause_queue(const std::string& name, bool persist) {

@@ -1,6 +1,8 @@
 // The `broker` resource's operations that change addresses and queues.
 #include <fmt/core.h>
 
+#include <chrono>
+
 #include "core/errors.hpp"
 #include "management/resources.hpp"
 #include "management/views.hpp"
@@ -118,27 +120,37 @@ json update_queue(const Call& c) {
   return queue_text(q);
 }
 
+constexpr auto kRemoveConsumersWait = std::chrono::seconds(10);
+
 json destroy_queue(const Call& c) {
   const auto& a = c.args;
   if (a.size() < 1 || a.size() > 3) throw no_operation("destroyQueue", a);
   auto& q = queue_of(c.ctx, a.text(0));
-  if (q.consumer_count() > 0) {
-    if (a.boolean_or(1, false))
-      throw OperationError(fmt::format(
-          "Cannot delete queue {}: removing its consumers from the broker is not supported; "
-          "close them first",
-          q.name()));
-    throw OperationError(
-        fmt::format("AMQ229025: Cannot delete queue {} on binding {} - it has consumers = {}",
-                    q.name(), q.name(), q.consumer_count()));
-  }
   const auto address = q.address();
-  if (auto ec = c.ctx.post_office.delete_queue(q.name())) throw OperationError(ec.message());
-  if (a.boolean_or(2, false)) {
-    auto* addr = c.ctx.post_office.find_address(address);
-    if (addr != nullptr && addr->auto_created && addr->queues.empty())
-      c.ctx.post_office.delete_address(address);
+  const bool auto_delete_address = a.boolean_or(2, false);
+  auto& po = c.ctx.post_office;
+  auto drop_address = [&po, address, auto_delete_address] {
+    auto* addr = po.find_address(address);
+    if (auto_delete_address && addr != nullptr && addr->auto_created && addr->queues.empty())
+      po.delete_address(address);
+  };
+  if (q.consumer_count() > 0) {
+    if (!a.boolean_or(1, false))
+      throw OperationError(
+          fmt::format("AMQ229025: Cannot delete queue {} on binding {} - it has consumers = {}",
+                      q.name(), q.name(), q.consumer_count()));
+    // removeConsumers: their connections are closed; the queue goes once their sessions have.
+    po.delete_queue_closing_consumers(
+        q.name(), kRemoveConsumersWait,
+        [&log = c.ctx.log, name = q.name(), drop_address](std::error_code ec) {
+          if (!ec) return drop_address();
+          log.plain(util::Level::warn, "org.apache.activemq.artemis.core.server",
+                    "destroyQueue {}: the queue stays: {}", name, ec.message());
+        });
+    return nullptr;
   }
+  if (auto ec = po.delete_queue(q.name())) throw OperationError(ec.message());
+  drop_address();
   return nullptr;
 }
 

@@ -170,6 +170,24 @@ class ManagementTest(harness.BrokerTestCase):
         self.assertIn(f"Failed to delete queue {q}. Reason: AMQ229017: Queue {q} does not exist",
                       r.stderr)
 
+    def test_queue_delete_with_consumers(self):
+        q = self.name()
+        self.cli("queue", "create", "--name", q, "--anycast", "--durable", "--auto-create-address",
+                 "--silent")
+        with StompClient(self.broker.stomp_port) as c:
+            c.subscribe(q, "s1", **{"subscription-type": "ANYCAST"})
+            r = self.cli("queue", "delete", "--name", q)
+            self.assertIn("AMQ229025: Cannot delete queue", r.stderr)
+            # --removeConsumers: the consumer's connection is closed, then the queue goes.
+            out = self.cli("queue", "delete", "--name", q, "--removeConsumers").stdout
+            self.assertIn(f"Queue {q} deleted successfully.", out)
+            c.listener.wait(lambda: c.listener.disconnected, 30, "the consumer's disconnection")
+
+        def gone():
+            with StompClient(self.broker.stomp_port) as m:
+                return q not in self.request(m, "broker", "getQueueNames")[1]
+        harness.wait_for(gone, 30, what=f"{q} deleted")
+
     def test_created_queue_survives_a_restart(self):
         q = self.name()
         self.cli("queue", "create", "--name", q, "--anycast", "--durable", "--auto-create-address",

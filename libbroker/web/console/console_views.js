@@ -5,24 +5,30 @@
 function remember(queues) {
   const now = Date.now() / 1000;
   const totals = {added: 0, acked: 0};
-  const counts = {};
+  const queuesNow = {};
   for (const q of queues) {
     totals.added += Number(q.messagesAdded);
     totals.acked += Number(q.messagesAcked);
-    counts[q.name] = Number(q.messageCount);
+    queuesNow[q.name] = {
+      count: Number(q.messageCount),
+      added: Number(q.messagesAdded),
+      acked: Number(q.messagesAcked),
+    };
   }
-  state.history.push({t: now, ...totals, counts});
+  state.history.push({t: now, ...totals, queues: queuesNow});
   if (state.history.length > CHART_POINTS) state.history.shift();
 }
 
-function rateSeries() {
-  const h = state.history;
+// [times, in/s, out/s] from the samples' counters; `of` picks {added, acked} from a sample
+// (the broker's totals, or one queue's).
+function rateSeries(of = (h) => h) {
+  const h = state.history.filter((s) => of(s));
   const t = [], inRate = [], outRate = [];
   for (let i = 1; i < h.length; i++) {
     const dt = h[i].t - h[i - 1].t || 1;
     t.push(h[i].t);
-    inRate.push(Math.max(0, (h[i].added - h[i - 1].added) / dt));
-    outRate.push(Math.max(0, (h[i].acked - h[i - 1].acked) / dt));
+    inRate.push(Math.max(0, (of(h[i]).added - of(h[i - 1]).added) / dt));
+    outRate.push(Math.max(0, (of(h[i]).acked - of(h[i - 1]).acked) / dt));
   }
   return [t, inRate, outRate];
 }
@@ -84,10 +90,13 @@ const views = {
           row.onclick = () => selectQueue(q.name);
         });
     if (state.queue) {
-      const points = state.history.filter((h) => state.queue in h.counts);
+      const of = (h) => h.queues[state.queue];
+      const points = state.history.filter(of);
       chart(
-          '#queue-chart', 'messages in the queue', [state.queue],
-          [points.map((h) => h.t), points.map((h) => h.counts[state.queue])]);
+          '#queue-chart', 'messages in the queue', ['messages'],
+          [points.map((h) => h.t), points.map((h) => of(h).count)]);
+      chart(
+          '#queue-rate-chart', 'messages/s', ['in (added)', 'out (acknowledged)'], rateSeries(of));
     }
   },
 
