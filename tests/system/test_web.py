@@ -160,7 +160,7 @@ class WebEndpointTest(harness.BrokerTestCase):
         self.assertIn("<title>Artemis Console</title>", body)
         status, headers, body = self.request("/console/console.js")
         self.assertEqual(status, 200)
-        self.assertTrue(headers["Content-Type"].startswith("text/javascript"))
+        self.assertTrue(headers["Content-Type"].startswith("application/x-javascript"))
         status, headers, _ = self.request("/console/uPlot.iife.min.js")
         self.assertEqual(status, 200)  # the charting library bundled from npm
         self.assertEqual(self.request("/console/nothing.js")[0], 404)

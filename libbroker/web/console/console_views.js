@@ -42,17 +42,18 @@ async function loadQueues() {
 
 const views = {
   async status() {
-    const [name, id, version, uptime, backup, connections, addresses, disk] = await Promise.all([
-      call('broker', 'getName'),
-      call('broker', 'getNodeID'),
-      call('broker', 'getVersion'),
-      call('broker', 'getUptimeMillis'),
-      call('broker', 'isBackup'),
-      call('broker', 'getConnectionCount'),
-      call('broker', 'getAddressNames'),
-      call('broker', 'getDiskStoreUsage'),
-    ]);
-    const queues = await loadQueues();
+    const [name, id, version, uptime, backup, connections, addresses, disk, queues] =
+        await Promise.all([
+          call('broker', 'getName'),
+          call('broker', 'getNodeID'),
+          call('broker', 'getVersion'),
+          call('broker', 'getUptimeMillis'),
+          call('broker', 'isBackup'),
+          call('broker', 'getConnectionCount'),
+          call('broker', 'getAddressNames'),
+          call('broker', 'getDiskStoreUsage'),
+          loadQueues(),
+        ]);
     $('#broker-name').textContent = name;
     const messages = queues.reduce((n, q) => n + Number(q.messageCount), 0);
     facts('#status-facts', [

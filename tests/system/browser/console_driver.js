@@ -5,6 +5,7 @@
 //   {"op": "fill", "selector": …, "value": …} | {"op": "click", "selector": …}
 //   {"op": "text", "selector": …}       -> its text
 //   {"op": "waitText", "selector": …, "pattern": regex, "timeout": ms}
+//   {"op": "waitTextAt", …}             -> the same; the page's clock when it matched (ms)
 //   {"op": "screenshot", "path": …}     | {"op": "close"}
 //   {"op": "errors"}: the page's uncaught errors; {"op": "console"}: its console messages
 // Every command is bounded by its timeout (default 15 s); a failure answers {"ok": false,
@@ -48,6 +49,14 @@ async function main() {
         return el && new RegExp(pattern).test(el.textContent);
       }, [c.selector, c.pattern], { timeout: c.timeout || DEFAULT_TIMEOUT, polling: 100 });
       return page.textContent(c.selector);
+    },
+    // Like waitText; answers the page's clock (ms since its navigation began) when it matched.
+    async waitTextAt(c) {
+      const handle = await page.waitForFunction(([sel, pattern]) => {
+        const el = document.querySelector(sel);
+        return el && new RegExp(pattern).test(el.textContent) && performance.now();
+      }, [c.selector, c.pattern], {timeout: c.timeout || DEFAULT_TIMEOUT, polling: 'raf'});
+      return handle.jsonValue();
     },
     async screenshot(c) { await page.screenshot({ path: c.path, fullPage: true }); },
     async errors() { return errors; },
