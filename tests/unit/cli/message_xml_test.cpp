@@ -3,6 +3,7 @@
 #include "message_xml.hpp"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
