@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <ostream>
 
+#include "util/strings.hpp"
+
 namespace artemis::cli {
 namespace {
 
@@ -49,45 +51,6 @@ void warn_missing(const char* what, const std::string& path, std::ostream& err) 
         << "' does not exist; the web server needs it when the broker starts\n";
 }
 
-// Values go inside double quotes; escaping keeps a password with '&' or '"' a valid document,
-// '$' out of the template's later ${...} substitution, and control characters from being read
-// back as spaces.
-std::string xml_attribute(const std::string& value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '$':
-        out += "&#36;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 WebTls resolve_web_tls(const CreateOptions& o, Prompter& prompt, std::ostream& err) {
@@ -122,11 +85,11 @@ std::string web_protocol(const WebTls& tls) {
 
 std::string web_binding_attributes(const WebTls& tls) {
   if (!tls.https) return "";
-  std::string out = " keyStorePath=\"" + xml_attribute(tls.key_store) + "\" keyStorePassword=\"" +
-                    xml_attribute(tls.key_password) + "\"";
+  std::string out = " keyStorePath=\"" + util::xml_attribute(tls.key_store) +
+                    "\" keyStorePassword=\"" + util::xml_attribute(tls.key_password) + "\"";
   if (tls.client_auth)
-    out += " clientAuth=\"true\" trustStorePath=\"" + xml_attribute(tls.trust_store) +
-           "\" trustStorePassword=\"" + xml_attribute(tls.trust_password) + "\"";
+    out += " clientAuth=\"true\" trustStorePath=\"" + util::xml_attribute(tls.trust_store) +
+           "\" trustStorePassword=\"" + util::xml_attribute(tls.trust_password) + "\"";
   return out;
 }
 

@@ -1,47 +1,15 @@
 #include "message_xml.hpp"
 
 #include <fmt/core.h>
-#include <openssl/evp.h>
 
-#include <charconv>
 #include <cstring>
 #include <pugixml.hpp>
 
+#include "util/base64.hpp"
+#include "util/strings.hpp"
+
 namespace artemis::cli {
 namespace {
-
-std::string escape_attribute(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // A CDATA section cannot hold "]]>": it is split across two sections there.
 std::string cdata(std::string_view text) {
@@ -56,36 +24,16 @@ std::string cdata(std::string_view text) {
   return out + "]]>";
 }
 
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
+// Artemis's export breaks long base64 into lines.
 std::optional<std::string> unbase64(std::string_view text) {
   std::string clean;
   for (char c : text)
     if (c != '\n' && c != '\r' && c != ' ' && c != '\t') clean += c;
-  if (clean.size() % 4 != 0) return std::nullopt;
-  std::string out(clean.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(clean.data()),
-                                static_cast<int>(clean.size()));
-  if (n < 0) return std::nullopt;
-  auto size = static_cast<std::size_t>(n);
-  for (auto i = clean.size(); i > 0 && clean[i - 1] == '=' && size > 0; --i) --size;
-  out.resize(size);
-  return out;
+  return util::base64_decode(clean);
 }
 
 std::int64_t number_attribute(const pugi::xml_node& n, const char* name, std::int64_t fallback) {
-  const std::string_view v = n.attribute(name).value();
-  std::int64_t out = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  return ec == std::errc() && end == v.data() + v.size() && !v.empty() ? out : fallback;
+  return util::parse_int(n.attribute(name).value()).value_or(fallback);
 }
 
 }  // namespace
@@ -94,14 +42,14 @@ std::string message_xml(const client::Message& m) {
   const bool text = m.type == client::BodyType::text;
   std::string out = fmt::format(
       "   <message id=\"{}\" priority=\"{}\" expiration=\"{}\" timestamp=\"{}\" type=\"{}\">\n",
-      escape_attribute(m.message_id), m.priority < 0 ? 4 : m.priority, m.expiration_ms,
+      util::xml_attribute(m.message_id), m.priority < 0 ? 4 : m.priority, m.expiration_ms,
       m.timestamp_ms, text ? "text" : "bytes");
   out += "      <properties>\n";
   for (const auto& [name, value] : m.properties)
     out += fmt::format("         <property name=\"{}\" value=\"{}\" type=\"string\"/>\n",
-                       escape_attribute(name), escape_attribute(value));
+                       util::xml_attribute(name), util::xml_attribute(value));
   out += "      </properties>\n";
-  out += "      <body>" + cdata(text ? m.body : base64(m.body)) + "</body>\n";
+  out += "      <body>" + cdata(text ? m.body : util::base64_encode(m.body)) + "</body>\n";
   return out + "   </message>\n";
 }
 

@@ -116,6 +116,9 @@ class PostOffice : public QueueHost, public PagingHost {
   // Every client session of the broker, for management's connection views; each session adds
   // and removes itself.
   std::set<ServerSession*>& sessions() { return sessions_; }
+  // Closes the connection of every session `matches` (each once); true when there was any.
+  // A session without a connection to close (a web request's) is passed over.
+  bool close_connections(const std::function<bool(const ServerSession&)>& matches);
   // A session's id in management views: unique while the PostOffice lives.
   std::uint64_t next_session_id() { return ++last_session_id_; }
 

@@ -37,21 +37,27 @@ std::error_code PostOffice::set_routing_types(const std::string& name, bool anyc
   return {};
 }
 
+bool PostOffice::close_connections(const std::function<bool(const ServerSession&)>& matches) {
+  // The closers are copied first: closing one may end its session.
+  std::map<std::uint64_t, std::function<void()>> closers;
+  for (const ServerSession* s : sessions_)
+    if (s->options().close_connection && matches(*s))
+      closers.emplace(s->connection_id(), s->options().close_connection);
+  for (auto& [id, close] : closers) close();
+  return !closers.empty();
+}
+
 void PostOffice::delete_queue_closing_consumers(const std::string& name,
                                                 std::chrono::milliseconds wait,
                                                 std::function<void(std::error_code)> done) {
   Queue* q = find_queue(name);
   if (q == nullptr) return done(errc::queue_not_found);
-  // The closers are copied first: closing one may end its session.
-  std::map<std::uint64_t, std::function<void()>> closers;
-  for (const ServerSession* s : sessions_) {
+  close_connections([q](const ServerSession& s) {
     bool consumes = false;
-    s->for_each_consumer(
+    s.for_each_consumer(
         [&](std::uint64_t, const ServerConsumer& c) { consumes = consumes || &c.queue() == q; });
-    if (consumes && s->options().close_connection)
-      closers.emplace(s->connection_id(), s->options().close_connection);
-  }
-  for (auto& [id, close] : closers) close();
+    return consumes;
+  });
   const auto deadline = scheduler_.now_ms() + wait.count();
   // Polled: a pending timer holds the attempt, the attempt only a weak reference to itself.
   auto attempt = std::make_shared<std::function<void()>>();

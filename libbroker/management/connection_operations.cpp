@@ -26,23 +26,6 @@ std::string java_date(std::int64_t epoch_ms) {
   return out;
 }
 
-struct ConnectionView {
-  const core::ServerSession* first = nullptr;
-  std::set<std::string> users;
-  int sessions = 0;
-};
-
-std::map<std::uint64_t, ConnectionView> connections(core::PostOffice& po) {
-  std::map<std::uint64_t, ConnectionView> out;
-  for (const core::ServerSession* s : po.sessions()) {
-    auto& c = out[s->connection_id()];
-    if (c.first == nullptr) c.first = s;
-    if (s->logged_in()) c.users.insert(s->subject().user);
-    ++c.sessions;
-  }
-  return out;
-}
-
 json list_connections(const Call& c) {
   if (c.args.size() != 3) throw no_operation("listConnections", c.args);
   std::vector<json> items;
@@ -122,22 +105,10 @@ json connection_count(const Call& c) {
   return static_cast<std::int64_t>(connections(c.ctx.post_office).size());
 }
 
-// Closes the connections whose session `matches`; true when there was any. The closers are
-// copied first: closing one destroys its session.
-template <class Match>
-bool close_where(core::PostOffice& po, Match matches) {
-  std::map<std::uint64_t, std::function<void()>> closers;
-  for (const core::ServerSession* s : po.sessions())
-    if (matches(*s) && s->options().close_connection)
-      closers.emplace(s->connection_id(), s->options().close_connection);
-  for (auto& [id, close] : closers) close();
-  return !closers.empty();
-}
-
 json close_for_address(const Call& c) {
   if (c.args.size() != 1) throw no_operation("closeConnectionsForAddress", c.args);
   const auto ip = c.args.text(0);
-  return close_where(c.ctx.post_office, [&](const core::ServerSession& s) {
+  return c.ctx.post_office.close_connections([&](const core::ServerSession& s) {
     return !ip.empty() && s.options().remote_address.find(ip) != std::string::npos;
   });
 }
@@ -145,9 +116,8 @@ json close_for_address(const Call& c) {
 json close_for_user(const Call& c) {
   if (c.args.size() != 1) throw no_operation("closeConnectionsForUser", c.args);
   const auto user = c.args.text(0);
-  return close_where(c.ctx.post_office, [&](const core::ServerSession& s) {
-    return s.logged_in() && s.subject().user == user;
-  });
+  return c.ctx.post_office.close_connections(
+      [&](const core::ServerSession& s) { return s.logged_in() && s.subject().user == user; });
 }
 
 }  // namespace

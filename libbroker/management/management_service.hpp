@@ -45,7 +45,6 @@ struct NodeState {
   std::string live_connector;
   std::string backup_connector;  // empty: no backup announced
   std::size_t connection_count = 0;
-  journal::Stats journal;  // the message journal's (empty without persistence)
 };
 
 struct ManagementContext {
@@ -54,6 +53,9 @@ struct ManagementContext {
   security::SecurityManager& security;
   const util::Logger& log;
   std::function<NodeState()> node;
+  // The message journal's counters and histograms, for the metrics; unset: none (no
+  // persistence, tests).
+  std::function<journal::Stats()> journal = {};
 };
 
 // One call as an operation sees it.

@@ -4,7 +4,6 @@
 #include <fmt/core.h>
 
 #include <map>
-#include <set>
 
 #include "core/paging_store.hpp"
 #include "core/server_session.hpp"
@@ -55,15 +54,13 @@ void histogram(std::string& out, const Family& f, const std::string& broker,
   out += fmt::format("{}_count{{broker=\"{}\"}} {}\n", f.name, broker, h.count);
 }
 
-// Client connections by protocol, from the sessions the PostOffice knows (a web request's
-// passing session is not a connection).
+// Client connections by protocol (a web request's passing session is not a connection).
 std::map<std::string, std::size_t> connections_by_protocol(core::PostOffice& po) {
-  std::map<std::string, std::set<std::uint64_t>> ids;
-  for (const core::ServerSession* s : po.sessions())
-    if (s->options().protocol != "http" && !s->options().protocol.empty())
-      ids[s->options().protocol].insert(s->connection_id());
   std::map<std::string, std::size_t> out;
-  for (const auto& [protocol, set] : ids) out[protocol] = set.size();
+  for (const auto& [id, c] : connections(po)) {
+    const auto& protocol = c.first->options().protocol;
+    if (protocol != "http" && !protocol.empty()) ++out[protocol];
+  }
   return out;
 }
 
@@ -75,6 +72,7 @@ std::string ManagementService::metrics() const {
   std::string out;
   out.reserve(4096 + po.queues().size() * 900);
   const auto node = ctx_.node ? ctx_.node() : NodeState{};
+  const auto journal_now = ctx_.journal ? ctx_.journal() : journal::Stats{};
 
   header(out, {"artemis_active", "1 while this node is the active (live) one"});
   out += fmt::format("artemis_active{{broker=\"{}\"}} 1\n", broker);
@@ -103,12 +101,12 @@ std::string ManagementService::metrics() const {
   out += fmt::format("artemis_ha_serving_as_backup{{broker=\"{}\"}} {}\n", broker,
                      node.backup ? 1 : 0);
   histogram(out, {"artemis_journal_sync_latency_seconds", "time of each journal round's fdatasync"},
-            broker, node.journal.sync_latency_us, 1e-6);
+            broker, journal_now.sync_latency_us, 1e-6);
   histogram(
       out, {"artemis_journal_sync_batch_appends", "appends each synced journal round made durable"},
-      broker, node.journal.sync_appends, 1);
+      broker, journal_now.sync_appends, 1);
   header(out, {"artemis_journal_files", "message journal files"});
-  out += fmt::format("artemis_journal_files{{broker=\"{}\"}} {}\n", broker, node.journal.files);
+  out += fmt::format("artemis_journal_files{{broker=\"{}\"}} {}\n", broker, journal_now.files);
 
   header(out, {"artemis_number_of_pages", "page files of the address"});
   for (const auto& [name, a] : po.addresses())

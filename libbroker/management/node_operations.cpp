@@ -12,18 +12,6 @@ using nlohmann::json;
 
 constexpr std::int64_t kMaxLogLines = 500;
 
-std::string role_name(config::HaRole role) {
-  switch (role) {
-    case config::HaRole::none:
-      return "none";
-    case config::HaRole::primary:
-      return "primary";
-    case config::HaRole::backup:
-      return "backup";
-  }
-  return "none";
-}
-
 json shared_store(const Call& c) {
   return c.ctx.config.ha_policy.shared_store;
 }
@@ -43,7 +31,7 @@ json ha_state(const Call& c) {
           {"policy", ha.shared_store  ? "shared-store"
                      : ha.replication ? "replication"
                                       : "none"},
-          {"configuredRole", role_name(ha.role)},
+          {"configuredRole", config::to_string(ha.role)},
           {"active", true},  // only an active node answers management
           {"backup", n.backup},
           {"liveConnector", n.live_connector},

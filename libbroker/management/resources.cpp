@@ -57,4 +57,15 @@ bool is_internal(const ManagementContext&, const std::string& address) {
   return address.starts_with("$.artemis.internal.");
 }
 
+std::map<std::uint64_t, ConnectionView> connections(core::PostOffice& po) {
+  std::map<std::uint64_t, ConnectionView> out;
+  for (const core::ServerSession* s : po.sessions()) {
+    auto& c = out[s->connection_id()];
+    if (c.first == nullptr) c.first = s;
+    if (s->logged_in()) c.users.insert(s->subject().user);
+    ++c.sessions;
+  }
+  return out;
+}
+
 }  // namespace artemis::management

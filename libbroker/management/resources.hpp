@@ -1,11 +1,14 @@
 #pragma once
 // Lookups the operations share, failing with Artemis's texts.
+#include <map>
+#include <set>
 #include <string>
 
 #include "core/address.hpp"
 #include "core/filter.hpp"
 #include "core/post_office.hpp"
 #include "core/queue.hpp"
+#include "core/server_session.hpp"
 #include "management/management_service.hpp"
 
 namespace artemis::management {
@@ -28,5 +31,14 @@ std::size_t message_count(core::PostOffice& po, const core::Address& a);
 bool is_internal(const ManagementContext& ctx, const std::string& address);
 // createQueue, updateQueue, destroyQueue, createAddress, updateAddress, deleteAddress.
 void add_broker_changes(OperationTable& table);
+
+// The client connections the PostOffice's sessions belong to, by connection id: the first
+// session of each (its protocol, client id, remote address), its users and its session count.
+struct ConnectionView {
+  const core::ServerSession* first = nullptr;
+  std::set<std::string> users;
+  int sessions = 0;
+};
+std::map<std::uint64_t, ConnectionView> connections(core::PostOffice& po);
 
 }  // namespace artemis::management

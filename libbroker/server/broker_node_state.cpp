@@ -30,7 +30,6 @@ management::NodeState Broker::node_state() const {
   if (n.live_connector.empty() && !config_.acceptors.empty())
     n.live_connector = host_port(config_.acceptors.front());
   n.connection_count = acceptors_ ? acceptors_->connection_count() : 0;
-  if (services_) n.journal = services_->journal_stats();
   if (ha_)
     for (const auto& [name, value] : ha_->connected_headers()())
       if (name == "failover-servers" && !value.empty()) {

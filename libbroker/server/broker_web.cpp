@@ -7,6 +7,16 @@
 #include "server/log_codes.hpp"
 
 namespace artemis::server {
+namespace {
+
+// A web request is a session of its own, on no connection ("http" in management's lists).
+core::SessionOptions web_session_options() {
+  core::SessionOptions o;
+  o.protocol = "http";
+  return o;
+}
+
+}  // namespace
 
 void Broker::start_web() {
   if (!web_binding_) return;
@@ -55,7 +65,7 @@ std::string Broker::web_metrics() {
 bool Broker::web_login(const std::string& user, const std::string& password) {
   auto* po = services_ ? services_->post_office() : nullptr;
   if (po == nullptr) return false;
-  core::ServerSession session(*po, *security_, {0, "http", {}, {}, {}});
+  core::ServerSession session(*po, *security_, web_session_options());
   return !session.login(user, password);
 }
 
@@ -66,7 +76,7 @@ void Broker::web_api(const web::ApiCall& call, web::WebHooks::Reply reply) {
     return reply({503, {{"error", "this node is not active: ask the live one"}}});
   if (call.operation == "sendMessage") return web_send(call, std::move(reply));
   // The request is a session like any protocol's: the login and the permission are core's.
-  core::ServerSession session(*po, *security_, {0, "http", {}, {}, {}});
+  core::ServerSession session(*po, *security_, web_session_options());
   if (auto refused = session.login(call.user, call.password))
     return reply({401, {{"error", refused->text}}});
   if (!call.operation.empty() && m->needs_manage(call.resource, call.operation))
@@ -89,7 +99,7 @@ void Broker::web_api(const web::ApiCall& call, web::WebHooks::Reply reply) {
 void Broker::web_send(const web::ApiCall& call, web::WebHooks::Reply reply) {
   auto* m = services_->management();
   auto session = std::make_unique<core::ServerSession>(*services_->post_office(), *security_,
-                                                       core::SessionOptions{0, "http", {}, {}, {}});
+                                                       web_session_options());
   if (auto refused = session->login(call.user, call.password))
     return reply({401, {{"error", refused->text}}});
   management::ComposedMessage composed;

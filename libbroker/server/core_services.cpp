@@ -43,7 +43,8 @@ class CoreServices final : public Services {
     if (auto ec = core_.start()) return ec;
     // The post office exists from start() on.
     management_ = std::make_unique<management::ManagementService>(
-        management::ManagementContext{core_.post_office(), config_, security_, log_, node_state_});
+        management::ManagementContext{core_.post_office(), config_, security_, log_, node_state_,
+                                      [this] { return core_.storage().message_stats(); }});
     core_.post_office().set_management(management_.get());
     if (on_critical_io_error_) core_.storage().on_critical_error(on_critical_io_error_);
     return {};
@@ -65,7 +66,6 @@ class CoreServices final : public Services {
   std::int64_t journal_compactions() override {
     return static_cast<std::int64_t>(core_.storage().message_stats().compactions);
   }
-  journal::Stats journal_stats() override { return core_.storage().message_stats(); }
 
  private:
   // What management needs once the post office exists (the context is gone by then).

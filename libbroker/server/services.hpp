@@ -59,8 +59,6 @@ class Services {
   virtual core::PostOffice* post_office() { return nullptr; }
   // Journal compactions so far (the MemoryTrimmer trims after each).
   virtual std::int64_t journal_compactions() { return 0; }
-  // The message journal's counters and histograms (none without persistence).
-  virtual journal::Stats journal_stats() { return {}; }
 };
 
 struct ServicesFactory {

@@ -1,11 +1,12 @@
 #include "web/web_server.hpp"
 
 #include <httplib.h>
-#include <openssl/evp.h>
 
 #include <chrono>
 #include <future>
 #include <utility>
+
+#include "util/base64.hpp"
 
 namespace artemis::web {
 namespace {
@@ -26,19 +27,12 @@ std::optional<std::pair<std::string, std::string>> basic_credentials(std::string
   constexpr std::string_view kBasic = "Basic ";
   if (!header.starts_with(kBasic)) return std::nullopt;
   const auto encoded = header.substr(kBasic.size());
-  if (encoded.empty() || encoded.size() % 4 != 0 || encoded.size() > 4096) return std::nullopt;
-  std::string decoded(encoded.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                                reinterpret_cast<const unsigned char*>(encoded.data()),
-                                static_cast<int>(encoded.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  auto size = static_cast<std::size_t>(n);
-  for (auto i = encoded.size(); i > 0 && encoded[i - 1] == '=' && size > 0; --i) --size;
-  decoded.resize(size);
-  const auto colon = decoded.find(':');
+  if (encoded.empty() || encoded.size() > 4096) return std::nullopt;
+  const auto decoded = util::base64_decode(encoded);
+  if (!decoded) return std::nullopt;
+  const auto colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;
-  return std::pair{decoded.substr(0, colon), decoded.substr(colon + 1)};
+  return std::pair{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
 WebServer::WebServer(std::string host, int port, WebHooks hooks, std::optional<WebTls> tls)
@@ -49,26 +43,13 @@ WebServer::~WebServer() {
 }
 
 template <class T>
-std::optional<T> WebServer::on_broker(std::function<T()> fn) {
+std::optional<T> WebServer::on_broker_answer(std::function<void(std::function<void(T)>)> work) {
   auto done = std::make_shared<std::promise<T>>();
-  auto result = done->get_future();
-  hooks_.post([done, fn = std::move(fn)] { done->set_value(fn()); });
-  if (result.wait_for(kBrokerWait) != std::future_status::ready) return std::nullopt;
-  try {
-    return result.get();
-  } catch (const std::future_error&) {  // the broker dropped the task while stopping
-    return std::nullopt;
-  }
-}
-
-std::optional<ApiReply> WebServer::on_broker_reply(const ApiCall& call) {
-  auto done = std::make_shared<std::promise<ApiReply>>();
   auto answered = std::make_shared<bool>(false);  // broker thread only
   auto result = done->get_future();
-  hooks_.post([this, done, answered, call] {
-    hooks_.manage(call, [done, answered](ApiReply reply) {
-      if (std::exchange(*answered, true)) return;
-      done->set_value(std::move(reply));
+  hooks_.post([done, answered, work = std::move(work)] {
+    work([done, answered](T value) {
+      if (!std::exchange(*answered, true)) done->set_value(std::move(value));
     });
   });
   if (result.wait_for(kBrokerWait) != std::future_status::ready) return std::nullopt;
@@ -78,6 +59,13 @@ std::optional<ApiReply> WebServer::on_broker_reply(const ApiCall& call) {
     return std::nullopt;
   }
 }
+
+template <class T>
+std::optional<T> WebServer::on_broker(std::function<T()> fn) {
+  return on_broker_answer<T>([fn = std::move(fn)](std::function<void(T)> answer) { answer(fn()); });
+}
+// The console's login (web_console.cpp) waits so too.
+template std::optional<bool> WebServer::on_broker(std::function<bool()> fn);
 
 std::optional<std::pair<std::string, std::string>> WebServer::credentials(
     const httplib::Request& req) {
@@ -163,7 +151,8 @@ void WebServer::routes() {
     }
     call.user = login->first;
     call.password = login->second;
-    auto reply = on_broker_reply(call);
+    auto reply = on_broker_answer<ApiReply>(
+        [this, call](std::function<void(ApiReply)> answer) { hooks_.manage(call, answer); });
     if (!reply) return reply_json(res, 503, {{"error", "the broker did not answer"}});
     if (parse_result && reply->body.contains("result") && reply->body["result"].is_string()) {
       auto parsed = nlohmann::json::parse(reply->body["result"].get<std::string>(), nullptr, false);

@@ -93,8 +93,9 @@ class WebServer {
   // in time (stopping, or stuck).
   template <class T>
   std::optional<T> on_broker(std::function<T()> fn);
-  // The same for work that answers through a callback, perhaps later.
-  std::optional<ApiReply> on_broker_reply(const ApiCall& call);
+  // The same for work that answers through a callback, perhaps later (the first answer counts).
+  template <class T>
+  std::optional<T> on_broker_answer(std::function<void(std::function<void(T)>)> work);
   // The request's credentials: HTTP Basic, or the console session its cookie names.
   std::optional<std::pair<std::string, std::string>> credentials(const httplib::Request& req);
 

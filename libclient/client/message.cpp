@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <optional>
+
+#include "util/strings.hpp"
 
 namespace artemis::client {
 
@@ -68,11 +69,7 @@ Message from_message_frame(const stomp::Frame& f) {
   if (const auto* g = f.header("JMSXGroupID")) m.group_id = *g;
   auto number = [&](const char* name) -> std::optional<std::int64_t> {
     const auto* v = f.header(name);
-    if (v == nullptr) return std::nullopt;
-    std::int64_t n = 0;
-    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || end != v->data() + v->size()) return std::nullopt;
-    return n;
+    return v != nullptr ? util::parse_int(*v) : std::nullopt;
   };
   if (auto p = number("priority"); p && *p >= 0 && *p <= 9) m.priority = static_cast<int>(*p);
   if (auto e = number("expires"); e && *e > 0) m.expiration_ms = *e;

@@ -13,6 +13,10 @@ std::vector<std::string> split(std::string_view s, char sep);
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);
+// `value` for an XML attribute in double quotes: '&', '<', '>', '"' as entities, and '$' (so a
+// template's later ${...} substitution leaves it alone) and tab/CR/LF (so they are not read back
+// as spaces) as character references.
+std::string xml_attribute(std::string_view value);
 bool starts_with(std::string_view s, std::string_view prefix);
 
 // Strict integer parsing: the whole (trimmed) text must be a number in range.

@@ -2,28 +2,22 @@
 // the message sendMessage composes.
 #include <doctest/doctest.h>
 
-#include "../core/server_session_fixture.hpp"
 #include "management/compose_message.hpp"
-#include "management/management_service.hpp"
+#include "management_fixture.hpp"
 
 namespace artemis::testing {
 namespace {
 
 using nlohmann::json;
 
-struct ConsoleOpsFixture : SessionFixture {
-  management::ManagementService service{
-      management::ManagementContext{*po, config, security, log, [] {
-                                      management::NodeState n{"node-1"};
-                                      n.live_connector = "localhost:61616";
-                                      n.backup_connector = "localhost:61617";
-                                      return n;
-                                    }}};
-  security::Subject admin{"alice", {"amq"}, false};
-
-  json call(const std::string& resource, const std::string& operation, json args = json::array()) {
-    return service.invoke(resource, operation, management::OperationArgs(std::move(args)), admin);
-  }
+struct ConsoleOpsFixture : ManagementFixture {
+  ConsoleOpsFixture()
+      : ManagementFixture([] {
+          management::NodeState n{"node-1"};
+          n.live_connector = "localhost:61616";
+          n.backup_connector = "localhost:61617";
+          return n;
+        }) {}
 };
 
 TEST_CASE("browse shows the waiting messages with their typed properties, paged or filtered") {

@@ -1,45 +1,13 @@
 // ManagementService: requests to the management address through a ServerSession, and the
 // operations on a PostOffice over in-memory journals.
-#include "management/management_service.hpp"
-
 #include <doctest/doctest.h>
 
-#include "../core/server_session_fixture.hpp"
+#include "management_fixture.hpp"
 
 namespace artemis::testing {
 namespace {
 
 using nlohmann::json;
-
-struct ManagementFixture : SessionFixture {
-  management::ManagementService service{management::ManagementContext{
-      *po, config, security, log, [] { return management::NodeState{"node-1"}; }}};
-  security::Subject admin{"alice", {"amq"}, false};
-
-  ManagementFixture() { po->set_management(&service); }
-  ~ManagementFixture() { po->set_management(nullptr); }
-
-  json call(const std::string& resource, const std::string& operation, json args = json::array()) {
-    return service.invoke(resource, operation, management::OperationArgs(std::move(args)), admin);
-  }
-  std::string failure(const std::string& resource, const std::string& operation,
-                      json args = json::array()) {
-    try {
-      call(resource, operation, std::move(args));
-    } catch (const management::OperationError& e) {
-      return e.what();
-    }
-    return "succeeded";
-  }
-  core::MessagePtr request(const std::string& resource, const std::string& operation,
-                           const std::string& args, const std::string& reply_to) {
-    auto m = message(args);
-    m->record.properties.set_text(management::kResourceName, resource);
-    m->record.properties.set_text(management::kOperationName, operation);
-    if (!reply_to.empty()) m->record.properties.set_text(core::kReplyTo, reply_to);
-    return m;
-  }
-};
 
 TEST_CASE("a request to the management address is answered at its reply-to, never queued") {
   ManagementFixture f;

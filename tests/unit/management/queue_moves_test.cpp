@@ -2,19 +2,14 @@
 // queue once its copy is durable, and stays when the store refuses the copy.
 #include <doctest/doctest.h>
 
-#include "../core/server_session_fixture.hpp"
-#include "management/management_service.hpp"
+#include "management_fixture.hpp"
 
 namespace artemis::testing {
 namespace {
 
 using nlohmann::json;
 
-struct MovesFixture : SessionFixture {
-  management::ManagementService service{management::ManagementContext{
-      *po, config, security, log, [] { return management::NodeState{"node-1"}; }}};
-  security::Subject admin{"alice", {"amq"}, false};
-
+struct MovesFixture : ManagementFixture {
   MovesFixture() {
     anycast_queue("other");
     for (int i = 0; i < 4; ++i) {
@@ -24,8 +19,7 @@ struct MovesFixture : SessionFixture {
     }
   }
   json call(const std::string& resource, const std::string& operation, json args = json::array()) {
-    auto result =
-        service.invoke(resource, operation, management::OperationArgs(std::move(args)), admin);
+    auto result = ManagementFixture::call(resource, operation, std::move(args));
     scheduler.run_posted();  // the copies' journal writes complete
     return result;
   }
