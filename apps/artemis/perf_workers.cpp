@@ -33,6 +33,8 @@ void run_producer(const PerfOptions& o, client::Connection& connection, const Pr
   try {
     auto session = connection.create_session(client::Transacted::no);
     session->set_send_window(static_cast<std::size_t>(o.max_pending));
+    // Unthrottled, sends go out in batches; on a schedule each goes when it is due.
+    session->hold_writes(plan.rate <= 0);
     // With receipts the broker's confirmation completes a send; without them, writing it does.
     const bool confirmed = o.persistent ? connection.url().block_on_durable_send
                                         : connection.url().block_on_non_durable_send;
@@ -84,6 +86,7 @@ void run_consumer(client::Connection& connection, const std::string& name,
     client::ConsumerOptions options;
     options.auto_ack = true;
     auto consumer = session->create_consumer(destination, options);
+    session->hold_writes(true);  // acknowledgements go out whenever the consumer waits
     ++control.subscribed;
     counted_subscribed = true;
     while (!control.stop_receiving) {

@@ -95,6 +95,11 @@ void AmqpLink::lost(const std::string& why) {
 }
 
 void AmqpLink::flush() {
+  if (hold_ && pn_connection_driver_write_buffer(&driver_).size < kHeldWriteBytes) return;
+  release();
+}
+
+void AmqpLink::release() {
   for (pn_bytes_t out = pn_connection_driver_write_buffer(&driver_); out.size > 0;
        out = pn_connection_driver_write_buffer(&driver_)) {
     if (!socket_.write_all(std::string_view(out.start, out.size), socket_error_)) {
@@ -132,6 +137,7 @@ bool AmqpLink::run_until(const std::function<bool()>& done, Clock::time_point de
           wake, now + std::chrono::milliseconds(std::max<std::int64_t>(next - epoch_ms(), 1)));
     pn_rwbytes_t room = pn_connection_driver_read_buffer(&driver_);
     if (room.size == 0) continue;  // Proton's events first make room
+    release();                     // what the broker's answer may depend on
     read_buffer_.clear();
     switch (
         socket_.read_some(read_buffer_, room.size, wake, socket_error_, options_.interrupt.get())) {

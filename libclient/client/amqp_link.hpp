@@ -36,8 +36,11 @@ class AmqpLink {
   // Handles events and moves bytes until `done()` holds (true) or `deadline` passes (false).
   // Throws LinkLost when the connection ends.
   bool run_until(const std::function<bool()>& done, Clock::time_point deadline);
-  // Writes what Proton has to send, without waiting for anything.
+  // Writes what Proton has to send, without waiting for anything; held (set_hold), only once
+  // 64 KiB wait, else when run_until() next reads or release() is called.
   void flush();
+  void set_hold(bool on) { hold_ = on; }
+  void release();  // writes everything Proton has to send
 
   pn_session_t* session() const { return session_; }
   const Server& server() const { return server_; }
@@ -59,6 +62,7 @@ class AmqpLink {
   std::function<void(pn_event_t*)> handler_;
   std::string read_buffer_;
   std::string socket_error_;
+  bool hold_ = false;
 };
 
 }  // namespace artemis::client

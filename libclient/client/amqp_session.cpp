@@ -44,6 +44,7 @@ AmqpSession::~AmqpSession() {
 void AmqpSession::open_link(const Server& server) {
   link_ = AmqpLink::open(server, connection_.link_options(), container_id_);
   link_->set_handler([this](pn_event_t* e) { on_event(e); });
+  link_->set_hold(hold_writes_);
   connection_.learn(link_->advertised_servers());
 }
 
@@ -235,6 +236,18 @@ void AmqpSession::send(const Destination& destination, Message& message) {
     });
     throw_pending_error();
   }
+}
+
+void AmqpSession::hold_writes(bool on) {
+  hold_writes_ = on;
+  if (link_) link_->set_hold(on);
+  if (!on) release_writes();
+}
+
+void AmqpSession::release_writes() {
+  with_failover([&] {
+    if (link_) link_->release();
+  });
 }
 
 void AmqpSession::flush() {

@@ -42,6 +42,8 @@ class AmqpSession final : public Session {
   int failovers() const override { return failovers_; }
   void send(const Destination& destination, Message& message) override;
   std::optional<Message> receive(int consumer_id, std::chrono::milliseconds timeout) override;
+  void hold_writes(bool on) override;
+  void release_writes() override;
 
  private:
   struct Pending {  // a durable send awaiting the broker's outcome

@@ -58,6 +58,7 @@ void MqttSession::open(const Server& server, bool clean_start) {
   decoder_ = mqtt::Decoder();
   decoder_.set_version(mqtt::Version::v5);
   input_.clear();
+  held_.clear();
   mqtt::Connect c;
   c.version = mqtt::Version::v5;
   c.client_id = client_id_;
@@ -70,6 +71,7 @@ void MqttSession::open(const Server& server, bool clean_start) {
   if (!lo.user.empty()) c.username = lo.user;
   if (!lo.password.empty()) c.password = lo.password;
   write(c);
+  release_writes();
   const auto until = deadline();
   for (;;) {
     mqtt::Packet p;
@@ -102,10 +104,17 @@ void MqttSession::open(const Server& server, bool clean_start) {
 }
 
 void MqttSession::write(const mqtt::Packet& packet) {
-  std::string bytes, error;
-  if (!mqtt::encode(packet, mqtt::Version::v5, bytes))
+  if (!mqtt::encode(packet, mqtt::Version::v5, held_))
     throw ClientError(ErrorKind::invalid_argument, "the message does not fit in an MQTT packet");
-  if (!socket_.write_all(bytes, error)) lost(error);
+  if (!hold_writes_ || held_.size() >= kHeldWriteBytes) release_writes();
+}
+
+void MqttSession::release_writes() {
+  if (held_.empty()) return;
+  std::string error;
+  const bool written = socket_.write_all(held_, error);
+  held_.clear();
+  if (!written) lost(error);
   last_write_ = Clock::now();
 }
 
@@ -132,6 +141,7 @@ bool MqttSession::pump(Clock::time_point until) {
       handle(p);
       return true;
     }
+    release_writes();  // what the broker's answer may depend on
     std::string chunk, error;
     // Waiting longer than three quarters of the keep-alive: a PINGREQ on the way.
     auto wait_until = until;
@@ -296,6 +306,7 @@ void MqttSession::close() {
       mqtt::Disconnect d;
       if (persistent_ && !durable) d.properties.session_expiry_interval = 0;
       write(d);
+      release_writes();
     }
   } catch (const ClientError&) {
     // close() never throws; what was not confirmed stays unconfirmed.

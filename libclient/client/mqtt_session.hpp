@@ -40,6 +40,7 @@ class MqttSession final : public Session {
   int failovers() const override { return 0; }
   void send(const Destination& destination, Message& message) override;
   std::optional<Message> receive(int consumer_id, std::chrono::milliseconds timeout) override;
+  void release_writes() override;
 
  private:
   struct Received {
@@ -65,6 +66,7 @@ class MqttSession final : public Session {
   Socket socket_;
   mqtt::Decoder decoder_;
   std::string input_;
+  std::string held_;  // encoded packets not written yet (hold_writes)
   std::string client_id_;
   std::string session_tag_;
   std::uint64_t sent_ = 0;

@@ -15,6 +15,10 @@ namespace artemis::client {
 class Interrupt;
 struct TlsOptions;
 
+// Writes a session holds (Session::hold_writes) go out once this much is held, even before
+// the session next waits for the broker.
+inline constexpr std::size_t kHeldWriteBytes = 64 * 1024;
+
 class Socket {
  public:
   using Clock = std::chrono::steady_clock;

@@ -131,7 +131,10 @@ void StompLink::heartbeat_loop() {
     const auto due = last_write_ + send_period_;
     if (Clock::now() >= due) {
       std::string error;
-      if (!broken_ && !socket_.write_all("\n", error)) broken_ = true;
+      // Held frames are a beat too.
+      const std::string_view beat = held_.empty() ? std::string_view("\n") : held_;
+      if (!broken_ && !socket_.write_all(beat, error)) broken_ = true;
+      held_.clear();
       last_write_ = Clock::now();
       continue;
     }
@@ -141,13 +144,39 @@ void StompLink::heartbeat_loop() {
 
 void StompLink::write(const std::string& bytes) {
   std::lock_guard lock(write_mutex_);
+  if (hold_ && !broken_) {
+    held_ += bytes;
+    if (held_.size() < kHeldWriteBytes) return;
+    write_locked({});
+    return;
+  }
+  write_locked(bytes);
+}
+
+void StompLink::write_locked(std::string_view bytes) {
   std::string error;
-  if (broken_ || !socket_.write_all(bytes, error)) {
+  bool ok = !broken_ && (held_.empty() || socket_.write_all(held_, error));
+  held_.clear();
+  ok = ok && (bytes.empty() || socket_.write_all(bytes, error));
+  if (!ok) {
     broken_ = true;
     throw LinkLost(fmt::format("{}: write failed: {}", server_.to_string(),
                                error.empty() ? "connection broken" : error));
   }
   last_write_ = Clock::now();
+}
+
+void StompLink::set_hold(bool on) {
+  {
+    std::lock_guard lock(write_mutex_);
+    hold_ = on;
+  }
+  if (!on) release();
+}
+
+void StompLink::release() {
+  std::lock_guard lock(write_mutex_);
+  if (!held_.empty()) write_locked({});
 }
 
 void StompLink::send(const stomp::Frame& frame) { write(stomp::encode(frame, stomp::Version::v1_2)); }
@@ -170,6 +199,7 @@ std::optional<stomp::Frame> StompLink::receive(Clock::time_point deadline) {
     }
     auto until = deadline;
     if (silence_limit_.count() > 0) until = std::min(until, last_read_ + silence_limit_);
+    release();  // what the broker's answer may depend on
     read_buffer_.clear();
     std::string error;
     const auto st = socket_.read_some(read_buffer_, kReadChunk, until, error, interrupt_.get());

@@ -62,6 +62,9 @@ class StompLink {
   StompLink& operator=(const StompLink&) = delete;
 
   void send(const stomp::Frame& frame);  // throws LinkLost
+  // Held, frames sent wait (up to 64 KiB) until the link reads, beats or release() is called.
+  void set_hold(bool on);
+  void release();  // writes the held frames now; throws LinkLost
   // The next frame, or nullopt when `deadline` passes or the interrupt fires first. Throws
   // LinkLost, or ClientError (protocol_error) for undecodable bytes.
   std::optional<stomp::Frame> receive(Clock::time_point deadline);
@@ -87,7 +90,8 @@ class StompLink {
   void handshake(const LinkOptions& options);
   void start_heartbeats(std::chrono::milliseconds send_period, std::chrono::milliseconds recv_period);
   void heartbeat_loop();
-  void write(const std::string& bytes);  // under write_mutex_
+  void write(const std::string& bytes);
+  void write_locked(std::string_view bytes);  // under write_mutex_
   bool interrupted() const { return interrupt_ && interrupt_->triggered(); }
 
   Server server_;
@@ -104,6 +108,8 @@ class StompLink {
   bool stopping_ = false;
   bool broken_ = false;
   Clock::time_point last_write_;
+  bool hold_ = false;
+  std::string held_;  // frames sent while hold_, not written yet
   std::chrono::milliseconds send_period_{0};
   std::thread heartbeat_thread_;
 };

@@ -47,6 +47,7 @@ void StompSession::recover(const std::string& reason) {
   std::string why = reason;
   for (int tries = 0; tries < kMaxRestoreTries; ++tries) {
     link_ = connection_.reconnect(lost, why);
+    link_->set_hold(hold_writes_);
     ++epoch_;
     ++failovers_;
     try {
@@ -222,6 +223,15 @@ void StompSession::send(const Destination& destination, Message& message) {
                                       timeout.count()));
     });
   }
+}
+
+void StompSession::hold_writes(bool on) {
+  hold_writes_ = on;
+  with_failover([&] { link_->set_hold(on); });
+}
+
+void StompSession::release_writes() {
+  with_failover([&] { link_->release(); });
 }
 
 void StompSession::flush() {

@@ -296,3 +296,47 @@ TEST_CASE("client: an idle session sends heart-beats at the negotiated period") 
   CHECK(wait_until([&] { return broker.heartbeats() >= 2; }));
   CHECK(only(broker.frames(), "CONNECT")[0].header_or("heart-beat", "") == "500,15000");
 }
+
+TEST_CASE("client: held writes wait for the session to read, release or beat") {
+  FakeStompPeer broker([](const stomp::Frame& f, FakeStompPeer::Conn& c) {
+    if (f.command == "CONNECT") {
+      auto connected = FakeStompPeer::connected();
+      connected.set("heart-beat", "0,300");
+      c.reply(connected);
+    } else if (f.header("receipt") != nullptr) {
+      c.reply(FakeStompPeer::receipt_for(f));
+    }
+  });
+  Connection conn({url(local(broker.port(), "?connectionTTL=400")), "", "", "", {}});
+  auto session = conn.create_session(Transacted::no);
+  session->hold_writes(true);
+  auto producer = session->create_producer(Destination::parse("queue://TEST"));
+  auto quiet = text("q");
+  quiet.delivery = Delivery::non_persistent;
+
+  SUBCASE("released by hand") {
+    for (int i = 0; i < 3; ++i) producer.send(quiet);
+    CHECK(broker.received("SEND") == 0);  // still in the client
+    session->release_writes();
+    CHECK(wait_until([&] { return broker.received("SEND") == 3; }));
+  }
+  SUBCASE("written by the heart-beat thread") {
+    producer.send(quiet);
+    CHECK(wait_until([&] { return broker.received("SEND") == 1; }));
+  }
+  SUBCASE("written when a durable send waits for its receipt") {
+    session->set_send_window(4);
+    for (int i = 0; i < 10; ++i) {
+      auto m = text("m" + std::to_string(i));
+      producer.send(m);
+    }
+    session->flush();
+    CHECK(broker.received("SEND") == 10);
+  }
+  SUBCASE("released when holding ends") {
+    producer.send(quiet);
+    session->hold_writes(false);
+    CHECK(wait_until([&] { return broker.received("SEND") == 1; }));
+  }
+  session->close();
+}
