@@ -189,37 +189,6 @@ TEST_CASE("core: duplicate ids are dropped, also after a restart") {
   CHECK(f.po->find_queue("q")->message_count() == 1);
 }
 
-TEST_CASE("core: duplicate cache is circular with id-cache-size") {
-  DuplicateIdCache cache(2);
-  CHECK(cache.add("a", 1) == 0);
-  CHECK(cache.add("b", 2) == 0);
-  CHECK(cache.add("c", 3) == 1);
-  CHECK_FALSE(cache.contains("a"));
-  CHECK(cache.contains("b"));
-  CHECK(cache.contains("c"));
-}
-
-TEST_CASE("core: a full duplicate cache keeps exactly the last ids, short and long") {
-  // Ids of changing length: an overwritten slot's text may move (the reused index node must
-  // then point at the new text).
-  constexpr std::size_t kSize = 3;
-  DuplicateIdCache cache(kSize);
-  auto id_of = [](std::size_t i) { return std::to_string(i) + std::string(i % 5 * 9, 'x'); };
-  for (std::size_t i = 0; i < 1000; ++i) {
-    CAPTURE(i);
-    const auto evicted = cache.add(id_of(i), i + 1);
-    CHECK(evicted == (i >= kSize ? i + 1 - kSize : 0));
-    CHECK(cache.size() == std::min(kSize, i + 1));
-    for (std::size_t back = 0; back <= i && back < 6; ++back)
-      CHECK(cache.contains(id_of(i - back)) == (back < kSize));
-  }
-  cache.remove(id_of(999));
-  CHECK_FALSE(cache.contains(id_of(999)));
-  CHECK(cache.add("again", 5000) == 998);  // overwrites the slot of id 997 (record 998)
-  CHECK(cache.contains("again"));
-  CHECK(cache.contains(id_of(998)));
-}
-
 TEST_CASE("core: a transaction routes at commit, is visible once published, and a duplicate batch is ignored") {
   CoreFixture f;
   f.start();
