@@ -33,8 +33,9 @@ void run_producer(const PerfOptions& o, client::Connection& connection, const Pr
   try {
     auto session = connection.create_session(client::Transacted::no);
     session->set_send_window(static_cast<std::size_t>(o.max_pending));
-    // Unthrottled, sends go out in batches; on a schedule each goes when it is due.
-    session->hold_writes(plan.rate <= 0);
+    // Sends go out in batches; on a schedule, what is held goes before each pause, so a send
+    // waits only while the producer is behind its schedule.
+    session->hold_writes(true);
     // With receipts the broker's confirmation completes a send; without them, writing it does.
     const bool confirmed = o.persistent ? connection.url().block_on_durable_send
                                         : connection.url().block_on_non_durable_send;
@@ -58,7 +59,10 @@ void run_producer(const PerfOptions& o, client::Connection& connection, const Pr
         // stalled broker shows in "send delay time" instead of silently slowing the load.
         const auto due =
             start + std::chrono::duration_cast<Clock::duration>(period * static_cast<double>(n));
-        if (Clock::now() < due) std::this_thread::sleep_until(due);
+        if (Clock::now() < due) {
+          session->release_writes();
+          std::this_thread::sleep_until(due);
+        }
         recorder.delay_send(Clock::now() - due);
       }
       message.properties.erase(std::string(client::kDuplicateIdHeader));
