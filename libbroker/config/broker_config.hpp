@@ -223,6 +223,10 @@ struct BrokerConfig {
   std::int64_t configuration_file_refresh_period_ms = 5000;
   int id_cache_size = 20000;
   bool persist_id_cache = true;
+  // MQTT sessions that outlive their connection are kept in the journal (false: in memory
+  // only, so a restart forgets them and clients subscribe again); checked for expiry this often.
+  bool mqtt_subscription_persistence = true;
+  std::int64_t mqtt_session_scan_interval_ms = 5000;
   std::int64_t connection_ttl_override_ms = -1;
   std::int64_t transaction_timeout_ms = 300000;
   std::string management_address = "activemq.management";

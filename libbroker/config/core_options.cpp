@@ -135,6 +135,12 @@ const std::array kCoreOptions{
                [](P& p, N n, C& c) { set(c.id_cache_size, p.int32(n, non_negative)); }},
     CoreOption{"persist-id-cache", "keep duplicate ids in the journal",
                [](P& p, N n, C& c) { set(c.persist_id_cache, p.boolean(n)); }},
+    CoreOption{"mqtt-subscription-persistence-enabled",
+               "keep MQTT sessions and their subscriptions across restarts",
+               [](P& p, N n, C& c) { set(c.mqtt_subscription_persistence, p.boolean(n)); }},
+    CoreOption{
+        "mqtt-session-scan-interval", "ms between checks for expired MQTT sessions",
+        [](P& p, N n, C& c) { set(c.mqtt_session_scan_interval_ms, p.integer(n, positive)); }},
     CoreOption{"connection-ttl-override", "ms; overrides client TTLs (-1 = off)",
                [](P& p, N n, C& c) {
                  set(c.connection_ttl_override_ms, p.integer(n, minus_one_or_positive));

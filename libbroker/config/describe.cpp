@@ -242,6 +242,8 @@ ConfigNode describe(const BrokerConfig& c) {
        leaf("address-queue-scan-period", c.address_queue_scan_period_ms),
        leaf("configuration-file-refresh-period", c.configuration_file_refresh_period_ms),
        leaf("id-cache-size", c.id_cache_size), leaf("persist-id-cache", c.persist_id_cache),
+       leaf("mqtt-subscription-persistence-enabled", c.mqtt_subscription_persistence),
+       leaf("mqtt-session-scan-interval", c.mqtt_session_scan_interval_ms),
        leaf("connection-ttl-override", c.connection_ttl_override_ms),
        leaf("transaction-timeout", c.transaction_timeout_ms),
        leaf("management-address", c.management_address),

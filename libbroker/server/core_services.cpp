@@ -37,7 +37,9 @@ class CoreServices final : public Services {
     amqp_ = protocol::amqp::make_amqp_module({core_, ctx.security, ctx.scheduler, ctx.log,
                                               ctx.config.name, ARTEMIS_VERSION,
                                               std::move(failover_servers)});
-    mqtt_ = protocol::mqtt::make_mqtt_module({core_, ctx.security, ctx.scheduler, ctx.log});
+    mqtt_ = protocol::mqtt::make_mqtt_module(
+        {core_, ctx.security, ctx.scheduler, ctx.log, ctx.config.mqtt_subscription_persistence,
+         std::chrono::milliseconds(ctx.config.mqtt_session_scan_interval_ms)});
   }
   std::error_code start() override {
     if (auto ec = core_.start()) return ec;

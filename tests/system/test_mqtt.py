@@ -360,12 +360,43 @@ class MqttRestartTest(MqttTest):
         self.assertEqual(result.stdout.strip(), "mqtt/restart/retained newest")
 
 
+class MqttSessionsInMemoryTest(MqttTest):
+    """mqtt-subscription-persistence-enabled false: a persistent session lasts while the broker
+    runs; after a restart its client subscribes again, and finds the queue it left."""
+
+    @classmethod
+    def prepare_broker(cls):
+        cls.broker.edit_broker_xml(lambda xml: xml.replace(
+            "<persistence-enabled>",
+            "<mqtt-subscription-persistence-enabled>false</mqtt-subscription-persistence-enabled>"
+            "\n      <persistence-enabled>", 1))
+
+    def test_a_restart_forgets_the_session_and_keeps_its_queue(self):
+        client_id, topic = "in-memory", "mqtt/in-memory"
+        away = self.paho_client(client_id=client_id, clean=False)
+        self.subscribe(away, topic, 1)
+        self.stop_client(away)
+        back = self.paho_client(client_id=client_id, clean=False)
+        self.assertTrue(back.session_present, "kept while the broker runs")
+        self.stop_client(back)
+        for i in range(5):
+            self.mosquitto_pub("-q", "1", "-t", topic, "-m", f"m{i}")
+        self.broker.stop()
+        self.broker.start()
+        again = self.paho_client(client_id=client_id, clean=False)
+        self.assertFalse(again.session_present)
+        self.subscribe(again, topic, 1)
+        got = self.receive(again, 5)
+        self.assertEqual([m.payload.decode() for m in got], [f"m{i}" for i in range(5)])
+
+
 def load_tests(loader, tests, pattern):
     suite = unittest.TestSuite()
     suite.addTests(loader.loadTestsFromTestCase(MqttTest))
     for name in ("test_persistent_session_loses_nothing_through_kill_9",
                  "test_retained_messages_survive_kill_9"):
         suite.addTest(MqttRestartTest(name))
+    suite.addTest(MqttSessionsInMemoryTest("test_a_restart_forgets_the_session_and_keeps_its_queue"))
     return suite
 
 

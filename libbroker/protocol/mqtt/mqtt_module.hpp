@@ -59,12 +59,13 @@ struct ModuleContext {
   security::SecurityManager& security;
   util::Scheduler& scheduler;
   const util::Logger& log;
+  // broker.xml's mqtt-subscription-persistence-enabled: sessions kept in the journal.
+  bool persist_sessions = true;
+  // How often sessions no connection has are checked for their expiry
+  // (mqtt-session-scan-interval).
+  std::chrono::milliseconds session_scan_interval{5000};
   std::shared_ptr<SharedState> shared = std::make_shared<SharedState>();
 };
-
-// How often sessions no connection has are checked for their expiry (Artemis's
-// mqtt-session-scan-interval default).
-inline constexpr std::chrono::milliseconds kSessionScanInterval{5000};
 
 std::unique_ptr<net::ProtocolModule> make_mqtt_module(ModuleContext context);
 

@@ -50,6 +50,7 @@ std::optional<SavedSession> decode(const core::Message& m) {
 
 std::optional<SavedSession> SavedSessions::find(const std::string& client_id) {
   if (auto it = shared_.sessions.find(client_id); it != shared_.sessions.end()) return it->second;
+  if (!persist_) return std::nullopt;
   // After a restart only the slot knows.
   const auto m = DurableSlots(po_).get(slot_of(client_id));
   return m ? decode(*m) : std::nullopt;
@@ -69,7 +70,7 @@ bool SavedSessions::save(const std::string& client_id, SavedSession session) {
     m.record.properties.set_text(std::string(kReleasedProperty), ids);
   }
   shared_.sessions[client_id] = std::move(session);
-  return DurableSlots(po_).put(slot_of(client_id), m);
+  return !persist_ || DurableSlots(po_).put(slot_of(client_id), m);
 }
 
 void SavedSessions::forget(const std::string& client_id) {
@@ -79,15 +80,18 @@ void SavedSessions::forget(const std::string& client_id) {
 
 std::vector<std::string> SavedSessions::expire(std::int64_t now_ms) {
   std::vector<std::pair<std::string, SavedSession>> due;
-  DurableSlots(po_).each(kSessionPrefix, [&](std::string_view slot, const core::MessagePtr& m) {
-    const std::string client_id(slot.substr(kSessionPrefix.size()));
+  auto check = [&](const std::string& client_id, const std::optional<SavedSession>& s) {
     if (shared_.connected.count(client_id) != 0) return;
-    // The cache holds the newest save; the slot's message may still be the one before it
-    // (visible once on disk), with an older deadline.
-    const auto cached = shared_.sessions.find(client_id);
-    auto s = cached != shared_.sessions.end() ? std::optional(cached->second) : decode(*m);
-    if (s && s->expires_ms && *s->expires_ms <= now_ms) due.emplace_back(client_id, std::move(*s));
-  });
+    if (s && s->expires_ms && *s->expires_ms <= now_ms) due.emplace_back(client_id, *s);
+  };
+  // The cache holds the newest save; a slot's message may still be the one before it (visible
+  // once on disk), with an older deadline. Sessions saved before a restart are in slots only.
+  for (const auto& [client_id, s] : shared_.sessions) check(client_id, s);
+  if (persist_)
+    DurableSlots(po_).each(kSessionPrefix, [&](std::string_view slot, const core::MessagePtr& m) {
+      const std::string client_id(slot.substr(kSessionPrefix.size()));
+      if (shared_.sessions.count(client_id) == 0) check(client_id, decode(*m));
+    });
   std::vector<std::string> ended;
   for (auto& [client_id, session] : due) {
     for (const auto& sub : session.subscriptions) {

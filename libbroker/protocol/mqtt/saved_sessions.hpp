@@ -5,7 +5,10 @@
 // `$sys.mqtt.sessions.<client-id>` (durable_slots.hpp): a SUBSCRIBE packet listing the
 // subscriptions (empty body: none), property `mqtt.session.expires` (wall-clock ms; absent:
 // for ever) and property `mqtt.session.released` (the packet ids of QoS 2 deliveries awaiting
-// their PUBCOMP), with SharedState::sessions as a cache. Broker thread only.
+// their PUBCOMP), with SharedState::sessions as a cache. With `persist` off (broker.xml's
+// mqtt-subscription-persistence-enabled false) the cache alone holds them, so a restart forgets
+// them and their clients subscribe again (the subscription queues and their messages stay).
+// Broker thread only.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,8 +25,8 @@ namespace artemis::protocol::mqtt {
 
 class SavedSessions {
  public:
-  SavedSessions(core::PostOffice& post_office, SharedState& shared)
-      : po_(post_office), shared_(shared) {}
+  SavedSessions(core::PostOffice& post_office, SharedState& shared, bool persist)
+      : po_(post_office), shared_(shared), persist_(persist) {}
 
   std::optional<SavedSession> find(const std::string& client_id);
   // False when the slot cannot be made (the session then lasts only until a restart).
@@ -37,6 +40,7 @@ class SavedSessions {
  private:
   core::PostOffice& po_;
   SharedState& shared_;
+  bool persist_;
 };
 
 }  // namespace artemis::protocol::mqtt
