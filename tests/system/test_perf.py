@@ -97,6 +97,19 @@ class PerfTest(harness.BrokerTestCase):
         totals = self.totals(out)
         self.assertEqual((totals["sent"], totals["completed"], totals["received"]), (100, 100, 100))
 
+    def test_every_protocol_delivers_every_batched_send(self):
+        # Sends and acknowledgements are written in batches; each batch must still go out at
+        # the end of a run and before each pause of a --rate schedule.
+        for protocol, dest in (("stomp", "queue"), ("amqp", "queue"), ("mqtt", "topic")):
+            for extra in (("--persistent", "--max-pending", 100), (), ("--rate", 400)):
+                with self.subTest(protocol=protocol, options=extra):
+                    count = 300 if "--rate" in extra else 2000
+                    out = self.perf("client", "--protocol", protocol, f"{dest}://{self.name()}",
+                                    "--message-count", count, *extra).stdout
+                    totals = self.totals(out)
+                    self.assertEqual((totals["sent"], totals["completed"], totals["received"]),
+                                     (count, count, count), out[-2000:])
+
     def test_duration_warmup_rate_blocks(self):
         path = self.json_path()
         out = self.perf("client", f"queue://{self.name()}", "--duration", 2, "--warmup", 1, "--rate", 200,
