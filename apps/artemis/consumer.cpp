@@ -44,6 +44,8 @@ int run_thread(const ConsumerOptions& o, ClientSetup& setup, int index, Printer&
     co.selector = o.filter;
     if (o.durable) co.durable_name = name;
     auto consumer = session->create_consumer(setup.destination, co);
+    // Acknowledgements go out in batches, whenever the consumer waits and before each pause.
+    session->hold_writes(true);
     out.line(o.receive_timeout < 0
                  ? fmt::format("{} wait forever until {} messages are consumed", name, count)
                  : fmt::format("{} wait {}ms until {} messages are consumed", name, o.receive_timeout, count));
@@ -81,7 +83,10 @@ int run_thread(const ConsumerOptions& o, ClientSetup& setup, int index, Printer&
           out.error(fmt::format("{} {}", name, e.what()));
         }
       }
-      if (o.common.sleep_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.common.sleep_ms));
+      if (o.common.sleep_ms > 0) {
+        session->release_writes();
+        std::this_thread::sleep_for(std::chrono::milliseconds(o.common.sleep_ms));
+      }
     }
     if (interval > 0) {
       try {

@@ -142,6 +142,8 @@ int run_thread(const ProducerOptions& o, ClientSetup& setup, const std::vector<P
   try {
     auto session = setup.connection->create_session(interval > 0 ? client::Transacted::yes : client::Transacted::no);
     auto producer = session->create_producer(setup.destination);
+    // Sends go out in batches, whenever the session waits for the broker and before each pause.
+    session->hold_writes(true);
     out.line(name + " Started to calculate elapsed time ...\n");
     const auto start = std::chrono::steady_clock::now();
     std::vector<client::Message> batch;
@@ -162,7 +164,10 @@ int run_thread(const ProducerOptions& o, ClientSetup& setup, const std::vector<P
           batch.clear();
         }
       }
-      if (o.common.sleep_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.common.sleep_ms));
+      if (o.common.sleep_ms > 0) {
+        session->release_writes();
+        std::this_thread::sleep_for(std::chrono::milliseconds(o.common.sleep_ms));
+      }
     }
     if (interval > 0 && !batch.empty()) commit_batch(*session, producer, batch, name, tx_index, out);
     session->flush();
