@@ -17,7 +17,7 @@ bool DuplicateIdCache::contains(std::string_view id) const {
 }
 
 std::size_t DuplicateIdCache::find(std::string_view id, std::size_t hash) const {
-  if (buckets_.empty()) return 0;
+  if (buckets_.empty()) return buckets_.size();  // nothing indexed yet
   const std::size_t mask = buckets_.size() - 1;
   for (std::size_t b = hash & mask;; b = (b + 1) & mask) {
     const Bucket& bucket = buckets_[b];

@@ -235,6 +235,7 @@ class PostOffice : public QueueHost, public PagingHost {
   bool address_full(const std::string& address) override;
 
  private:
+  std::error_code change_pause(const std::string& name, const std::function<void(Queue&)>& change);
   // Fills out.queue_ids and out.durable_count.
   void select_queues(const Message& m, const Destination& d, RoutedMessage& out);
   // `id`: the message's duplicate id (_AMQ_DUPL_ID), looked up once by the caller.

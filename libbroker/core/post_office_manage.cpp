@@ -75,22 +75,22 @@ void PostOffice::delete_queue_closing_consumers(const std::string& name,
 }
 
 std::error_code PostOffice::pause_queue(const std::string& name, bool persist) {
-  Queue* q = find_queue(name);
-  if (q == nullptr) return errc::queue_not_found;
-  const bool was = q->definition().persisted_pause;
-  q->pause(persist);
-  const auto& d = q->definition();
-  if (d.persisted_pause != was && d.durable && !d.temporary) storage_.update_queue(queue_record(d));
-  return {};
+  return change_pause(name, [persist](Queue& q) { q.pause(persist); });
 }
 
 std::error_code PostOffice::resume_queue(const std::string& name) {
+  return change_pause(name, [](Queue& q) { q.resume(); });
+}
+
+// The queue's record is written again when the change turned its persisted pause on or off.
+std::error_code PostOffice::change_pause(const std::string& name,
+                                         const std::function<void(Queue&)>& change) {
   Queue* q = find_queue(name);
   if (q == nullptr) return errc::queue_not_found;
   const bool was = q->definition().persisted_pause;
-  q->resume();
+  change(*q);
   const auto& d = q->definition();
-  if (was && d.durable && !d.temporary) storage_.update_queue(queue_record(d));
+  if (d.persisted_pause != was && d.durable && !d.temporary) storage_.update_queue(queue_record(d));
   return {};
 }
 

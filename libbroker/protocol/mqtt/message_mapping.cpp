@@ -6,7 +6,6 @@
 #include <charconv>
 #include <map>
 #include <optional>
-#include <set>
 #include <vector>
 
 #include "core/management_handler.hpp"
@@ -125,15 +124,16 @@ void publish_from_message(const core::Message& m, bool v5, std::int64_t now_ms,
     }
   }
   if (!props.response_topic && reply_to) props.response_topic = topic_of_address(*reply_to);
+  for (auto& [n, kv] : user) props.user_properties.push_back(std::move(kv));
   // An MQTT publisher's _AMQ_* user property is kept twice (see message_from_publish): once.
-  std::set<std::string> sent;
-  for (auto& [n, kv] : user) {
-    sent.insert(kv.first);
-    props.user_properties.push_back(std::move(kv));
+  const auto numbered = props.user_properties.size();
+  for (auto& kv : others) {
+    const auto first = props.user_properties.begin();
+    const bool twice = kv.first.starts_with(kBrokerPrefix) &&
+                       std::any_of(first, first + static_cast<std::ptrdiff_t>(numbered),
+                                   [&](const auto& sent) { return sent.first == kv.first; });
+    if (!twice) props.user_properties.push_back(std::move(kv));
   }
-  for (auto& kv : others)
-    if (!kv.first.starts_with(kBrokerPrefix) || !sent.count(kv.first))
-      props.user_properties.push_back(std::move(kv));
 }
 
 }  // namespace artemis::protocol::mqtt

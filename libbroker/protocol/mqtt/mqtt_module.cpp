@@ -32,7 +32,7 @@ class MqttModule : public net::ProtocolModule {
   void scan_later() {
     scan_timer_ = context_.scheduler.schedule_after(context_.session_scan_interval, [this] {
       scan_timer_ = 0;
-      SavedSessions saved(context_.core.post_office(), *context_.shared, context_.persist_sessions);
+      SavedSessions saved(context_);
       for (const auto& client_id : saved.expire(context_.scheduler.now_ms()))
         context_.log.plain(util::Level::info, "org.apache.activemq.artemis.core.protocol.mqtt",
                            "the session of MQTT client {} expired", client_id);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/broker_core.hpp"
 #include "core/post_office.hpp"
 #include "mqtt/codec.hpp"
 #include "protocol/mqtt/durable_slots.hpp"
@@ -47,6 +48,9 @@ std::optional<SavedSession> decode(const core::Message& m) {
 }
 
 }  // namespace
+
+SavedSessions::SavedSessions(const ModuleContext& ctx)
+    : SavedSessions(ctx.core.post_office(), *ctx.shared, ctx.persist_sessions) {}
 
 std::optional<SavedSession> SavedSessions::find(const std::string& client_id) {
   if (auto it = shared_.sessions.find(client_id); it != shared_.sessions.end()) return it->second;

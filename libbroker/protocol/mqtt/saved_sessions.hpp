@@ -27,6 +27,8 @@ class SavedSessions {
  public:
   SavedSessions(core::PostOffice& post_office, SharedState& shared, bool persist)
       : po_(post_office), shared_(shared), persist_(persist) {}
+  // The module's: its post office, shared state and persist_sessions.
+  explicit SavedSessions(const ModuleContext& ctx);
 
   std::optional<SavedSession> find(const std::string& client_id);
   // False when the slot cannot be made (the session then lasts only until a restart).

@@ -195,7 +195,7 @@ void MqttSession::on_connect(wire::Connect& c) {
   connected_ = true;
 
   // A session that outlives its connection comes back unless the client starts clean.
-  SavedSessions sessions(ctx_.core.post_office(), *ctx_.shared, ctx_.persist_sessions);
+  SavedSessions sessions(ctx_);
   auto saved = sessions.find(client_id_);
   if (saved && clean_start_) {
     for (const auto& s : saved->subscriptions) drop_subscription_queue(s.filter);
@@ -304,8 +304,7 @@ void MqttSession::save_session(bool ending) {
   for (const auto& [id, o] : outbound_)
     if (o.released) saved.released.push_back(id);
   std::sort(saved.released.begin(), saved.released.end());
-  if (!SavedSessions(ctx_.core.post_office(), *ctx_.shared, ctx_.persist_sessions)
-           .save(client_id_, std::move(saved)))
+  if (!SavedSessions(ctx_).save(client_id_, std::move(saved)))
     warn("the session of {} cannot be kept: its slot cannot be made", client_id_);
 }
 
@@ -321,7 +320,7 @@ void MqttSession::end_session() {
   if (persistent())
     save_session(true);
   else
-    SavedSessions(ctx_.core.post_office(), *ctx_.shared, ctx_.persist_sessions).forget(client_id_);
+    SavedSessions(ctx_).forget(client_id_);
   // Unacknowledged deliveries go back to their queues; a session that ends with its
   // connection had temporary subscription queues, which go with their consumers.
   for (const auto& [filter, sub] : subscriptions_) {
