@@ -24,6 +24,10 @@ import unittest
 # hornetq, mqtt, and the web console.
 BASE_PORTS = {"artemis": 61616, "amqp": 5672, "stomp": 61613, "hornetq": 5445, "mqtt": 1883,
               "http": 8161}
+# Ports above 1024 that Chromium refuses to load (net::ERR_UNSAFE_PORT); the web console and
+# WebSocket tests drive a browser against the HTTP port, so an offset never lands on one.
+BROWSER_UNSAFE_PORTS = {1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665,
+                        6666, 6667, 6668, 6669, 6679, 6697, 10080}
 STARTED_LINE = "AMQ221007"
 DEFAULT_START_TIMEOUT = 60.0
 
@@ -72,12 +76,20 @@ def port_is_free(port):
     return True
 
 
+def offset_is_usable(offset):
+    """Every port `artemis create --port-offset offset` writes is free, and a browser may load
+    its HTTP port."""
+    if BASE_PORTS["http"] + offset in BROWSER_UNSAFE_PORTS:
+        return False
+    return all(port_is_free(p + offset) for p in BASE_PORTS.values())
+
+
 def free_port_offset(attempts=200):
     """A --port-offset for which every port `artemis create` writes is free right now."""
     rng = random.Random(os.getpid() ^ time.monotonic_ns())
     for _ in range(attempts):
         offset = rng.randrange(100, 3800)
-        if all(port_is_free(p + offset) for p in BASE_PORTS.values()):
+        if offset_is_usable(offset):
             return offset
     raise RuntimeError("no free port offset found")
 

@@ -23,7 +23,7 @@ from proton.reactor import LinkOption
 from proton.utils import BlockingConnection
 
 from harness import (BASE_PORTS, RawStomp, StompClient, artemis_bin, frame, killed_after,
-                     port_accepts, port_is_free, wait_for)
+                     offset_is_usable, port_accepts, wait_for)
 
 START_TIMEOUT = 60.0
 PASSIVE_WINDOW = 1.5  # seconds a passive backup is watched to stay passive (30 state polls)
@@ -35,7 +35,7 @@ def free_pair_offset(attempts=200):
     rng = random.Random(os.getpid() ^ time.monotonic_ns())
     for _ in range(attempts):
         offset = rng.randrange(100, 3800)
-        if all(port_is_free(p + o) for p in BASE_PORTS.values() for o in (offset, offset + 1)):
+        if offset_is_usable(offset) and offset_is_usable(offset + 1):
             return offset
     raise RuntimeError("no free port offsets found")
 
