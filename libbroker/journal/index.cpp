@@ -6,6 +6,14 @@
 
 namespace artemis::journal {
 
+void Index::clear() {
+  files_.clear();
+  records_.clear();
+  more_locations_.clear();
+  txs_.clear();
+  spare_tx_ = {};
+}
+
 void Index::add_file(std::uint64_t seq) { files_.try_emplace(seq); }
 
 void Index::count_live(Loc loc) {
@@ -28,25 +36,22 @@ void Index::kill_record(std::uint64_t id, std::uint64_t protector) {
   auto it = records_.find(id);
   if (it == records_.end()) return;
   it->second.for_each([&](const Loc& loc) { kill(loc, protector); });
-  auto node = records_.extract(it);
-  if (spare_records_.size() < kMaxSpareRecords) {
-    node.mapped() = LocList{};
-    spare_records_.push_back(std::move(node));
+  records_.erase(it);
+  if (more_locations_.empty()) return;
+  if (auto more = more_locations_.find(id); more != more_locations_.end()) {
+    for (const auto& loc : more->second) kill(loc, protector);
+    more_locations_.erase(more);
   }
 }
 
-LocList& Index::new_record(std::uint64_t id) {
-  if (spare_records_.empty()) return records_[id];
-  auto node = std::move(spare_records_.back());
-  spare_records_.pop_back();
-  node.key() = id;
-  return records_.insert(std::move(node)).position->second;
+void Index::add_location(std::uint64_t id, LocList& locs, Loc loc) {
+  if (!locs.push_back(loc)) more_locations_[id].push_back(loc);
 }
 
 void Index::on_add(std::uint64_t id, Loc loc) {
   kill_record(id, loc.seq);  // an add of a live id replaces it
   count_live(loc);
-  new_record(id).push_back(loc);
+  records_[id].push_back(loc);  // a new list: it has room
 }
 
 void Index::on_update(std::uint64_t id, Loc loc) {
@@ -56,7 +61,7 @@ void Index::on_update(std::uint64_t id, Loc loc) {
   auto& f = files_[loc.seq];
   f.live_records += 1;
   f.live_bytes += loc.size;
-  it->second.push_back(loc);
+  add_location(id, it->second, loc);
 }
 
 void Index::on_delete(std::uint64_t id, Loc loc) {
@@ -108,11 +113,11 @@ void Index::on_commit(std::uint64_t tx_id, Loc loc) {
     switch (op.type) {
       case RecordType::add_tx:
         kill_record(op.id, op.loc.seq);
-        new_record(op.id).push_back(op.loc);  // stays counted live
+        records_[op.id].push_back(op.loc);  // stays counted live; a new list has room
         break;
       case RecordType::update_tx:
         if (auto r = records_.find(op.id); r != records_.end()) {
-          r->second.push_back(op.loc);
+          add_location(op.id, r->second, op.loc);
         } else {
           kill(op.loc, g);
         }
@@ -182,11 +187,9 @@ std::uint64_t Index::used_bytes() const {
 
 std::vector<Loc> Index::live_locations_below(std::uint64_t below) const {
   std::vector<Loc> out;
-  for (const auto& [id, locs] : records_) {
-    locs.for_each([&](const Loc& loc) {
-      if (loc.seq < below) out.push_back(loc);
-    });
-  }
+  for_each_record_location(*this, [&](const Loc& loc) {
+    if (loc.seq < below) out.push_back(loc);
+  });
   for (const auto& [tx_id, tx] : txs_) {
     for (const auto& op : tx.ops) {
       if (op.loc.seq < below) out.push_back(op.loc);
@@ -214,7 +217,7 @@ void Index::relocate(const std::map<std::pair<std::uint64_t, std::uint32_t>, Loc
     to.live_bytes += loc.size;
   };
   for (auto& seq : added) files_.try_emplace(seq);
-  for (auto& [id, locs] : records_) locs.for_each(move);
+  for_each_record_location(*this, move);
   for (auto& [tx_id, tx] : txs_) {
     for (auto& op : tx.ops) move(op.loc);
     if (tx.prepared) move(tx.prepare);

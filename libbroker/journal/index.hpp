@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <unordered_map>
 #include <vector>
 
@@ -26,45 +27,36 @@ struct Loc {
   std::uint32_t size = 0;    // encoded record size
 };
 
-// Where one live record's add and updates sit. A queued message has two (its add and one
-// add-ref update) and there are hundreds of thousands of them: two live inline, more in a list
-// allocated only when needed (a node here costs 64 bytes instead of the 96 of a vector's
-// node and heap block).
+// Where one live record's add and first update sit. A queued message has two (its add and one
+// add-ref update) and there are hundreds of thousands of them, so two live inline and a node
+// is 48 bytes; the rare third and later locations (delivery-count updates) are in
+// Index::more_locations_.
 class LocList {
  public:
-  LocList() = default;
-  LocList(LocList&&) noexcept = default;
-  LocList& operator=(LocList&&) noexcept = default;
-
-  void push_back(Loc loc) {
-    for (auto& slot : inline_) {
+  // False when both slots are taken: the location belongs in the overflow.
+  bool push_back(Loc loc) {
+    for (auto& slot : slots_) {
       if (slot.size == 0) {
         slot = loc;
-        return;
+        return true;
       }
     }
-    if (!more_) more_ = std::make_unique<std::vector<Loc>>();
-    more_->push_back(loc);
+    return false;
   }
   // Visits every location in the order added; fn may change them (compaction moves records).
   template <class Fn>
   void for_each(Fn&& fn) {
-    for (auto& slot : inline_)
+    for (auto& slot : slots_)
       if (slot.size != 0) fn(slot);
-    if (more_)
-      for (auto& loc : *more_) fn(loc);
   }
   template <class Fn>
   void for_each(Fn&& fn) const {
-    for (const auto& slot : inline_)
+    for (const auto& slot : slots_)
       if (slot.size != 0) fn(slot);
-    if (more_)
-      for (const auto& loc : *more_) fn(loc);
   }
 
  private:
-  Loc inline_[2];  // size 0 = unused: no journal record is empty
-  std::unique_ptr<std::vector<Loc>> more_;
+  Loc slots_[2];  // size 0 = unused: no journal record is empty
 };
 
 struct FileAccount {
@@ -76,6 +68,13 @@ struct FileAccount {
 
 class Index {
  public:
+  Index() = default;
+  // Its record nodes come from a pool it owns: never copied or moved (clear() starts over).
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  // Forgets every file, record and transaction.
+  void clear();
   void add_file(std::uint64_t seq);
 
   void on_add(std::uint64_t id, Loc loc);
@@ -124,19 +123,29 @@ class Index {
   void kill(Loc loc, std::uint64_t protector);
   void kill_record(std::uint64_t id, std::uint64_t protector);
   Tx& tx_for(std::uint64_t tx_id);
-  // The entry of an id that has none (after kill_record), from a spare node when there is one.
-  LocList& new_record(std::uint64_t id);
+  // Adds a location to a live record's list.
+  void add_location(std::uint64_t id, LocList& locs, Loc loc);
+  // Visits every location of every live record (const or not, as `self` is).
+  template <class Self, class Fn>
+  static void for_each_record_location(Self& self, Fn&& fn) {
+    for (auto& entry : self.records_) entry.second.for_each(fn);
+    for (auto& entry : self.more_locations_)
+      for (auto& loc : entry.second) fn(loc);
+  }
   void retire(std::unordered_map<std::uint64_t, Tx>::iterator tx);
 
   std::map<std::uint64_t, FileAccount> files_;
-  std::unordered_map<std::uint64_t, LocList> records_;  // add, then its updates
+  // A queued message is one record here and there are hundreds of thousands: their nodes come
+  // from a pool, 48 bytes each without a heap block's header (64 from malloc), and a dead
+  // record's node is reused by the next.
+  std::pmr::unsynchronized_pool_resource record_pool_;
+  std::pmr::unordered_map<std::uint64_t, LocList> records_{&record_pool_};  // add, then updates
+  // A live record's locations past the two its LocList holds, in order.
+  std::unordered_map<std::uint64_t, std::vector<Loc>> more_locations_;
   std::unordered_map<std::uint64_t, Tx> txs_;
   // An ended transaction's node, kept for the next one: every durable send is a transaction,
   // so reusing it spares two allocations per message (the node and its ops vector).
   std::unordered_map<std::uint64_t, Tx>::node_type spare_tx_;
-  // Nodes of dead records, reused by new ones: messages come and go at the same pace.
-  std::vector<std::unordered_map<std::uint64_t, LocList>::node_type> spare_records_;
-  static constexpr std::size_t kMaxSpareRecords = 256;
 };
 
 }  // namespace artemis::journal

@@ -23,7 +23,7 @@ std::error_code JournalImpl::load(LoadResult& out) {
   // Offsets are 32-bit in the index; below 4 KiB almost nothing fits.
   if (options_.file_size < 4096 || options_.file_size > UINT32_MAX) return errc::bad_options;
   RecoveredFiles files;
-  index_ = Index{};
+  index_.clear();
   if (auto ec = recover(options_, log_, index_, out, files); ec) return ec;
   next_seq_ = files.max_seq + 1;
   auto writer = std::make_unique<WriterThread>(options_, post_, log_, std::move(files.data),
