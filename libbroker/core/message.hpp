@@ -1,6 +1,7 @@
 #pragma once
 // Message: one routed message, shared (by pointer) between every queue it reached; the body is
 // never copied per queue. Its persisted fields are a store::MessageRecord. Broker thread only.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -37,6 +38,22 @@ constexpr bool is_internal(std::string_view name) {
 inline constexpr std::string_view content_type = "_AMQ_CONTENT_TYPE";
 }  // namespace props
 
+class MessagePtr;
+
+// How many MessagePtrs hold a message, kept in the message: no control block of its own (a
+// std::shared_ptr's costs 16 bytes, and queues hold messages by the hundred thousand). Atomic:
+// a journal or page completion that holds a message may be dropped on its writer's thread.
+class MessageUses {
+ public:
+  MessageUses() = default;
+  MessageUses(const MessageUses&) {}  // a copy of a message is a new one, held by nobody yet
+  MessageUses& operator=(const MessageUses&) { return *this; }
+
+ private:
+  friend class MessagePtr;
+  std::atomic<std::uint32_t> count_{0};
+};
+
 struct Message {
   store::MessageRecord record;
   // Durable queues still holding this message; the journal record is deleted at zero.
@@ -47,6 +64,7 @@ struct Message {
   // A large message's body file (record.body is empty and record.large_body_size says its
   // size); shared by the copies a move or a dead-letter makes until they are routed.
   std::shared_ptr<store::LargeBody> large;
+  MessageUses uses;
 
   std::uint64_t id() const { return record.id; }
   bool durable() const { return record.durable; }
@@ -62,7 +80,50 @@ struct Message {
   }
 };
 
-using MessagePtr = std::shared_ptr<Message>;
+// Shared ownership of a Message, as std::shared_ptr but counted in the message (MessageUses).
+class MessagePtr {
+ public:
+  MessagePtr() = default;
+  MessagePtr(std::nullptr_t) {}
+  MessagePtr(const MessagePtr& o) noexcept : m_(o.m_) {
+    if (m_) m_->uses.count_.fetch_add(1, std::memory_order_relaxed);
+  }
+  MessagePtr(MessagePtr&& o) noexcept : m_(std::exchange(o.m_, nullptr)) {}
+  MessagePtr& operator=(const MessagePtr& o) noexcept {
+    MessagePtr(o).swap(*this);
+    return *this;
+  }
+  MessagePtr& operator=(MessagePtr&& o) noexcept {
+    MessagePtr(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~MessagePtr() {
+    if (m_ && m_->uses.count_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete m_;
+  }
+
+  Message* get() const { return m_; }
+  Message& operator*() const { return *m_; }
+  Message* operator->() const { return m_; }
+  explicit operator bool() const { return m_ != nullptr; }
+  void reset() { MessagePtr().swap(*this); }
+  void swap(MessagePtr& o) noexcept { std::swap(m_, o.m_); }
+  friend bool operator==(const MessagePtr& a, const MessagePtr& b) { return a.m_ == b.m_; }
+  friend bool operator==(const MessagePtr& a, std::nullptr_t) { return a.m_ == nullptr; }
+
+ private:
+  friend MessagePtr make_message();
+  friend MessagePtr make_message(const Message& from);
+  explicit MessagePtr(Message* adopted) : m_(adopted) { m_->uses.count_.store(1); }
+  Message* m_ = nullptr;
+};
+
+// A new message, empty or a copy of `from`, held by the returned pointer alone.
+inline MessagePtr make_message() {
+  return MessagePtr(new Message());
+}
+inline MessagePtr make_message(const Message& from) {
+  return MessagePtr(new Message(from));
+}
 
 // Makes `m` the large message whose body is `body`: its id is the one the file is named by.
 void attach_large_body(Message& m, std::shared_ptr<store::LargeBody> body);

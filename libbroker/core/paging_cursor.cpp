@@ -143,7 +143,7 @@ MessagePtr PagingStore::read_from_file(std::uint64_t q, Cursor& c, const Page& p
   if (std::find(p.failed.begin(), p.failed.end(), index) != p.failed.end()) return nullptr;
   auto pm = store::decode_paged_message(record->payload);
   if (!pm) return nullptr;
-  auto m = std::make_shared<Message>();
+  auto m = make_message();
   m->record = std::move(pm->message);
   if (m->record.large_body_size) m->large = large_body(m->record);
   return m;

@@ -204,7 +204,7 @@ void PostOffice::load(store::LoadedState& state) {
   }
   std::set<std::uint64_t> large_named;  // body files a record names
   for (auto& lm : state.messages) {
-    auto m = std::make_shared<Message>();
+    auto m = make_message();
     m->record = std::move(lm.message);
     if (!restore_large_body(*m)) lm.refs.clear();  // dropped: its record goes below
     if (m->large) large_named.insert(m->id());
@@ -341,7 +341,7 @@ void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::strin
 
 MessagePtr PostOffice::copy_for_move(const Queue& queue, const MessageRef& ref,
                                      const std::string& target, bool expiry) {
-  auto copy = std::make_shared<Message>();
+  auto copy = make_message();
   copy->record = ref.message->record;
   copy->large = ref.message->large;  // linked to a file of its own when routed
   copy->record.id = 0;

@@ -134,7 +134,7 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
     const auto& s = settings_for(d.address);
     remember_duplicate(*m, dup_id, 0);
     if (s.send_to_dla_on_no_route && s.dead_letter_address && *s.dead_letter_address != d.address) {
-      auto copy = std::make_shared<Message>(*m);
+      auto copy = make_message(*m);
       copy->record.id = 0;
       copy->record.properties.set(props::orig_address, d.address);
       copy->record.properties.erase(props::duplicate_id);

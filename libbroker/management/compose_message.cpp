@@ -40,7 +40,7 @@ ComposedMessage compose_message(ManagementContext& ctx, std::string_view resourc
   if (type != kDefaultType && type != kTextType)
     throw OperationError(fmt::format(
         "message type {} cannot be sent from management: use 3 (text) or 0 (no body)", type));
-  auto m = std::make_shared<core::Message>();
+  auto m = core::make_message();
   auto& r = m->record;
   r.timestamp = now_ms;
   r.durable = args.boolean(3);

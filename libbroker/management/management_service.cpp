@@ -43,7 +43,7 @@ ManagementService::ManagementService(ManagementContext ctx) : ctx_(std::move(ctx
 
 core::MessagePtr ManagementService::handle(const core::Message& request,
                                            const security::Subject& caller) {
-  auto reply = std::make_shared<core::Message>();
+  auto reply = core::make_message();
   reply->record.type = store::BodyType::text;
   reply->record.timestamp = now_ms();
   // A requestor matches replies to requests by correlation id.

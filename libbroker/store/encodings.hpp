@@ -57,6 +57,27 @@ enum class BodyType : std::uint8_t {
 
 std::string_view body_type_name(BodyType t);  // "TEXT", "BYTES", ... as `data print` shows it
 
+// An optional byte count in 8 bytes (std::optional<std::uint64_t> takes 16, and a queued
+// message pays for it): the one value no file can have, UINT64_MAX, means none.
+class OptionalSize {
+ public:
+  constexpr OptionalSize() = default;
+  constexpr OptionalSize(std::nullopt_t) {}
+  constexpr OptionalSize(std::uint64_t size) : size_(size) {}
+  constexpr bool has_value() const { return size_ != kNone; }
+  constexpr explicit operator bool() const { return has_value(); }
+  constexpr std::uint64_t operator*() const { return size_; }
+  constexpr std::uint64_t value_or(std::uint64_t fallback) const {
+    return has_value() ? size_ : fallback;
+  }
+  constexpr void reset() { size_ = kNone; }
+  friend constexpr bool operator==(OptionalSize, OptionalSize) = default;
+
+ private:
+  static constexpr std::uint64_t kNone = UINT64_MAX;
+  std::uint64_t size_ = kNone;
+};
+
 struct AddressRecord {
   std::uint64_t id = 0;
   std::string name;
@@ -94,7 +115,7 @@ struct MessageRecord {
   std::optional<RoutingType> routing_type;
   // A large message: its body (this many bytes) is in its own file, and `body` is empty. Kept
   // by the record around the message encoding (record::large_message, a page record's header).
-  std::optional<std::uint64_t> large_body_size;
+  OptionalSize large_body_size;
 };
 
 struct DuplicateIdRecord {

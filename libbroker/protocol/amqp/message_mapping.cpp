@@ -301,7 +301,7 @@ std::optional<core::MessagePtr> message_from_amqp(pn_message_t* scratch, std::st
     why = "a section of the message does not decode";
     return std::nullopt;
   }
-  auto m = std::make_shared<core::Message>();
+  auto m = core::make_message();
   auto& r = m->record;
   r.timestamp = now_ms;
   if (!decode_section(sections->header, fields)) {

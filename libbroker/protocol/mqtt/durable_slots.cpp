@@ -26,7 +26,7 @@ bool DurableSlots::put(const std::string& name, const core::Message& m) {
     if (po_.create_queue(d, &q) || q == nullptr) return false;
   }
   q->purge();
-  auto copy = std::make_shared<core::Message>();
+  auto copy = core::make_message();
   copy->record = m.record;
   copy->record.id = 0;
   copy->record.durable = true;

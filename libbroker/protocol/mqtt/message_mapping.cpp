@@ -35,7 +35,7 @@ bool user_visible(std::string_view key) {
 }  // namespace
 
 core::MessagePtr message_from_publish(const artemis::mqtt::Publish& p, std::int64_t now_ms) {
-  auto m = std::make_shared<core::Message>();
+  auto m = core::make_message();
   auto& r = m->record;
   r.body = p.payload;
   r.type = store::BodyType::bytes;

@@ -80,7 +80,7 @@ std::optional<core::MessagePtr> message_from_send(codec::Frame& f, const std::st
     return *v;
   };
 
-  auto m = std::make_shared<core::Message>();
+  auto m = core::make_message();
   auto& r = m->record;
   r.timestamp = now_ms;
   const auto* persistent = header(SendHeader::persistent);

@@ -19,7 +19,7 @@ struct Scratch {
 };
 
 core::MessageRef message(store::BodyType type, std::string body) {
-  auto m = std::make_shared<core::Message>();
+  auto m = core::make_message();
   m->record.id = 7;
   m->record.address = "large";
   m->record.durable = true;

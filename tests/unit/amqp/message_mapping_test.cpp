@@ -302,7 +302,7 @@ TEST_CASE("x-opt-delivery-delay and x-opt-delivery-time schedule the message") {
 }
 
 TEST_CASE("a STOMP-born message (text, string properties) reaches AMQP as a string body") {
-  auto m = std::make_shared<core::Message>();
+  auto m = core::make_message();
   m->record.id = 7;
   m->record.address = "q";
   m->record.type = store::BodyType::text;

@@ -81,7 +81,7 @@ struct CoreFixture {
   }
 
   core::MessagePtr message(std::string body, bool durable = false, int priority = 4) {
-    auto m = std::make_shared<core::Message>();
+    auto m = core::make_message();
     m->record.body = std::move(body);
     m->record.durable = durable;
     m->record.priority = static_cast<std::uint8_t>(priority);

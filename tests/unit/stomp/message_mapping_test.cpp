@@ -25,7 +25,7 @@ TEST_CASE("stomp: SEND headers become string properties") {
 }
 
 TEST_CASE("stomp: typed properties go out as string headers") {
-  auto m = std::make_shared<core::Message>();
+  auto m = core::make_message();
   m->record.address = "q";
   m->record.type = store::BodyType::map;
   m->record.body = std::string("\0\x01", 2);
