@@ -1,6 +1,7 @@
 #include "stomp/codec.hpp"
 // STOMP frames, the codec's errors and "Value Encoding" (STOMP 1.2 specification); the
 // decoder is in decoder.cpp, the encoder in encode.cpp. Pure code, no shared state.
+#include <algorithm>
 #include <string>
 
 namespace artemis::stomp {
@@ -123,14 +124,14 @@ bool unescape(std::string_view in, Version v, std::string& out) {
     out.append(in);
     return true;
   }
+  // Plain runs are copied whole: an escaped colon is common (message ids, duplicate ids).
   out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '\\') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 1 == in.size()) return false;  // a lone trailing backslash
-    switch (in[++i]) {
+  for (std::size_t i = 0; i < in.size();) {
+    const auto slash = std::min(in.find('\\', i), in.size());
+    out.append(in.substr(i, slash - i));
+    if (slash == in.size()) break;
+    if (slash + 1 == in.size()) return false;  // a lone trailing backslash
+    switch (in[slash + 1]) {
       case 'n': out.push_back('\n'); break;
       case 'c': out.push_back(':'); break;
       case '\\': out.push_back('\\'); break;
@@ -140,6 +141,7 @@ bool unescape(std::string_view in, Version v, std::string& out) {
         break;
       default: return false;
     }
+    i = slash + 2;
   }
   return true;
 }
