@@ -113,9 +113,30 @@ constexpr std::array<BrokerAnnotation, 4> kBrokerAnnotations{{
     {core::props::actual_expiry, "x-opt-ACTUAL-EXPIRY"},
 }};
 
-bool has_broker_annotations(const store::Properties& p) {
+bool is_broker_annotation(std::string_view property) {
   return std::any_of(kBrokerAnnotations.begin(), kBrokerAnnotations.end(),
-                     [&](const BrokerAnnotation& a) { return p.contains(a.property); });
+                     [&](const BrokerAnnotation& a) { return a.property == property; });
+}
+
+// What a delivery reads from a message's properties, found in one walk: each lookup walks the
+// packed buffer from its start, and a delivery made ten of them.
+struct PropertyScan {
+  std::optional<store::PropertyView> sections;  // kSections: an AMQP message's kept sections
+  std::optional<store::PropertyView> footer;    // kFooter
+  bool broker_annotations = false;              // one of kBrokerAnnotations is set
+};
+
+PropertyScan scan(const store::Properties& p) {
+  PropertyScan s;
+  for (const auto& [name, value] : p) {
+    if (name == kSections)
+      s.sections = value;
+    else if (name == kFooter)
+      s.footer = value;
+    else if (!s.broker_annotations && is_broker_annotation(name))
+      s.broker_annotations = true;
+  }
+  return s;
 }
 
 // Appends `kept` (message annotations, properties, application properties) with the broker's
@@ -261,25 +282,24 @@ void convert_to_amqp(const core::MessageRef& ref, std::int64_t now_ms,
 }
 
 // A message of another protocol: converted, with Proton encoding it.
-bool converted(const store::MessageRecord& r) {
-  return !r.properties.find(kSections) && !r.properties.find(kFooter) &&
-         r.type != store::BodyType::amqp;
+bool converted(const store::MessageRecord& r, const PropertyScan& found) {
+  return !found.sections && !found.footer && r.type != store::BodyType::amqp;
 }
 
 // What precedes the body: the broker's header, then the kept sections (or the properties of a
 // message of another protocol). False if Proton refuses it.
-bool encode_head(const core::MessageRef& ref, std::int64_t now_ms, pn_message_t* scratch,
-                 const std::string* body, std::string& out) {
+bool encode_head(const core::MessageRef& ref, const PropertyScan& found, std::int64_t now_ms,
+                 pn_message_t* scratch, const std::string* body, std::string& out) {
   const auto& r = ref.message->record;
-  if (converted(r)) {
+  if (converted(r, found)) {
     convert_to_amqp(ref, now_ms, body, scratch);
     return encode(scratch, out);
   }
-  const auto kept = r.properties.find(kSections);
+  const auto& kept = found.sections;
   out.clear();
   append_header_section(out, r.durable, r.priority, ttl_left(r, now_ms), ref.delivery_count);
   const std::string_view sections = kept && kept->binary() ? *kept->binary() : std::string_view{};
-  if (has_broker_annotations(r.properties))
+  if (found.broker_annotations)
     append_with_broker_annotations(out, sections, r.properties);
   else
     out += sections;
@@ -297,8 +317,9 @@ bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
   std::string large_body;
   if (ref.message->large && core::whole_body(*ref.message, large_body)) return false;
   const std::string& body = ref.message->large ? large_body : r.body;
-  if (!encode_head(ref, now_ms, scratch, &body, out)) return false;
-  if (converted(r)) return true;  // the body is in Proton's encoding
+  const auto found = scan(r.properties);
+  if (!encode_head(ref, found, now_ms, scratch, &body, out)) return false;
+  if (converted(r, found)) return true;  // the body is in Proton's encoding
   switch (r.type) {
     case store::BodyType::amqp:
       out += body;
@@ -313,8 +334,7 @@ bool encode_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_messag
       append_data_section(out, body);
       break;
   }
-  if (const auto footer = r.properties.find(kFooter); footer && footer->binary())
-    out += *footer->binary();
+  if (found.footer && found.footer->binary()) out += *found.footer->binary();
   return true;
 }
 
@@ -323,7 +343,8 @@ bool encode_large_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_
   const auto& r = ref.message->record;
   const std::uint64_t size = r.large_body_size.value_or(0);
   if (size > std::numeric_limits<std::uint32_t>::max()) return false;  // AMQP's largest binary
-  if (!encode_head(ref, now_ms, scratch, nullptr, head)) return false;
+  const auto found = scan(r.properties);
+  if (!encode_head(ref, found, now_ms, scratch, nullptr, head)) return false;
   tail.clear();
   switch (r.type) {
     case store::BodyType::amqp:
@@ -335,8 +356,7 @@ bool encode_large_delivery(const core::MessageRef& ref, std::int64_t now_ms, pn_
       append_data_head(head, size);
       break;
   }
-  if (const auto footer = r.properties.find(kFooter); footer && footer->binary())
-    tail = *footer->binary();
+  if (found.footer && found.footer->binary()) tail = *found.footer->binary();
   return true;
 }
 
