@@ -45,7 +45,8 @@ TEST_CASE("core: a message lives while a MessagePtr holds it, and no longer") {
     assigned = moved;
     moved = MessagePtr{};
     CHECK_FALSE(seen.expired());
-    assigned = assigned;  // self-assignment keeps it
+    const MessagePtr& same = assigned;
+    assigned = same;  // self-assignment keeps it
     CHECK_FALSE(seen.expired());
   }
   CHECK(seen.expired());
