@@ -120,7 +120,9 @@ class StompDurabilityTest(unittest.TestCase):
             present = drain_with_fence(consumer, "durability.kill", "s1", timeout=120)
         self.assertEqual(len(present), len(set(present)), "a message was delivered twice")
         missing = sorted(confirmed - set(present))
-        self.assertEqual(missing, [], f"{len(missing)} receipted messages lost")
+        # The log of both runs, so a failure in CI (where instances are not kept) can be read.
+        self.assertEqual(missing, [], f"{len(missing)} receipted messages lost; broker log:\n"
+                         f"{self.broker.log_text()[-6000:]}")
         # What survived is a prefix-ordered subset of what was sent.
         self.assertEqual(present, sorted(present))
 
