@@ -81,6 +81,10 @@ struct RoutedMessage {
   std::size_t durable_count = 0;
   std::span<const std::uint64_t> durable_ids() const { return {queue_ids.data(), durable_count}; }
   bool settled = false;  // published or discarded
+  // Routed to queues in memory: it weighs on its address's and the broker's limits from the
+  // moment it is routed, not only once stored, so sends still on their way to disk page, block
+  // or fail as Artemis's do. publish() hands the weight to the queues, discard() gives it back.
+  bool reserved = false;
   // Written to this paging store's current page instead of the journal: publishing makes it
   // readable by the queues' cursors.
   PagingStore* paged = nullptr;

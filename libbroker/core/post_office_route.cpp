@@ -169,6 +169,8 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
                  });
     return RouteStatus::routed;
   }
+  hold(*m);
+  out.reserved = true;
   m->durable_refs = static_cast<int>(out.durable_count);
   if (out.durable_count == 0) {
     remember_duplicate(*m, dup_id, 0);
@@ -203,6 +205,10 @@ void PostOffice::publish(RoutedMessage& r) {
       drop_durable_ref(*m, id);
     }
   }
+  if (r.reserved) {  // the queues hold it now (or none is left to)
+    r.reserved = false;
+    release(*m);
+  }
 }
 
 void PostOffice::drop_durable_ref(Message& m, std::uint64_t queue_id) {
@@ -216,6 +222,10 @@ void PostOffice::discard(RoutedMessage& r) {
   if (r.settled) return;
   r.settled = true;
   if (r.paged != nullptr) r.paged->failed(r.page);
+  if (r.reserved) {
+    r.reserved = false;
+    release(*r.message);
+  }
   if (r.message) {
     forget_duplicate(*r.message);
     // Not stored: nothing names its body file, which goes with the message.
@@ -302,6 +312,10 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
       }
       remember_duplicate(*s.message, dup_id, record);
       continue;
+    }
+    if (!r.queue_ids.empty()) {
+      hold(*s.message);
+      r.reserved = true;
     }
     s.message->durable_refs = static_cast<int>(r.durable_count);
     std::uint64_t dup = 0;

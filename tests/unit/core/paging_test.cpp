@@ -30,8 +30,7 @@ struct PagingFixture : CoreFixture {
     anycast_queue("paged");
   }
 
-  // Sends bodies "first".."first+n-1", each once the one before completed (the limits count
-  // messages on their queues, not those on their way to disk).
+  // Sends bodies "first".."first+n-1", each once the one before completed.
   void send_numbers(int first, int n, bool durable = true) {
     for (int i = first; i < first + n; ++i) {
       bool done = false;
@@ -201,6 +200,43 @@ TEST_CASE("paging: a transaction's messages are paged and come back after a rest
   CAPTURE(fmt::format("{}", fmt::join(got, ",")));
   CHECK(got == numbers(0, 7));
   CHECK(f.page_files().empty());
+}
+
+TEST_CASE("paging: sends still on their way to disk count toward the limit") {
+  PagingFixture f;  // max-size-messages 2
+  // Four durable sends before the journal has completed any: the third and fourth find two in
+  // flight and go to a page.
+  int stored = 0;
+  for (int i = 0; i < 4; ++i)
+    f.po->send(f.message(std::to_string(i), true), Destination::parse("paged"),
+               [&](std::error_code ec) {
+                 CHECK_FALSE(ec);
+                 ++stored;
+               });
+  CHECK(f.po->find_address("paged")->size_messages == 2);  // the two routed to memory
+  REQUIRE(f.store() != nullptr);
+  CHECK(f.store()->paging());
+  REQUIRE(f.scheduler.run_until([&] { return stored == 4; }));
+  f.scheduler.run_posted();
+  CHECK(f.po->find_address("paged")->size_messages == 2);  // now on the queue, counted once
+  CHECK_FALSE(f.page_files().empty());
+  CHECK(f.consume(4) == numbers(0, 4));
+  CHECK(f.po->global_size_messages() == 0);
+  CHECK(f.po->global_size_bytes() == 0);
+}
+
+TEST_CASE("paging: a send whose store failed weighs nothing afterwards") {
+  PagingFixture f;
+  f.messages_journal->fail_from_now(std::make_error_code(std::errc::io_error));
+  bool failed = false;
+  f.po->send(f.message("lost", true), Destination::parse("paged"),
+             [&](std::error_code ec) { failed = static_cast<bool>(ec); });
+  REQUIRE(f.scheduler.run_until([&] { return failed; }));
+  f.scheduler.run_posted();
+  CHECK(f.po->global_size_messages() == 0);
+  CHECK(f.po->global_size_bytes() == 0);
+  CHECK(f.po->find_address("paged")->size_messages == 0);
+  CHECK(f.queue().message_count() == 0);
 }
 
 TEST_CASE("paging: a paged transaction whose commit failed is never read back") {
