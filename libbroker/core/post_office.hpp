@@ -240,6 +240,10 @@ class PostOffice : public QueueHost, public PagingHost {
 
  private:
   std::error_code change_pause(const std::string& name, const std::function<void(Queue&)>& change);
+  // RoutedMessage::reserved: the routed message weighs on the limits from now on; and its
+  // weight handed back (the queues hold it by then, or it was not stored).
+  void reserve(RoutedMessage& r);
+  void end_reservation(RoutedMessage& r);
   // Fills out.queue_ids and out.durable_count.
   void select_queues(const Message& m, const Destination& d, RoutedMessage& out);
   // `id`: the message's duplicate id (_AMQ_DUPL_ID), looked up once by the caller.

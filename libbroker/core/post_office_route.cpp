@@ -169,8 +169,7 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
                  });
     return RouteStatus::routed;
   }
-  hold(*m);
-  out.reserved = true;
+  reserve(out);
   m->durable_refs = static_cast<int>(out.durable_count);
   if (out.durable_count == 0) {
     remember_duplicate(*m, dup_id, 0);
@@ -205,10 +204,18 @@ void PostOffice::publish(RoutedMessage& r) {
       drop_durable_ref(*m, id);
     }
   }
-  if (r.reserved) {  // the queues hold it now (or none is left to)
-    r.reserved = false;
-    release(*m);
-  }
+  end_reservation(r);  // the queues hold it now (or none is left to)
+}
+
+void PostOffice::reserve(RoutedMessage& r) {
+  hold(*r.message);
+  r.reserved = true;
+}
+
+void PostOffice::end_reservation(RoutedMessage& r) {
+  if (!r.reserved) return;
+  r.reserved = false;
+  release(*r.message);
 }
 
 void PostOffice::drop_durable_ref(Message& m, std::uint64_t queue_id) {
@@ -222,10 +229,7 @@ void PostOffice::discard(RoutedMessage& r) {
   if (r.settled) return;
   r.settled = true;
   if (r.paged != nullptr) r.paged->failed(r.page);
-  if (r.reserved) {
-    r.reserved = false;
-    release(*r.message);
-  }
+  end_reservation(r);
   if (r.message) {
     forget_duplicate(*r.message);
     // Not stored: nothing names its body file, which goes with the message.
@@ -313,10 +317,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
       remember_duplicate(*s.message, dup_id, record);
       continue;
     }
-    if (!r.queue_ids.empty()) {
-      hold(*s.message);
-      r.reserved = true;
-    }
+    if (!r.queue_ids.empty()) reserve(r);
     s.message->durable_refs = static_cast<int>(r.durable_count);
     std::uint64_t dup = 0;
     if (r.durable_count > 0) {
