@@ -27,7 +27,7 @@ bool ServerConsumer::accepts(const MessageRef& ref) const {
     const auto cid = m.property(props::connection_id);
     if (cid && *cid == *options_.no_local_connection) return false;
   }
-  if (ref.refused_by.contains(id_)) return false;
+  if (ref.rare.refused_by(id_)) return false;
   return matches(options_.filter, m);
 }
 

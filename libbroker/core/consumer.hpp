@@ -32,41 +32,51 @@ namespace artemis::core {
 class Queue;
 class ServerConsumer;
 
-// Consumers (queue-local ids) that settled a message "undeliverable here". Almost every message
-// has none, and a queue holds refs by the hundred thousand: one pointer, a list only when used.
-class RefusedBy {
+// What a few refs need and most never do: the consumers (queue-local ids) that settled it
+// "undeliverable here", and when a delayed redelivery may go out. A queue holds refs by the
+// hundred thousand: one pointer each, the state allocated only when used.
+class RefRareState {
  public:
-  RefusedBy() = default;
-  RefusedBy(const RefusedBy& o)
-      : ids_(o.ids_ ? std::make_unique<std::vector<std::uint64_t>>(*o.ids_) : nullptr) {}
-  RefusedBy(RefusedBy&&) noexcept = default;
-  RefusedBy& operator=(const RefusedBy& o) {
-    if (this != &o) ids_ = o.ids_ ? std::make_unique<std::vector<std::uint64_t>>(*o.ids_) : nullptr;
+  RefRareState() = default;
+  RefRareState(const RefRareState& o) : s_(o.s_ ? std::make_unique<State>(*o.s_) : nullptr) {}
+  RefRareState(RefRareState&&) noexcept = default;
+  RefRareState& operator=(const RefRareState& o) {
+    if (this != &o) s_ = o.s_ ? std::make_unique<State>(*o.s_) : nullptr;
     return *this;
   }
-  RefusedBy& operator=(RefusedBy&&) noexcept = default;
+  RefRareState& operator=(RefRareState&&) noexcept = default;
 
-  void add(std::uint64_t consumer) {
-    if (!ids_) ids_ = std::make_unique<std::vector<std::uint64_t>>();
-    ids_->push_back(consumer);
+  void refuse(std::uint64_t consumer) { state().refused.push_back(consumer); }
+  bool refused_by(std::uint64_t consumer) const {
+    return s_ && std::find(s_->refused.begin(), s_->refused.end(), consumer) != s_->refused.end();
   }
-  bool contains(std::uint64_t consumer) const {
-    return ids_ && std::find(ids_->begin(), ids_->end(), consumer) != ids_->end();
-  }
-  bool empty() const { return !ids_ || ids_->empty(); }
+  // Epoch ms before which a redelivery waits; 0 when none is delayed.
+  std::int64_t redeliver_at() const { return s_ ? s_->redeliver_at : 0; }
+  void set_redeliver_at(std::int64_t ms) { state().redeliver_at = ms; }
 
  private:
-  std::unique_ptr<std::vector<std::uint64_t>> ids_;
+  struct State {
+    std::vector<std::uint64_t> refused;
+    std::int64_t redeliver_at = 0;
+  };
+  State& state() {
+    if (!s_) s_ = std::make_unique<State>();
+    return *s_;
+  }
+  std::unique_ptr<State> s_;
 };
 
-// A message on a queue: the shared message plus this queue's bookkeeping.
+// A message on a queue: the shared message plus this queue's bookkeeping (32 bytes).
 struct MessageRef {
   MessagePtr message;
   std::uint32_t delivery_count = 0;  // times it came back unacknowledged
-  std::int64_t not_before = 0;       // scheduled delivery / redelivery delay (epoch ms)
-  // Never offered again to the consumers that refused it ("undeliverable here").
-  RefusedBy refused_by;
   PagePosition page;  // set when it came from a page file: its ack goes to the page cursor
+  RefRareState rare;
+
+  // Epoch ms before which it is not delivered: its scheduled time or a delayed redelivery.
+  std::int64_t not_before() const {
+    return std::max(message->record.scheduled, rare.redeliver_at());
+  }
 };
 
 // Implemented by the protocol side of a session.

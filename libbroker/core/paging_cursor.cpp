@@ -70,9 +70,7 @@ void PagingStore::depage(std::uint64_t q, Cursor& c) {
       ++c.open[p.number].in_memory;
       ++c.messages;
       c.bytes += static_cast<std::int64_t>(r.message->memory_size());
-      const auto not_before = r.message->record.scheduled;
-      queue->add(
-          MessageRef{std::move(r.message), 0, not_before, {}, PagePosition{p.number, index}});
+      queue->add(MessageRef{std::move(r.message), 0, PagePosition{p.number, index}, {}});
       continue;
     }
     if (p.number == current_) {

@@ -226,7 +226,7 @@ void PostOffice::load(store::LoadedState& state) {
     }
     for (auto& [q, count] : targets) {
       hold(*m);
-      MessageRef ref{m, count, m->record.scheduled, {}};
+      MessageRef ref{m, count};
       q->add(std::move(ref));
     }
   }

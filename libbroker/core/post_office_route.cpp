@@ -198,7 +198,7 @@ void PostOffice::publish(RoutedMessage& r) {
     if (it != queues_by_id_.end()) {
       Queue* q = it->second;
       hold(*m);
-      q->add(MessageRef{m, 0, m->record.scheduled, {}});
+      q->add(MessageRef{m});
     } else if (i < r.durable_count && m->durable_refs > 0) {
       // Its ref was written; the queue is gone, so is the ref.
       drop_durable_ref(*m, id);

@@ -18,7 +18,7 @@ Queue::~Queue() {
 
 void Queue::add(MessageRef ref) {
   ++messages_added_;
-  if (ref.not_before > host_.scheduler().now_ms()) {
+  if (ref.not_before() > host_.scheduler().now_ms()) {
     schedule(std::move(ref));
     return;
   }
@@ -33,7 +33,7 @@ void Queue::enqueue_now(MessageRef ref, bool at_head) {
 }
 
 void Queue::schedule(MessageRef ref) {
-  scheduled_.emplace(ref.not_before, std::move(ref));
+  scheduled_.emplace(ref.not_before(), std::move(ref));
   arm_timer();
 }
 
@@ -129,7 +129,7 @@ void Queue::cancelled(MessageRef ref) {
     const std::int64_t cap = s.max_redelivery_delay > 0 ? s.max_redelivery_delay
                                                        : s.redelivery_delay * 10;
     const auto ms = std::min<std::int64_t>(static_cast<std::int64_t>(delay), cap);
-    ref.not_before = host_.scheduler().now_ms() + ms;
+    ref.rare.set_redeliver_at(host_.scheduler().now_ms() + ms);
     schedule(std::move(ref));
     return;
   }
@@ -263,7 +263,7 @@ std::vector<MessageRef> Queue::take_matching(const std::function<bool(const Mess
 }
 
 void Queue::put_back(MessageRef ref) {
-  if (ref.not_before > host_.scheduler().now_ms())
+  if (ref.not_before() > host_.scheduler().now_ms())
     schedule(std::move(ref));
   else
     enqueue_now(std::move(ref), true);

@@ -196,7 +196,7 @@ void ServerSession::apply(Queue& queue, MessageRef ref, const Settlement& how,
     case Outcome::accepted: queue.acknowledge(std::move(ref)); return;
     case Outcome::released: queue.release(std::move(ref), false); return;
     case Outcome::modified:
-      if (how.undeliverable_here) ref.refused_by.add(consumer);
+      if (how.undeliverable_here) ref.rare.refuse(consumer);
       queue.release(std::move(ref), how.delivery_failed);
       return;
     case Outcome::rejected: queue.reject(std::move(ref)); return;
@@ -216,7 +216,7 @@ void ServerSession::apply_settled(PostOffice& po, std::vector<TxSettled>& settle
     }
     const bool counted = s.how.outcome == Outcome::modified && s.how.delivery_failed;
     if (s.how.outcome == Outcome::modified && s.how.undeliverable_here)
-      s.ref.refused_by.add(s.consumer);
+      s.ref.rare.refuse(s.consumer);
     returning[{s.queue, s.queue_id, counted}].push_back(std::move(s.ref));
   }
   settled.clear();
@@ -277,7 +277,7 @@ SessionResult ServerSession::settle(std::uint64_t consumer_id, std::uint64_t mes
   if (how.outcome == Outcome::released || how.outcome == Outcome::modified) {
     // A cumulative one in one go, so the messages keep their order (Queue::release_all).
     if (how.outcome == Outcome::modified && how.undeliverable_here)
-      for (auto& ref : refs) ref.refused_by.add(c.id());
+      for (auto& ref : refs) ref.rare.refuse(c.id());
     q.release_all(std::move(refs), how.outcome == Outcome::modified && how.delivery_failed);
     return std::nullopt;
   }

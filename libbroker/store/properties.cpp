@@ -18,7 +18,7 @@ T load_scalar(std::string_view bytes) {
 
 // Lengths are varints (7 bits a byte, low bits first): nearly every key and value is shorter than
 // 128 bytes, so a length costs one byte instead of four.
-std::size_t load_length(const std::string& buf, std::size_t& at) {
+std::size_t load_length(std::string_view buf, std::size_t& at) {
   if (const auto first = static_cast<std::uint8_t>(buf[at]); first < 0x80) {
     ++at;
     return first;
@@ -37,7 +37,7 @@ std::size_t length_size(std::size_t v) {
   return n;
 }
 
-void store_length(std::string& buf, std::size_t v) {
+void store_length(PackedBytes& buf, std::size_t v) {
   while (v >= 0x80) {
     buf.push_back(static_cast<char>(static_cast<std::uint8_t>(v | 0x80)));
     v >>= 7;
@@ -46,8 +46,8 @@ void store_length(std::string& buf, std::size_t v) {
 }
 
 template <class T>
-void store_scalar(std::string& buf, T v) {
-  buf.append(reinterpret_cast<const char*>(&v), sizeof v);
+void store_scalar(PackedBytes& buf, T v) {
+  buf.append(std::string_view(reinterpret_cast<const char*>(&v), sizeof v));
 }
 
 // Bytes of a fixed-width value of this type; 0 for null, -1 for the length-prefixed ones.
@@ -74,9 +74,9 @@ struct Decoded {
   std::size_t next;  // where the following entry starts
 };
 
-Decoded decode_at(const std::string& buf, std::size_t at) {
+Decoded decode_at(std::string_view buf, std::size_t at) {
   const auto klen = load_length(buf, at);
-  Decoded d{std::string_view(buf).substr(at, klen), PropertyType::null, {}, 0};
+  Decoded d{buf.substr(at, klen), PropertyType::null, {}, 0};
   at += klen;
   d.type = static_cast<PropertyType>(static_cast<std::uint8_t>(buf[at]));
   ++at;
@@ -87,7 +87,7 @@ Decoded decode_at(const std::string& buf, std::size_t at) {
   } else {
     len = static_cast<std::size_t>(width);
   }
-  d.payload = std::string_view(buf).substr(at, len);
+  d.payload = buf.substr(at, len);
   d.next = at + len;
   return d;
 }
@@ -163,15 +163,16 @@ Properties::Properties(std::initializer_list<std::pair<std::string_view, Propert
 std::optional<std::pair<std::size_t, std::size_t>> Properties::locate(std::string_view key) const {
   // A lookup reads only each entry's key length and value length: decoding every entry it
   // passes made a lookup cost more than the rest of routing a message.
-  for (std::size_t at = 0; at < buf_.size();) {
+  const std::string_view buf = buf_;
+  for (std::size_t at = 0; at < buf.size();) {
     const std::size_t start = at;
-    const auto klen = load_length(buf_, at);
-    const bool match =
-        klen == key.size() && std::memcmp(buf_.data() + at, key.data(), klen) == 0;
+    const auto klen = load_length(buf, at);
+    const bool match = klen == key.size() && std::memcmp(buf.data() + at, key.data(), klen) == 0;
     at += klen;
-    const auto type = static_cast<PropertyType>(static_cast<std::uint8_t>(buf_[at++]));
+    const auto type = static_cast<PropertyType>(static_cast<std::uint8_t>(buf[at++]));
     const int width = fixed_width(type);
-    const std::size_t value_size = width < 0 ? load_length(buf_, at) : static_cast<std::size_t>(width);
+    const std::size_t value_size =
+        width < 0 ? load_length(buf, at) : static_cast<std::size_t>(width);
     at += value_size;
     if (match) return std::pair{start, at};
   }
@@ -219,8 +220,8 @@ void Properties::append(std::string_view key, const PropertyValue& value) {
 void Properties::set(std::string_view key, const PropertyValue& value) {
   if (auto span = locate(key)) {
     // Rebuilt around the new entry so the key keeps its place.
-    std::string tail = buf_.substr(span->second);
-    buf_.resize(span->first);
+    const std::string tail(buf_.view().substr(span->second));
+    buf_.truncate(span->first);
     --count_;
     append(key, value);
     buf_.append(tail);
@@ -308,21 +309,21 @@ bool known_type(std::uint8_t tag) {
 std::optional<Properties> Properties::from_packed(std::string_view bytes) {
   Properties p;
   p.buf_.assign(bytes);
+  const std::string_view buf = p.buf_;
   std::size_t at = 0;
-  while (at < p.buf_.size()) {
+  while (at < buf.size()) {
     std::size_t klen = 0;
-    if (!load_length_checked(p.buf_, at, klen) || klen > p.buf_.size() - at) return std::nullopt;
+    if (!load_length_checked(buf, at, klen) || klen > buf.size() - at) return std::nullopt;
     at += klen;
-    if (at >= p.buf_.size()) return std::nullopt;
-    const auto tag = static_cast<std::uint8_t>(p.buf_[at++]);
+    if (at >= buf.size()) return std::nullopt;
+    const auto tag = static_cast<std::uint8_t>(buf[at++]);
     if (!known_type(tag)) return std::nullopt;
     const int width = fixed_width(static_cast<PropertyType>(tag));
     std::size_t len = static_cast<std::size_t>(width);
-    if (width < 0 && !load_length_checked(p.buf_, at, len)) return std::nullopt;
-    if (len > p.buf_.size() - at) return std::nullopt;
+    if (width < 0 && !load_length_checked(buf, at, len)) return std::nullopt;
+    if (len > buf.size() - at) return std::nullopt;
     if constexpr (std::endian::native == std::endian::big) {
-      if (width > 1) std::reverse(p.buf_.begin() + static_cast<std::ptrdiff_t>(at),
-                                  p.buf_.begin() + static_cast<std::ptrdiff_t>(at + len));
+      if (width > 1) std::reverse(p.buf_.data() + at, p.buf_.data() + at + len);
     }
     at += len;
     ++p.count_;

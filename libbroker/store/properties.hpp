@@ -16,6 +16,7 @@
 #include <string_view>
 #include <utility>
 
+#include "store/packed_bytes.hpp"
 #include "store/property_value.hpp"
 
 namespace artemis::store {
@@ -69,8 +70,8 @@ class Properties {
 
    private:
     friend class Properties;
-    const_iterator(const std::string* buf, std::size_t at) : buf_(buf), at_(at) {}
-    const std::string* buf_ = nullptr;
+    const_iterator(const PackedBytes* buf, std::size_t at) : buf_(buf), at_(at) {}
+    const PackedBytes* buf_ = nullptr;
     std::size_t at_ = 0;
   };
 
@@ -101,15 +102,16 @@ class Properties {
   bool erase(std::string_view key);
   // Gives back spare capacity left by building the set one property at a time: called once a
   // message is complete (PostOffice, when it is routed; the decoder, when it is loaded).
-  // A few spare bytes are not worth a reallocation and a copy.
+  // A few spare bytes are not worth a reallocation and a copy, unless the set then fits inline.
   void shrink_to_fit() {
-    if (buf_.capacity() - buf_.size() > 16) buf_.shrink_to_fit();
+    if (buf_.size() <= PackedBytes::kInline || buf_.capacity() - buf_.size() > 16)
+      buf_.shrink_to_fit();
   }
   // Bytes the properties occupy (for memory accounting).
   std::size_t byte_size() const { return buf_.size(); }
   // The packed buffer as it is: a stored message record holds it verbatim (layout v3), so
   // storing a message copies its properties instead of encoding them one by one.
-  std::string_view packed() const { return buf_; }
+  std::string_view packed() const { return buf_.view(); }
   // Properties from a packed buffer written by a little-endian host (what packed() gives
   // there), checked entry by entry so that damaged bytes are refused, never read out of
   // bounds; a big-endian host turns the scalars around. nullopt when the bytes are no such
@@ -125,7 +127,7 @@ class Properties {
   void append(std::string_view key, const PropertyValue& value);
   void append_text(std::string_view key, std::string_view text);
 
-  std::string buf_;
+  PackedBytes buf_;
   std::uint32_t count_ = 0;
 };
 

@@ -103,3 +103,18 @@ TEST_CASE("store: OptionalSize holds any size below UINT64_MAX, or none") {
   CHECK_FALSE(big.has_value());
   static_assert(sizeof(OptionalSize) == 8);
 }
+
+TEST_CASE("core: a queue entry is 32 bytes; its rare state is allocated only when used") {
+  CHECK(sizeof(artemis::core::MessageRef) == 32);
+  artemis::core::MessageRef ref{artemis::core::make_message()};
+  ref.message->record.scheduled = 1000;
+  CHECK(ref.not_before() == 1000);
+  CHECK_FALSE(ref.rare.refused_by(3));
+  ref.rare.set_redeliver_at(5000);
+  CHECK(ref.not_before() == 5000);
+  ref.rare.refuse(3);
+  const auto copy = ref;
+  CHECK(copy.rare.refused_by(3));
+  CHECK_FALSE(copy.rare.refused_by(4));
+  CHECK(copy.not_before() == 5000);
+}
