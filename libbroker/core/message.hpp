@@ -54,6 +54,45 @@ class MessageUses {
   std::atomic<std::uint32_t> count_{0};
 };
 
+// A large message's body file, boxed: almost no message has one, and a queue holds messages by
+// the hundred thousand, so the empty case costs one pointer instead of a shared_ptr's two.
+// Reads as the shared_ptr it holds.
+class LargeBodyLink {
+ public:
+  LargeBodyLink() = default;
+  LargeBodyLink(const LargeBodyLink& o) { *this = o.get_shared(); }
+  LargeBodyLink(LargeBodyLink&&) noexcept = default;
+  LargeBodyLink& operator=(const LargeBodyLink& o) {
+    if (this != &o) *this = o.get_shared();
+    return *this;
+  }
+  LargeBodyLink& operator=(LargeBodyLink&&) noexcept = default;
+  LargeBodyLink& operator=(std::shared_ptr<store::LargeBody> body) {
+    if (body.use_count() == 0) {  // owns nothing; an owner of a null pointer is kept
+      box_.reset();
+    } else if (box_) {
+      *box_ = std::move(body);
+    } else {
+      box_ = std::make_unique<std::shared_ptr<store::LargeBody>>(std::move(body));
+    }
+    return *this;
+  }
+
+  std::shared_ptr<store::LargeBody> get_shared() const {
+    return box_ ? *box_ : std::shared_ptr<store::LargeBody>();
+  }
+  operator std::shared_ptr<store::LargeBody>() const { return get_shared(); }
+  store::LargeBody* get() const { return box_ ? box_->get() : nullptr; }
+  store::LargeBody* operator->() const { return get(); }
+  store::LargeBody& operator*() const { return *get(); }
+  explicit operator bool() const { return get() != nullptr; }
+  friend bool operator==(const LargeBodyLink& a, std::nullptr_t) { return a.get() == nullptr; }
+  void reset() { box_.reset(); }
+
+ private:
+  std::unique_ptr<std::shared_ptr<store::LargeBody>> box_;
+};
+
 struct Message {
   store::MessageRecord record;
   // Durable queues still holding this message; the journal record is deleted at zero.
@@ -63,7 +102,7 @@ struct Message {
   int memory_refs = 0;
   // A large message's body file (record.body is empty and record.large_body_size says its
   // size); shared by the copies a move or a dead-letter makes until they are routed.
-  std::shared_ptr<store::LargeBody> large;
+  LargeBodyLink large;
   MessageUses uses;
 
   std::uint64_t id() const { return record.id; }

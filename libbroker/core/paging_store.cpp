@@ -198,7 +198,7 @@ PagePosition PagingStore::page(const MessagePtr& m, std::span<const std::uint64_
   const PagePosition at{p.number, p.records};
   if (m->large) {
     p.large_ids.push_back(m->id());
-    large_bodies_[m->id()] = m->large;
+    large_bodies_[m->id()] = m->large.get_shared();
   }
   Entry e;
   e.queue_ids.assign(queue_ids.begin(), queue_ids.end());

@@ -156,6 +156,10 @@ Properties::const_iterator& Properties::const_iterator::operator++() {
   return *this;
 }
 
+std::size_t Properties::size() const {
+  return static_cast<std::size_t>(std::distance(begin(), end()));
+}
+
 Properties::Properties(std::initializer_list<std::pair<std::string_view, PropertyValue>> init) {
   for (const auto& [k, v] : init) set(k, v);
 }
@@ -214,7 +218,6 @@ void Properties::append(std::string_view key, const PropertyValue& value) {
         }
       },
       value.variant());
-  ++count_;
 }
 
 void Properties::set(std::string_view key, const PropertyValue& value) {
@@ -222,7 +225,6 @@ void Properties::set(std::string_view key, const PropertyValue& value) {
     // Rebuilt around the new entry so the key keeps its place.
     const std::string tail(buf_.view().substr(span->second));
     buf_.truncate(span->first);
-    --count_;
     append(key, value);
     buf_.append(tail);
     return;
@@ -246,7 +248,6 @@ void Properties::append_text(std::string_view key, std::string_view text) {
   buf_.push_back(static_cast<char>(PropertyType::string));
   store_length(buf_, text.size());
   buf_.append(text);
-  ++count_;
 }
 
 void Properties::set_text(std::string_view key, std::string_view text) {
@@ -267,7 +268,6 @@ bool Properties::erase(std::string_view key) {
   auto span = locate(key);
   if (!span) return false;
   buf_.erase(span->first, span->second - span->first);
-  --count_;
   return true;
 }
 
@@ -326,7 +326,6 @@ std::optional<Properties> Properties::from_packed(std::string_view bytes) {
       if (width > 1) std::reverse(p.buf_.data() + at, p.buf_.data() + at + len);
     }
     at += len;
-    ++p.count_;
   }
   return p;
 }

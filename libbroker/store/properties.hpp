@@ -80,8 +80,9 @@ class Properties {
 
   const_iterator begin() const { return {&buf_, 0}; }
   const_iterator end() const { return {&buf_, buf_.size()}; }
-  std::size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
+  // Entries in the set, counted by a walk: only the v2 record layout and comparisons need it.
+  std::size_t size() const;
+  bool empty() const { return buf_.empty(); }
 
   std::optional<PropertyView> find(std::string_view key) const;
   bool contains(std::string_view key) const { return find(key).has_value(); }
@@ -128,7 +129,6 @@ class Properties {
   void append_text(std::string_view key, std::string_view text);
 
   PackedBytes buf_;
-  std::uint32_t count_ = 0;
 };
 
 }  // namespace artemis::store

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -117,4 +118,22 @@ TEST_CASE("core: a queue entry is 32 bytes; its rare state is allocated only whe
   CHECK(copy.rare.refused_by(3));
   CHECK_FALSE(copy.rare.refused_by(4));
   CHECK(copy.not_before() == 5000);
+}
+
+TEST_CASE("core: a message is a 176-byte heap block; its large body link shares the file") {
+  // 168 bytes of fields and malloc's 8-byte header, rounded to 16: one size class below 192.
+  CHECK(sizeof(Message) <= 168);
+  auto m = make_message();
+  CHECK_FALSE(m->large);
+  auto body =
+      std::make_shared<artemis::store::LargeBody>(std::filesystem::path("/nowhere/1.msg"), 1, 10);
+  m->large = body;
+  CHECK(m->large.get() == body.get());
+  auto copy = make_message(*m);
+  CHECK(copy->large.get() == body.get());
+  CHECK(body.use_count() == 3);
+  m->large.reset();
+  CHECK(body.use_count() == 2);
+  copy->large = nullptr;
+  CHECK_FALSE(copy->large);
 }
