@@ -12,7 +12,14 @@
 namespace artemis::journal {
 
 void WriterThread::Batch::clear() {
-  for (std::size_t i = 0; i < used_segments; ++i) segments[i].bytes.clear();  // keep capacity
+  // A segment keeps its capacity for the next round (no reallocation per round), but not what
+  // a burst grew it to: past kKeptSegmentBytes the memory goes back, or an idle broker would
+  // hold its largest burst's bytes for good.
+  for (std::size_t i = 0; i < used_segments; ++i) {
+    auto& bytes = segments[i].bytes;
+    bytes.clear();
+    if (bytes.capacity() > kKeptSegmentBytes) std::vector<std::uint8_t>().swap(bytes);
+  }
   used_segments = 0;
   items.clear();
   releases.clear();

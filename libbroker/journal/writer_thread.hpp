@@ -48,6 +48,8 @@ class WriterThread {
  public:
   // Upper bound on bytes queued but not yet written; appends past it fail with backlog_full.
   static constexpr std::size_t kMaxBacklogBytes = 256u << 20;
+  // A round's segment buffer larger than this is freed once written (twice the default batch).
+  static constexpr std::size_t kKeptSegmentBytes = 1u << 20;
 
   WriterThread(const Options& options, Poster post, const util::Logger& log,
                std::map<std::uint64_t, JournalFile> data_files, std::vector<JournalFile> free_files,
