@@ -31,6 +31,9 @@ inline constexpr util::LogCode address_unblocked{
 inline constexpr util::LogCode address_full_dropping{
     222039, util::Level::warn, server_logger,
     "Messages sent to address '{}' are being dropped; {}"};
+inline constexpr util::LogCode message_for_missing_queue{
+    222043, util::Level::warn, server_logger,
+    "Message for queue {} which does not exist. This message will be ignored."};
 inline constexpr util::LogCode paging_started{222038, util::Level::warn, server_logger,
                                               "Starting paging on address '{}'; {}"};
 inline constexpr util::LogCode paging_stopped{224108, util::Level::info, server_logger,

@@ -203,6 +203,7 @@ void PostOffice::load(store::LoadedState& state) {
     by_id[r.id] = restore_queue(r);
   }
   std::set<std::uint64_t> large_named;  // body files a record names
+  std::set<std::uint64_t> missing_queues;
   for (auto& lm : state.messages) {
     auto m = make_message();
     m->record = std::move(lm.message);
@@ -212,7 +213,10 @@ void PostOffice::load(store::LoadedState& state) {
     for (const auto& ref : lm.refs) {
       auto it = by_id.find(ref.queue_id);
       if (it == by_id.end()) {
-        // The queue was deleted after the ref was written; drop the ref.
+        // The queue was deleted after the ref was written; drop the ref. Said once per queue,
+        // as Artemis does: it is also what a lost queue record would look like.
+        if (missing_queues.insert(ref.queue_id).second)
+          log_.log(log_codes::message_for_missing_queue, ref.queue_id);
         storage_.ack(m->id(), ref.queue_id, false);
         continue;
       }

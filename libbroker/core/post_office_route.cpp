@@ -145,6 +145,9 @@ RouteStatus PostOffice::route(MessagePtr m, const Destination& d, RoutedMessage&
     stored({});
     return RouteStatus::no_route;
   }
+  // A durable message is confirmed only once the records of the queues it reached are on disk
+  // too (StorageManager::after_bindings).
+  if (m->durable()) stored = storage_.after_bindings(std::move(stored));
   if (PagingStore* ps = paging_for_send(d.address)) {
     // To the current page (durable or not), with every queue it was routed to.
     out.paged = ps;
@@ -333,7 +336,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
       stored({});
       return RouteStatus::routed;
     }
-    storage_.commit_tx(tx, std::move(stored));
+    storage_.commit_tx(tx, storage_.after_bindings(std::move(stored)));
     return RouteStatus::routed;
   }
   // Runs once the last page write of the batch completed (page_written counts them down).
@@ -348,7 +351,7 @@ RouteStatus PostOffice::route_transaction(std::vector<PendingSend> sends,
     for (auto& [ps, page] : pages)
       ps->note_transaction(page, storage_.add_page_transaction(tx, ps->id(), page));
     for (const auto& d : duplicate_ids) storage_.add_duplicate_id_tx(tx, d.record, d.address, d.id);
-    storage_.commit_tx(tx, std::move(stored));
+    storage_.commit_tx(tx, storage_.after_bindings(std::move(stored)));
   };
   if (--paged->waiting == 0) paged->commit(paged->ec);
   return RouteStatus::routed;

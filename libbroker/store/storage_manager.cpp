@@ -73,35 +73,57 @@ std::uint64_t StorageManager::next_id() {
 void StorageManager::add_address(const AddressRecord& r) {
   if (!persistent()) return;
   bindings_->append_add(r.id, record::address_binding, span_of(encode(r)), journal::Sync::yes,
-                        ignore);
+                        binding_written());
 }
 
 void StorageManager::update_address(const AddressRecord& r) {
   if (!persistent()) return;
-  bindings_->append_update(r.id, record::address_binding, span_of(encode(r)),
-                           journal::Sync::yes, ignore);
+  bindings_->append_update(r.id, record::address_binding, span_of(encode(r)), journal::Sync::yes,
+                           binding_written());
 }
 
 void StorageManager::delete_address(std::uint64_t id) {
   if (!persistent()) return;
-  bindings_->append_delete(id, journal::Sync::yes, ignore);
+  bindings_->append_delete(id, journal::Sync::yes, binding_written());
 }
 
 void StorageManager::add_queue(const QueueRecord& r) {
   if (!persistent()) return;
   bindings_->append_add(r.id, record::queue_binding, span_of(encode(r)), journal::Sync::yes,
-                        ignore);
+                        binding_written());
 }
 
 void StorageManager::update_queue(const QueueRecord& r) {
   if (!persistent()) return;
   bindings_->append_update(r.id, record::queue_binding, span_of(encode(r)), journal::Sync::yes,
-                           ignore);
+                           binding_written());
 }
 
 void StorageManager::delete_queue(std::uint64_t id) {
   if (!persistent()) return;
-  bindings_->append_delete(id, journal::Sync::yes, ignore);
+  bindings_->append_delete(id, journal::Sync::yes, binding_written());
+}
+
+journal::Completion StorageManager::binding_written() {
+  ++*bindings_unsynced_;
+  return [unsynced = bindings_unsynced_](std::error_code) { --*unsynced; };
+}
+
+journal::Completion StorageManager::after_bindings(journal::Completion done) {
+  if (!persistent() || *bindings_unsynced_ == 0) return done;
+  // Both completions run on the broker thread (the poster), so the join needs no lock.
+  struct Join {
+    journal::Completion done;
+    int waiting = 2;
+    std::error_code first;
+  };
+  auto join = std::make_shared<Join>(Join{std::move(done)});
+  auto arrive = [join](std::error_code ec) {
+    if (ec && !join->first) join->first = ec;
+    if (--join->waiting == 0) join->done(join->first);
+  };
+  bindings_->flush(arrive);
+  return arrive;
 }
 
 std::uint64_t StorageManager::store_message(const MessageRecord& m,

@@ -125,6 +125,12 @@ class StorageManager {
 
   // Runs done once everything appended before is durable.
   void flush(journal::Completion done);
+  // `done` itself when every address and queue record appended so far is on disk; otherwise
+  // a completion that runs `done` only once the bindings journal has synced them as well (the
+  // first error wins). The two journals sync on their own threads, so without it a message
+  // routed to a queue created a moment ago could be confirmed before the queue's record is
+  // written; after a crash the message would load without its queue, and be dropped.
+  journal::Completion after_bindings(journal::Completion done);
 
   // A critical I/O error: the first write, sync or file-creation failure of either journal
   // (journal::Journal::on_failure). `fn` runs once per StorageManager, on the broker thread,
@@ -141,6 +147,8 @@ class StorageManager {
   void load_bindings(const journal::LoadResult& r, LoadedState& out);
   void load_messages(const journal::LoadResult& r, LoadedState& out);
   void report_critical(std::error_code ec);
+  // The completion of a synced bindings append: counted in bindings_unsynced_ until it runs.
+  journal::Completion binding_written();
   // A message's record head into encode_buffer_ (its body follows); returns the record type.
   std::uint8_t encode_message_record(const MessageRecord& m);
 
@@ -151,6 +159,9 @@ class StorageManager {
   std::uint64_t reserved_up_to_ = 0;   // ids below this are covered by the counter on disk
   std::uint64_t counter_record_id_ = 0;  // 0 = not written yet
   bool closed_ = false;
+  // Address and queue records appended and not yet durable. Shared with their completions,
+  // which the poster may run after this object is gone.
+  std::shared_ptr<std::uint64_t> bindings_unsynced_ = std::make_shared<std::uint64_t>(0);
   std::function<void(std::error_code)> on_critical_;
   std::error_code critical_;        // the first journal failure; reported once
   bool critical_reported_ = false;

@@ -203,6 +203,51 @@ TEST_CASE("session: a durable send is visible only once stored; later sends neve
   CHECK(f.events.back() == "now");
 }
 
+TEST_CASE("session: a durable send to a queue created a moment ago waits for the queue's record") {
+  // The queue's record and the message go to two journals that sync on their own: were the
+  // send confirmed once its own journal synced, a crash could keep the message and lose its
+  // queue, and the restarted broker would drop the message.
+  SessionFixture f;
+  f.scheduler.run_posted();
+  f.bindings_journal->hold_completions();
+  f.anycast_queue("fresh");
+  auto s = f.session();
+  RecordingHandler h;
+  f.consume(*s, h, "fresh");
+  REQUIRE(session_text(f.send(*s, "fresh", f.message("first", true), "d1")) == "ok");
+  // Non-durable: nothing of it survives a crash anyway, so it does not wait for the bindings
+  // (only for the durable send before it, as always).
+  REQUIRE(session_text(f.send(*s, "fresh", f.message("plain"), "n")) == "ok");
+  f.scheduler.run_posted();
+  CHECK(f.events.empty());
+  CHECK(h.got.empty());
+
+  f.bindings_journal->release_completions();
+  f.scheduler.run_posted();
+  CHECK(f.events == std::vector<std::string>{"d1", "n"});
+  CHECK(h.bodies() == std::vector<std::string>{"first", "plain"});
+
+  // Every record on disk: the next durable send waits for its own journal only.
+  f.bindings_journal->hold_completions();
+  REQUIRE(session_text(f.send(*s, "fresh", f.message("second", true), "d2")) == "ok");
+  f.scheduler.run_posted();
+  CHECK(f.events.back() == "d2");
+  f.bindings_journal->release_completions();
+}
+
+TEST_CASE("session: a durable send fails when the record of its new queue cannot be written") {
+  SessionFixture f;
+  f.scheduler.run_posted();
+  f.bindings_journal->fail_from_now(std::make_error_code(std::errc::io_error));
+  f.anycast_queue("fresh");
+  auto s = f.session();
+  REQUIRE(session_text(f.send(*s, "fresh", f.message("lost", true), "d")) == "ok");
+  f.scheduler.run_posted();
+  REQUIRE(f.events.size() == 1);
+  CHECK(f.events[0] != "d");  // "d:<error>"
+  CHECK(f.queue("fresh").message_count() == 0);
+}
+
 TEST_CASE("session: a transaction of sends and settlements commits or rolls back as a whole") {
   SessionFixture f;
   auto s = f.session();

@@ -103,6 +103,14 @@ class MemoryJournal : public journal::Journal {
   void close() override { *on_failure_ = nullptr; }
 
   void fail_from_now(std::error_code ec) { failure_ = ec; }
+  // A disk that is slow to sync: while held, completions wait (in order) instead of being
+  // posted; releasing posts them.
+  void hold_completions() { holding_ = true; }
+  void release_completions() {
+    holding_ = false;
+    for (auto& fn : held_) post_(std::move(fn));
+    held_.clear();
+  }
   // The device works again: later appends reach the disk (a resend after a failed store).
   void heal() { failure_ = {}; }
   journal::Stats stats() const override {
@@ -129,7 +137,13 @@ class MemoryJournal : public journal::Journal {
   }
   void complete(journal::Completion done) {
     const auto ec = failure_;
-    if (done) post_([done = std::move(done), ec] { done(ec); });
+    if (done) {
+      std::function<void()> fn = [done = std::move(done), ec] { done(ec); };
+      if (holding_)
+        held_.push_back(std::move(fn));
+      else
+        post_(std::move(fn));
+    }
     if (ec && !failure_reported_) {
       failure_reported_ = true;
       post_([handler = on_failure_, ec] {
@@ -146,6 +160,8 @@ class MemoryJournal : public journal::Journal {
       std::make_shared<journal::FailureHandler>();
   std::error_code failure_;
   bool failure_reported_ = false;
+  bool holding_ = false;
+  std::vector<std::function<void()>> held_;
 };
 
 }  // namespace artemis::testing
