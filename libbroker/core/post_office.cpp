@@ -317,16 +317,18 @@ void PostOffice::stop() {
 }
 
 void PostOffice::removed(Queue& queue, const MessageRef& ref) {
+  removed_from(queue.id(), queue.durable() && !queue.definition().temporary, ref);
+}
+
+void PostOffice::removed_from(std::uint64_t queue_id, bool durable_ref, const MessageRef& ref) {
   Message& m = *ref.message;
   if (ref.page.paged()) {
     // Read back from a page: neither held in memory's account nor in the journal.
-    if (PagingStore* ps = find_paging(m.record.address)) ps->acked(queue.id(), ref);
+    if (PagingStore* ps = find_paging(m.record.address)) ps->acked(queue_id, ref);
     return;
   }
   release(m);
-  if (m.durable() && queue.durable() && !queue.definition().temporary && m.durable_refs > 0) {
-    drop_durable_ref(m, queue.id());
-  }
+  if (m.durable() && durable_ref && m.durable_refs > 0) drop_durable_ref(m, queue_id);
 }
 
 void PostOffice::delivery_count_changed(Queue& queue, const MessageRef& ref) {
@@ -335,58 +337,6 @@ void PostOffice::delivery_count_changed(Queue& queue, const MessageRef& ref) {
   if (ref.page.paged()) return;
   if (m.durable() && queue.durable() && !queue.definition().temporary)
     storage_.update_delivery_count(m.id(), queue.id(), ref.delivery_count);
-}
-
-void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::string& target,
-                           bool expiry) {
-  send(copy_for_move(queue, ref, target, expiry), Destination{target, std::nullopt},
-       [](std::error_code) {});
-}
-
-MessagePtr PostOffice::copy_for_move(const Queue& queue, const MessageRef& ref,
-                                     const std::string& target, bool expiry) {
-  auto copy = make_message();
-  copy->record = ref.message->record;
-  copy->large = ref.message->large;  // linked to a file of its own when routed
-  copy->record.id = 0;
-  copy->record.expiration = 0;
-  copy->record.scheduled = 0;
-  copy->record.routing_type.reset();
-  // Typed as Artemis types them (long, long, byte), so a selector compares them as numbers.
-  auto& p = copy->record.properties;
-  p.set(props::orig_address, ref.message->record.address);
-  p.set(props::orig_queue, queue.name());
-  p.set(props::orig_message_id, static_cast<std::int64_t>(ref.message->id()));
-  if (ref.message->record.routing_type)
-    p.set(props::orig_routing_type, static_cast<std::int8_t>(*ref.message->record.routing_type));
-  // A copy must not be mistaken for a resend of the original.
-  p.erase(props::duplicate_id);
-  if (expiry) p.set(props::actual_expiry, static_cast<std::int64_t>(scheduler_.now_ms()));
-  copy->record.address = target;
-  return copy;
-}
-
-void PostOffice::dead_letter(Queue& queue, const MessageRef& ref) {
-  const auto& s = settings_for(queue.address());
-  Address* dla = s.dead_letter_address ? find_address(*s.dead_letter_address) : nullptr;
-  if (dla == nullptr || dla->queues.empty()) {
-    log_.log(log_codes::no_dead_letter_address, ref.message->id(), queue.name());
-  } else {
-    move_copy(queue, ref, dla->name, false);
-  }
-  removed(queue, ref);
-}
-
-void PostOffice::expire(Queue& queue, const MessageRef& ref) {
-  const auto& s = settings_for(queue.address());
-  Address* ea = s.expiry_address ? find_address(*s.expiry_address) : nullptr;
-  if (ea == nullptr || ea->queues.empty()) {
-    if (s.expiry_address)
-      log_.log(log_codes::no_expiry_address, ref.message->id(), *s.expiry_address);
-  } else if (queue.address() != ea->name) {
-    move_copy(queue, ref, ea->name, true);
-  }
-  removed(queue, ref);
 }
 
 }  // namespace artemis::core

@@ -1,9 +1,10 @@
 // PostOffice: the changes management makes to queues and addresses that live on, and its
-// moves of messages between queues.
+// moves of messages between queues, and the dead-letter and expiry moves a queue asks for.
 #include <map>
 #include <memory>
 
 #include "core/errors.hpp"
+#include "core/log_codes.hpp"
 #include "core/post_office.hpp"
 #include "core/server_session.hpp"
 
@@ -130,6 +131,68 @@ std::size_t PostOffice::move_messages(
           });
   }
   return moves.size();
+}
+
+void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::string& target,
+                           bool expiry) {
+  // The original is deleted only once the copy is on disk: the copy may go to a page file
+  // (another writer thread) or to a queue whose record is not synced yet, and a paged original's
+  // page file may go at once, so deleted first, a crash in between would lose the message.
+  // Until then it still weighs on its address and keeps its page.
+  send(copy_for_move(queue, ref, target, expiry), Destination{target, std::nullopt},
+       [this, alive = alive_, name = queue.name(), id = queue.id(),
+        durable_ref = queue.durable() && !queue.definition().temporary, ref](std::error_code ec) {
+         if (!*alive) return;
+         Queue* q = find_queue(name);
+         if (q != nullptr && q->id() != id) q = nullptr;
+         if (ec && q != nullptr) return q->put_back(ref);  // not moved: stays where it was
+         removed_from(id, durable_ref, ref);
+       });
+}
+
+MessagePtr PostOffice::copy_for_move(const Queue& queue, const MessageRef& ref,
+                                     const std::string& target, bool expiry) {
+  auto copy = make_message();
+  copy->record = ref.message->record;
+  copy->large = ref.message->large;  // linked to a file of its own when routed
+  copy->record.id = 0;
+  copy->record.expiration = 0;
+  copy->record.scheduled = 0;
+  copy->record.routing_type.reset();
+  // Typed as Artemis types them (long, long, byte), so a selector compares them as numbers.
+  auto& p = copy->record.properties;
+  p.set(props::orig_address, ref.message->record.address);
+  p.set(props::orig_queue, queue.name());
+  p.set(props::orig_message_id, static_cast<std::int64_t>(ref.message->id()));
+  if (ref.message->record.routing_type)
+    p.set(props::orig_routing_type, static_cast<std::int8_t>(*ref.message->record.routing_type));
+  // A copy must not be mistaken for a resend of the original.
+  p.erase(props::duplicate_id);
+  if (expiry) p.set(props::actual_expiry, static_cast<std::int64_t>(scheduler_.now_ms()));
+  copy->record.address = target;
+  return copy;
+}
+
+void PostOffice::dead_letter(Queue& queue, const MessageRef& ref) {
+  const auto& s = settings_for(queue.address());
+  Address* dla = s.dead_letter_address ? find_address(*s.dead_letter_address) : nullptr;
+  if (dla == nullptr || dla->queues.empty()) {
+    log_.log(log_codes::no_dead_letter_address, ref.message->id(), queue.name());
+    return removed(queue, ref);
+  }
+  move_copy(queue, ref, dla->name, false);
+}
+
+void PostOffice::expire(Queue& queue, const MessageRef& ref) {
+  const auto& s = settings_for(queue.address());
+  Address* ea = s.expiry_address ? find_address(*s.expiry_address) : nullptr;
+  if (ea == nullptr || ea->queues.empty()) {
+    if (s.expiry_address)
+      log_.log(log_codes::no_expiry_address, ref.message->id(), *s.expiry_address);
+  } else if (queue.address() != ea->name) {
+    return move_copy(queue, ref, ea->name, true);
+  }
+  removed(queue, ref);
 }
 
 }  // namespace artemis::core

@@ -274,3 +274,67 @@ TEST_CASE("core: a consumer's deliveries settle right through reused nodes, one 
   CHECK(q.message_count() == 0);
   CHECK(q.messages_acknowledged() == static_cast<std::uint64_t>(kMessages));
 }
+
+namespace {
+
+bool journal_deleted(const testing::MemoryDisk& disk, std::uint64_t id) {
+  return std::any_of(disk.ops.begin(), disk.ops.end(), [&](const auto& op) {
+    return op.kind == testing::MemoryDisk::Op::del && op.record.id == id;
+  });
+}
+
+}  // namespace
+
+TEST_CASE(
+    "core: a dead-lettered or expired message leaves its queue's journal only once its copy "
+    "is stored; a copy that fails to store leaves it in place") {
+  for (const bool expiry : {false, true}) {
+    for (const bool copy_fails : {false, true}) {
+      CAPTURE(expiry);
+      CAPTURE(copy_fails);
+      CoreFixture f;
+      config::AddressSetting s;
+      s.match = "#";
+      s.max_delivery_attempts = 1;
+      s.dead_letter_address = "DLQ";
+      s.expiry_address = "ExpiryQueue";
+      f.config.address_settings.push_back(s);
+      f.start();
+      f.anycast_queue("q");
+      f.anycast_queue("DLQ");
+      f.anycast_queue("ExpiryQueue");
+      auto m = f.message("m", true);
+      if (expiry) m->record.expiration = f.scheduler.now_ms() + 10;
+      f.send("q", m);
+      const auto id = m->id();
+      Queue* q = f.po->find_queue("q");
+      f.scheduler.run_posted();
+
+      f.messages_journal->hold_completions();
+      if (copy_fails) f.messages_journal->fail_from_now(std::make_error_code(std::errc::io_error));
+      RecordingHandler h;
+      if (expiry) {
+        f.scheduler.advance(1000);  // the expiry scan
+      } else {
+        auto* c = q->add_consumer(h, {});
+        REQUIRE(h.got.size() == 1);
+        CHECK(c->cancel(id));  // past max-delivery-attempts: to the DLQ
+        q->remove_consumer(*c);
+      }
+      CHECK(q->message_count() == 0);
+      CHECK_FALSE(journal_deleted(*f.messages_disk, id));  // the copy is not stored yet
+
+      f.messages_journal->release_completions();
+      f.scheduler.run_posted();
+      Queue* target = f.po->find_queue(expiry ? "ExpiryQueue" : "DLQ");
+      if (copy_fails) {
+        CHECK(q->message_count() == 1);
+        CHECK(target->message_count() == 0);
+      } else {
+        CHECK(journal_deleted(*f.messages_disk, id));
+        CHECK(q->message_count() == 0);
+        CHECK(target->message_count() == 1);
+      }
+    }
+  }
+}
