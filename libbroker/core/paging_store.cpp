@@ -2,10 +2,10 @@
 #include "core/paging_store.hpp"
 
 #include <algorithm>
-#include <fstream>
 
 #include "core/address_settings.hpp"
 #include "core/log_codes.hpp"
+#include "store/durable_file.hpp"
 
 namespace artemis::core {
 
@@ -36,15 +36,11 @@ std::error_code PagingStore::create() {
   std::error_code ec;
   fs::create_directories(folder_, ec);
   if (ec) return ec;
-  const auto tmp = folder_ / "address.txt.tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << address_ << '\n';
-    out.flush();
-    if (!out) return std::make_error_code(std::errc::io_error);
-  }
-  fs::rename(tmp, folder_ / "address.txt", ec);
-  return ec;
+  // Durable before the first page is: a folder whose address.txt a power cut emptied or lost
+  // is skipped at load, with every confirmed message of its pages. The new folder's own entry
+  // is in the paging directory, synced too.
+  if ((ec = store::write_file_durably(folder_ / "address.txt", address_ + '\n'))) return ec;
+  return store::sync_directory(folder_.parent_path());
 }
 
 std::error_code PagingStore::load(const std::vector<store::PageTransactionRecord>& transactions,

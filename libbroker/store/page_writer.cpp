@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "store/durable_file.hpp"
+
 namespace artemis::store {
 namespace {
 
@@ -22,15 +24,6 @@ std::error_code write_all(int fd, const std::vector<std::uint8_t>& bytes) {
     done += static_cast<std::size_t>(n);
   }
   return {};
-}
-
-std::error_code sync_directory(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno_code(errno);
-  const int rc = ::fsync(fd);
-  const int e = errno;
-  ::close(fd);
-  return rc == 0 ? std::error_code{} : errno_code(e);
 }
 
 }  // namespace
