@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "core/errors.hpp"
 #include "fixtures.hpp"
 #include "journal/errors.hpp"
@@ -224,4 +226,29 @@ TEST_CASE("post office: a store completion's error reads as the sender is told i
   CHECK(stored_error(journal::errc::disk_full) == errc::storage_failed);
   CHECK(stored_error(std::make_error_code(std::errc::io_error)) == errc::storage_failed);
   CHECK(stored_error(errc::address_full) == errc::address_full);  // the core's own pass
+}
+
+TEST_CASE(
+    "core: a stored message whose queue record is missing at load is dropped with AMQ222043") {
+  CoreFixture f;
+  f.start();
+  f.anycast_queue("q");
+  f.send("q", f.message("m", true));
+  const auto queue_id = f.po->find_queue("q")->id();
+  f.scheduler.run_posted();
+  // The queue's record lost, as a crash before the bindings journal wrote it would lose it.
+  auto& ops = f.bindings_disk->ops;
+  ops.erase(std::remove_if(ops.begin(), ops.end(),
+                           [&](const auto& op) { return op.record.id == queue_id; }),
+            ops.end());
+  f.log.set_level(util::Level::warn);
+  f.log.keep_recent(20);
+  f.restart();
+  CHECK(f.po->find_queue("q") == nullptr);
+  const auto lines = f.log.recent(20);
+  CHECK(std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+    return l.find("AMQ222043") != std::string::npos &&
+           l.find("queue " + std::to_string(queue_id) + " which does not exist") !=
+               std::string::npos;
+  }));
 }
