@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/consumer.hpp"
 #include "core/message.hpp"
 
 using artemis::core::make_message;
