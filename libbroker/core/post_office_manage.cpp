@@ -139,13 +139,18 @@ void PostOffice::move_copy(Queue& queue, const MessageRef& ref, const std::strin
   // (another writer thread) or to a queue whose record is not synced yet, and a paged original's
   // page file may go at once, so deleted first, a crash in between would lose the message.
   // Until then it still weighs on its address and keeps its page.
+  // A copy that failed (its body file could not be linked, its store failed) leaves the original
+  // gone from its queue, as before, and said in the log: put back, an expired message would be
+  // expired again by the same dispatch, forever. A failed store is a critical error: the journal
+  // then writes nothing more, so the original's record stays on disk for the next start.
   send(copy_for_move(queue, ref, target, expiry), Destination{target, std::nullopt},
-       [this, alive = alive_, name = queue.name(), id = queue.id(),
+       [this, alive = alive_, id = queue.id(), queue_name = queue.name(), target,
         durable_ref = queue.durable() && !queue.definition().temporary, ref](std::error_code ec) {
          if (!*alive) return;
-         Queue* q = find_queue(name);
-         if (q != nullptr && q->id() != id) q = nullptr;
-         if (ec && q != nullptr) return q->put_back(ref);  // not moved: stays where it was
+         if (ec)
+           log_.plain(util::Level::warn, log_codes::server_logger,
+                      "message {} could not be moved from queue {} to {}: {}", ref.message->id(),
+                      queue_name, target, ec.message());
          removed_from(id, durable_ref, ref);
        });
 }
