@@ -5,6 +5,7 @@
 
 #include "core/address_settings.hpp"
 #include "core/log_codes.hpp"
+#include "journal/journal_file.hpp"
 #include "store/durable_file.hpp"
 
 namespace artemis::core {
@@ -40,7 +41,7 @@ std::error_code PagingStore::create() {
   // is skipped at load, with every confirmed message of its pages. The new folder's own entry
   // is in the paging directory, synced too.
   if ((ec = store::write_file_durably(folder_ / "address.txt", address_ + '\n'))) return ec;
-  return store::sync_directory(folder_.parent_path());
+  return journal::sync_directory(folder_.parent_path());
 }
 
 std::error_code PagingStore::load(const std::vector<store::PageTransactionRecord>& transactions,

@@ -254,8 +254,8 @@ class PostOffice : public QueueHost, public PagingHost {
   std::optional<std::string_view> duplicate_id_to_store(const Message& m,
                                                         std::optional<std::string_view> id);
   void forget_duplicate(const Message& m);
-  // Sends a copy of `ref` to `target`; the original leaves `queue` only once the copy is
-  // stored, and goes back to it if the copy could not be.
+  // Sends a copy of `ref` to `target`; the original leaves `queue` once the copy's send has
+  // completed (stored, or failed: then the log says so).
   void move_copy(Queue& queue, const MessageRef& ref, const std::string& target, bool expiry);
   // removed() by the queue's id, for a queue that may be gone by now: `durable_ref` says
   // whether the queue held a journal ref of the message.

@@ -6,7 +6,7 @@
 
 #include "core/log_codes.hpp"
 #include "core/post_office.hpp"
-#include "store/durable_file.hpp"
+#include "journal/journal_file.hpp"
 
 namespace artemis::core {
 
@@ -43,7 +43,7 @@ bool PostOffice::own_large_body(Message& m) {
   fs::create_hard_link(m.large->path(), path, ec);
   // The new name must survive a power cut before this copy's record is confirmed: the
   // original's file goes once the original is acknowledged, and the copy would lose its body.
-  if (!ec) ec = store::sync_directory(path.parent_path());
+  if (!ec) ec = journal::sync_directory(path.parent_path());
   if (ec) {
     log_.plain(util::Level::error, log_codes::server_logger,
                "could not give message {} its own large message file {}: {}", m.id(), path.string(),

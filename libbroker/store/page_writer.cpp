@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "journal/journal_file.hpp"
 #include "store/durable_file.hpp"
 
 namespace artemis::store {
@@ -13,17 +14,6 @@ namespace {
 
 std::error_code errno_code(int e) {
   return {e, std::generic_category()};
-}
-
-std::error_code write_all(int fd, const std::vector<std::uint8_t>& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno_code(errno);
-    done += static_cast<std::size_t>(n);
-  }
-  return {};
 }
 
 }  // namespace
@@ -99,7 +89,8 @@ std::error_code PageWriter::write_round(std::vector<Item>& items) {
   if (failed_) return failed_;
   std::vector<PageFile*> to_sync;
   for (auto& item : items) {
-    if (auto ec = write_all(item.file->fd_, item.bytes)) return failed_ = ec;
+    if (auto ec = write_all(item.file->fd_, item.bytes.data(), item.bytes.size()))
+      return failed_ = ec;
     if (item.sync && datasync_ &&
         std::find(to_sync.begin(), to_sync.end(), item.file.get()) == to_sync.end())
       to_sync.push_back(item.file.get());
@@ -107,7 +98,7 @@ std::error_code PageWriter::write_round(std::vector<Item>& items) {
   for (PageFile* f : to_sync) {
     if (::fdatasync(f->fd_) != 0) return failed_ = errno_code(errno);
     if (!f->directory_synced_) {
-      if (auto ec = sync_directory(f->path_.parent_path())) return failed_ = ec;
+      if (auto ec = journal::sync_directory(f->path_.parent_path())) return failed_ = ec;
       f->directory_synced_ = true;
     }
   }
@@ -119,7 +110,7 @@ void PageWriter::write_round_per_file(std::vector<Item>& items) {
   for (auto& item : items) {
     PageFile& f = *item.file;
     if (f.failed_) continue;
-    if (auto ec = write_all(f.fd_, item.bytes)) {
+    if (auto ec = write_all(f.fd_, item.bytes.data(), item.bytes.size())) {
       f.failed_ = ec;
       continue;
     }
@@ -133,7 +124,7 @@ void PageWriter::write_round_per_file(std::vector<Item>& items) {
       continue;
     }
     if (!f->directory_synced_) {
-      if (auto ec = sync_directory(f->path_.parent_path()))
+      if (auto ec = journal::sync_directory(f->path_.parent_path()))
         f->failed_ = ec;
       else
         f->directory_synced_ = true;
